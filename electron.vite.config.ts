@@ -1,0 +1,37 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+
+const fromRoot = (path: string): string => resolve(import.meta.dirname, path)
+
+// Every Node entry point lives in the main build so one `electron-vite build` produces the app,
+// the `tether` CLI and the child-process entries the tool host spawns.
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: {
+        input: {
+          electron: fromRoot('src-main/electron-main/index.ts'),
+          cli: fromRoot('src-main/node/cli/main.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      rolldownOptions: {
+        input: { index: fromRoot('src-main/preload/index.ts') },
+        // A sandboxed preload must be CommonJS; with "type": "module" that means .cjs.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: fromRoot('src-renderer'),
+    build: {
+      outDir: fromRoot('out/renderer'),
+      rolldownOptions: { input: { index: fromRoot('src-renderer/index.html') } }
+    },
+    plugins: [svelte()]
+  }
+})

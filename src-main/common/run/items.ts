@@ -1,0 +1,61 @@
+// Output items as the reducer keeps them: building views from API items and from sparse events.
+import type { OutputItem } from '../protocol/wire'
+import type { FunctionCallItemView, ItemView, MessageItemView, PartView, ReasoningItemView } from './state'
+
+export function itemKeyOf(responseIndex: number, itemId: string | null, outputIndex: number): string {
+  return `${responseIndex}:${itemId ?? `#${outputIndex}`}`
+}
+
+type Placement = Pick<ItemView, 'key' | 'responseIndex' | 'outputIndex'>
+
+function itemStatusOf(item: { status?: string | null }, fallback: ItemView['status']): ItemView['status'] {
+  const status = item.status
+  return status === 'in_progress' || status === 'completed' || status === 'incomplete' ? status : fallback
+}
+
+/** Builds the view of a whole API item (from `output_item.added/done` or a terminal `output`). */
+export function itemViewOf(place: Placement, item: OutputItem, fallbackStatus: ItemView['status']): ItemView {
+  const id = 'id' in item && typeof item.id === 'string' ? item.id : null
+  const status = itemStatusOf(item as { status?: string | null }, fallbackStatus)
+  const base = { ...place, id, status }
+  switch (item.type) {
+    case 'message': {
+      const parts: PartView[] = (item.content ?? []).map((part) =>
+        part.type === 'refusal' ? { type: 'refusal', text: part.refusal } : { type: 'output_text', text: part.text }
+      )
+      return { ...base, kind: 'message', parts }
+    }
+    case 'function_call':
+      return { ...base, kind: 'function_call', callId: item.call_id, name: item.name, arguments: item.arguments ?? '' }
+    case 'reasoning':
+      return {
+        ...base,
+        kind: 'reasoning',
+        summary: (item.summary ?? []).map((part) => part.text),
+        content: (item.content ?? []).map((part) => part.text),
+        encryptedContent: item.encrypted_content ?? null
+      }
+    default:
+      return { ...base, kind: 'other', itemType: item.type, item }
+  }
+}
+
+export function emptyMessage(place: Placement, id: string | null): MessageItemView {
+  return { ...place, id, status: 'in_progress', kind: 'message', parts: [] }
+}
+
+export function emptyFunctionCall(place: Placement, id: string | null): FunctionCallItemView {
+  return { ...place, id, status: 'in_progress', kind: 'function_call', callId: null, name: null, arguments: '' }
+}
+
+export function emptyReasoning(place: Placement, id: string | null): ReasoningItemView {
+  return { ...place, id, status: 'in_progress', kind: 'reasoning', summary: [], content: [], encryptedContent: null }
+}
+
+/** Returns a copy of `list` with `list[index]` replaced, filling any hole with `fill`. */
+export function withEntry<T>(list: readonly T[], index: number, value: T, fill: T): T[] {
+  const next = list.slice()
+  while (next.length < index) next.push(fill)
+  next[index] = value
+  return next
+}

@@ -1,0 +1,237 @@
+// The run log vocabulary. One closed union: every line of a run log is exactly one of these.
+import type { FunctionTool, InputItem, ServerEvent } from '../protocol/wire'
+import type { ProtocolError } from '../protocol/parse-server-frame'
+
+export const RUN_LOG_VERSION = 1
+
+export type Transport = 'ws' | 'sse'
+export type ApprovalMode = 'ask-risky' | 'auto-in-sandbox' | 'ask-always' | 'read-only'
+
+export interface ProviderInfo {
+  /** `openai`, `xai`, `custom` or `sim`. Never carries a key. */
+  name: string
+  baseUrl: string
+}
+
+export interface RunSettings {
+  transport: Transport
+  store: boolean
+  approvalMode: ApprovalMode
+  networkAllowlist: string[]
+  instructions: string
+}
+
+export type ToolCallStatus = 'ok' | 'error' | 'timeout' | 'interrupted' | 'denied'
+export type ApprovalDecision = 'allow' | 'deny'
+export type ApprovalScope = 'once' | 'run' | 'always'
+export type RiskDecision = 'allow' | 'ask' | 'forbid'
+export type UserInputKind = 'task' | 'steer' | 'interrupt'
+export type TransportState = 'connecting' | 'connected' | 'reconnecting' | 'fell_back' | 'rotated' | 'disconnected'
+export type RunOutcome = 'completed' | 'failed' | 'interrupted' | 'incomplete'
+
+export interface RunStartedRecord {
+  type: 'run.started'
+  runId: string
+  workspace: string
+  provider: ProviderInfo
+  model: string
+  settings: RunSettings
+  tools: FunctionTool[]
+}
+
+/** Appended when a run continues after a crash, a restart or `tether run --resume`. */
+export interface RunResumedRecord {
+  type: 'run.resumed'
+  reason: string
+}
+
+export interface RequestSentRecord {
+  type: 'request.sent'
+  turn: number
+  transport: Transport
+  /** `incremental` sends only new items with `previous_response_id`; `full` resends the transcript. */
+  mode: 'incremental' | 'full'
+  previousResponseId: string | null
+  input: InputItem[]
+  bytes: number
+}
+
+/** A request the server refused before any response existed (HTTP status, upgrade refusal, send failure). */
+export interface RequestFailedRecord {
+  type: 'request.failed'
+  turn: number
+  status: number | null
+  code: string | null
+  message: string
+  retryable: boolean
+}
+
+export interface ServerEventRecord {
+  type: 'server.event'
+  event: ServerEvent
+}
+
+export interface ServerMalformedRecord {
+  type: 'server.malformed'
+  error: ProtocolError
+}
+
+export interface ToolStartedRecord {
+  type: 'tool.started'
+  callId: string
+  name: string
+  arguments: string
+}
+
+/** Raw output as produced (PTY bytes as text), for the terminal view. Bounded per call by the writer. */
+export interface ToolOutputRecord {
+  type: 'tool.output'
+  callId: string
+  data: string
+}
+
+export interface ToolFinishedRecord {
+  type: 'tool.finished'
+  callId: string
+  status: ToolCallStatus
+  exitCode: number | null
+  /** Exactly what the model receives as `function_call_output.output`. */
+  output: string
+  durationMs: number
+  artifactPath: string | null
+}
+
+export interface ApprovalRequestedRecord {
+  type: 'approval.requested'
+  callId: string
+  tool: string
+  /** What the person is asked about, e.g. the command line. */
+  subject: string
+  risk: RiskDecision
+  reasons: string[]
+  subcommands: string[]
+  sandboxed: boolean
+  /** The token-prefix rule "always" would save, shown before it is saved. */
+  suggestedRule: string[] | null
+}
+
+export interface ApprovalDecidedRecord {
+  type: 'approval.decided'
+  callId: string
+  decision: ApprovalDecision
+  scope: ApprovalScope
+  /** For a denial: what the model is told. */
+  message: string | null
+  /** The rule that decided it, or that was saved with `always`. */
+  rule: string[] | null
+  /** `person` when asked, `rule` or `mode` when decided without asking. */
+  by: 'person' | 'rule' | 'mode'
+}
+
+export interface UserInputRecord {
+  type: 'user.input'
+  kind: UserInputKind
+  text: string
+}
+
+export interface TransportChangedRecord {
+  type: 'transport.changed'
+  state: TransportState
+  transport: Transport
+  attempt: number | null
+  maxAttempts: number | null
+  reason: string | null
+}
+
+export interface TurnMetricsRecord {
+  type: 'metrics.turn'
+  turn: number
+  transport: Transport
+  mode: 'incremental' | 'full'
+  bytesSent: number
+  /** From the request leaving to the first server event. */
+  firstEventMs: number | null
+  durationMs: number
+}
+
+export interface ToolMetricsRecord {
+  type: 'metrics.tool'
+  callId: string
+  /** Milliseconds from the model's `output_item.done` for the call. */
+  startedAfterMs: number
+  finishedAfterMs: number
+  outputSentAfterMs: number | null
+  approvalWaitMs: number
+  hostWaitMs: number
+  runMs: number
+}
+
+export interface LogRepairedRecord {
+  type: 'log.repaired'
+  truncatedBytes: number
+  reason: string
+}
+
+export interface RunFinishedRecord {
+  type: 'run.finished'
+  outcome: RunOutcome
+  reason: string | null
+}
+
+export type RunRecordBody =
+  | RunStartedRecord
+  | RunResumedRecord
+  | RequestSentRecord
+  | RequestFailedRecord
+  | ServerEventRecord
+  | ServerMalformedRecord
+  | ToolStartedRecord
+  | ToolOutputRecord
+  | ToolFinishedRecord
+  | ApprovalRequestedRecord
+  | ApprovalDecidedRecord
+  | UserInputRecord
+  | TransportChangedRecord
+  | TurnMetricsRecord
+  | ToolMetricsRecord
+  | LogRepairedRecord
+  | RunFinishedRecord
+
+export type RunRecordType = RunRecordBody['type']
+
+/** The envelope every line carries. `ts` is stamped by the writer (ms since epoch), never by the reducer. */
+export interface RecordEnvelope {
+  v: typeof RUN_LOG_VERSION
+  seq: number
+  ts: number
+}
+
+export type RunRecord = RecordEnvelope & RunRecordBody
+
+/**
+ * Records that must be on disk before Tether acts on them: a crash afterwards must not
+ * lose the fact that a tool started, finished, or that a person decided.
+ */
+export const DURABLE_RECORD: Record<RunRecordType, boolean> = {
+  'run.started': true,
+  'run.resumed': true,
+  'request.sent': false,
+  'request.failed': false,
+  'server.event': false,
+  'server.malformed': false,
+  'tool.started': true,
+  'tool.output': false,
+  'tool.finished': true,
+  'approval.requested': true,
+  'approval.decided': true,
+  'user.input': true,
+  'transport.changed': false,
+  'metrics.turn': false,
+  'metrics.tool': false,
+  'log.repaired': true,
+  'run.finished': true
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`)
+}

@@ -1,0 +1,415 @@
+// Folding one Responses server event into RunState. Tolerates sparse streams (deltas without
+// `added` events, terminal events without `output`), ignores unknown types, drops duplicates by
+// `sequence_number` and records gaps.
+import type { OutputItem, ResponseObject, ServerEvent, Usage } from '../protocol/wire'
+import { isNestedError, wireErrorOf } from '../protocol/wire'
+import { emptyFunctionCall, emptyMessage, emptyReasoning, itemKeyOf, itemViewOf, withEntry } from './items'
+import type { ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView } from './state'
+
+type LifecycleEvent = Extract<ServerEvent, { response: ResponseObject }>
+type Sequenced = { sequence_number?: number }
+
+const LIFECYCLE_STATUS: Record<LifecycleEvent['type'], ResponseViewStatus> = {
+  'response.queued': 'queued',
+  'response.created': 'in_progress',
+  'response.in_progress': 'in_progress',
+  'response.completed': 'completed',
+  'response.failed': 'failed',
+  'response.incomplete': 'incomplete'
+}
+
+export function isOpenStatus(status: ResponseViewStatus): boolean {
+  return status === 'queued' || status === 'in_progress'
+}
+
+function isLifecycle(event: ServerEvent): event is LifecycleEvent {
+  return event.type in LIFECYCLE_STATUS && 'response' in event
+}
+
+function newResponse(id: string | null, turn: number | null): ResponseView {
+  return {
+    id,
+    turn,
+    status: 'in_progress',
+    previousResponseId: null,
+    itemKeys: [],
+    usage: null,
+    error: null,
+    incompleteReason: null
+  }
+}
+
+function withResponse(state: RunState, index: number, response: ResponseView): RunState {
+  const responses = state.responses.slice()
+  responses[index] = response
+  return { ...state, responses }
+}
+
+function openActiveIndex(state: RunState): number | null {
+  const index = state.cursor.responseIndex
+  if (index === null) return null
+  const active = state.responses[index]
+  return active && isOpenStatus(active.status) ? index : null
+}
+
+function appendResponse(state: RunState, id: string | null): RunState {
+  const index = state.responses.length
+  return {
+    ...state,
+    responses: [...state.responses, newResponse(id, state.cursor.turn)],
+    responseIndexById: id === null ? state.responseIndexById : { ...state.responseIndexById, [id]: index },
+    cursor: { ...state.cursor, responseIndex: index, lastSequence: null }
+  }
+}
+
+/** Points the cursor at the response this event belongs to, creating or naming it as needed. */
+function enterResponseOf(state: RunState, event: ServerEvent): RunState {
+  if (isLifecycle(event)) {
+    const id = event.response.id
+    const known = state.responseIndexById[id]
+    if (known !== undefined) {
+      return known === state.cursor.responseIndex
+        ? state
+        : { ...state, cursor: { ...state.cursor, responseIndex: known, lastSequence: null } }
+    }
+    const open = openActiveIndex(state)
+    const active = open === null ? null : state.responses[open]
+    if (open !== null && active && active.id === null) {
+      const named = withResponse(state, open, { ...active, id })
+      return { ...named, responseIndexById: { ...named.responseIndexById, [id]: open } }
+    }
+    return appendResponse(state, id)
+  }
+  if (openActiveIndex(state) !== null) return state
+  const seq = (event as Sequenced).sequence_number
+  const last = state.cursor.lastSequence
+  // After a terminal event, an old sequence number is a late duplicate, not a new response.
+  if (state.cursor.responseIndex !== null && typeof seq === 'number' && last !== null && seq <= last) return state
+  return appendResponse(state, null)
+}
+
+/** Applies the sequence check; returns null for a duplicate. */
+function checkSequence(state: RunState, event: ServerEvent): RunState | null {
+  const seq = (event as Sequenced).sequence_number
+  if (typeof seq !== 'number' || state.cursor.responseIndex === null) return state
+  const last = state.cursor.lastSequence
+  if (last !== null && seq <= last) return null
+  const cursor = { ...state.cursor, lastSequence: seq }
+  if (last !== null && seq > last + 1) {
+    const gap = { responseIndex: state.cursor.responseIndex, expected: last + 1, received: seq }
+    return { ...state, cursor, gaps: [...state.gaps, gap] }
+  }
+  return { ...state, cursor }
+}
+
+function addUsage(total: Usage | null, usage: Usage | null | undefined): Usage | null {
+  if (!usage) return total
+  if (!total) return usage
+  const input = total.input_tokens_details
+  const more = usage.input_tokens_details
+  return {
+    input_tokens: total.input_tokens + usage.input_tokens,
+    input_tokens_details: {
+      cached_tokens: (input?.cached_tokens ?? 0) + (more?.cached_tokens ?? 0),
+      cache_write_tokens: (input?.cache_write_tokens ?? 0) + (more?.cache_write_tokens ?? 0)
+    },
+    output_tokens: total.output_tokens + usage.output_tokens,
+    output_tokens_details: {
+      reasoning_tokens:
+        (total.output_tokens_details?.reasoning_tokens ?? 0) + (usage.output_tokens_details?.reasoning_tokens ?? 0)
+    },
+    total_tokens: total.total_tokens + usage.total_tokens
+  }
+}
+
+function syncToolCall(state: RunState, item: ItemView): RunState {
+  if (item.kind !== 'function_call' || item.callId === null) return state
+  const existing = state.toolCalls[item.callId]
+  if (existing) {
+    if (existing.status !== 'requested') return state
+    const name = item.name ?? existing.name
+    if (existing.arguments === item.arguments && existing.name === name && existing.itemKey === item.key) return state
+    const updated: ToolCallView = { ...existing, name, arguments: item.arguments, itemKey: item.key }
+    return { ...state, toolCalls: { ...state.toolCalls, [item.callId]: updated } }
+  }
+  const call: ToolCallView = {
+    callId: item.callId,
+    name: item.name ?? '',
+    arguments: item.arguments,
+    itemKey: item.key,
+    responseIndex: item.responseIndex,
+    status: 'requested',
+    exitCode: null,
+    output: null,
+    terminal: '',
+    terminalDroppedBytes: 0,
+    durationMs: null,
+    artifactPath: null,
+    startedAt: null,
+    finishedAt: null,
+    outputSent: false,
+    metrics: null
+  }
+  return {
+    ...state,
+    toolCalls: { ...state.toolCalls, [item.callId]: call },
+    toolCallOrder: [...state.toolCallOrder, item.callId]
+  }
+}
+
+/** Stores an item view at its place in the current response, tracking new items on the timeline. */
+function putItem(state: RunState, item: ItemView): RunState {
+  const isNew = state.items[item.key] === undefined
+  const response = state.responses[item.responseIndex]
+  let next: RunState = { ...state, items: { ...state.items, [item.key]: item } }
+  if (response && response.itemKeys[item.outputIndex] !== item.key) {
+    next = withResponse(next, item.responseIndex, {
+      ...response,
+      itemKeys: withEntry(response.itemKeys, item.outputIndex, item.key, '')
+    })
+  }
+  if (isNew) next = { ...next, timeline: [...next.timeline, { kind: 'item', key: item.key }] }
+  return syncToolCall(next, item)
+}
+
+function placeOf(state: RunState, responseIndex: number, itemId: string | null, outputIndex: number) {
+  const response = state.responses[responseIndex]
+  const key = response?.itemKeys[outputIndex] || itemKeyOf(responseIndex, itemId, outputIndex)
+  return { key, responseIndex, outputIndex }
+}
+
+function putWholeItem(state: RunState, outputIndex: number, item: OutputItem, done: boolean): RunState {
+  const responseIndex = state.cursor.responseIndex
+  if (responseIndex === null) return state
+  const itemId = 'id' in item && typeof item.id === 'string' ? item.id : null
+  const view = itemViewOf(placeOf(state, responseIndex, itemId, outputIndex), item, done ? 'completed' : 'in_progress')
+  return putItem(state, view)
+}
+
+type Address = { item_id: string; output_index: number }
+
+/** Finds the item an event addresses, creating an empty one of the expected kind for sparse streams. */
+function itemFor<K extends ItemView['kind']>(
+  state: RunState,
+  address: Address,
+  kind: K & ('message' | 'function_call' | 'reasoning')
+): Extract<ItemView, { kind: K }> | null {
+  const responseIndex = state.cursor.responseIndex
+  if (responseIndex === null) return null
+  const place = placeOf(state, responseIndex, address.item_id, address.output_index)
+  const existing = state.items[place.key]
+  if (existing) return existing.kind === kind ? (existing as Extract<ItemView, { kind: K }>) : null
+  const created =
+    kind === 'message'
+      ? emptyMessage(place, address.item_id)
+      : kind === 'function_call'
+        ? emptyFunctionCall(place, address.item_id)
+        : emptyReasoning(place, address.item_id)
+  return created as Extract<ItemView, { kind: K }>
+}
+
+function editPart(
+  state: RunState,
+  address: Address & { content_index: number },
+  type: 'output_text' | 'refusal',
+  edit: (text: string) => string
+): RunState {
+  const item = itemFor(state, address, 'message')
+  if (!item) return state
+  const current = item.parts[address.content_index]
+  const part = { type, text: edit(current?.text ?? '') }
+  return putItem(state, { ...item, parts: withEntry(item.parts, address.content_index, part, { type, text: '' }) })
+}
+
+function editArguments(state: RunState, address: Address, edit: (text: string) => string): RunState {
+  const item = itemFor(state, address, 'function_call')
+  return item ? putItem(state, { ...item, arguments: edit(item.arguments) }) : state
+}
+
+function editReasoning(
+  state: RunState,
+  address: Address,
+  field: 'summary' | 'content',
+  index: number,
+  edit: (text: string) => string
+): RunState {
+  const item = itemFor(state, address, 'reasoning')
+  if (!item) return state
+  const list = withEntry(item[field], index, edit(item[field][index] ?? ''), '')
+  return putItem(state, { ...item, [field]: list })
+}
+
+const append = (delta: string) => (text: string) => text + delta
+const replace = (value: string) => () => value
+
+function applyLifecycle(state: RunState, event: LifecycleEvent): RunState {
+  const index = state.cursor.responseIndex
+  if (index === null) return state
+  const current = state.responses[index]
+  if (!current) return state
+  const response = event.response
+  const status = (response.status as ResponseViewStatus | undefined) ?? LIFECYCLE_STATUS[event.type]
+  const terminal = !isOpenStatus(status)
+  const error = response.error ? { code: response.error.code ?? null, message: response.error.message } : current.error
+  let next = withResponse(state, index, {
+    ...current,
+    status,
+    previousResponseId: response.previous_response_id ?? current.previousResponseId,
+    usage: response.usage ?? current.usage,
+    error,
+    incompleteReason: response.incomplete_details?.reason ?? current.incompleteReason
+  })
+  if (!terminal) return next
+  // The terminal response is authoritative; without `output`, the items already seen stand.
+  const output = Array.isArray(response.output) ? response.output : []
+  output.forEach((item, outputIndex) => {
+    next = putWholeItem(next, outputIndex, item, true)
+  })
+  next = { ...next, usage: addUsage(next.usage, response.usage) }
+  if (status === 'failed' && response.error) {
+    const view = { source: 'response' as const, code: response.error.code ?? null, message: response.error.message }
+    next = { ...next, errors: [...next.errors, { ...view, responseIndex: index, at: state.lastTs ?? 0 }] }
+  }
+  return next
+}
+
+function applyError(state: RunState, event: Extract<ServerEvent, { type: 'error' }>): RunState {
+  const error = wireErrorOf(event)
+  const open = openActiveIndex(state)
+  const view = { source: 'server' as const, code: error.code, message: error.message, responseIndex: open, at: state.lastTs ?? 0 }
+  let next: RunState = { ...state, errors: [...state.errors, view] }
+  if (open !== null) {
+    const response = next.responses[open]
+    if (response) next = withResponse(next, open, { ...response, status: 'failed', error: { code: error.code, message: error.message } })
+  } else if (isNestedError(event)) {
+    next = failTurn(next, error.code, error.message)
+  }
+  return next
+}
+
+export function failTurn(state: RunState, code: string | null, message: string): RunState {
+  const turn = state.cursor.turn
+  if (turn === null) return state
+  const turns = state.turns.map((view) => (view.turn === turn ? { ...view, failure: { code, message } } : view))
+  return { ...state, turns }
+}
+
+function applyEvent(state: RunState, event: ServerEvent): RunState {
+  switch (event.type) {
+    case 'response.queued':
+    case 'response.created':
+    case 'response.in_progress':
+    case 'response.completed':
+    case 'response.failed':
+    case 'response.incomplete':
+      return applyLifecycle(state, event)
+    case 'response.output_item.added':
+      return putWholeItem(state, event.output_index, event.item, false)
+    case 'response.output_item.done':
+      return putWholeItem(state, event.output_index, event.item, true)
+    case 'response.content_part.added':
+    case 'response.content_part.done': {
+      const part = event.part
+      if (part.type === 'output_text') return editPart(state, event, 'output_text', replace(part.text))
+      if (part.type === 'refusal') return editPart(state, event, 'refusal', replace(part.refusal))
+      return editReasoning(state, event, 'content', event.content_index, replace(part.text))
+    }
+    case 'response.output_text.delta':
+      return editPart(state, event, 'output_text', append(event.delta))
+    case 'response.output_text.done':
+      return editPart(state, event, 'output_text', replace(event.text))
+    case 'response.refusal.delta':
+      return editPart(state, event, 'refusal', append(event.delta))
+    case 'response.refusal.done':
+      return editPart(state, event, 'refusal', replace(event.refusal))
+    case 'response.function_call_arguments.delta':
+      return editArguments(state, event, append(event.delta))
+    case 'response.function_call_arguments.done':
+      return editArguments(state, event, replace(event.arguments))
+    case 'response.reasoning_summary_part.added':
+    case 'response.reasoning_summary_part.done':
+      return editReasoning(state, event, 'summary', event.summary_index, replace(event.part.text))
+    case 'response.reasoning_summary_text.delta':
+      return editReasoning(state, event, 'summary', event.summary_index, append(event.delta))
+    case 'response.reasoning_summary_text.done':
+      return editReasoning(state, event, 'summary', event.summary_index, replace(event.text))
+    case 'response.reasoning_text.delta':
+      return editReasoning(state, event, 'content', event.content_index, append(event.delta))
+    case 'response.reasoning_text.done':
+      return editReasoning(state, event, 'content', event.content_index, replace(event.text))
+    case 'error':
+      return applyError(state, event)
+    case 'response.steer.failed': {
+      const view = { source: 'steer' as const, code: event.error.code, message: event.error.message }
+      return { ...state, errors: [...state.errors, { ...view, responseIndex: null, at: state.lastTs ?? 0 }] }
+    }
+    case 'response.steer.accepted':
+    case 'response.steer.pending':
+    case 'response.output_text.annotation.added':
+    case 'response.audio.delta':
+    case 'response.audio.done':
+    case 'response.audio.transcript.delta':
+    case 'response.audio.transcript.done':
+    case 'response.code_interpreter_call_code.delta':
+    case 'response.code_interpreter_call_code.done':
+    case 'response.code_interpreter_call.completed':
+    case 'response.code_interpreter_call.in_progress':
+    case 'response.code_interpreter_call.interpreting':
+    case 'response.compaction.compacting':
+    case 'response.file_search_call.completed':
+    case 'response.file_search_call.in_progress':
+    case 'response.file_search_call.searching':
+    case 'response.shell_call_command.added':
+    case 'response.shell_call_command.delta':
+    case 'response.shell_call_command.done':
+    case 'response.shell_call_output_content.delta':
+    case 'response.shell_call_output_content.done':
+    case 'response.web_search_call.completed':
+    case 'response.web_search_call.in_progress':
+    case 'response.web_search_call.searching':
+    case 'response.image_generation_call.completed':
+    case 'response.image_generation_call.generating':
+    case 'response.image_generation_call.in_progress':
+    case 'response.image_generation_call.partial_image':
+    case 'response.mcp_call_arguments.delta':
+    case 'response.mcp_call_arguments.done':
+    case 'response.mcp_call.completed':
+    case 'response.mcp_call.failed':
+    case 'response.mcp_call.in_progress':
+    case 'response.mcp_list_tools.completed':
+    case 'response.mcp_list_tools.failed':
+    case 'response.mcp_list_tools.in_progress':
+    case 'response.custom_tool_call_input.delta':
+    case 'response.custom_tool_call_input.done':
+      return state
+    default:
+      // Types the SDK does not know yet reach this point at run time; they are ignored.
+      return ignoreUnknown(event)
+  }
+
+  function ignoreUnknown(_event: never): RunState {
+    return state
+  }
+}
+
+/** Events that belong to a response's stream (as opposed to steering and request-level errors). */
+function belongsToResponse(state: RunState, event: ServerEvent): boolean {
+  if (event.type === 'error') return !isNestedError(event) && openActiveIndex(state) !== null
+  return event.type.startsWith('response.') && !event.type.startsWith('response.steer.')
+}
+
+/** A lifecycle event for a response that already ended is a late duplicate: never reopen or recount it. */
+function isForEndedResponse(state: RunState, event: ServerEvent): boolean {
+  if (!isLifecycle(event)) return false
+  const known = state.responseIndexById[event.response.id]
+  const response = known === undefined ? undefined : state.responses[known]
+  return response !== undefined && !isOpenStatus(response.status)
+}
+
+export function reduceServerEvent(state: RunState, event: ServerEvent): RunState {
+  if (!belongsToResponse(state, event)) return applyEvent(state, event)
+  if (isForEndedResponse(state, event)) return { ...state, duplicates: state.duplicates + 1 }
+  const checked = checkSequence(enterResponseOf(state, event), event)
+  if (checked === null) return { ...state, duplicates: state.duplicates + 1 }
+  return applyEvent(checked, event)
+}

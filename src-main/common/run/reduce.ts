@@ -1,0 +1,243 @@
+// The one pure fold: RunState = records.reduce(reduce, initialRunState). No clocks, no randomness,
+// no I/O: timestamps come from the records.
+import type { RunRecord, ToolFinishedRecord, TransportChangedRecord } from './records'
+import { assertNever } from './records'
+import { failTurn, isOpenStatus, reduceServerEvent } from './reduce-server-event'
+import type { RunState, ToolCallView, TurnView } from './state'
+import { TERMINAL_TAIL_BYTES, initialRunState } from './state'
+
+function placeholderCall(callId: string, name: string, args: string): ToolCallView {
+  return {
+    callId,
+    name,
+    arguments: args,
+    itemKey: null,
+    responseIndex: null,
+    status: 'requested',
+    exitCode: null,
+    output: null,
+    terminal: '',
+    terminalDroppedBytes: 0,
+    durationMs: null,
+    artifactPath: null,
+    startedAt: null,
+    finishedAt: null,
+    outputSent: false,
+    metrics: null
+  }
+}
+
+function updateCall(state: RunState, callId: string, update: (call: ToolCallView) => ToolCallView): RunState {
+  const existing = state.toolCalls[callId]
+  const call = update(existing ?? placeholderCall(callId, '', ''))
+  return {
+    ...state,
+    toolCalls: { ...state.toolCalls, [callId]: call },
+    toolCallOrder: existing ? state.toolCallOrder : [...state.toolCallOrder, callId]
+  }
+}
+
+function updateTurn(state: RunState, turn: number, update: (view: TurnView) => TurnView): RunState {
+  return { ...state, turns: state.turns.map((view) => (view.turn === turn ? update(view) : view)) }
+}
+
+/** A response still streaming when the connection or the process went away will never finish. */
+function dropOpenResponse(state: RunState): RunState {
+  const index = state.cursor.responseIndex
+  const response = index === null ? undefined : state.responses[index]
+  if (index === null || !response || !isOpenStatus(response.status)) return state
+  const responses = state.responses.slice()
+  responses[index] = { ...response, status: 'dropped' }
+  return { ...state, responses }
+}
+
+function appendTerminal(call: ToolCallView, data: string): ToolCallView {
+  const terminal = call.terminal + data
+  if (terminal.length <= TERMINAL_TAIL_BYTES) return { ...call, terminal }
+  const dropped = terminal.length - TERMINAL_TAIL_BYTES
+  return { ...call, terminal: terminal.slice(dropped), terminalDroppedBytes: call.terminalDroppedBytes + dropped }
+}
+
+function finishCall(state: RunState, record: RunRecord & ToolFinishedRecord): RunState {
+  const next = updateCall(state, record.callId, (call) => ({
+    ...call,
+    status: record.status,
+    exitCode: record.exitCode,
+    output: record.output,
+    durationMs: record.durationMs,
+    artifactPath: record.artifactPath,
+    finishedAt: record.ts
+  }))
+  return { ...next, timeline: [...next.timeline, { kind: 'tool_result', callId: record.callId }] }
+}
+
+function changeTransport(state: RunState, record: TransportChangedRecord): RunState {
+  const transport = {
+    ...state.transport,
+    transport: record.transport,
+    state: record.state,
+    attempt: record.attempt,
+    maxAttempts: record.maxAttempts,
+    reason: record.reason,
+    reconnects: state.transport.reconnects + (record.state === 'reconnecting' ? 1 : 0),
+    rotations: state.transport.rotations + (record.state === 'rotated' ? 1 : 0),
+    fellBack: state.transport.fellBack || record.state === 'fell_back'
+  }
+  const next = { ...state, transport }
+  return record.state === 'connected' || record.state === 'connecting' ? next : dropOpenResponse(next)
+}
+
+function reduceRecord(state: RunState, record: RunRecord): RunState {
+  switch (record.type) {
+    case 'run.started':
+      return {
+        ...state,
+        runId: record.runId,
+        workspace: record.workspace,
+        provider: record.provider,
+        model: record.model,
+        settings: record.settings,
+        tools: record.tools,
+        status: 'running',
+        startedAt: record.ts,
+        transport: { ...state.transport, transport: record.settings.transport }
+      }
+    case 'run.resumed':
+      return { ...dropOpenResponse(state), status: 'running', finishReason: null, finishedAt: null, resumes: state.resumes + 1 }
+    case 'request.sent': {
+      const turn: TurnView = {
+        turn: record.turn,
+        transport: record.transport,
+        mode: record.mode,
+        previousResponseId: record.previousResponseId,
+        bytes: record.bytes,
+        sentAt: record.ts,
+        inputCount: record.input.length,
+        responseIndexes: [],
+        failure: null,
+        firstEventMs: null,
+        durationMs: null
+      }
+      let next: RunState = {
+        ...state,
+        turns: [...state.turns.filter((view) => view.turn !== record.turn), turn],
+        cursor: { responseIndex: null, lastSequence: null, turn: record.turn }
+      }
+      for (const item of record.input) {
+        const callId = item.type === 'function_call_output' && 'call_id' in item ? item.call_id : null
+        if (typeof callId === 'string' && next.toolCalls[callId]) {
+          next = updateCall(next, callId, (call) => ({ ...call, outputSent: true }))
+        }
+      }
+      return next
+    }
+    case 'request.failed': {
+      const error = { source: 'request' as const, code: record.code, message: record.message, responseIndex: null, at: record.ts }
+      return failTurn({ ...state, errors: [...state.errors, error] }, record.code, record.message)
+    }
+    case 'server.event': {
+      const before = state.responses.length
+      const next = reduceServerEvent(state, record.event)
+      if (next.responses.length === before || state.cursor.turn === null) return next
+      const turn = state.cursor.turn
+      const added = Array.from({ length: next.responses.length - before }, (_, i) => before + i)
+      return updateTurn(next, turn, (view) => ({ ...view, responseIndexes: [...view.responseIndexes, ...added] }))
+    }
+    case 'server.malformed': {
+      const error = { source: 'protocol' as const, code: record.error.code, message: record.error.message, responseIndex: null, at: record.ts }
+      return { ...state, errors: [...state.errors, error] }
+    }
+    case 'tool.started':
+      return updateCall(state, record.callId, (call) => ({
+        ...call,
+        name: call.name || record.name,
+        arguments: call.arguments || record.arguments,
+        status: 'running',
+        startedAt: record.ts
+      }))
+    case 'tool.output':
+      return updateCall(state, record.callId, (call) => appendTerminal(call, record.data))
+    case 'tool.finished':
+      return finishCall(state, record)
+    case 'approval.requested': {
+      const approval = {
+        callId: record.callId,
+        tool: record.tool,
+        subject: record.subject,
+        risk: record.risk,
+        reasons: record.reasons,
+        subcommands: record.subcommands,
+        sandboxed: record.sandboxed,
+        suggestedRule: record.suggestedRule,
+        requestedAt: record.ts,
+        decision: null
+      }
+      const next = { ...state, approvals: { ...state.approvals, [record.callId]: approval } }
+      return updateCall(next, record.callId, (call) => ({ ...call, status: 'awaiting_approval' }))
+    }
+    case 'approval.decided': {
+      const approval = state.approvals[record.callId]
+      if (!approval) return state
+      const decision = {
+        decision: record.decision,
+        scope: record.scope,
+        message: record.message,
+        rule: record.rule,
+        by: record.by,
+        decidedAt: record.ts
+      }
+      const next = { ...state, approvals: { ...state.approvals, [record.callId]: { ...approval, decision } } }
+      return updateCall(next, record.callId, (call) =>
+        call.status === 'awaiting_approval' ? { ...call, status: 'requested' } : call
+      )
+    }
+    case 'user.input': {
+      const index = state.userInputs.length
+      return {
+        ...state,
+        userInputs: [...state.userInputs, { kind: record.kind, text: record.text, at: record.ts }],
+        timeline: [...state.timeline, { kind: 'user', index }]
+      }
+    }
+    case 'transport.changed':
+      return changeTransport(state, record)
+    case 'metrics.turn':
+      return updateTurn(state, record.turn, (view) => ({
+        ...view,
+        firstEventMs: record.firstEventMs,
+        durationMs: record.durationMs
+      }))
+    case 'metrics.tool': {
+      const metrics = {
+        startedAfterMs: record.startedAfterMs,
+        finishedAfterMs: record.finishedAfterMs,
+        outputSentAfterMs: record.outputSentAfterMs,
+        approvalWaitMs: record.approvalWaitMs,
+        hostWaitMs: record.hostWaitMs,
+        runMs: record.runMs
+      }
+      return updateCall(state, record.callId, (call) => ({ ...call, metrics }))
+    }
+    case 'log.repaired':
+      return { ...state, logRepairs: state.logRepairs + 1 }
+    case 'run.finished':
+      return {
+        ...dropOpenResponse(state),
+        status: record.outcome,
+        finishReason: record.reason,
+        finishedAt: record.ts
+      }
+    default:
+      return assertNever(record, 'run record')
+  }
+}
+
+export function reduce(state: RunState, record: RunRecord): RunState {
+  return reduceRecord({ ...state, lastSeq: record.seq, lastTs: record.ts }, record)
+}
+
+export function foldRecords(records: Iterable<RunRecord>, from: RunState = initialRunState): RunState {
+  let state = from
+  for (const record of records) state = reduce(state, record)
+  return state
+}

@@ -1,0 +1,255 @@
+// RunState: everything the UI, resume and replay need, folded from run records by `reduce`.
+// Plain JSON only (it crosses process boundaries), normalized by key, never mutated.
+import type { FunctionTool, OutputItem, ResponseStatus, Usage } from '../protocol/wire'
+import type {
+  ApprovalDecision,
+  ApprovalScope,
+  ProviderInfo,
+  RiskDecision,
+  RunOutcome,
+  RunSettings,
+  ToolCallStatus,
+  Transport,
+  TransportState,
+  UserInputKind
+} from './records'
+
+/** `dropped`: the connection or the process went away mid-stream; its partial output is not context. */
+export type ResponseViewStatus = ResponseStatus | 'dropped'
+
+export interface ResponseView {
+  /** The API id; null while a sparse stream has not named its response yet. */
+  id: string | null
+  turn: number | null
+  status: ResponseViewStatus
+  previousResponseId: string | null
+  /** Item keys by `output_index`. */
+  itemKeys: string[]
+  usage: Usage | null
+  error: { code: string | null; message: string } | null
+  incompleteReason: string | null
+}
+
+export interface PartView {
+  type: 'output_text' | 'refusal'
+  text: string
+}
+
+interface ItemBase {
+  key: string
+  /** The API item id (`msg_…`, `fc_…`, `rs_…`) when the server gave one. */
+  id: string | null
+  responseIndex: number
+  outputIndex: number
+  status: 'in_progress' | 'completed' | 'incomplete'
+}
+
+export interface MessageItemView extends ItemBase {
+  kind: 'message'
+  parts: PartView[]
+}
+
+export interface FunctionCallItemView extends ItemBase {
+  kind: 'function_call'
+  callId: string | null
+  name: string | null
+  arguments: string
+}
+
+export interface ReasoningItemView extends ItemBase {
+  kind: 'reasoning'
+  summary: string[]
+  content: string[]
+  encryptedContent: string | null
+}
+
+/** Item types Tether does not render (hosted tools and the like), kept verbatim for resends. */
+export interface OtherItemView extends ItemBase {
+  kind: 'other'
+  itemType: string
+  item: OutputItem | null
+}
+
+export type ItemView = MessageItemView | FunctionCallItemView | ReasoningItemView | OtherItemView
+
+export type ToolCallViewStatus = 'requested' | 'awaiting_approval' | 'running' | ToolCallStatus
+
+export interface ToolCallMetricsView {
+  startedAfterMs: number
+  finishedAfterMs: number
+  outputSentAfterMs: number | null
+  approvalWaitMs: number
+  hostWaitMs: number
+  runMs: number
+}
+
+export interface ToolCallView {
+  callId: string
+  name: string
+  arguments: string
+  itemKey: string | null
+  responseIndex: number | null
+  status: ToolCallViewStatus
+  exitCode: number | null
+  /** What the model was (or will be) sent. */
+  output: string | null
+  /** Tail of the raw terminal output, for the terminal view. */
+  terminal: string
+  terminalDroppedBytes: number
+  durationMs: number | null
+  artifactPath: string | null
+  startedAt: number | null
+  finishedAt: number | null
+  outputSent: boolean
+  metrics: ToolCallMetricsView | null
+}
+
+export interface ApprovalView {
+  callId: string
+  tool: string
+  subject: string
+  risk: RiskDecision
+  reasons: string[]
+  subcommands: string[]
+  sandboxed: boolean
+  suggestedRule: string[] | null
+  requestedAt: number
+  decision: {
+    decision: ApprovalDecision
+    scope: ApprovalScope
+    message: string | null
+    rule: string[] | null
+    by: 'person' | 'rule' | 'mode'
+    decidedAt: number
+  } | null
+}
+
+export interface TurnView {
+  turn: number
+  transport: Transport
+  mode: 'incremental' | 'full'
+  previousResponseId: string | null
+  bytes: number
+  sentAt: number
+  inputCount: number
+  responseIndexes: number[]
+  failure: { code: string | null; message: string } | null
+  firstEventMs: number | null
+  durationMs: number | null
+}
+
+export interface UserInputView {
+  kind: UserInputKind
+  text: string
+  at: number
+}
+
+export type ErrorSource = 'server' | 'response' | 'protocol' | 'request' | 'steer'
+
+export interface ErrorView {
+  source: ErrorSource
+  code: string | null
+  message: string
+  responseIndex: number | null
+  at: number
+}
+
+export interface TransportView {
+  transport: Transport
+  state: TransportState | 'idle'
+  attempt: number | null
+  maxAttempts: number | null
+  reason: string | null
+  reconnects: number
+  rotations: number
+  fellBack: boolean
+}
+
+/** Order in which things happened, for the transcript and for rebuilding the model's context. */
+export type TimelineEntry =
+  | { kind: 'user'; index: number }
+  | { kind: 'item'; key: string }
+  | { kind: 'tool_result'; callId: string }
+
+export interface StreamCursor {
+  /** Index into `responses` of the response events currently belong to. */
+  responseIndex: number | null
+  lastSequence: number | null
+  turn: number | null
+}
+
+export interface RunState {
+  runId: string | null
+  workspace: string | null
+  provider: ProviderInfo | null
+  model: string | null
+  settings: RunSettings | null
+  tools: FunctionTool[]
+  status: 'empty' | 'running' | RunOutcome
+  finishReason: string | null
+  startedAt: number | null
+  finishedAt: number | null
+  resumes: number
+  lastSeq: number
+  lastTs: number | null
+  turns: TurnView[]
+  responses: ResponseView[]
+  responseIndexById: Record<string, number>
+  items: Record<string, ItemView>
+  toolCalls: Record<string, ToolCallView>
+  toolCallOrder: string[]
+  approvals: Record<string, ApprovalView>
+  userInputs: UserInputView[]
+  timeline: TimelineEntry[]
+  transport: TransportView
+  errors: ErrorView[]
+  usage: Usage | null
+  cursor: StreamCursor
+  duplicates: number
+  gaps: { responseIndex: number; expected: number; received: number }[]
+  logRepairs: number
+}
+
+/** The terminal view keeps this much raw output per call; the full output is in the artifact. */
+export const TERMINAL_TAIL_BYTES = 256 * 1024
+
+export const initialRunState: RunState = Object.freeze({
+  runId: null,
+  workspace: null,
+  provider: null,
+  model: null,
+  settings: null,
+  tools: [],
+  status: 'empty',
+  finishReason: null,
+  startedAt: null,
+  finishedAt: null,
+  resumes: 0,
+  lastSeq: -1,
+  lastTs: null,
+  turns: [],
+  responses: [],
+  responseIndexById: {},
+  items: {},
+  toolCalls: {},
+  toolCallOrder: [],
+  approvals: {},
+  userInputs: [],
+  timeline: [],
+  transport: {
+    transport: 'ws',
+    state: 'idle',
+    attempt: null,
+    maxAttempts: null,
+    reason: null,
+    reconnects: 0,
+    rotations: 0,
+    fellBack: false
+  },
+  errors: [],
+  usage: null,
+  cursor: { responseIndex: null, lastSequence: null, turn: null },
+  duplicates: 0,
+  gaps: [],
+  logRepairs: 0
+}) as RunState

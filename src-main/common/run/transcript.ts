@@ -1,0 +1,89 @@
+// What the model has seen, rebuilt from RunState: the full input for a resend, and the
+// assistant text for people and for `tether replay`.
+import type { InputItem } from '../protocol/wire'
+import type { ItemView, ResponseView, RunState } from './state'
+
+/** Output of these responses is part of the server's context; failed or dropped output is not. */
+function countsAsContext(response: ResponseView | undefined): boolean {
+  return response !== undefined && (response.status === 'completed' || response.status === 'incomplete')
+}
+
+function inputItemOf(item: ItemView): InputItem | null {
+  switch (item.kind) {
+    case 'message': {
+      const content = item.parts.map((part) =>
+        part.type === 'refusal'
+          ? { type: 'refusal' as const, refusal: part.text }
+          : { type: 'output_text' as const, text: part.text, annotations: [] }
+      )
+      if (item.id === null) {
+        return { type: 'message', role: 'assistant', content: item.parts.map((part) => part.text).join('') }
+      }
+      return { id: item.id, type: 'message', role: 'assistant', status: 'completed', content }
+    }
+    case 'function_call':
+      if (item.callId === null || item.name === null) return null
+      return { type: 'function_call', call_id: item.callId, name: item.name, arguments: item.arguments }
+    case 'reasoning':
+      if (item.id === null) return null
+      return {
+        id: item.id,
+        type: 'reasoning',
+        summary: item.summary.map((text) => ({ type: 'summary_text' as const, text })),
+        encrypted_content: item.encryptedContent
+      }
+    case 'other':
+      return (item.item as InputItem | null) ?? null
+  }
+}
+
+/** The whole conversation as input items, in the order it happened. */
+export function transcriptOf(state: RunState): InputItem[] {
+  const input: InputItem[] = []
+  for (const entry of state.timeline) {
+    switch (entry.kind) {
+      case 'user': {
+        const user = state.userInputs[entry.index]
+        if (user && user.kind !== 'interrupt') {
+          input.push({ type: 'message', role: 'user', content: [{ type: 'input_text', text: user.text }] })
+        }
+        break
+      }
+      case 'item': {
+        const item = state.items[entry.key]
+        if (!item || !countsAsContext(state.responses[item.responseIndex])) break
+        const converted = inputItemOf(item)
+        if (converted) input.push(converted)
+        break
+      }
+      case 'tool_result': {
+        const call = state.toolCalls[entry.callId]
+        if (call && call.output !== null) {
+          input.push({ type: 'function_call_output', call_id: call.callId, output: call.output })
+        }
+        break
+      }
+    }
+  }
+  return input
+}
+
+export function messageTextOf(item: ItemView): string | null {
+  if (item.kind !== 'message') return null
+  const texts = item.parts.filter((part) => part.type === 'output_text')
+  return texts.length === 0 ? null : texts.map((part) => part.text).join('')
+}
+
+/** The text of every assistant message, in output order across responses; dropped partial output is left out. */
+export function assistantMessagesOf(state: RunState): string[] {
+  const messages: string[] = []
+  for (const response of state.responses) {
+    if (response.status === 'dropped') continue
+    for (const key of response.itemKeys) {
+      const item = key ? state.items[key] : undefined
+      const text = item ? messageTextOf(item) : null
+      if (text !== null) messages.push(text)
+    }
+  }
+  return messages
+}

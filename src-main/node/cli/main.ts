@@ -1,0 +1,47 @@
+// `tether`: one entry, one module per command, loaded on demand so `tether replay` never pays
+// for the sandbox or the model server.
+import { CliError, EXIT_USAGE } from './cli-error'
+
+type Command = (args: string[]) => Promise<number>
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  replay: { summary: 'print the transcript of a run log or a Responses event stream', load: async () => (await import('./commands/replay')).replayCommand },
+  runs: { summary: 'list persisted runs', load: async () => (await import('./commands/runs')).runsCommand }
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
+  return ['usage: tether <command> [options]', '', 'commands:', ...lines, '', 'Run `tether <command> --help` for options.'].join('\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`)
+    return name === undefined ? EXIT_USAGE : 0
+  }
+  const command = COMMANDS[name]
+  if (!command) {
+    process.stderr.write(`tether: unknown command '${name}'\n${usage()}\n`)
+    return EXIT_USAGE
+  }
+  try {
+    return await (await command.load())(args)
+  } catch (error) {
+    if (error instanceof CliError) {
+      process.stderr.write(`tether ${name}: ${error.message}\n`)
+      return error.exitCode
+    }
+    throw error
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(`tether: ${(error as Error)?.stack ?? String(error)}\n`)
+    process.exitCode = 1
+  }
+)

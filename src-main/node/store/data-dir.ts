@@ -1,0 +1,42 @@
+// Where Tether keeps its data. One folder, `TETHER_HOME` or the platform's usual place.
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.TETHER_HOME) return env.TETHER_HOME
+  const home = homedir()
+  switch (platform) {
+    case 'darwin':
+      return join(home, 'Library', 'Application Support', 'Tether')
+    case 'win32':
+      return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Tether')
+    default:
+      return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'tether')
+  }
+}
+
+/** The layout inside the data dir; every path Tether writes is named here. */
+export class DataDir {
+  readonly root: string
+  constructor(root: string) {
+    this.root = root
+  }
+  get runs(): string {
+    return join(this.root, 'runs')
+  }
+  get runIndex(): string {
+    return join(this.root, 'runs', 'index.json')
+  }
+  runLog(runId: string): string {
+    return join(this.runs, `${runId}.jsonl`)
+  }
+  artifacts(runId: string): string {
+    return join(this.runs, `${runId}.artifacts`)
+  }
+  get settings(): string {
+    return join(this.root, 'settings.json')
+  }
+  get rules(): string {
+    return join(this.root, 'rules')
+  }
+}

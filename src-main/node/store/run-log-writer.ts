@@ -1,0 +1,143 @@
+// The single writer of one run log. Appends are stamped (seq, ts), batched into one write per
+// turn of the event loop (group commit), and made durable at explicit sync points: a record whose
+// type is durable resolves its promise only after fdatasync.
+import { open, type FileHandle } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { RunRecord, RunRecordBody } from '../../common/run/records'
+import { DURABLE_RECORD, RUN_LOG_VERSION } from '../../common/run/records'
+import { encodeRecord } from './record-codec'
+import { readRunLog, type LogProblem } from './run-log-reader'
+import { syncDirectory } from './sync-directory'
+
+export interface OpenedRunLog {
+  writer: RunLogWriter
+  /** Records already in the file, for folding the state the run continues from. */
+  records: RunRecord[]
+  problems: LogProblem[]
+  /** Bytes of a torn last line that were cut off on open. */
+  truncatedBytes: number
+}
+
+export type Clock = () => number
+
+export class RunLogWriter {
+  readonly path: string
+  #file: FileHandle
+  #nextSeq: number
+  #clock: Clock
+  #pending: string[] = []
+  #syncRequested = false
+  #waiters: { resolve: () => void; reject: (error: Error) => void }[] = []
+  #flushing: Promise<void> | null = null
+  #scheduled = false
+  #failure: Error | null = null
+  #closed = false
+
+  private constructor(path: string, file: FileHandle, nextSeq: number, clock: Clock) {
+    this.path = path
+    this.#file = file
+    this.#nextSeq = nextSeq
+    this.#clock = clock
+  }
+
+  /** Creates a new log; fails if the file exists. */
+  static async create(path: string, clock: Clock = Date.now): Promise<RunLogWriter> {
+    const file = await open(path, 'wx')
+    await syncDirectory(dirname(path))
+    return new RunLogWriter(path, file, 0, clock)
+  }
+
+  /** Opens an existing log for appending, cutting a torn last line and recording the repair. */
+  static async openExisting(path: string, clock: Clock = Date.now): Promise<OpenedRunLog> {
+    const contents = await readRunLog(path)
+    const file = await open(path, 'r+')
+    let truncatedBytes = 0
+    if (contents.tornTail) {
+      truncatedBytes = contents.tornTail.bytes
+      await file.truncate(contents.validLength)
+      await file.datasync()
+    }
+    await file.close()
+    const appendable = await open(path, 'a')
+    const last = contents.records[contents.records.length - 1]
+    const writer = new RunLogWriter(path, appendable, last ? last.seq + 1 : 0, clock)
+    if (truncatedBytes > 0) {
+      await writer.appendDurable({
+        type: 'log.repaired',
+        truncatedBytes,
+        reason: 'the last line was torn by an interrupted write and was cut off'
+      })
+    }
+    return { writer, records: contents.records, problems: contents.problems, truncatedBytes }
+  }
+
+  get nextSeq(): number {
+    return this.#nextSeq
+  }
+
+  /**
+   * Stamps and queues a record and returns it at once, so the caller can fold it without waiting.
+   * Durable record types also schedule a sync; await `sync()` (or use `appendDurable`) to wait for it.
+   */
+  append(body: RunRecordBody): RunRecord {
+    if (this.#closed) throw new Error(`run log ${this.path} is closed`)
+    if (this.#failure) throw this.#failure
+    const record = { v: RUN_LOG_VERSION, seq: this.#nextSeq, ts: this.#clock(), ...body } as RunRecord
+    this.#nextSeq += 1
+    this.#pending.push(encodeRecord(record))
+    if (DURABLE_RECORD[record.type]) this.#syncRequested = true
+    this.#schedule()
+    return record
+  }
+
+  async appendDurable(body: RunRecordBody): Promise<RunRecord> {
+    const record = this.append(body)
+    await this.sync()
+    return record
+  }
+
+  /** Resolves once every record appended so far is written and synced to disk. */
+  sync(): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure)
+    this.#syncRequested = true
+    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }))
+    this.#schedule()
+    return done
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    await this.sync()
+    this.#closed = true
+    await this.#file.close()
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#flushing) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      this.#flushing = this.#flush().finally(() => {
+        this.#flushing = null
+        if (this.#pending.length > 0 || this.#waiters.length > 0) this.#schedule()
+      })
+    })
+  }
+
+  async #flush(): Promise<void> {
+    const lines = this.#pending
+    const waiters = this.#waiters
+    const sync = this.#syncRequested
+    this.#pending = []
+    this.#waiters = []
+    this.#syncRequested = false
+    try {
+      if (lines.length > 0) await this.#file.write(lines.join(''))
+      if (sync) await this.#file.datasync()
+      for (const waiter of waiters) waiter.resolve()
+    } catch (error) {
+      this.#failure = new Error(`cannot write run log ${this.path}: ${(error as Error).message}`)
+      for (const waiter of waiters) waiter.reject(this.#failure)
+    }
+  }
+}
