@@ -1,0 +1,37 @@
+// The interface between the session driver and approvals. Classification is convenience; the
+// sandbox stays the security boundary.
+import type { ApprovalDecision, ApprovalMode, ApprovalScope, RiskDecision } from '../../common/run/records'
+import type { ToolCallSubject } from '../tools/tool-runtime'
+
+export interface PolicyInput {
+  tool: string
+  subject: ToolCallSubject
+  mode: ApprovalMode
+  /** Whether the call will run inside the OS sandbox. */
+  sandboxed: boolean
+  workspace: string
+}
+
+export interface PolicyVerdict {
+  /** `allow` runs without asking; `ask` asks; `forbid` always asks with the floor warning. */
+  decision: RiskDecision
+  reasons: string[]
+  /** The parsed sub-commands, shown in the dialog. */
+  subcommands: string[]
+  /** The token-prefix rule "always" would save; null when no safe rule exists (e.g. the floor). */
+  suggestedRule: string[] | null
+  /** The saved rule that decided it, if one did. */
+  matchedRule: string[] | null
+}
+
+export interface PersonDecision {
+  decision: ApprovalDecision
+  scope: ApprovalScope
+  message: string | null
+}
+
+export interface ApprovalPolicy {
+  evaluate(input: PolicyInput): Promise<PolicyVerdict>
+  /** Saves an `always` rule for the workspace (persistent) or remembers a `run` rule. */
+  remember(workspace: string, runId: string, rule: string[], scope: Exclude<ApprovalScope, 'once'>): Promise<void>
+}
