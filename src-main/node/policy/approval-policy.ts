@@ -4,6 +4,7 @@ import type { ApprovalDecision, ApprovalMode, ApprovalScope, RiskDecision } from
 import type { ToolCallSubject } from '../tools/tool-runtime'
 
 export interface PolicyInput {
+  runId: string
   tool: string
   subject: ToolCallSubject
   mode: ApprovalMode
