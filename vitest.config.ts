@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['src-main/**/*.test.ts', 'sim/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    setupFiles: ['./src-main/test-support/fail-on-console.ts']
+    setupFiles: ['./src-main/test-support/fail-on-console.ts'],
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
   }
 })
