@@ -287,6 +287,18 @@ function applyError(state: RunState, event: Extract<ServerEvent, { type: 'error'
   return next
 }
 
+/** Steers are sent one at a time, so the server's acknowledgement belongs to the latest undelivered one. */
+function markSteerDelivered(state: RunState): RunState {
+  for (let index = state.userInputs.length - 1; index >= 0; index--) {
+    const input = state.userInputs[index]!
+    if (input.kind !== 'steer' || input.delivered) continue
+    const userInputs = state.userInputs.slice()
+    userInputs[index] = { ...input, delivered: true }
+    return { ...state, userInputs }
+  }
+  return state
+}
+
 export function failTurn(state: RunState, code: string | null, message: string): RunState {
   const turn = state.cursor.turn
   if (turn === null) return state
@@ -345,6 +357,7 @@ function applyEvent(state: RunState, event: ServerEvent): RunState {
     }
     case 'response.steer.accepted':
     case 'response.steer.pending':
+      return markSteerDelivered(state)
     case 'response.output_text.annotation.added':
     case 'response.audio.delta':
     case 'response.audio.done':

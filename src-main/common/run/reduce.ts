@@ -121,7 +121,8 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
       let next: RunState = {
         ...state,
         turns: [...state.turns.filter((view) => view.turn !== record.turn), turn],
-        cursor: { responseIndex: null, lastSequence: null, turn: record.turn }
+        cursor: { responseIndex: null, lastSequence: null, turn: record.turn },
+        sentThrough: state.timeline.length
       }
       for (const item of record.input) {
         const callId = item.type === 'function_call_output' && 'call_id' in item ? item.call_id : null
@@ -195,7 +196,7 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
       const index = state.userInputs.length
       return {
         ...state,
-        userInputs: [...state.userInputs, { kind: record.kind, text: record.text, at: record.ts }],
+        userInputs: [...state.userInputs, { kind: record.kind, text: record.text, at: record.ts, delivered: false }],
         timeline: [...state.timeline, { kind: 'user', index }]
       }
     }

@@ -142,6 +142,8 @@ export interface UserInputView {
   kind: UserInputKind
   text: string
   at: number
+  /** A steer the server accepted mid-response is already in its context. */
+  delivered: boolean
 }
 
 export type ErrorSource = 'server' | 'response' | 'protocol' | 'request' | 'steer'
@@ -201,6 +203,8 @@ export interface RunState {
   approvals: Record<string, ApprovalView>
   userInputs: UserInputView[]
   timeline: TimelineEntry[]
+  /** Timeline entries before this index were part of what a sent request or the server already holds. */
+  sentThrough: number
   transport: TransportView
   errors: ErrorView[]
   usage: Usage | null
@@ -236,6 +240,7 @@ export const initialRunState: RunState = Object.freeze({
   approvals: {},
   userInputs: [],
   timeline: [],
+  sentThrough: 0,
   transport: {
     transport: 'ws',
     state: 'idle',

@@ -87,3 +87,20 @@ export function assistantMessagesOf(state: RunState): string[] {
   }
   return messages
 }
+
+/** Input the server does not hold yet: person input and tool results recorded since the last request. */
+export function pendingInputOf(state: RunState): InputItem[] {
+  const input: InputItem[] = []
+  for (const entry of state.timeline.slice(state.sentThrough)) {
+    if (entry.kind === 'user') {
+      const user = state.userInputs[entry.index]
+      if (user && user.kind !== 'interrupt' && !user.delivered) {
+        input.push({ type: 'message', role: 'user', content: [{ type: 'input_text', text: user.text }] })
+      }
+    } else if (entry.kind === 'tool_result') {
+      const call = state.toolCalls[entry.callId]
+      if (call && call.output !== null) input.push({ type: 'function_call_output', call_id: call.callId, output: call.output })
+    }
+  }
+  return input
+}
