@@ -1,0 +1,413 @@
+// The agent loop of one run: one persistent connection, only new input per turn, recovery
+// without lost or repeated work, and metrics, all recorded in the run log. What happens next is
+// always read off the folded state (`nextStep`), so a live run and a resumed one take one path.
+import { performance } from 'node:perf_hooks'
+import { mkdir, realpath } from 'node:fs/promises'
+import type { InputItem, ServerEvent } from '../../common/protocol/wire'
+import type { RunOutcome, RunSettings, Transport } from '../../common/run/records'
+import { foldRecords } from '../../common/run/reduce'
+import { nextStep } from '../../common/run/next-step'
+import type { RunState } from '../../common/run/state'
+import { initialRunState } from '../../common/run/state'
+import type { DataDir } from '../store/data-dir'
+import { newRunId } from '../store/run-id'
+import { RunLogWriter } from '../store/run-log-writer'
+import { backoffDelayMs, sleep } from './backoff'
+import { buildRequest } from './request-builder'
+import { RunRecorder, type RecordListener } from './run-recorder'
+import { DEFAULT_RECOVERY, type RecoveryPolicy, type SessionOptions } from './session-options'
+import { SseTransport } from './sse-transport'
+import { ToolExecutor } from './tool-executor'
+import type { InboundFrame, ModelTransport, TurnEnd } from './transport'
+import { WsTransport } from './ws-transport'
+
+/** What a failed attempt means for the loop. */
+type Recovery = { kind: 'retry'; delayMs: number } | { kind: 'fail'; reason: string }
+
+export class RunNotFoundError extends Error {}
+
+export class SessionDriver {
+  readonly runId: string
+  #recorder: RunRecorder
+  #options: SessionOptions
+  #recovery: RecoveryPolicy
+  #settings: RunSettings
+  #dataDir: DataDir
+  #transport: ModelTransport
+  #executor: ToolExecutor
+  /** The response the current connection holds, if a continuation may rely on it. */
+  #held: { connectionId: number | null; responseId: string } | null = null
+  #abort = new AbortController()
+  #emittedAt = new Map<string, number>()
+  #steeringSupported = true
+  #running = false
+  #failures = 0
+  #wsFailures = 0
+
+  private constructor(runId: string, recorder: RunRecorder, options: SessionOptions, settings: RunSettings, dataDir: DataDir) {
+    this.runId = runId
+    this.#recorder = recorder
+    this.#options = options
+    this.#recovery = { ...DEFAULT_RECOVERY, ...options.recovery }
+    this.#settings = settings
+    this.#dataDir = dataDir
+    this.#transport = this.#createTransport(settings.transport)
+    this.#executor = new ToolExecutor(recorder, options.tools, options.gate)
+  }
+
+  /** Starts a new run in `workspace` with the person's task. */
+  static async start(dataDir: DataDir, workspace: string, task: string, options: SessionOptions): Promise<SessionDriver> {
+    const root = await realpath(workspace)
+    await mkdir(dataDir.runs, { recursive: true })
+    const runId = newRunId()
+    const writer = await RunLogWriter.create(dataDir.runLog(runId))
+    const recorder = new RunRecorder(writer, initialRunState)
+    const settings: RunSettings = {
+      transport: options.transport,
+      store: options.store,
+      approvalMode: options.approvalMode,
+      networkAllowlist: options.networkAllowlist,
+      instructions: options.instructions
+    }
+    await recorder.recordDurable({
+      type: 'run.started',
+      runId,
+      workspace: root,
+      provider: { name: options.providerLabel ?? options.provider.name, baseUrl: options.provider.baseUrl },
+      model: options.model,
+      settings,
+      tools: options.tools.definitions()
+    })
+    await recorder.recordDurable({ type: 'user.input', kind: 'task', text: task })
+    return new SessionDriver(runId, recorder, options, settings, dataDir)
+  }
+
+  /** Reopens a run from its log (repairing a torn tail) to continue it. */
+  static async resume(dataDir: DataDir, runId: string, options: SessionOptions, reason: string): Promise<SessionDriver> {
+    let opened
+    try {
+      opened = await RunLogWriter.openExisting(dataDir.runLog(runId))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RunNotFoundError(`no run ${runId} in ${dataDir.runs}`)
+      throw error
+    }
+    const state = foldRecords(opened.records)
+    if (state.runId === null || state.settings === null || state.workspace === null) {
+      await opened.writer.close()
+      throw new RunNotFoundError(`${dataDir.runLog(runId)} does not start with run.started`)
+    }
+    const recorder = new RunRecorder(opened.writer, state)
+    await recorder.recordDurable({ type: 'run.resumed', reason })
+    return new SessionDriver(runId, recorder, options, state.settings, dataDir)
+  }
+
+  get state(): RunState {
+    return this.#recorder.state
+  }
+
+  get logPath(): string {
+    return this.#recorder.path
+  }
+
+  subscribe(listener: RecordListener): () => void {
+    return this.#recorder.subscribe(listener)
+  }
+
+  /** Runs until the model is done, the run fails, or the person interrupts. */
+  async run(): Promise<RunOutcome> {
+    if (this.#running) throw new Error('run() is already running')
+    this.#running = true
+    this.#abort = new AbortController()
+    try {
+      return await this.#loop()
+    } finally {
+      this.#running = false
+    }
+  }
+
+  /** Mid-run input: steers the active response where the server allows it, else waits for the next turn. */
+  async steer(text: string): Promise<void> {
+    await this.#recorder.recordDurable({ type: 'user.input', kind: 'steer', text })
+    const responseId = this.#activeResponseId()
+    if (this.#steeringSupported && responseId !== null) this.#transport.steer(responseId, text)
+  }
+
+  /** A new message after the run ended: the same run continues with it. */
+  async followUp(text: string): Promise<void> {
+    if (this.#running) throw new Error('the run is still going; steer it instead')
+    await this.#recorder.recordDurable({ type: 'run.resumed', reason: 'a follow-up message' })
+    await this.#recorder.recordDurable({ type: 'user.input', kind: 'task', text })
+  }
+
+  async interrupt(): Promise<void> {
+    if (this.#abort.signal.aborted) return
+    await this.#recorder.recordDurable({ type: 'user.input', kind: 'interrupt', text: '' })
+    this.#abort.abort()
+  }
+
+  /** Closes the connection and the run's tool state; the log stays. */
+  async close(): Promise<void> {
+    this.#transport.close('closing')
+    await this.#options.tools.closeRun(this.runId)
+    await this.#recorder.close()
+  }
+
+  async #loop(): Promise<RunOutcome> {
+    await this.#options.tools.openRun({
+      runId: this.runId,
+      workspace: this.state.workspace ?? '',
+      artifactsDir: this.#dataDir.artifacts(this.runId),
+      networkAllowlist: this.#settings.networkAllowlist,
+      unsandboxed: this.#options.unsandboxed
+    }).catch(async (error: unknown) => {
+      await this.#finish('failed', `the tool sandbox cannot start: ${(error as Error).message}`)
+      throw error
+    })
+    await this.#executor.settleInterrupted()
+    for (;;) {
+      if (this.#abort.signal.aborted) return this.#finish('interrupted', 'interrupted by the person')
+      const step = nextStep(this.state)
+      switch (step.kind) {
+        case 'done':
+          return this.#finish(step.outcome, null)
+        case 'run_tools':
+          await this.#executor.runCalls(step.callIds, {
+            runId: this.runId,
+            workspace: this.state.workspace ?? '',
+            settings: this.#settings,
+            sandboxed: !this.#options.unsandboxed,
+            signal: this.#abort.signal,
+            emittedAt: (callId) => this.#emittedAt.get(callId) ?? performance.now()
+          })
+          break
+        case 'send': {
+          const recovery = await this.#sendTurn()
+          if (recovery === null) break
+          if (recovery.kind === 'fail') return this.#finish('failed', recovery.reason)
+          await sleep(recovery.delayMs, this.#abort.signal)
+          break
+        }
+      }
+    }
+  }
+
+  /** Sends one request and reads it to its end. Returns null on success, else what to do. */
+  async #sendTurn(): Promise<Recovery | null> {
+    const refused = await this.#ensureConnection()
+    if (refused) return this.#recover(refused, false)
+    const state = this.state
+    const held = this.#held
+    const reuse = held !== null && (this.#settings.store || held.connectionId === this.#transport.connectionId)
+    const request = buildRequest(
+      state,
+      { model: state.model ?? this.#options.model, instructions: this.#settings.instructions, tools: state.tools, store: this.#settings.store },
+      reuse ? held.responseId : null
+    )
+    const turn = state.turns.length + 1
+    const sentAt = performance.now()
+    let firstEventAt: number | null = null
+    const sent = this.#transport.send({
+      body: request.body,
+      signal: this.#abort.signal,
+      onFrame: (frame) => {
+        firstEventAt ??= performance.now()
+        this.#onFrame(frame)
+      }
+    })
+    this.#recorder.record({
+      type: 'request.sent',
+      turn,
+      transport: this.#transport.kind,
+      mode: request.mode,
+      previousResponseId: request.previousResponseId,
+      input: request.input,
+      bytes: sent.bytes
+    })
+    this.#recordToolMetrics(request.input, sentAt)
+    const end = await sent.ended
+    const endedAt = performance.now()
+    this.#recorder.record({
+      type: 'metrics.turn',
+      turn,
+      transport: this.#transport.kind,
+      mode: request.mode,
+      bytesSent: sent.bytes,
+      firstEventMs: firstEventAt === null ? null : firstEventAt - sentAt,
+      durationMs: endedAt - sentAt
+    })
+    return this.#recover(end, request.mode === 'incremental')
+  }
+
+  async #ensureConnection(): Promise<TurnEnd | null> {
+    const transport = this.#transport
+    const connectedAt = transport.connectedAt
+    if (transport.kind === 'ws' && connectedAt !== null && performance.now() - connectedAt >= this.#recovery.rotateAfterMs) {
+      transport.close('rotating before the connection age limit')
+      this.#recordTransport('rotated', 'the connection reached its planned age')
+    }
+    if (transport.kind === 'ws' && transport.connectionId !== null) return null
+    if (transport.kind === 'sse' && this.state.transport.state === 'connected' && this.state.transport.transport === 'sse') return null
+    this.#recordTransport('connecting', null)
+    const refused = await transport.connect()
+    if (!refused) {
+      this.#recordTransport('connected', null)
+      this.#held = this.#settings.store ? this.#held : null
+    }
+    return refused
+  }
+
+  #onFrame(frame: InboundFrame): void {
+    if (frame.kind === 'malformed') {
+      this.#recorder.record({ type: 'server.malformed', error: frame.error })
+      return
+    }
+    this.#noteEmittedCalls(frame.event)
+    this.#recorder.record({ type: 'server.event', event: frame.event })
+  }
+
+  #noteEmittedCalls(event: ServerEvent): void {
+    if (event.type === 'response.output_item.done' && event.item.type === 'function_call') {
+      this.#emittedAt.set(event.item.call_id, performance.now())
+    }
+  }
+
+  /** Decides what an ended turn means: carry on, retry (and how), or give up. */
+  #recover(end: TurnEnd, wasIncremental: boolean): Recovery | null {
+    switch (end.kind) {
+      case 'terminal': {
+        const response = end.event.response
+        if (end.event.type !== 'response.failed') {
+          this.#held = { connectionId: this.#transport.connectionId, responseId: response.id }
+          this.#failures = 0
+          this.#wsFailures = 0
+          return null
+        }
+        this.#held = null
+        return this.#retryOrFail(`the response failed: ${response.error?.message ?? 'no reason given'}`)
+      }
+      case 'error': {
+        const { code, message, status } = end.error
+        this.#held = null
+        if (code === 'previous_response_not_found') return wasIncremental ? { kind: 'retry', delayMs: 0 } : { kind: 'fail', reason: message }
+        if (code === 'websocket_connection_limit_reached') {
+          this.#transport.close('connection limit reached')
+          this.#recordTransport('rotated', message)
+          return { kind: 'retry', delayMs: 0 }
+        }
+        if (status === 429 || code === 'rate_limit_exceeded' || status === null || status >= 500) return this.#retryOrFail(message)
+        if (code === 'steering_not_supported') this.#steeringSupported = false
+        // A failed continuation evicts the previous response: resend the whole transcript once.
+        return wasIncremental ? { kind: 'retry', delayMs: 0 } : { kind: 'fail', reason: `${code ?? 'error'}: ${message}` }
+      }
+      case 'dropped':
+        this.#held = this.#settings.store ? this.#held : null
+        return this.#onDrop(end.reason)
+      case 'refused':
+        if (end.status === 426 && this.#transport.kind === 'ws') {
+          this.#fallBack(`the server refused the WebSocket upgrade (426)`)
+          return { kind: 'retry', delayMs: 0 }
+        }
+        if (end.status === 401 || end.status === 403) return { kind: 'fail', reason: end.message }
+        if (end.status === 429 || end.status >= 500) {
+          const retry = this.#retryOrFail(end.message)
+          return retry.kind === 'retry' && end.retryAfterMs !== null ? { kind: 'retry', delayMs: end.retryAfterMs } : retry
+        }
+        return this.#transport.kind === 'ws' ? this.#onDrop(end.message) : { kind: 'fail', reason: end.message }
+      case 'aborted':
+        this.#transport.close('interrupted')
+        return null
+    }
+  }
+
+  #onDrop(reason: string): Recovery {
+    if (this.#transport.kind === 'ws') {
+      this.#wsFailures += 1
+      if (this.#wsFailures >= this.#recovery.wsFailuresBeforeFallback) {
+        this.#fallBack(`${this.#wsFailures} WebSocket failures in a row (last: ${reason})`)
+        return { kind: 'retry', delayMs: 0 }
+      }
+    }
+    const recovery = this.#retryOrFail(reason)
+    if (recovery.kind === 'retry') {
+      this.#recorder.record({
+        type: 'transport.changed',
+        state: 'reconnecting',
+        transport: this.#transport.kind,
+        attempt: this.#failures,
+        maxAttempts: this.#recovery.maxAttempts,
+        reason
+      })
+    }
+    return recovery
+  }
+
+  #retryOrFail(reason: string): Recovery {
+    this.#failures += 1
+    if (this.#failures > this.#recovery.maxAttempts) return { kind: 'fail', reason: `gave up after ${this.#failures - 1} retries: ${reason}` }
+    return { kind: 'retry', delayMs: backoffDelayMs(this.#recovery.backoff, this.#failures - 1) }
+  }
+
+  #fallBack(reason: string): void {
+    this.#transport.close('falling back to HTTP')
+    this.#transport = this.#createTransport('sse')
+    this.#held = this.#settings.store ? this.#held : null
+    this.#recorder.record({ type: 'transport.changed', state: 'fell_back', transport: 'sse', attempt: null, maxAttempts: null, reason })
+  }
+
+  #recordTransport(state: 'connecting' | 'connected' | 'rotated', reason: string | null): void {
+    const reconnecting = this.state.transport.state === 'reconnecting'
+    this.#recorder.record({
+      type: 'transport.changed',
+      state,
+      transport: this.#transport.kind,
+      attempt: reconnecting ? this.#failures : null,
+      maxAttempts: reconnecting ? this.#recovery.maxAttempts : null,
+      reason
+    })
+  }
+
+  #recordToolMetrics(input: InputItem[], sentAt: number): void {
+    for (const item of input) {
+      const callId = item.type === 'function_call_output' && 'call_id' in item ? item.call_id : null
+      if (typeof callId === 'string') this.#recordToolTiming(callId, sentAt)
+    }
+  }
+
+  /** One `metrics.tool` per call, once its output was sent (or the run ended without sending it). */
+  #recordToolTiming(callId: string, sentAt: number | null): void {
+    const timing = this.#executor.timings.get(callId)
+    if (!timing) return
+    this.#executor.timings.delete(callId)
+    this.#recorder.record({
+      type: 'metrics.tool',
+      callId,
+      startedAfterMs: timing.startedAt - timing.emittedAt,
+      finishedAfterMs: timing.finishedAt - timing.emittedAt,
+      outputSentAfterMs: sentAt === null ? null : sentAt - timing.emittedAt,
+      approvalWaitMs: timing.approvalWaitMs,
+      hostWaitMs: timing.hostWaitMs,
+      runMs: timing.runMs
+    })
+  }
+
+  #activeResponseId(): string | null {
+    const index = this.state.cursor.responseIndex
+    const response = index === null ? undefined : this.state.responses[index]
+    return response && (response.status === 'in_progress' || response.status === 'queued') ? response.id : null
+  }
+
+  #createTransport(kind: Transport): ModelTransport {
+    const onStray = (frame: InboundFrame): void => this.#onFrame(frame)
+    return kind === 'ws'
+      ? new WsTransport(this.#options.provider, this.#options.ws, onStray)
+      : new SseTransport(this.#options.provider, this.#options.sse)
+  }
+
+  async #finish(outcome: RunOutcome, reason: string | null): Promise<RunOutcome> {
+    for (const callId of [...this.#executor.timings.keys()]) this.#recordToolTiming(callId, null)
+    this.#transport.close('run finished')
+    await this.#recorder.recordDurable({ type: 'run.finished', outcome, reason })
+    return outcome
+  }
+}
+

@@ -1,0 +1,123 @@
+// HTTP POST /responses with `stream: true`, read as Server-Sent Events. Connections are kept
+// alive between turns unless `newConnectionPerTurn` asks otherwise (a benchmark baseline).
+import http from 'node:http'
+import https from 'node:https'
+import { performance } from 'node:perf_hooks'
+import { createParser } from 'eventsource-parser'
+import { frameOf } from './frames'
+import { authHeaders, type Provider } from './provider'
+import { refusalFromBody, retryAfterMs } from './refusal'
+import type { InboundFrame, ModelTransport, SentTurn, TurnEnd, TurnRequest } from './transport'
+import { TurnTracker } from './turn-tracker'
+
+export interface SseTransportOptions {
+  idleTimeoutMs: number
+  newConnectionPerTurn: boolean
+}
+
+export const DEFAULT_SSE_OPTIONS: SseTransportOptions = { idleTimeoutMs: 300_000, newConnectionPerTurn: false }
+
+export class SseTransport implements ModelTransport {
+  readonly kind = 'sse' as const
+  #provider: Provider
+  #options: SseTransportOptions
+  #agent: http.Agent
+  #openedAt = performance.now()
+
+  constructor(provider: Provider, options: Partial<SseTransportOptions> = {}) {
+    this.#provider = provider
+    this.#options = { ...DEFAULT_SSE_OPTIONS, ...options }
+    const secure = provider.baseUrl.startsWith('https:')
+    const keepAlive = !this.#options.newConnectionPerTurn
+    this.#agent = secure ? new https.Agent({ keepAlive }) : new http.Agent({ keepAlive })
+  }
+
+  /** HTTP has no connection-held state a continuation could rely on. */
+  get connectionId(): number | null {
+    return null
+  }
+
+  get connectedAt(): number | null {
+    return this.#openedAt
+  }
+
+  connect(): Promise<TurnEnd | null> {
+    return Promise.resolve(null)
+  }
+
+  send(request: TurnRequest): SentTurn {
+    const body = JSON.stringify({ ...request.body, stream: true })
+    const bytes = Buffer.byteLength(body)
+    const url = new URL(`${this.#provider.baseUrl}/responses`)
+    const client = url.protocol === 'https:' ? https : http
+    const ended = new Promise<TurnEnd>((resolve) => {
+      let done = false
+      let idle: NodeJS.Timeout | null = null
+      const finish = (end: TurnEnd): void => {
+        if (done) return
+        done = true
+        if (idle) clearTimeout(idle)
+        request.signal.removeEventListener('abort', onAbort)
+        outgoing.destroy()
+        resolve(end)
+      }
+      const armIdle = (): void => {
+        if (idle) clearTimeout(idle)
+        idle = setTimeout(() => finish({ kind: 'dropped', reason: `no data for ${this.#options.idleTimeoutMs} ms` }), this.#options.idleTimeoutMs)
+      }
+      const onAbort = (): void => finish({ kind: 'aborted' })
+      request.signal.addEventListener('abort', onAbort, { once: true })
+      const outgoing = client.request(url, {
+        method: 'POST',
+        agent: this.#agent,
+        headers: {
+          ...authHeaders(this.#provider),
+          'Content-Type': 'application/json',
+          Accept: 'text/event-stream',
+          'Content-Length': String(bytes)
+        }
+      })
+      outgoing.on('error', (error) => finish({ kind: 'dropped', reason: `request failed: ${error.message}` }))
+      outgoing.on('response', (response) => {
+        const status = response.statusCode ?? 0
+        if (status < 200 || status >= 300) {
+          const chunks: Buffer[] = []
+          response.on('data', (chunk: Buffer) => chunks.push(chunk))
+          response.on('end', () =>
+            finish(refusalFromBody(status, Buffer.concat(chunks).toString('utf8'), retryAfterMs(response.headers['retry-after'])))
+          )
+          return
+        }
+        const tracker = new TurnTracker()
+        const parser = createParser({
+          onEvent: (message) => {
+            if (done || message.data === '[DONE]') return
+            const frame = frameOf(message.data)
+            request.onFrame(frame)
+            if (frame.kind !== 'event') return
+            const end = tracker.observe(frame.event)
+            if (end) finish(end)
+          }
+        })
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          armIdle()
+          parser.feed(chunk)
+        })
+        response.on('end', () => finish({ kind: 'dropped', reason: 'the stream ended before the response did' }))
+        response.on('error', (error) => finish({ kind: 'dropped', reason: `stream error: ${error.message}` }))
+      })
+      armIdle()
+      outgoing.end(body)
+    })
+    return { bytes, ended }
+  }
+
+  steer(): boolean {
+    return false
+  }
+
+  close(): void {
+    this.#agent.destroy()
+  }
+}

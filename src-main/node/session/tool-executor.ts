@@ -1,0 +1,168 @@
+// Runs the calls of one response: each is judged, maybe approved, then executed. The ledger in
+// the run log makes this idempotent by call_id: `tool.started` is on disk before a tool runs and
+// `tool.finished` before its output can be sent, so nothing runs twice.
+import { performance } from 'node:perf_hooks'
+import type { RunSettings } from '../../common/run/records'
+import type { ToolCallView } from '../../common/run/state'
+import type { ToolCallSubject, ToolRuntime } from '../tools/tool-runtime'
+import type { RunRecorder } from './run-recorder'
+import type { ToolGate } from './tool-gate'
+
+/** Raw terminal output kept in the log per call; the artifact holds everything. */
+const TOOL_OUTPUT_LOG_CAP = 1024 * 1024
+/** Terminal chunks are coalesced over this window so a chatty command does not write a record per byte. */
+const TOOL_OUTPUT_FLUSH_MS = 16
+
+export const INTERRUPTED_OUTPUT =
+  'Tether stopped while this call was running, so its outcome is unknown. It was not run again; check the state before relying on it.'
+
+export interface CallTiming {
+  emittedAt: number
+  approvalWaitMs: number
+  hostWaitMs: number
+  startedAt: number
+  finishedAt: number
+  runMs: number
+}
+
+export interface ExecutorContext {
+  runId: string
+  workspace: string
+  settings: RunSettings
+  sandboxed: boolean
+  signal: AbortSignal
+  /** When the model emitted each call (monotonic ms), for latency metrics. */
+  emittedAt: (callId: string) => number
+}
+
+function isConcurrencySafe(subject: ToolCallSubject): boolean {
+  return subject.kind === 'read' || subject.kind === 'script' || subject.kind === 'invalid'
+}
+
+export class ToolExecutor {
+  #recorder: RunRecorder
+  #tools: ToolRuntime
+  #gate: ToolGate
+  readonly timings = new Map<string, CallTiming>()
+
+  constructor(recorder: RunRecorder, tools: ToolRuntime, gate: ToolGate) {
+    this.#recorder = recorder
+    this.#tools = tools
+    this.#gate = gate
+  }
+
+  /** Calls the log shows started but not finished: their outcome is unknown, so they are reported, not re-run. */
+  async settleInterrupted(): Promise<void> {
+    const state = this.#recorder.state
+    for (const callId of state.toolCallOrder) {
+      if (state.toolCalls[callId]?.status !== 'running') continue
+      await this.#recorder.recordDurable({
+        type: 'tool.finished',
+        callId,
+        status: 'interrupted',
+        exitCode: null,
+        output: INTERRUPTED_OUTPUT,
+        durationMs: 0,
+        artifactPath: null
+      })
+    }
+  }
+
+  async runCalls(callIds: string[], context: ExecutorContext): Promise<void> {
+    const calls = callIds.flatMap((callId) => {
+      const call = this.#recorder.state.toolCalls[callId]
+      return call ? [{ call, subject: this.#tools.describe(call.name, call.arguments) }] : []
+    })
+    if (calls.every(({ subject }) => isConcurrencySafe(subject))) {
+      await Promise.all(calls.map(({ call, subject }) => this.#runOne(call, subject, context)))
+      return
+    }
+    for (const { call, subject } of calls) {
+      if (context.signal.aborted) return
+      await this.#runOne(call, subject, context)
+    }
+  }
+
+  async #runOne(call: ToolCallView, subject: ToolCallSubject, context: ExecutorContext): Promise<void> {
+    if (call.status === 'running') return
+    const finish = (status: 'error' | 'denied' | 'interrupted', output: string) =>
+      this.#recorder.recordDurable({ type: 'tool.finished', callId: call.callId, status, exitCode: null, output, durationMs: 0, artifactPath: null })
+    if (subject.kind === 'invalid') {
+      await finish('error', `Invalid arguments for ${call.name}: ${subject.message}`)
+      return
+    }
+    const askedAt = performance.now()
+    const decision = await this.#gate.authorize({
+      runId: context.runId,
+      callId: call.callId,
+      tool: call.name,
+      arguments: call.arguments,
+      subject,
+      mode: context.settings.approvalMode,
+      sandboxed: context.sandboxed,
+      workspace: context.workspace,
+      approval: this.#recorder.state.approvals[call.callId] ?? null,
+      signal: context.signal
+    })
+    const approvalWaitMs = performance.now() - askedAt
+    if (context.signal.aborted) {
+      await finish('interrupted', 'The person interrupted the run before this call ran.')
+      return
+    }
+    if (!decision.allowed) {
+      await finish('denied', decision.message)
+      return
+    }
+    await this.#execute(call, context, approvalWaitMs)
+  }
+
+  async #execute(call: ToolCallView, context: ExecutorContext, approvalWaitMs: number): Promise<void> {
+    await this.#recorder.recordDurable({ type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments })
+    const startedAt = performance.now()
+    const output = this.#outputRecorder(call.callId)
+    const result = await this.#tools.execute(
+      { runId: context.runId, callId: call.callId, name: call.name, arguments: call.arguments },
+      { onOutput: output.push, signal: context.signal }
+    )
+    output.flush()
+    await this.#recorder.recordDurable({
+      type: 'tool.finished',
+      callId: call.callId,
+      status: result.status,
+      exitCode: result.exitCode,
+      output: result.output,
+      durationMs: result.durationMs,
+      artifactPath: result.artifactPath
+    })
+    const finishedAt = performance.now()
+    this.timings.set(call.callId, {
+      emittedAt: context.emittedAt(call.callId),
+      approvalWaitMs,
+      hostWaitMs: result.hostWaitMs,
+      startedAt,
+      finishedAt,
+      runMs: result.durationMs
+    })
+  }
+
+  #outputRecorder(callId: string): { push: (data: string) => void; flush: () => void } {
+    let buffered = ''
+    let logged = 0
+    let timer: NodeJS.Timeout | null = null
+    const flush = (): void => {
+      if (timer) clearTimeout(timer)
+      timer = null
+      if (buffered.length === 0) return
+      const data = buffered.slice(0, Math.max(0, TOOL_OUTPUT_LOG_CAP - logged))
+      buffered = ''
+      if (data.length === 0) return
+      logged += data.length
+      this.#recorder.record({ type: 'tool.output', callId, data })
+    }
+    const push = (data: string): void => {
+      buffered += data
+      timer ??= setTimeout(flush, TOOL_OUTPUT_FLUSH_MS)
+    }
+    return { push, flush }
+  }
+}

@@ -1,0 +1,25 @@
+// Whether a tool call may run. The approval broker implements this; it writes approval records
+// itself and may wait for a person.
+import type { ApprovalMode } from '../../common/run/records'
+import type { ApprovalView } from '../../common/run/state'
+import type { ToolCallSubject } from '../tools/tool-runtime'
+
+export interface GateCall {
+  runId: string
+  callId: string
+  tool: string
+  arguments: string
+  subject: ToolCallSubject
+  mode: ApprovalMode
+  sandboxed: boolean
+  workspace: string
+  /** The approval the log already holds for this call (after a restart): re-ask or reuse, never duplicate. */
+  approval: ApprovalView | null
+  signal: AbortSignal
+}
+
+export type GateDecision = { allowed: true } | { allowed: false; message: string }
+
+export interface ToolGate {
+  authorize(call: GateCall): Promise<GateDecision>
+}
