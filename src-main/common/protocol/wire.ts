@@ -31,6 +31,79 @@ export type SteerAcceptedEvent = Api.ResponseSteerAcceptedEvent
 export type SteerPendingEvent = Api.ResponseSteerPendingEvent
 export type SteerFailedEvent = Api.ResponseSteerFailedEvent
 
+/**
+ * Every event type the SDK knows, checked both ways against its union. Anything else on the wire
+ * (vendor extras such as `response.metadata`, transport keepalives, future types) is unknown.
+ */
+const SERVER_EVENT_TYPES: Record<ServerEventType, true> = {
+  error: true,
+  'response.audio.delta': true,
+  'response.audio.done': true,
+  'response.audio.transcript.delta': true,
+  'response.audio.transcript.done': true,
+  'response.code_interpreter_call.completed': true,
+  'response.code_interpreter_call.in_progress': true,
+  'response.code_interpreter_call.interpreting': true,
+  'response.code_interpreter_call_code.delta': true,
+  'response.code_interpreter_call_code.done': true,
+  'response.compaction.compacting': true,
+  'response.completed': true,
+  'response.content_part.added': true,
+  'response.content_part.done': true,
+  'response.created': true,
+  'response.custom_tool_call_input.delta': true,
+  'response.custom_tool_call_input.done': true,
+  'response.failed': true,
+  'response.file_search_call.completed': true,
+  'response.file_search_call.in_progress': true,
+  'response.file_search_call.searching': true,
+  'response.function_call_arguments.delta': true,
+  'response.function_call_arguments.done': true,
+  'response.image_generation_call.completed': true,
+  'response.image_generation_call.generating': true,
+  'response.image_generation_call.in_progress': true,
+  'response.image_generation_call.partial_image': true,
+  'response.in_progress': true,
+  'response.incomplete': true,
+  'response.mcp_call.completed': true,
+  'response.mcp_call.failed': true,
+  'response.mcp_call.in_progress': true,
+  'response.mcp_call_arguments.delta': true,
+  'response.mcp_call_arguments.done': true,
+  'response.mcp_list_tools.completed': true,
+  'response.mcp_list_tools.failed': true,
+  'response.mcp_list_tools.in_progress': true,
+  'response.output_item.added': true,
+  'response.output_item.done': true,
+  'response.output_text.annotation.added': true,
+  'response.output_text.delta': true,
+  'response.output_text.done': true,
+  'response.queued': true,
+  'response.reasoning_summary_part.added': true,
+  'response.reasoning_summary_part.done': true,
+  'response.reasoning_summary_text.delta': true,
+  'response.reasoning_summary_text.done': true,
+  'response.reasoning_text.delta': true,
+  'response.reasoning_text.done': true,
+  'response.refusal.delta': true,
+  'response.refusal.done': true,
+  'response.shell_call_command.added': true,
+  'response.shell_call_command.delta': true,
+  'response.shell_call_command.done': true,
+  'response.shell_call_output_content.delta': true,
+  'response.shell_call_output_content.done': true,
+  'response.steer.accepted': true,
+  'response.steer.failed': true,
+  'response.steer.pending': true,
+  'response.web_search_call.completed': true,
+  'response.web_search_call.in_progress': true,
+  'response.web_search_call.searching': true
+}
+
+export function isKnownServerEventType(type: string): boolean {
+  return Object.hasOwn(SERVER_EVENT_TYPES, type)
+}
+
 export const TERMINAL_RESPONSE_EVENTS = ['response.completed', 'response.failed', 'response.incomplete'] as const
 export type TerminalResponseEventType = (typeof TERMINAL_RESPONSE_EVENTS)[number]
 

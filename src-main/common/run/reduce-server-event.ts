@@ -2,7 +2,7 @@
 // `added` events, terminal events without `output`), ignores unknown types, drops duplicates by
 // `sequence_number` and records gaps.
 import type { OutputItem, ResponseObject, ServerEvent, Usage } from '../protocol/wire'
-import { isNestedError, wireErrorOf } from '../protocol/wire'
+import { isKnownServerEventType, isNestedError, wireErrorOf } from '../protocol/wire'
 import { emptyFunctionCall, emptyMessage, emptyReasoning, itemKeyOf, itemViewOf, withEntry } from './items'
 import type { ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView } from './state'
 
@@ -419,7 +419,17 @@ function isForEndedResponse(state: RunState, event: ServerEvent): boolean {
   return response !== undefined && !isOpenStatus(response.status)
 }
 
+/**
+ * Unknown types (vendor extras, keepalives, future types) never open or name a response. Inside an
+ * open response their sequence numbers still count, so skipping them leaves no false gap.
+ */
+function skipUnknown(state: RunState, event: ServerEvent): RunState {
+  if (openActiveIndex(state) === null) return state
+  return checkSequence(state, event) ?? state
+}
+
 export function reduceServerEvent(state: RunState, event: ServerEvent): RunState {
+  if (!isKnownServerEventType(event.type)) return skipUnknown(state, event)
   if (!belongsToResponse(state, event)) return applyEvent(state, event)
   if (isForEndedResponse(state, event)) return { ...state, duplicates: state.duplicates + 1 }
   const checked = checkSequence(enterResponseOf(state, event), event)
