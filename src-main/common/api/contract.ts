@@ -1,0 +1,193 @@
+// The one API between the renderer and a host (Electron main or the browser-mode server): named
+// request/response methods plus one stream of host events. Everything here is plain JSON, so the
+// same contract runs over Electron IPC and over the browser-mode WebSocket.
+import type { ApprovalDecision, ApprovalMode, ApprovalScope, RunOutcome, RunRecord, Transport } from '../run/records'
+import type { RunState } from '../run/state'
+
+export type HostKind = 'electron' | 'browser'
+export type ProviderChoice = 'openai' | 'xai' | 'custom'
+
+export interface AppInfo {
+  host: HostKind
+  version: string
+  dataDir: string
+  /** A native folder picker exists; elsewhere the UI asks for a path. */
+  folderPicker: boolean
+  /** The chosen provider has a key. Without one the UI offers the scripted demo first. */
+  keyConfigured: boolean
+  /** The built-in scripted demo (the sim with its `demo` scenario) can run here. */
+  demoAvailable: boolean
+}
+
+export interface KeyStatus {
+  configured: boolean
+  /** `env`: from an environment variable; `stored`: saved by the host. Never the key itself. */
+  source: 'env' | 'stored' | null
+}
+
+export interface SettingsView {
+  provider: ProviderChoice
+  /** The base URL runs use: the provider's default, or the custom one. */
+  baseUrl: string
+  model: string
+  transport: Transport
+  approvalMode: ApprovalMode
+  networkAllowlist: string[]
+  keys: Record<ProviderChoice, KeyStatus>
+  /** Where a saved key goes: the OS keychain (`os`), a 0600 file (`file`), or nowhere (`null`: use env). */
+  keyStorage: 'os' | 'file' | null
+}
+
+export type SettingsPatch = Partial<
+  Pick<SettingsView, 'provider' | 'baseUrl' | 'model' | 'transport' | 'approvalMode' | 'networkAllowlist'>
+>
+
+export interface RecentRepo {
+  path: string
+  name: string
+  openedAt: number
+  git: boolean
+}
+
+export interface RunListItem {
+  id: string
+  workspace: string | null
+  /** The task the run started with. */
+  title: string | null
+  model: string | null
+  /** The provider label from the log; `sim` marks the scripted demo. */
+  provider: string | null
+  status: RunOutcome | 'unfinished'
+  /** This host is running it right now. */
+  running: boolean
+  startedAt: number | null
+  durationMs: number | null
+}
+
+/** What a renderer gets when it opens a run: the folded state, then the records that follow. */
+export interface RunSnapshot {
+  runId: string
+  state: RunState
+  running: boolean
+}
+
+export interface RunRecordsView {
+  runId: string
+  records: RunRecord[]
+  problems: string[]
+}
+
+export interface ChangedFile {
+  path: string
+  status: 'added' | 'modified' | 'deleted' | 'renamed'
+  additions: number
+  deletions: number
+}
+
+export type ChangesView =
+  | {
+      available: true
+      /** `run-start`: the working tree as the run found it; `head`: HEAD (no snapshot was taken). */
+      baseline: 'run-start' | 'head'
+      files: ChangedFile[]
+      patch: string
+      truncated: boolean
+    }
+  | { available: false; reason: string }
+
+export interface ArtifactView {
+  text: string
+  bytes: number
+  truncated: boolean
+}
+
+export interface ApprovalAnswer {
+  runId: string
+  callId: string
+  decision: ApprovalDecision
+  scope: ApprovalScope
+  /** For a denial: what the model is told. */
+  message: string | null
+}
+
+type RunRef = { runId: string }
+
+/** Every method: its params and its result. */
+export interface ApiMethods {
+  getAppInfo: { params: null; result: AppInfo }
+  getSettings: { params: null; result: SettingsView }
+  updateSettings: { params: SettingsPatch; result: SettingsView }
+  setApiKey: { params: { provider: ProviderChoice; key: string }; result: SettingsView }
+  clearApiKey: { params: { provider: ProviderChoice }; result: SettingsView }
+  listRecentRepos: { params: null; result: RecentRepo[] }
+  openRepo: { params: { path: string }; result: RecentRepo }
+  pickFolder: { params: null; result: { path: string | null } }
+  listRuns: { params: { workspace: string | null }; result: RunListItem[] }
+  startRun: { params: { workspace: string; task: string }; result: RunRef }
+  startDemo: { params: null; result: RunRef & { workspace: string } }
+  subscribeRun: { params: RunRef; result: RunSnapshot }
+  unsubscribeRun: { params: RunRef; result: null }
+  getRunRecords: { params: RunRef; result: RunRecordsView }
+  steer: { params: RunRef & { text: string }; result: null }
+  followUp: { params: RunRef & { text: string }; result: null }
+  interrupt: { params: RunRef; result: null }
+  resumeRun: { params: RunRef; result: null }
+  decideApproval: { params: ApprovalAnswer; result: null }
+  getChanges: { params: RunRef; result: ChangesView }
+  getArtifact: { params: RunRef & { callId: string }; result: ArtifactView }
+  openExternal: { params: { url: string }; result: { opened: boolean } }
+}
+
+export type MethodName = keyof ApiMethods
+export type ParamsOf<M extends MethodName> = ApiMethods[M]['params']
+export type ResultOf<M extends MethodName> = ApiMethods[M]['result']
+
+/** The allowlist: a host answers these and nothing else. A Record, so a new method cannot be left out. */
+const METHODS: Record<MethodName, true> = {
+  getAppInfo: true,
+  getSettings: true,
+  updateSettings: true,
+  setApiKey: true,
+  clearApiKey: true,
+  listRecentRepos: true,
+  openRepo: true,
+  pickFolder: true,
+  listRuns: true,
+  startRun: true,
+  startDemo: true,
+  subscribeRun: true,
+  unsubscribeRun: true,
+  getRunRecords: true,
+  steer: true,
+  followUp: true,
+  interrupt: true,
+  resumeRun: true,
+  decideApproval: true,
+  getChanges: true,
+  getArtifact: true,
+  openExternal: true
+}
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[]
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.hasOwn(METHODS, value)
+}
+
+/** Pushed by the host. `run.records` carries the records of a subscribed run, batched. */
+export type HostEvent =
+  | { type: 'run.records'; runId: string; records: RunRecord[] }
+  /** A fresh state for a subscribed run, e.g. when it was resumed: replaces what the renderer holds. */
+  | { type: 'run.snapshot'; snapshot: RunSnapshot }
+  /** The run loop started or stopped in this host; `error` when it stopped on a fault, not an outcome. */
+  | { type: 'run.activity'; runId: string; running: boolean; error: string | null }
+  | { type: 'runs.changed' }
+
+export type ApiErrorCode = 'invalid_request' | 'not_found' | 'conflict' | 'unavailable' | 'unauthorized' | 'internal'
+
+export interface ApiError {
+  code: ApiErrorCode
+  message: string
+}
+
+export type ApiReply<T> = { ok: true; result: T } | { ok: false; error: ApiError }

@@ -1,0 +1,67 @@
+// Runtime validation of every request a host receives. The renderer is untrusted display code: a
+// host parses params with these before it acts, in Electron and in browser mode alike. Host-only:
+// the renderer never imports this module (zod's JIT would trip the strict CSP there).
+import { z } from 'zod'
+import type { MethodName, ParamsOf } from './contract'
+
+const runId = z.string().regex(/^run_\d{8}T\d{6}Z_[0-9a-f]{6}$/, 'not a run id')
+const text = z.string().min(1).max(200_000)
+const path = z.string().min(1).max(4096).refine((value) => !value.includes('\0'), 'contains a NUL byte')
+const provider = z.enum(['openai', 'xai', 'custom'])
+const host = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i, 'not a host name')
+
+const runRef = z.strictObject({ runId })
+const none = z.null()
+
+const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
+  getAppInfo: none,
+  getSettings: none,
+  updateSettings: z.strictObject({
+    provider: provider.optional(),
+    baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    model: z.string().min(1).max(200).optional(),
+    transport: z.enum(['ws', 'sse']).optional(),
+    approvalMode: z.enum(['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']).optional(),
+    networkAllowlist: z.array(host).max(200).optional()
+  }),
+  setApiKey: z.strictObject({ provider, key: z.string().trim().min(8).max(1000).regex(/^[\x21-\x7e]+$/, 'contains spaces or control characters') }),
+  clearApiKey: z.strictObject({ provider }),
+  listRecentRepos: none,
+  openRepo: z.strictObject({ path }),
+  pickFolder: none,
+  listRuns: z.strictObject({ workspace: path.nullable() }),
+  startRun: z.strictObject({ workspace: path, task: text }),
+  startDemo: none,
+  subscribeRun: runRef,
+  unsubscribeRun: runRef,
+  getRunRecords: runRef,
+  steer: z.strictObject({ runId, text }),
+  followUp: z.strictObject({ runId, text }),
+  interrupt: runRef,
+  resumeRun: runRef,
+  decideApproval: z.strictObject({
+    runId,
+    callId: z.string().min(1).max(200),
+    decision: z.enum(['allow', 'deny']),
+    scope: z.enum(['once', 'run', 'always']),
+    message: z.string().max(10_000).nullable()
+  }),
+  getChanges: runRef,
+  getArtifact: z.strictObject({ runId, callId: z.string().min(1).max(200) }),
+  openExternal: z.strictObject({ url: z.string().min(1).max(2048) })
+}
+
+export type ParamsCheck<M extends MethodName> = { ok: true; params: ParamsOf<M> } | { ok: false; message: string }
+
+export function parseParams<M extends MethodName>(method: M, raw: unknown): ParamsCheck<M> {
+  const result = (SCHEMAS[method] as z.ZodType<ParamsOf<M>>).safeParse(raw)
+  if (result.success) return { ok: true, params: result.data }
+  const message = result.error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'params'}: ${issue.message}`)
+    .join('; ')
+  return { ok: false, message }
+}

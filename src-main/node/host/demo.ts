@@ -1,0 +1,47 @@
+// The offline demo: the built-in sim with its `demo` scenario, on a fresh copy of the sample repo,
+// so a person without an API key sees streaming, tool calls, an approval and a saved run at once.
+import { cp, mkdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { DataDir } from '../store/data-dir'
+import { git } from './git'
+import { HostError } from './host-error'
+
+export const DEMO_PROVIDER_LABEL = 'sim'
+export const DEMO_TASK =
+  'Scripted demo: look around this sample repository, run its tests, fix what fails, and summarize the change.'
+
+/** A model server for the demo, running in this process on 127.0.0.1. */
+export interface DemoModel {
+  baseUrl: string
+  apiKey: string
+  close(): Promise<void>
+}
+
+export async function sampleRepoExists(resourcesDir: string): Promise<boolean> {
+  try {
+    return (await stat(join(resourcesDir, 'sample-repo'))).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** Copies the sample repo into the data dir and makes it a git repo with one commit. */
+export async function prepareDemoWorkspace(resourcesDir: string, dataDir: DataDir, now = new Date()): Promise<string> {
+  if (!(await sampleRepoExists(resourcesDir))) throw new HostError('unavailable', 'the sample repository is missing from this build')
+  const stamp = now.toISOString().replace(/[-:.]/g, '').slice(0, 15)
+  const parent = join(dataDir.root, 'demo')
+  await mkdir(parent, { recursive: true })
+  let workspace = join(parent, `sample-repo-${stamp}`)
+  for (let n = 2; await stat(workspace).then(() => true, () => false); n++) workspace = join(parent, `sample-repo-${stamp}-${n}`)
+  await cp(join(resourcesDir, 'sample-repo'), workspace, { recursive: true })
+  const author = {
+    GIT_AUTHOR_NAME: 'Tether demo',
+    GIT_AUTHOR_EMAIL: 'demo@tether.invalid',
+    GIT_COMMITTER_NAME: 'Tether demo',
+    GIT_COMMITTER_EMAIL: 'demo@tether.invalid'
+  }
+  await git(workspace, ['init', '-q', '-b', 'main'])
+  await git(workspace, ['add', '-A'])
+  await git(workspace, ['commit', '-q', '-m', 'Sample repository for the Tether demo'], author)
+  return workspace
+}

@@ -1,0 +1,208 @@
+// The runs this host drives: starting, resuming, steering, interrupting, and the record feed the
+// UI bridge forwards. A run lives in a SessionDriver while this host holds it; otherwise it is
+// only its log, and opening it folds the log.
+import type { RunSnapshot } from '../../common/api/contract'
+import type { RunRecord, RunOutcome } from '../../common/run/records'
+import type { RunState } from '../../common/run/state'
+import { foldRecords } from '../../common/run/reduce'
+import { SessionDriver, RunNotFoundError } from '../session/session-driver'
+import type { SessionOptions } from '../session/session-options'
+import type { DataDir } from '../store/data-dir'
+import { readRunLog } from '../store/run-log-reader'
+import type { ApprovalDesk } from './approval-desk'
+import { HostError } from './host-error'
+
+/** What a run needs from the host around it. */
+export interface RunServices {
+  dataDir: DataDir
+  desk: ApprovalDesk
+  /** Options for a new run, or for continuing one whose folded state is given. */
+  sessionOptions(target: { kind: 'new'; demo: boolean } | { kind: 'existing'; state: RunState }): Promise<SessionOptions>
+  /** Called once a new run exists and before it acts: e.g. to snapshot the repo for its diff. */
+  beforeFirstTurn?(runId: string, workspace: string): Promise<void>
+}
+
+export interface RunWatcher {
+  record(record: RunRecord): void
+  /** The run's state was replaced (it was taken up by this host): drop queued records, use this. */
+  snapshot(snapshot: RunSnapshot): void
+  activity(running: boolean, error: string | null): void
+}
+
+interface LiveRun {
+  driver: SessionDriver
+  running: Promise<RunOutcome | null> | null
+}
+
+export class RunManager {
+  #services: RunServices
+  #live = new Map<string, LiveRun>()
+  #watchers = new Map<string, Set<RunWatcher>>()
+  #onListChanged: () => void
+
+  constructor(services: RunServices, onListChanged: () => void) {
+    this.#services = services
+    this.#onListChanged = onListChanged
+  }
+
+  isRunning(runId: string): boolean {
+    return this.#live.get(runId)?.running != null
+  }
+
+  async start(workspace: string, task: string, demo: boolean): Promise<string> {
+    const options = await this.#services.sessionOptions({ kind: 'new', demo })
+    const driver = await SessionDriver.start(this.#services.dataDir, workspace, task, options)
+    await this.#services.beforeFirstTurn?.(driver.runId, driver.state.workspace ?? workspace)
+    this.#adopt(driver)
+    this.#launch(driver.runId)
+    return driver.runId
+  }
+
+  /** The state to show for a run: live from its driver, else folded from its log. */
+  async snapshot(runId: string): Promise<RunSnapshot> {
+    const fromLog = this.#live.has(runId) ? null : await this.#foldLog(runId)
+    // The run may have been taken up while its log was read: the driver's state is then the newer one.
+    const live = this.#live.get(runId)
+    if (live) return { runId, state: live.driver.state, running: live.running !== null }
+    return { runId, state: fromLog ?? (await this.#foldLog(runId)), running: false }
+  }
+
+  /**
+   * Forwards a run's records to `watcher` from now on and returns the state they follow. Records
+   * already folded into that state may still arrive; a watcher skips those by `seq`.
+   */
+  async watch(runId: string, watcher: RunWatcher): Promise<{ snapshot: RunSnapshot; stop: () => void }> {
+    let set = this.#watchers.get(runId)
+    if (!set) this.#watchers.set(runId, (set = new Set()))
+    const watchers = set
+    watchers.add(watcher)
+    const stop = (): void => {
+      watchers.delete(watcher)
+      if (watchers.size === 0 && this.#watchers.get(runId) === watchers) this.#watchers.delete(runId)
+    }
+    try {
+      return { snapshot: await this.snapshot(runId), stop }
+    } catch (error) {
+      stop()
+      throw error
+    }
+  }
+
+  async steer(runId: string, text: string): Promise<void> {
+    const live = this.#live.get(runId)
+    if (!live?.running) throw new HostError('conflict', 'the run is not running; send a follow-up instead')
+    await live.driver.steer(text)
+  }
+
+  async followUp(runId: string, text: string): Promise<void> {
+    if (this.isRunning(runId)) throw new HostError('conflict', 'the run is still going; steer it instead')
+    const driver = this.#live.get(runId)?.driver ?? (await this.#takeUp(runId, 'reopened for a follow-up message'))
+    await driver.followUp(text)
+    this.#launch(runId)
+  }
+
+  async interrupt(runId: string): Promise<void> {
+    const live = this.#live.get(runId)
+    if (!live?.running) throw new HostError('conflict', 'the run is not running')
+    await live.driver.interrupt()
+  }
+
+  /** Continues a run that stopped before it finished its work (the host restarted, it failed, it was interrupted). */
+  async resume(runId: string): Promise<void> {
+    if (this.isRunning(runId)) throw new HostError('conflict', 'the run is already running')
+    const state = (await this.snapshot(runId)).state
+    if (state.status === 'completed') throw new HostError('conflict', 'the run completed; send a follow-up to continue it')
+    if (!this.#live.has(runId)) await this.#takeUp(runId, 'resumed from the app')
+    this.#launch(runId)
+  }
+
+  /** Answers an approval: to the run waiting for it, or to a run that stopped while it waited (it resumes). */
+  async decide(answer: Parameters<ApprovalDesk['answer']>[0]): Promise<void> {
+    const desk = this.#services.desk
+    if (desk.answer(answer)) return
+    if (this.isRunning(answer.runId)) {
+      throw new HostError('not_found', `the run is not waiting for a decision on ${answer.callId}`)
+    }
+    const state = (await this.snapshot(answer.runId)).state
+    const approval = state.approvals[answer.callId]
+    if (!approval || approval.decision !== null) {
+      throw new HostError('not_found', `no pending approval for ${answer.callId} in ${answer.runId}`)
+    }
+    desk.answerAhead(answer)
+    try {
+      await this.resume(answer.runId)
+    } catch (error) {
+      desk.forgetRun(answer.runId)
+      throw error
+    }
+  }
+
+  /** Closes every driver; their logs stay. Pending approvals stay pending in the logs. */
+  async close(): Promise<void> {
+    const drivers = [...this.#live.values()].map((live) => live.driver)
+    this.#live.clear()
+    await Promise.allSettled(drivers.map((driver) => driver.close()))
+  }
+
+  async #foldLog(runId: string): Promise<RunState> {
+    try {
+      return foldRecords((await readRunLog(this.#services.dataDir.runLog(runId))).records)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new HostError('not_found', `no run ${runId}`)
+      throw error
+    }
+  }
+
+  async #takeUp(runId: string, reason: string): Promise<SessionDriver> {
+    const state = await this.#foldLog(runId)
+    const options = await this.#services.sessionOptions({ kind: 'existing', state })
+    let driver: SessionDriver
+    try {
+      driver = await SessionDriver.resume(this.#services.dataDir, runId, options, reason)
+    } catch (error) {
+      if (error instanceof RunNotFoundError) throw new HostError('not_found', error.message)
+      throw error
+    }
+    this.#adopt(driver)
+    return driver
+  }
+
+  #adopt(driver: SessionDriver): void {
+    const runId = driver.runId
+    this.#live.set(runId, { driver, running: null })
+    driver.subscribe((record) => {
+      for (const watcher of this.#watchers.get(runId) ?? []) watcher.record(record)
+    })
+    const snapshot: RunSnapshot = { runId, state: driver.state, running: false }
+    for (const watcher of this.#watchers.get(runId) ?? []) watcher.snapshot(snapshot)
+  }
+
+  #launch(runId: string): void {
+    const live = this.#live.get(runId)
+    if (!live || live.running) return
+    const running = live.driver.run().then(
+      (outcome) => {
+        this.#stopped(runId, null)
+        return outcome
+      },
+      (error: unknown) => {
+        this.#stopped(runId, (error as Error)?.message ?? String(error))
+        return null
+      }
+    )
+    live.running = running
+    this.#emitActivity(runId, true, null)
+    this.#onListChanged()
+  }
+
+  #stopped(runId: string, error: string | null): void {
+    const live = this.#live.get(runId)
+    if (live) live.running = null
+    this.#emitActivity(runId, false, error)
+    this.#onListChanged()
+  }
+
+  #emitActivity(runId: string, running: boolean, error: string | null): void {
+    for (const watcher of this.#watchers.get(runId) ?? []) watcher.activity(running, error)
+  }
+}

@@ -1,0 +1,97 @@
+// The app's settings file (run defaults and recent repos). Never holds a key. A damaged file is
+// set aside, not overwritten, and the defaults are used.
+import { rename } from 'node:fs/promises'
+import { z } from 'zod'
+import type { ProviderChoice, SettingsPatch } from '../../common/api/contract'
+import type { ApprovalMode, Transport } from '../../common/run/records'
+import { readOptionalFile, writePrivateFile } from './private-file'
+
+export const DEFAULT_MODEL = 'gpt-5.2'
+const RECENT_REPO_LIMIT = 12
+
+const storedSchema = z.object({
+  version: z.literal(1),
+  provider: z.enum(['openai', 'xai', 'custom']),
+  customBaseUrl: z.string().nullable(),
+  model: z.string().min(1),
+  transport: z.enum(['ws', 'sse']),
+  approvalMode: z.enum(['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']),
+  networkAllowlist: z.array(z.string()),
+  recentRepos: z.array(z.object({ path: z.string(), openedAt: z.number() }))
+})
+
+export type StoredSettings = z.infer<typeof storedSchema>
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  version: 1,
+  provider: 'openai',
+  customBaseUrl: null,
+  model: DEFAULT_MODEL,
+  transport: 'ws' satisfies Transport,
+  approvalMode: 'ask-risky' satisfies ApprovalMode,
+  networkAllowlist: [],
+  recentRepos: []
+}
+
+export class SettingsStore {
+  readonly path: string
+  #current: StoredSettings
+  /** Set when the file on disk could not be read and was moved aside. */
+  readonly damaged: string | null
+  #writing: Promise<void> = Promise.resolve()
+
+  private constructor(path: string, current: StoredSettings, damaged: string | null) {
+    this.path = path
+    this.#current = current
+    this.damaged = damaged
+  }
+
+  static async open(path: string, now = Date.now()): Promise<SettingsStore> {
+    const text = await readOptionalFile(path)
+    if (text === null) return new SettingsStore(path, DEFAULT_SETTINGS, null)
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      parsed = undefined
+    }
+    const checked = storedSchema.safeParse(parsed)
+    if (checked.success) return new SettingsStore(path, checked.data, null)
+    const aside = `${path}.damaged-${now}`
+    await rename(path, aside)
+    return new SettingsStore(path, DEFAULT_SETTINGS, aside)
+  }
+
+  get current(): StoredSettings {
+    return this.#current
+  }
+
+  async update(patch: SettingsPatch): Promise<StoredSettings> {
+    const { baseUrl, ...rest } = patch
+    const provider: ProviderChoice = patch.provider ?? this.#current.provider
+    const next: StoredSettings = {
+      ...this.#current,
+      ...rest,
+      customBaseUrl: baseUrl !== undefined && provider === 'custom' ? baseUrl.replace(/\/+$/, '') : this.#current.customBaseUrl
+    }
+    return this.#save(next)
+  }
+
+  async rememberRepo(path: string, openedAt: number): Promise<StoredSettings> {
+    const others = this.#current.recentRepos.filter((repo) => repo.path !== path)
+    return this.#save({ ...this.#current, recentRepos: [{ path, openedAt }, ...others].slice(0, RECENT_REPO_LIMIT) })
+  }
+
+  async forgetRepo(path: string): Promise<StoredSettings> {
+    return this.#save({ ...this.#current, recentRepos: this.#current.recentRepos.filter((repo) => repo.path !== path) })
+  }
+
+  /** Writes are serialized so two quick updates cannot land out of order. */
+  async #save(next: StoredSettings): Promise<StoredSettings> {
+    this.#current = next
+    const text = `${JSON.stringify(next, null, 2)}\n`
+    this.#writing = this.#writing.catch(() => undefined).then(() => writePrivateFile(this.path, text))
+    await this.#writing
+    return next
+  }
+}

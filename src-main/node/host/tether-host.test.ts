@@ -1,0 +1,141 @@
+import { mkdir, realpath } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { HostEvent } from '../../common/api/contract'
+import { foldRecords } from '../../common/run/reduce'
+import type { ClientSession } from './client-session'
+import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from './testing/host-fixture'
+
+describe('TetherHost.dispatch', () => {
+  let fixture: HostFixture
+  let session: ClientSession
+  let events: HostEvent[]
+  beforeEach(async () => {
+    fixture = await createHostFixture({ openExternal: async () => undefined })
+    events = []
+    session = fixture.host.connect({ send: (event) => events.push(event), congested: () => false })
+  })
+  afterEach(async () => {
+    await fixture.dispose()
+  })
+
+  it('answers unknown methods and bad params with errors, not exceptions', async () => {
+    expect(await fixture.host.dispatch(session, 'shutdown', null)).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'unknown method "shutdown"' }
+    })
+    expect(await fixture.host.dispatch(session, 'constructor', null)).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'unknown method "constructor"' }
+    })
+    expect(await fixture.host.dispatch(session, 'subscribeRun', { runId: 7 })).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'subscribeRun: runId: Invalid input: expected string, received number' }
+    })
+  })
+
+  it('reports whether a key is configured, never the key', async () => {
+    const saved = await fixture.host.dispatch(session, 'setApiKey', { provider: 'openai', key: 'sk-secret-value-1234' })
+    expect(JSON.stringify(saved)).not.toContain('sk-secret')
+    expect(saved).toEqual({
+      ok: true,
+      result: {
+        provider: 'openai',
+        baseUrl: 'https://api.openai.com/v1',
+        model: 'gpt-5.2',
+        transport: 'ws',
+        approvalMode: 'ask-risky',
+        networkAllowlist: [],
+        keys: { openai: { configured: true, source: 'stored' }, xai: { configured: false, source: null }, custom: { configured: false, source: null } },
+        keyStorage: 'file'
+      }
+    })
+    const info = await fixture.host.dispatch(session, 'getAppInfo', null)
+    expect(info).toEqual({
+      ok: true,
+      result: { host: 'browser', version: '0.0.0-test', dataDir: fixture.dataDir.root, folderPicker: false, keyConfigured: true, demoAvailable: false }
+    })
+  })
+
+  it('opens a repo by path and remembers it; refuses relative and missing paths', async () => {
+    const real = await realpath(fixture.workspace)
+    const opened = await fixture.host.dispatch(session, 'openRepo', { path: `${fixture.workspace}/` })
+    expect(opened).toEqual({ ok: true, result: { path: real, name: 'repo', openedAt: expect.any(Number), git: false } })
+    expect(await fixture.host.dispatch(session, 'listRecentRepos', null)).toEqual({ ok: true, result: [{ path: real, name: 'repo', openedAt: expect.any(Number), git: false }] })
+    expect(await fixture.host.dispatch(session, 'openRepo', { path: 'repo' })).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: "give an absolute path (got 'repo')" }
+    })
+    expect(await fixture.host.dispatch(session, 'openRepo', { path: join(fixture.folder, 'nope') })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: `no such folder: ${join(fixture.folder, 'nope')}` }
+    })
+  })
+
+  it('lists past runs with their task and opens one as the state its log folds to', async () => {
+    const bodies = pendingApprovalRun(fixture.workspace)
+    await writeRunLog(fixture.dataDir, RUN_ID, bodies)
+    const list = await fixture.host.dispatch(session, 'listRuns', { workspace: fixture.workspace })
+    expect(list).toEqual({
+      ok: true,
+      result: [
+        {
+          id: RUN_ID,
+          workspace: fixture.workspace,
+          title: 'Clean the build folder',
+          model: 'gpt-5.2',
+          provider: 'sim',
+          status: 'unfinished',
+          running: false,
+          startedAt: expect.any(Number),
+          durationMs: expect.any(Number)
+        }
+      ]
+    })
+    expect(await fixture.host.dispatch(session, 'listRuns', { workspace: '/elsewhere' })).toEqual({ ok: true, result: [] })
+    const records = await fixture.host.dispatch(session, 'getRunRecords', { runId: RUN_ID })
+    expect(records.ok && (records.result as { records: unknown[] }).records).toHaveLength(bodies.length)
+    const snapshot = await fixture.host.dispatch(session, 'subscribeRun', { runId: RUN_ID })
+    const folded = foldRecords((records as { ok: true; result: { records: never[] } }).result.records)
+    expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, running: false } })
+    expect(folded.approvals.call_1?.decision).toBeNull()
+    expect(session.subscribedRuns).toEqual([RUN_ID])
+  })
+
+  it('refuses to approve a call that is not pending', async () => {
+    await writeRunLog(fixture.dataDir, RUN_ID, pendingApprovalRun(fixture.workspace))
+    expect(await fixture.host.dispatch(session, 'decideApproval', { runId: RUN_ID, callId: 'call_404', decision: 'allow', scope: 'once', message: null })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: `no pending approval for call_404 in ${RUN_ID}` }
+    })
+    expect(await fixture.host.dispatch(session, 'subscribeRun', { runId: 'run_20990101T000000Z_ffffff' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'no run run_20990101T000000Z_ffffff' }
+    })
+  })
+
+  it('says plainly when a run cannot start, and starts nothing', async () => {
+    await mkdir(join(fixture.folder, 'other'))
+    expect(await fixture.host.dispatch(session, 'startRun', { workspace: fixture.workspace, task: 'hello' })).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'no API key for openai: add one in Settings or set OPENAI_API_KEY' }
+    })
+    expect(await fixture.host.dispatch(session, 'startDemo', null)).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'the scripted demo is not part of this build' }
+    })
+    expect(await fixture.host.dispatch(session, 'listRuns', { workspace: null })).toEqual({ ok: true, result: [] })
+  })
+
+  it('opens only https links outside the app', async () => {
+    expect(await fixture.host.dispatch(session, 'openExternal', { url: 'https://example.com/docs' })).toEqual({ ok: true, result: { opened: true } })
+    expect(await fixture.host.dispatch(session, 'openExternal', { url: 'file:///etc/passwd' })).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'only https links open outside the app' }
+    })
+    expect(await fixture.host.dispatch(session, 'openExternal', { url: 'javascript:alert(1)' })).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'only https links open outside the app' }
+    })
+  })
+})

@@ -1,0 +1,354 @@
+// The composition root shared by both hosts (Electron main and browser mode): settings, keys,
+// runs, approvals, the demo, and the API every renderer talks to. The transports (IPC, WebSocket)
+// only authenticate, validate and forward to `dispatch`.
+import type {
+  ApiReply,
+  AppInfo,
+  HostKind,
+  MethodName,
+  ParamsOf,
+  ProviderChoice,
+  ResultOf,
+  RunListItem,
+  SettingsView
+} from '../../common/api/contract'
+import { isMethodName } from '../../common/api/contract'
+import { parseParams } from '../../common/api/schemas'
+import type { RunState } from '../../common/run/state'
+import { DEFAULT_BASE_URLS, type Provider } from '../session/provider'
+import { DEFAULT_INSTRUCTIONS, type SessionOptions } from '../session/session-options'
+import type { ToolGate } from '../session/tool-gate'
+import type { DataDir } from '../store/data-dir'
+import { listRuns } from '../store/run-index'
+import { readRunLog } from '../store/run-log-reader'
+import type { ToolRuntime } from '../tools/tool-runtime'
+import { ApprovalDesk } from './approval-desk'
+import { readArtifact } from './artifacts'
+import { changesSince, saveBaseline } from './changes'
+import { ClientSession, type EventSink } from './client-session'
+import { DEMO_PROVIDER_LABEL, DEMO_TASK, prepareDemoWorkspace, type DemoModel } from './demo'
+import { apiErrorOf, HostError } from './host-error'
+import { keyStatusOf, resolveKey, KEY_VARIABLES, type KeyStore } from './key-store'
+import { describeRepo, resolveFolder } from './repos'
+import { RunHeads } from './run-heads'
+import { RunManager } from './run-manager'
+import { SettingsStore, type StoredSettings } from './settings-store'
+
+/** The tool runtime and the approval gate all runs of this host share. */
+export interface ToolServices {
+  tools: ToolRuntime
+  gate: ToolGate
+  close(): Promise<void>
+}
+
+export interface HostOptions {
+  kind: HostKind
+  version: string
+  dataDir: DataDir
+  keys: KeyStore
+  env: NodeJS.ProcessEnv
+  resourcesDir: string
+  /** Starts the tool host and the approval broker; called at the first run. */
+  toolServices: (desk: ApprovalDesk) => Promise<ToolServices>
+  /** Starts the demo model server; null where the demo is not part of the build. */
+  demoModel: (() => Promise<DemoModel>) | null
+  /** A native folder picker (Electron); absent in browser mode. */
+  pickFolder?: () => Promise<string | null>
+  /** Opens an https link with the OS; absent where the renderer opens links itself. */
+  openExternal?: (url: string) => Promise<void>
+}
+
+type Handlers = { [M in MethodName]: (params: ParamsOf<M>, session: ClientSession) => Promise<ResultOf<M>> }
+
+function baseUrlOf(settings: StoredSettings): string {
+  return settings.provider === 'custom' ? (settings.customBaseUrl ?? '') : DEFAULT_BASE_URLS[settings.provider]
+}
+
+function isProviderChoice(name: string | undefined): name is ProviderChoice {
+  return name === 'openai' || name === 'xai' || name === 'custom'
+}
+
+export class TetherHost {
+  readonly options: HostOptions
+  readonly runs: RunManager
+  readonly desk = new ApprovalDesk()
+  #settings: SettingsStore
+  #sessions = new Set<ClientSession>()
+  #heads = new RunHeads()
+  #toolServices: Promise<ToolServices> | null = null
+  #demo: Promise<DemoModel> | null = null
+
+  private constructor(options: HostOptions, settings: SettingsStore) {
+    this.options = options
+    this.#settings = settings
+    this.runs = new RunManager(
+      {
+        dataDir: options.dataDir,
+        desk: this.desk,
+        sessionOptions: (target) => this.#sessionOptions(target),
+        beforeFirstTurn: (runId, workspace) => saveBaseline(workspace, options.dataDir.artifacts(runId)).catch(() => undefined)
+      },
+      () => this.#broadcast({ type: 'runs.changed' })
+    )
+  }
+
+  static async create(options: HostOptions): Promise<TetherHost> {
+    return new TetherHost(options, await SettingsStore.open(options.dataDir.settings))
+  }
+
+  /** A renderer connected: it gets its own subscriptions and the host's broadcasts. */
+  connect(sink: EventSink): ClientSession {
+    const session = new ClientSession(this.runs, sink)
+    this.#sessions.add(session)
+    return session
+  }
+
+  disconnect(session: ClientSession): void {
+    session.close()
+    this.#sessions.delete(session)
+  }
+
+  /** Validates and runs one API call. Never throws: failures come back as `{ ok: false }`. */
+  async dispatch(session: ClientSession, method: unknown, rawParams: unknown): Promise<ApiReply<unknown>> {
+    if (!isMethodName(method)) return { ok: false, error: { code: 'invalid_request', message: `unknown method ${JSON.stringify(method)}` } }
+    const checked = parseParams(method, rawParams)
+    if (!checked.ok) return { ok: false, error: { code: 'invalid_request', message: `${method}: ${checked.message}` } }
+    try {
+      const handler = this.#handlers[method] as (params: unknown, session: ClientSession) => Promise<unknown>
+      return { ok: true, result: await handler(checked.params, session) }
+    } catch (error) {
+      return { ok: false, error: apiErrorOf(error) }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.#sessions) session.close()
+    this.#sessions.clear()
+    await this.runs.close()
+    const [tools, demo] = await Promise.allSettled([this.#toolServices, this.#demo])
+    if (tools.status === 'fulfilled' && tools.value) await tools.value.close()
+    if (demo.status === 'fulfilled' && demo.value) await demo.value.close()
+  }
+
+  #broadcast(event: Parameters<ClientSession['send']>[0]): void {
+    for (const session of this.#sessions) session.send(event)
+  }
+
+  async #settingsView(): Promise<SettingsView> {
+    const current = this.#settings.current
+    const { keys, env } = this.options
+    return {
+      provider: current.provider,
+      baseUrl: baseUrlOf(current),
+      model: current.model,
+      transport: current.transport,
+      approvalMode: current.approvalMode,
+      networkAllowlist: current.networkAllowlist,
+      keys: {
+        openai: await keyStatusOf(keys, 'openai', env),
+        xai: await keyStatusOf(keys, 'xai', env),
+        custom: await keyStatusOf(keys, 'custom', env)
+      },
+      keyStorage: keys.kind
+    }
+  }
+
+  async #appInfo(): Promise<AppInfo> {
+    const { kind, version, dataDir, keys, env } = this.options
+    return {
+      host: kind,
+      version,
+      dataDir: dataDir.root,
+      folderPicker: this.options.pickFolder !== undefined,
+      keyConfigured: (await keyStatusOf(keys, this.#settings.current.provider, env)).configured,
+      demoAvailable: this.options.demoModel !== null
+    }
+  }
+
+  async #provider(name: ProviderChoice, baseUrl: string): Promise<Provider> {
+    if (!baseUrl) throw new HostError('invalid_request', 'the custom provider needs a base URL: set it in Settings')
+    const resolved = await resolveKey(this.options.keys, name, this.options.env)
+    if (!resolved) {
+      throw new HostError('unavailable', `no API key for ${name}: add one in Settings or set ${KEY_VARIABLES[name]}`)
+    }
+    return { name, baseUrl, apiKey: resolved.key }
+  }
+
+  async #demoProvider(): Promise<Provider> {
+    const factory = this.options.demoModel
+    if (!factory) throw new HostError('unavailable', 'the scripted demo is not part of this build')
+    this.#demo ??= factory()
+    let demo: DemoModel
+    try {
+      demo = await this.#demo
+    } catch (error) {
+      this.#demo = null
+      throw new HostError('unavailable', `the demo model server did not start: ${(error as Error).message}`)
+    }
+    return { name: 'custom', baseUrl: demo.baseUrl, apiKey: demo.apiKey }
+  }
+
+  async #tools(): Promise<ToolServices> {
+    this.#toolServices ??= this.options.toolServices(this.desk)
+    try {
+      return await this.#toolServices
+    } catch (error) {
+      this.#toolServices = null
+      throw new HostError('unavailable', `the tool host did not start: ${(error as Error).message}`)
+    }
+  }
+
+  async #sessionOptions(target: { kind: 'new'; demo: boolean } | { kind: 'existing'; state: RunState }): Promise<SessionOptions> {
+    const settings = this.#settings.current
+    const label = target.kind === 'existing' ? (target.state.provider?.name ?? null) : target.demo ? DEMO_PROVIDER_LABEL : settings.provider
+    let provider: Provider
+    if (label === DEMO_PROVIDER_LABEL) {
+      provider = await this.#demoProvider()
+    } else if (target.kind === 'existing') {
+      if (!isProviderChoice(label ?? undefined)) throw new HostError('unavailable', `the run used an unknown provider '${label}'`)
+      provider = await this.#provider(label as ProviderChoice, target.state.provider?.baseUrl ?? '')
+    } else {
+      provider = await this.#provider(settings.provider, baseUrlOf(settings))
+    }
+    const { tools, gate } = await this.#tools()
+    const existing = target.kind === 'existing' ? target.state.settings : null
+    return {
+      provider,
+      providerLabel: label ?? provider.name,
+      model: (target.kind === 'existing' ? target.state.model : null) ?? settings.model,
+      transport: existing?.transport ?? settings.transport,
+      store: existing?.store ?? false,
+      instructions: existing?.instructions ?? DEFAULT_INSTRUCTIONS,
+      approvalMode: existing?.approvalMode ?? settings.approvalMode,
+      networkAllowlist: existing?.networkAllowlist ?? settings.networkAllowlist,
+      unsandboxed: false,
+      tools,
+      gate
+    }
+  }
+
+  async #listRuns(workspace: string | null): Promise<RunListItem[]> {
+    const listings = await listRuns(this.options.dataDir)
+    const filtered = workspace === null ? listings : listings.filter((run) => run.workspace === workspace)
+    return Promise.all(
+      filtered.map(async (run) => {
+        const head = await this.#heads.of(run.id, run.path)
+        return {
+          id: run.id,
+          workspace: run.workspace,
+          title: head.title,
+          model: run.model,
+          provider: head.provider,
+          status: run.status,
+          running: this.runs.isRunning(run.id),
+          startedAt: run.startedAt,
+          durationMs: run.durationMs
+        }
+      })
+    )
+  }
+
+  #handlers: Handlers = {
+    getAppInfo: () => this.#appInfo(),
+    getSettings: () => this.#settingsView(),
+    updateSettings: async (patch) => {
+      await this.#settings.update(patch)
+      return this.#settingsView()
+    },
+    setApiKey: async ({ provider, key }) => {
+      if (this.options.keys.kind === null) {
+        throw new HostError('unavailable', `this system offers no safe place to save a key: set ${KEY_VARIABLES[provider]} instead`)
+      }
+      await this.options.keys.write(provider, key)
+      return this.#settingsView()
+    },
+    clearApiKey: async ({ provider }) => {
+      if (this.options.keys.kind !== null) await this.options.keys.remove(provider)
+      return this.#settingsView()
+    },
+    listRecentRepos: async () =>
+      Promise.all(this.#settings.current.recentRepos.map((repo) => describeRepo(repo.path, repo.openedAt))),
+    openRepo: async ({ path }) => {
+      const real = await resolveFolder(path)
+      const openedAt = Date.now()
+      await this.#settings.rememberRepo(real, openedAt)
+      return describeRepo(real, openedAt)
+    },
+    pickFolder: async () => {
+      if (!this.options.pickFolder) throw new HostError('unavailable', 'no folder picker here: type the folder\'s path')
+      return { path: await this.options.pickFolder() }
+    },
+    listRuns: ({ workspace }) => this.#listRuns(workspace),
+    startRun: async ({ workspace, task }) => {
+      const real = await resolveFolder(workspace)
+      const runId = await this.runs.start(real, task, false)
+      await this.#settings.rememberRepo(real, Date.now())
+      return { runId }
+    },
+    startDemo: async () => {
+      if (!this.options.demoModel) throw new HostError('unavailable', 'the scripted demo is not part of this build')
+      const workspace = await prepareDemoWorkspace(this.options.resourcesDir, this.options.dataDir)
+      const runId = await this.runs.start(workspace, DEMO_TASK, true)
+      return { runId, workspace }
+    },
+    subscribeRun: ({ runId }, session) => session.subscribe(runId),
+    unsubscribeRun: async ({ runId }, session) => {
+      session.unsubscribe(runId)
+      return null
+    },
+    getRunRecords: async ({ runId }) => {
+      try {
+        const log = await readRunLog(this.options.dataDir.runLog(runId))
+        const problems = log.problems.map((problem) => `line ${problem.line}: ${problem.reason}`)
+        if (log.tornTail) problems.push(`the last ${log.tornTail.bytes} bytes are an unfinished line`)
+        return { runId, records: log.records, problems }
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new HostError('not_found', `no run ${runId}`)
+        throw error
+      }
+    },
+    steer: async ({ runId, text }) => {
+      await this.runs.steer(runId, text)
+      return null
+    },
+    followUp: async ({ runId, text }) => {
+      await this.runs.followUp(runId, text)
+      return null
+    },
+    interrupt: async ({ runId }) => {
+      await this.runs.interrupt(runId)
+      return null
+    },
+    resumeRun: async ({ runId }) => {
+      await this.runs.resume(runId)
+      return null
+    },
+    decideApproval: async (answer) => {
+      await this.runs.decide(answer)
+      return null
+    },
+    getChanges: async ({ runId }) => {
+      const { state } = await this.runs.snapshot(runId)
+      if (!state.workspace) throw new HostError('not_found', `run ${runId} has no workspace`)
+      return changesSince(state.workspace, this.options.dataDir.artifacts(runId))
+    },
+    getArtifact: async ({ runId, callId }) => {
+      const { state } = await this.runs.snapshot(runId)
+      const artifactPath = state.toolCalls[callId]?.artifactPath
+      if (!artifactPath) throw new HostError('not_found', `call ${callId} has no saved output`)
+      return readArtifact(this.options.dataDir.artifacts(runId), artifactPath)
+    },
+    openExternal: async ({ url }) => {
+      let parsed: URL
+      try {
+        parsed = new URL(url)
+      } catch {
+        throw new HostError('invalid_request', 'not a URL')
+      }
+      if (parsed.protocol !== 'https:') throw new HostError('invalid_request', 'only https links open outside the app')
+      if (!this.options.openExternal) return { opened: false }
+      await this.options.openExternal(parsed.toString())
+      return { opened: true }
+    }
+  }
+}
