@@ -1,0 +1,97 @@
+// Everything between "a create request may start" and "the response streams": resolve the parent,
+// rebuild the context, check the new input the way the real API does, and ask the model.
+import type { InputItem, Usage } from '../../src-main/common/protocol/wire'
+import type { CreateRequest } from '../protocol/create-request'
+import { errors, type ApiError } from '../protocol/errors'
+import { makeUsage } from '../protocol/response-object'
+import { contextAfter, type ResponseState, type ResponseStore } from '../model/conversation'
+import { openReasoning } from '../model/encrypted-reasoning'
+import type { ModelDecision, ScriptedModel } from '../model/scripted-model'
+import { checkToolPairing } from '../model/tool-pairing'
+import { estimateTokens } from '../model/tokenize'
+
+/** Where a parent was found: the connection's in-memory cache (and which lane), or persisted storage. */
+export type ParentSource = { kind: 'connection'; lane: string } | { kind: 'store' }
+
+export interface FoundParent {
+  state: ResponseState
+  source: ParentSource
+}
+
+export interface PreparedResponse {
+  id: string
+  request: CreateRequest
+  parent: FoundParent | null
+  context: InputItem[]
+  decision: ModelDecision
+  /** Server-side re-rendering cost, paid before the first output item (0 unless configured). */
+  renderCostMs: number
+  usage: Usage
+}
+
+/** A refusal names the parent it found (if any), because a failed same-lane continuation evicts it. */
+export type Prepared = { ok: true; value: PreparedResponse } | { ok: false; error: ApiError; parent: FoundParent | null }
+
+export interface PrepareDeps {
+  model: ScriptedModel
+  store: ResponseStore
+  evictEverything: boolean
+  newResponseId: () => string
+  findParent: (id: string) => FoundParent | null
+}
+
+export function prepareResponse(deps: PrepareDeps, request: CreateRequest, prependedInput: readonly InputItem[] = []): Prepared {
+  let parent: FoundParent | null = null
+  if (request.previousResponseId !== null) {
+    parent = deps.evictEverything ? null : deps.findParent(request.previousResponseId)
+    if (!parent) return { ok: false, error: errors.previousResponseNotFound(request.previousResponseId), parent: null }
+  }
+  const newInput = [...prependedInput, ...request.input]
+  const inputProblem = checkReasoningItems(newInput, deps.store)
+  if (inputProblem) return { ok: false, error: inputProblem, parent }
+  const parentContext = parent ? contextAfter(parent.state) : []
+  const context = [...parentContext, ...newInput]
+  if (request.generate) {
+    const pairing = checkToolPairing(context)
+    if (pairing) return { ok: false, error: pairing, parent }
+  }
+  const decision = deps.model.respond(request, context)
+  const renderedItems = parent?.source.kind === 'connection' ? newInput.length : context.length
+  const inputTokens = estimateTokens(JSON.stringify(context)) + estimateTokens(request.instructions ?? '')
+  const cachedTokens = parent ? Math.min(inputTokens, estimateTokens(JSON.stringify(parentContext))) : 0
+  return {
+    ok: true,
+    value: {
+      id: deps.newResponseId(),
+      request,
+      parent,
+      context,
+      decision,
+      renderCostMs: renderedItems * decision.timing.renderCostPerItemMs,
+      usage: makeUsage({
+        input: request.generate ? inputTokens : 0,
+        cached: request.generate ? cachedTokens : 0,
+        output: decision.plan.outputTokens,
+        reasoning: decision.plan.reasoningTokens
+      })
+    }
+  }
+}
+
+/**
+ * Reasoning items coming back as input must carry verifiable `encrypted_content`, or name an item
+ * the server persisted (store: true); otherwise the real API refuses them.
+ */
+function checkReasoningItems(items: readonly InputItem[], store: ResponseStore): ApiError | null {
+  for (const item of items) {
+    const loose = item as { type?: string; id?: string; encrypted_content?: string | null }
+    if (loose.type !== 'reasoning') continue
+    const id = loose.id ?? '(no id)'
+    if (typeof loose.encrypted_content === 'string') {
+      if (!openReasoning(loose.encrypted_content)) return errors.invalidEncryptedContent(id)
+    } else if (!store.hasItem(id)) {
+      return errors.itemNotPersisted(id)
+    }
+  }
+  return null
+}
