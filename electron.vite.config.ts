@@ -12,7 +12,9 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           electron: fromRoot('src-main/electron-main/index.ts'),
-          cli: fromRoot('src-main/node/cli/main.ts')
+          cli: fromRoot('src-main/node/cli/main.ts'),
+          'tool-host': fromRoot('src-main/node/tools/host/tool-host-main.ts'),
+          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts')
         }
       }
     }

@@ -1,0 +1,100 @@
+// Everything the tool host keeps for one run: the shell, the script runner, the network proxy
+// and the confined file tools, opened together and closed together.
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { assertNever } from '../../../common/run/records'
+import type { ToolCall } from '../calls/tool-call'
+import { runFileTool } from '../files/file-tools'
+import { WorkspaceFiles } from '../files/workspace-files'
+import { AllowlistProxy } from '../sandbox/allowlist-proxy'
+import { existingRealPaths } from '../sandbox/existing-paths'
+import { invalidAllowlistEntries } from '../sandbox/network-allowlist'
+import { missingSandboxRequirement } from '../sandbox/sandbox-requirements'
+import { ScriptRunnerClient } from '../script/script-runner-client'
+import { ShellSession } from '../shell/shell-session'
+import type { HostRunConfig, HostToolResult } from './host-protocol'
+import type { ToolOutcome } from './tool-outcome'
+
+function checkWorkspace(workspace: string): void {
+  let isDirectory = false
+  try {
+    isDirectory = statSync(workspace).isDirectory()
+  } catch {
+    throw new Error(`the workspace ${workspace} does not exist`)
+  }
+  if (!isDirectory) throw new Error(`the workspace ${workspace} is not a directory`)
+  if (workspace === '/') throw new Error('the file system root cannot be a workspace')
+}
+
+/** A file name for the call's artifact: call ids come from the model server. */
+function artifactName(callId: string): string {
+  return `${callId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120) || 'call'}.txt`
+}
+
+export class RunSession {
+  readonly config: HostRunConfig
+  private readonly shell: ShellSession
+  private readonly scripts: ScriptRunnerClient
+  private readonly files: WorkspaceFiles
+  private readonly proxy: AllowlistProxy | null
+
+  private constructor(config: HostRunConfig, proxy: AllowlistProxy | null) {
+    this.config = config
+    this.proxy = proxy
+    this.shell = new ShellSession(config, proxy)
+    this.scripts = new ScriptRunnerClient(config)
+    this.files = new WorkspaceFiles(
+      { workspace: config.workspace, readOnly: existingRealPaths(config.readOnlyPaths), hidden: existingRealPaths(config.hiddenPaths) },
+      { ripgrepPath: config.tools.ripgrepPath }
+    )
+  }
+
+  /** Opens the run; fails closed (with what is missing) when the sandbox cannot be used. */
+  static async open(config: HostRunConfig): Promise<RunSession> {
+    checkWorkspace(config.workspace)
+    const invalid = invalidAllowlistEntries(config.networkAllowlist)
+    if (invalid.length > 0) throw new Error(`invalid network allowlist: ${invalid.join('; ')}`)
+    const needsProxy = !config.unsandboxed && config.networkAllowlist.length > 0
+    if (!config.unsandboxed) {
+      const missing = missingSandboxRequirement(config.tools, needsProxy)
+      if (missing !== null) throw new Error(missing)
+    }
+    const proxy = needsProxy ? await AllowlistProxy.listen(join(config.runDir, 'control', 'proxy.sock'), config.networkAllowlist) : null
+    const session = new RunSession(config, proxy)
+    try {
+      await session.shell.start()
+    } catch (error) {
+      await session.close()
+      throw error
+    }
+    return session
+  }
+
+  async execute(callId: string, call: ToolCall, emit: (data: string) => void, signal: AbortSignal): Promise<HostToolResult> {
+    const started = performance.now()
+    const { outcome, queuedMs } = await this.dispatch(callId, call, emit, signal)
+    return { ...outcome, durationMs: performance.now() - started - queuedMs, queuedMs }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.shell.close(), this.scripts.close()])
+    await this.proxy?.close()
+  }
+
+  private async dispatch(callId: string, call: ToolCall, emit: (data: string) => void, signal: AbortSignal): Promise<{ outcome: ToolOutcome; queuedMs: number }> {
+    switch (call.tool) {
+      case 'shell':
+        return this.shell.execute(call, join(this.config.artifactsDir, artifactName(callId)), emit, signal)
+      case 'script':
+        return this.scripts.execute(call.code, signal)
+      case 'read_file':
+      case 'list_dir':
+      case 'search':
+      case 'write_file':
+      case 'edit_file':
+        return { outcome: await runFileTool(this.files, call), queuedMs: 0 }
+      default:
+        return assertNever(call, 'tool call')
+    }
+  }
+}

@@ -1,0 +1,171 @@
+// The ToolRuntime the session driver uses. It lives in the app process but runs nothing itself:
+// arguments are validated here, and every tool runs in the supervised tool host (PTY shells in
+// bubblewrap, the isolated-vm script runner, the confined file tools).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseToolCall, describeToolCall } from './calls/tool-call'
+import { toolDefinitions } from './calls/tool-definitions'
+import { resolveEntryPoint } from './entry-point'
+import type { HostRunConfig, HostTools, HostToolResult, ScriptLimits, ToolLimits } from './host/host-protocol'
+import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output/output-capture'
+import { defaultHiddenPaths } from './sandbox/hidden-paths'
+import { DEFAULT_SANDBOX_TOOLS } from './sandbox/sandbox-requirements'
+import { ToolHostDiedError, ToolHostSupervisor } from './supervisor/tool-host-supervisor'
+import type { RunToolContext, ToolCallObserver, ToolCallRequest, ToolCallResult, ToolCallSubject, ToolRuntime } from './tool-runtime'
+import type { FunctionTool } from '../../common/protocol/wire'
+
+export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = { memoryMb: 64, cpuMs: 2_000, wallMs: 10_000, logChars: 16 * 1024, resultChars: 16 * 1024 }
+
+export const DEFAULT_TOOL_LIMITS: ToolLimits = { capture: DEFAULT_CAPTURE_LIMITS, rawOutputChars: 8 * 1024 * 1024, script: DEFAULT_SCRIPT_LIMITS }
+
+export interface SandboxedToolRuntimeOptions {
+  /** Tether's data dir: read-only inside the sandbox and for the file tools. */
+  dataDir?: string | null
+  /** Paths that can be neither read nor written, added to the default credential locations (e.g. the token store). */
+  hiddenPaths?: string[]
+  /** Hide ~/.ssh, ~/.aws, ~/.gnupg and the other usual credential stores (default true). */
+  hideHomeCredentials?: boolean
+  /** A plain Node binary for the tool host (default: this process's, or `node` on PATH inside Electron). */
+  nodePath?: string
+  tools?: Partial<HostTools>
+  limits?: { capture?: Partial<CaptureLimits>; rawOutputChars?: number; script?: Partial<ScriptLimits> }
+  /** Where per-run scratch directories (the sandbox's /tmp, command files) are created (default: the OS temp dir). */
+  scratchDir?: string
+}
+
+interface OpenRun {
+  config: HostRunConfig
+  /** The supervisor generation the run was opened in; another one means the host was restarted. */
+  generation: number
+}
+
+function defaultNodePath(): string {
+  return process.versions.electron === undefined ? process.execPath : 'node'
+}
+
+function errorResult(output: string, startedAt: number, status: ToolCallResult['status'] = 'error'): ToolCallResult {
+  return { status, exitCode: null, output, artifactPath: null, durationMs: performance.now() - startedAt, hostWaitMs: 0 }
+}
+
+export class SandboxedToolRuntime implements ToolRuntime {
+  private readonly supervisor: ToolHostSupervisor
+  private readonly runs = new Map<string, OpenRun>()
+  private readonly tools: HostTools
+  private readonly limits: ToolLimits
+  private readonly readOnlyPaths: string[]
+  private readonly hiddenPaths: string[]
+  private readonly scratchDir: string
+
+  constructor(options: SandboxedToolRuntimeOptions = {}) {
+    this.supervisor = new ToolHostSupervisor({ nodePath: options.nodePath ?? defaultNodePath(), entry: resolveEntryPoint('tool-host') })
+    this.tools = { ...DEFAULT_SANDBOX_TOOLS, ripgrepPath: '/usr/bin/rg', ...options.tools }
+    this.limits = {
+      capture: { ...DEFAULT_TOOL_LIMITS.capture, ...options.limits?.capture },
+      rawOutputChars: options.limits?.rawOutputChars ?? DEFAULT_TOOL_LIMITS.rawOutputChars,
+      script: { ...DEFAULT_TOOL_LIMITS.script, ...options.limits?.script }
+    }
+    this.readOnlyPaths = options.dataDir ? [options.dataDir] : []
+    this.hiddenPaths = [...(options.hideHomeCredentials === false ? [] : defaultHiddenPaths(homedir())), ...(options.hiddenPaths ?? [])]
+    this.scratchDir = options.scratchDir ?? tmpdir()
+  }
+
+  /** The tool host's process id while it runs (for diagnostics). */
+  get hostPid(): number | null {
+    return this.supervisor.pid
+  }
+
+  definitions(): FunctionTool[] {
+    return toolDefinitions()
+  }
+
+  describe(name: string, rawArguments: string): ToolCallSubject {
+    return describeToolCall(name, rawArguments)
+  }
+
+  async openRun(context: RunToolContext): Promise<void> {
+    if (this.runs.has(context.runId)) return
+    const runDir = mkdtempSync(join(this.scratchDir, `tether-${context.runId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-`))
+    const run: OpenRun = {
+      generation: -1,
+      config: {
+        runId: context.runId,
+        workspace: context.workspace,
+        artifactsDir: context.artifactsDir,
+        networkAllowlist: [...context.networkAllowlist],
+        unsandboxed: context.unsandboxed,
+        runDir,
+        readOnlyPaths: this.readOnlyPaths,
+        hiddenPaths: this.hiddenPaths,
+        tools: this.tools,
+        limits: this.limits
+      }
+    }
+    try {
+      await this.openInHost(run)
+    } catch (error) {
+      rmSync(runDir, { recursive: true, force: true })
+      throw error
+    }
+    this.runs.set(context.runId, run)
+  }
+
+  async execute(request: ToolCallRequest, observer: ToolCallObserver = {}): Promise<ToolCallResult> {
+    const startedAt = performance.now()
+    const parsed = parseToolCall(request.name, request.arguments)
+    if (!parsed.ok) return errorResult(parsed.message, startedAt)
+    const run = this.runs.get(request.runId)
+    if (run === undefined) return errorResult(`run ${request.runId} is not open`, startedAt)
+    if (observer.signal?.aborted) return errorResult('interrupted before it started', startedAt, 'interrupted')
+    let sentAt = startedAt
+    try {
+      await this.supervisor.ensureStarted()
+      if (run.generation !== this.supervisor.generation) await this.openInHost(run)
+      sentAt = performance.now()
+      const reply = await this.supervisor.request(
+        { type: 'execute', runId: request.runId, callId: request.callId, call: parsed.call },
+        { onOutput: observer.onOutput, signal: observer.signal }
+      )
+      if (reply.type !== 'executed') return errorResult('the tool host gave an unexpected answer', startedAt)
+      return this.withTimings(reply.result, sentAt - startedAt)
+    } catch (error) {
+      const message = (error as Error).message
+      if (error instanceof ToolHostDiedError) {
+        return errorResult(`${message} while this call was running; every process it started was stopped. The tool host is restarted for the next call.`, startedAt)
+      }
+      return errorResult(`the tool could not run: ${message}`, startedAt)
+    }
+  }
+
+  async closeRun(runId: string): Promise<void> {
+    const run = this.runs.get(runId)
+    if (run === undefined) return
+    this.runs.delete(runId)
+    try {
+      if (run.generation === this.supervisor.generation && this.supervisor.pid !== null) await this.supervisor.request({ type: 'close-run', runId })
+    } finally {
+      rmSync(run.config.runDir, { recursive: true, force: true })
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.runs.keys()].map((runId) => this.closeRun(runId)))
+    await this.supervisor.close()
+  }
+
+  private async openInHost(run: OpenRun): Promise<void> {
+    await this.supervisor.ensureStarted()
+    const generation = this.supervisor.generation
+    await this.supervisor.request({ type: 'open-run', run: run.config })
+    run.generation = generation
+  }
+
+  private withTimings(result: HostToolResult, waitBeforeSend: number): ToolCallResult {
+    const { queuedMs, ...rest } = result
+    return { ...rest, durationMs: Math.round(result.durationMs * 100) / 100, hostWaitMs: Math.round((waitBeforeSend + queuedMs) * 100) / 100 }
+  }
+}
+
+export function createToolRuntime(options: SandboxedToolRuntimeOptions = {}): ToolRuntime {
+  return new SandboxedToolRuntime(options)
+}

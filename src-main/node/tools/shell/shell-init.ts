@@ -1,0 +1,54 @@
+// The start-up file of the persistent shell and the line typed for each call. Completion is
+// detected by a terminal escape sequence (invisible in a terminal view) that carries a random
+// per-call token, so a command cannot fake the end of its own call. After each call the shell
+// saves its working directory and exported variables, so a shell restarted after a timeout
+// continues where the last finished call left it.
+
+const MARKER_INTRODUCER = '\x1b]633;tether;'
+
+export function readyMarker(token: string): string {
+  return `${MARKER_INTRODUCER}ready;${token}\x07`
+}
+
+/** Everything of the completion marker before the exit status and the final BEL. */
+export function doneMarkerPrefix(token: string): string {
+  return `${MARKER_INTRODUCER}done;${token};`
+}
+
+function quote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+export interface ShellInitPaths {
+  /** Where the shell keeps its state between restarts (a writable path, as the shell sees it). */
+  stateFile: string
+}
+
+export function shellInitScript(paths: ShellInitPaths): string {
+  return [
+    '# Tether shell start-up (generated).',
+    "PS1='' PS2='' PS4='+ ' PROMPT_COMMAND=''",
+    'set +o history',
+    'unset HISTFILE',
+    'stty -echo 2>/dev/null',
+    `__tether_state=${quote(paths.stateFile)}`,
+    'readonly __tether_state',
+    '__tether_done() {',
+    '  local status=$1',
+    `  { builtin printf 'builtin cd -- %q\\n' "$PWD"; builtin export -p; } >| "$__tether_state" 2>/dev/null`,
+    '  stty -echo 2>/dev/null',
+    "  PS1='' PS2='' PROMPT_COMMAND=''",
+    `  builtin printf '\\033]633;tether;done;%s;%s\\007' "$2" "$status"`,
+    '}',
+    'readonly -f __tether_done',
+    'if [ -r "$__tether_state" ]; then builtin source "$__tether_state" >/dev/null 2>&1; fi',
+    `builtin printf '\\033]633;tether;ready;%s\\007' "$TETHER_READY_TOKEN"`,
+    'unset TETHER_READY_TOKEN',
+    ''
+  ].join('\n')
+}
+
+/** The line typed into the shell to run the command file; quoted words defeat aliases. */
+export function commandLine(commandFile: string, token: string): string {
+  return ` \\builtin source ${quote(commandFile)} </dev/null; \\__tether_done $? ${token}\r`
+}
