@@ -105,11 +105,15 @@ export class RunLogWriter {
     return done
   }
 
+  /** Syncs and closes; the file is closed even when the last sync fails, and the failure is thrown. */
   async close(): Promise<void> {
     if (this.#closed) return
-    await this.sync()
-    this.#closed = true
-    await this.#file.close()
+    try {
+      await this.sync()
+    } finally {
+      this.#closed = true
+      await this.#file.close()
+    }
   }
 
   #schedule(): void {
@@ -124,6 +128,18 @@ export class RunLogWriter {
     })
   }
 
+  /**
+   * A write may be short (a file-size limit, a full disk); the rest is written again, so the next
+   * attempt fails loudly instead of a record being acknowledged that is only half on disk.
+   */
+  async #writeAll(bytes: Buffer): Promise<void> {
+    let rest = bytes
+    while (rest.length > 0) {
+      const { bytesWritten } = await this.#file.write(rest)
+      rest = rest.subarray(bytesWritten)
+    }
+  }
+
   async #flush(): Promise<void> {
     const lines = this.#pending
     const waiters = this.#waiters
@@ -131,8 +147,13 @@ export class RunLogWriter {
     this.#pending = []
     this.#waiters = []
     this.#syncRequested = false
+    if (this.#failure) {
+      // After a failed write the file may end in a partial line: writing more would glue records to it.
+      for (const waiter of waiters) waiter.reject(this.#failure)
+      return
+    }
     try {
-      if (lines.length > 0) await this.#file.write(lines.join(''))
+      if (lines.length > 0) await this.#writeAll(Buffer.from(lines.join(''), 'utf8'))
       if (sync) await this.#file.datasync()
       for (const waiter of waiters) waiter.resolve()
     } catch (error) {
