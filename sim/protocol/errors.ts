@@ -134,7 +134,7 @@ export const errors = {
 function formatMinutes(ms: number): string {
   const minutes = ms / 60_000
   if (Number.isInteger(minutes)) return `${minutes} minutes`
-  return `${Math.round(ms / 1000)} seconds`
+  return ms >= 1000 ? `${Math.round(ms / 1000)} seconds` : `${ms} ms`
 }
 
 function describeType(value: unknown): string {

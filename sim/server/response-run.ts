@@ -1,6 +1,6 @@
 // Plays one prepared response onto a stream: lifecycle events, the timed item events, and exactly
 // one ending (completed, incomplete, failed), unless a fault or a steer ends it differently.
-import type { InputItem, OutputItem, ResponseStatus } from '../../src-main/common/protocol/wire'
+import type { InputItem, ResponseStatus } from '../../src-main/common/protocol/wire'
 import { assertNever } from '../../src-main/common/run/records'
 import type { ResponseState } from '../model/conversation'
 import { OutputTracker } from '../model/output-tracker'
@@ -121,10 +121,8 @@ export class ResponseRun {
 
   /** Steered: close the items still streaming as incomplete, end `incomplete` / `steered`. */
   private async endSteered(): Promise<RunResult> {
-    for (const index of this.tracker.openItems()) {
-      const item = this.tracker.itemAt(index)
-      if (!item) continue
-      const outcome = await this.emit({ type: 'response.output_item.done', output_index: index, item: { ...item, status: 'incomplete' } as OutputItem })
+    for (const event of this.tracker.openItems().flatMap((index) => this.tracker.closingEvents(index))) {
+      const outcome = await this.emit(event)
       if (outcome.kind !== 'sent') return this.interrupted(outcome)
     }
     const response = this.response({ status: 'incomplete', output: this.tracker.snapshot(), usage: this.prepared.usage, incompleteReason: 'steered' })
