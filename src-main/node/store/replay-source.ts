@@ -5,6 +5,8 @@ import { readFile } from 'node:fs/promises'
 import { createParser } from 'eventsource-parser'
 import { parseServerFrame } from '../../common/protocol/parse-server-frame'
 import type { ProtocolError } from '../../common/protocol/parse-server-frame'
+import { isKnownServerEventType } from '../../common/protocol/wire'
+import type { ServerEvent } from '../../common/protocol/wire'
 import type { RunRecord } from '../../common/run/records'
 import { RUN_LOG_VERSION } from '../../common/run/records'
 import { looksLikeRecordLine } from './record-codec'
@@ -34,7 +36,7 @@ function firstContentLine(text: string): string {
   return ''
 }
 
-function eventRecords(events: { event: unknown }[]): RunRecord[] {
+function eventRecords(events: { event: ServerEvent }[]): RunRecord[] {
   return events.map(({ event }, seq) => ({ v: RUN_LOG_VERSION, seq, ts: 0, type: 'server.event', event }) as RunRecord)
 }
 
@@ -42,8 +44,8 @@ function problemOf(line: number | null, error: ProtocolError): ReplayProblem {
   return { line, code: error.code, message: error.message }
 }
 
-function parseJsonlEvents(text: string): { events: { event: unknown }[]; problems: ReplayProblem[] } {
-  const events: { event: unknown }[] = []
+function parseJsonlEvents(text: string): { events: { event: ServerEvent }[]; problems: ReplayProblem[] } {
+  const events: { event: ServerEvent }[] = []
   const problems: ReplayProblem[] = []
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim()
@@ -55,8 +57,8 @@ function parseJsonlEvents(text: string): { events: { event: unknown }[]; problem
   return { events, problems }
 }
 
-function parseSseEvents(text: string): { events: { event: unknown }[]; problems: ReplayProblem[] } {
-  const events: { event: unknown }[] = []
+function parseSseEvents(text: string): { events: { event: ServerEvent }[]; problems: ReplayProblem[] } {
+  const events: { event: ServerEvent }[] = []
   const problems: ReplayProblem[] = []
   const parser = createParser({
     onEvent: (message) => {
@@ -88,7 +90,9 @@ export function parseReplaySource(bytes: Buffer): ReplaySource {
   }
   const sse = /^(data|event|id|retry):/.test(first) || first.startsWith(':')
   const { events, problems } = sse ? parseSseEvents(text) : parseJsonlEvents(text)
-  if (events.length === 0) {
+  // Any JSON with a string `type` passes frame validation; a stream needs at least one event the
+  // Responses API defines, or other JSONL (another tool's log, say) would replay as an empty run.
+  if (!events.some(({ event }) => isKnownServerEventType(event.type))) {
     throw new NotReplayableError('neither a Tether run log nor a stream of Responses server events')
   }
   return { kind: sse ? 'sse-events' : 'jsonl-events', records: eventRecords(events), problems }
