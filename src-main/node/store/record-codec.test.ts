@@ -47,3 +47,11 @@ describe('encodeRecord / decodeLine', () => {
     expect(looksLikeRecordLine('{"v":1,"seq":0,"ts":1,"type":"run.started"}')).toBe(false)
   })
 })
+
+describe('decodeLine on a line whose end was changed', () => {
+  it('rejects a line that does not close with the checksum', () => {
+    const line = encodeRecord(output!).trimEnd()
+    expect(decode(`${line.slice(0, -2)}"]`)).toEqual({ ok: false, reason: 'no checksum' })
+    expect(decode(`${line.slice(0, -1)}`)).toEqual({ ok: false, reason: 'no checksum' })
+  })
+})

@@ -5,6 +5,7 @@ import { DURABLE_RECORD, RUN_LOG_VERSION } from '../../common/run/records'
 import { crc32, crc32Hex } from './crc32'
 
 const CLOSE_BRACE = 0x7d
+const QUOTE = 0x22
 /** `,"crc":"xxxxxxxx"}` */
 const CRC_SUFFIX_LENGTH = 18
 const CRC_PREFIX = ',"crc":"'
@@ -24,7 +25,8 @@ function isRecordType(type: unknown): type is RunRecordType {
 /** Decodes `bytes[start, end)`, one line without its newline. */
 export function decodeLine(bytes: Buffer, start: number, end: number): DecodedLine {
   const bodyEnd = end - CRC_SUFFIX_LENGTH
-  if (bodyEnd <= start || bytes.toString('latin1', bodyEnd, bodyEnd + CRC_PREFIX.length) !== CRC_PREFIX) {
+  const closed = bytes[end - 2] === QUOTE && bytes[end - 1] === CLOSE_BRACE
+  if (bodyEnd <= start || !closed || bytes.toString('latin1', bodyEnd, bodyEnd + CRC_PREFIX.length) !== CRC_PREFIX) {
     return { ok: false, reason: 'no checksum' }
   }
   const expected = bytes.toString('latin1', bodyEnd + CRC_PREFIX.length, end - 2)
