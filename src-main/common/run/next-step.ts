@@ -28,12 +28,19 @@ export function callIdsOf(state: RunState, responseIndex: number): string[] {
   })
 }
 
+function countsAsAnswer(response: ResponseView | undefined): boolean {
+  return response !== undefined && (response.status === 'completed' || response.status === 'incomplete')
+}
+
 export function nextStep(state: RunState): NextStep {
-  const last = lastContextResponse(state)
   const pending = pendingInputOf(state).length > 0
-  if (!last) return pending ? { kind: 'send' } : { kind: 'done', outcome: 'completed' }
+  const lastTurn = state.turns[state.turns.length - 1]
+  if (!lastTurn) return pending ? { kind: 'send' } : { kind: 'done', outcome: 'completed' }
+  // A request that no finished response answered (dropped, failed, never reached the server) is sent again.
+  if (!lastTurn.responseIndexes.some((index) => countsAsAnswer(state.responses[index]))) return { kind: 'send' }
+  const last = lastContextResponse(state)
+  if (!last) return { kind: 'send' }
   const { index, response } = last
-  if (response.status !== 'completed' && response.status !== 'incomplete') return { kind: 'send' }
   const callIds = callIdsOf(state, index)
   const unfinished = callIds.filter((callId) => {
     const status = state.toolCalls[callId]?.status

@@ -63,6 +63,9 @@ export function renderTranscript(state: RunState): string {
   }
   for (const error of state.errors) blocks.push(`error [${error.code ?? error.source}]: ${error.message}`)
   blocks.push(`status: ${lastResponseStatus(state)}`)
+  if (state.status !== 'empty' && state.status !== 'running') {
+    blocks.push(`run ${state.status}${state.finishReason ? `: ${state.finishReason}` : ''}`)
+  }
   return blocks.join('\n\n')
 }
 

@@ -197,7 +197,8 @@ export class SessionDriver {
     if (refused) return this.#recover(refused, false)
     const state = this.state
     const held = this.#held
-    const reuse = held !== null && (this.#settings.store || held.connectionId === this.#transport.connectionId)
+    // Without storage, only the connection that produced a response still holds it.
+    const reuse = held !== null && (this.#settings.store || (held.connectionId !== null && held.connectionId === this.#transport.connectionId))
     const request = buildRequest(
       state,
       { model: state.model ?? this.#options.model, instructions: this.#settings.instructions, tools: state.tools, store: this.#settings.store },
@@ -235,6 +236,10 @@ export class SessionDriver {
       firstEventMs: firstEventAt === null ? null : firstEventAt - sentAt,
       durationMs: endedAt - sentAt
     })
+    if (end.kind === 'refused') {
+      const retryable = end.status === 429 || end.status >= 500 || (end.status === 426 && this.#transport.kind === 'ws')
+      this.#recorder.record({ type: 'request.failed', turn, status: end.status, code: end.code, message: end.message, retryable })
+    }
     return this.#recover(end, request.mode === 'incremental')
   }
 

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Scenario } from '../../../sim'
+import { summarize } from '../../common/run/summary'
+import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
+
+const LEDGER_SCENARIO: Scenario = {
+  name: 'ledger',
+  turns: [
+    {
+      output: [
+        { type: 'reasoning', summary: 'Look around first.' },
+        { type: 'function_call', name: 'read_file', arguments: { path: 'notes.txt', start_line: null, end_line: null } },
+        { type: 'function_call', name: 'list_dir', arguments: { path: '.' } }
+      ]
+    },
+    {
+      output: [
+        { type: 'message', text: 'Recording the first step.' },
+        { type: 'function_call', name: 'shell', arguments: { command: 'echo step-1 >> ledger.txt', timeout_ms: null } }
+      ]
+    },
+    {
+      output: [
+        { type: 'function_call', name: 'write_file', arguments: { path: 'done.txt', content: 'done\n' } },
+        { type: 'function_call', name: 'shell', arguments: { command: 'echo step-2 >> ledger.txt', timeout_ms: null } }
+      ]
+    },
+    { output: [{ type: 'message', text: 'All done: the ledger has two steps.' }] }
+  ]
+}
+
+let fixture: SessionFixture | null = null
+afterEach(async () => {
+  await fixture?.cleanup()
+  fixture = null
+})
+
+describe('SessionDriver over WebSocket', () => {
+  it('runs a multi-turn tool loop on one socket, sending only new input after the first turn', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
+    const driver = await fixture.start('Keep a ledger.')
+    const outcome = await driver.run()
+    await driver.close()
+
+    expect(outcome).toBe('completed')
+    expect(fixture.read('ledger.txt')).toBe('step-1\nstep-2\n')
+    expect(fixture.read('done.txt')).toBe('done\n')
+    const summary = summarize(driver.state)
+    expect({ ...summary, usage: null }).toEqual({
+      status: 'completed',
+      responses: summary.responses.map((response) => ({ id: response.id, status: 'completed' })),
+      messages: ['Recording the first step.', 'All done: the ledger has two steps.'],
+      toolCalls: summary.toolCalls.map((call) => ({ ...call, status: 'ok' })),
+      usage: null,
+      errors: []
+    })
+    expect(summary.toolCalls.map((call) => call.name)).toEqual(['read_file', 'list_dir', 'shell', 'write_file', 'shell'])
+    expect(driver.state.turns.map((turn) => turn.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental'])
+    expect(fixture.sim.stats().wsHandshakes).toBe(1)
+    expect(await fixture.reload(driver)).toEqual(driver.state)
+  })
+})

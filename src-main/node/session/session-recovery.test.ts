@@ -1,0 +1,156 @@
+// Recovery against the sim's faults: the run completes, no tool runs twice, and the log replays
+// to the live state.
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Scenario } from '../../../sim'
+import type { RunState } from '../../common/run/state'
+import { transcriptOf } from '../../common/run/transcript'
+import { summarize } from '../../common/run/summary'
+import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
+import type { SessionDriver } from './session-driver'
+
+const LEDGER: Scenario = {
+  name: 'ledger',
+  turns: [
+    {
+      output: [
+        { type: 'reasoning', summary: 'Start the ledger.' },
+        { type: 'message', text: 'Starting.' },
+        { type: 'function_call', name: 'shell', arguments: { command: 'echo step-1 >> ledger.txt', timeout_ms: null } }
+      ]
+    },
+    {
+      output: [
+        { type: 'function_call', name: 'read_file', arguments: { path: 'ledger.txt', start_line: null, end_line: null } },
+        { type: 'function_call', name: 'list_dir', arguments: { path: '.' } }
+      ]
+    },
+    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'echo step-2 >> ledger.txt', timeout_ms: null } }] },
+    { output: [{ type: 'message', text: 'The ledger has both steps.' }] }
+  ]
+}
+
+const EXECUTED_CALLS = 4
+
+let fixture: SessionFixture | null = null
+afterEach(async () => {
+  await fixture?.cleanup()
+  fixture = null
+})
+
+function toolStarts(state: RunState): number {
+  return state.toolCallOrder.filter((callId) => state.toolCalls[callId]?.startedAt !== null).length
+}
+
+async function runToEnd(driver: SessionDriver): Promise<string> {
+  const outcome = await driver.run()
+  await driver.close()
+  return outcome
+}
+
+describe('recovery', () => {
+  it('survives a dropped connection at every event index of a multi-turn run', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER })
+    const clean = await fixture.start('Keep a ledger.')
+    expect(await runToEnd(clean)).toBe('completed')
+    const events = fixture.sim.stats().eventsSent
+    expect(events).toBeGreaterThan(30)
+
+    for (let at = 0; at < events; at++) {
+      fixture.sim.configure({ faults: [`drop-once:${at}`] })
+      const workspace = fixture.newWorkspace()
+      const driver = await fixture.start('Keep a ledger.', {}, workspace)
+      const outcome = await runToEnd(driver)
+      const state = driver.state
+      expect({ at, outcome, ledger: fixture.read('ledger.txt', workspace), toolRuns: toolStarts(state) }).toEqual({
+        at,
+        outcome: 'completed',
+        ledger: 'step-1\nstep-2\n',
+        toolRuns: EXECUTED_CALLS
+      })
+      expect(summarize(state).messages.at(-1)).toBe('The ledger has both steps.')
+      expect(await fixture.reload(driver)).toEqual(state)
+    }
+  }, 180_000)
+
+  it('ends in the same transcript over WebSocket and over HTTP + SSE', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER })
+    const overWs = await fixture.start('Keep a ledger.', { transport: 'ws' })
+    expect(await runToEnd(overWs)).toBe('completed')
+    const sseFixture = await sessionFixture({ scenario: LEDGER })
+    try {
+      const overSse = await sseFixture.start('Keep a ledger.', { transport: 'sse' })
+      expect(await runToEnd(overSse)).toBe('completed')
+      expect(transcriptOf(overSse.state)).toEqual(transcriptOf(overWs.state))
+      expect({ ...summarize(overSse.state), usage: null }).toEqual({ ...summarize(overWs.state), usage: null })
+      expect(overSse.state.turns.map((turn) => turn.mode)).toEqual(['full', 'full', 'full', 'full'])
+      expect(overWs.state.turns.map((turn) => turn.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental'])
+    } finally {
+      await sseFixture.cleanup()
+    }
+  })
+
+  it('falls back to HTTP + SSE when the upgrade is refused with 426, for the rest of the run', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER, faults: ['no-websocket'] })
+    const driver = await fixture.start('Keep a ledger.')
+    expect(await runToEnd(driver)).toBe('completed')
+    expect(driver.state.transport).toMatchObject({ transport: 'sse', fellBack: true })
+    expect(driver.state.turns.map((turn) => turn.transport)).toEqual(['sse', 'sse', 'sse', 'sse'])
+    expect(fixture.sim.stats().wsHandshakes).toBe(1)
+  })
+
+  it('detects a dead socket by its missing pongs and falls back after repeated WebSocket failures', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER, faults: ['no-pong'], timing: { ttftMs: 300 } })
+    const driver = await fixture.start('Keep a ledger.', {
+      ws: { pingIntervalMs: 20, pongTimeoutMs: 20 },
+      recovery: { wsFailuresBeforeFallback: 3, backoff: { baseMs: 1, capMs: 2, random: () => 0 } }
+    })
+    expect(await runToEnd(driver)).toBe('completed')
+    expect(driver.state.transport).toMatchObject({ transport: 'sse', fellBack: true, reconnects: 2 })
+    expect(fixture.sim.stats().wsConnections).toBe(3)
+    expect(fixture.read('ledger.txt')).toBe('step-1\nstep-2\n')
+  })
+
+  it('resends the whole transcript after previous_response_not_found', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER, faults: ['evict'] })
+    const driver = await fixture.start('Keep a ledger.')
+    expect(await runToEnd(driver)).toBe('completed')
+    expect(driver.state.turns.map((turn) => turn.mode)).toEqual(['full', 'incremental', 'full', 'incremental', 'full', 'incremental', 'full'])
+    expect(driver.state.errors.map((error) => error.code)).toEqual(['previous_response_not_found', 'previous_response_not_found', 'previous_response_not_found'])
+  })
+
+  it('opens a new socket when the server says the connection is too old', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER, connectionAgeLimitMs: 1 })
+    const driver = await fixture.start('Keep a ledger.')
+    expect(await runToEnd(driver)).toBe('completed')
+    expect(driver.state.transport.rotations).toBeGreaterThan(0)
+    expect(fixture.read('ledger.txt')).toBe('step-1\nstep-2\n')
+  })
+
+  it('rotates between turns before the age limit, with a full resend on the new socket', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER })
+    const driver = await fixture.start('Keep a ledger.', { recovery: { rotateAfterMs: 0 } })
+    expect(await runToEnd(driver)).toBe('completed')
+    expect(driver.state.transport.rotations).toBe(3)
+    expect(driver.state.turns.map((turn) => turn.mode)).toEqual(['full', 'full', 'full', 'full'])
+    expect(fixture.sim.stats().wsConnections).toBe(4)
+  })
+
+  it('treats a stalled stream as dropped once the idle timeout passes', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER, faults: ['stall:2000@5'] })
+    const driver = await fixture.start('Keep a ledger.', { ws: { idleTimeoutMs: 200 } })
+    const started = performance.now()
+    expect(await runToEnd(driver)).toBe('completed')
+    expect(performance.now() - started).toBeLessThan(1800)
+    expect(driver.state.transport.reconnects).toBe(1)
+    expect(driver.state.responses.filter((response) => response.status === 'dropped')).toHaveLength(1)
+  })
+
+  it('retries a failed response and a mid-stream error with a full resend', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER, faults: ['failed@20', 'error@30'] })
+    const driver = await fixture.start('Keep a ledger.')
+    expect(await runToEnd(driver)).toBe('completed')
+    expect(driver.state.responses.map((response) => response.status).filter((status) => status === 'failed')).toHaveLength(2)
+    expect(fixture.read('ledger.txt')).toBe('step-1\nstep-2\n')
+    expect(toolStarts(driver.state)).toBe(EXECUTED_CALLS)
+  })
+})
