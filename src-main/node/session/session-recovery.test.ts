@@ -1,33 +1,12 @@
 // Recovery against the sim's faults: the run completes, no tool runs twice, and the log replays
 // to the live state.
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Scenario } from '../../../sim'
 import type { RunState } from '../../common/run/state'
 import { transcriptOf } from '../../common/run/transcript'
 import { summarize } from '../../common/run/summary'
 import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
 import type { SessionDriver } from './session-driver'
-
-const LEDGER: Scenario = {
-  name: 'ledger',
-  turns: [
-    {
-      output: [
-        { type: 'reasoning', summary: 'Start the ledger.' },
-        { type: 'message', text: 'Starting.' },
-        { type: 'function_call', name: 'shell', arguments: { command: 'echo step-1 >> ledger.txt', timeout_ms: null } }
-      ]
-    },
-    {
-      output: [
-        { type: 'function_call', name: 'read_file', arguments: { path: 'ledger.txt', start_line: null, end_line: null } },
-        { type: 'function_call', name: 'list_dir', arguments: { path: '.' } }
-      ]
-    },
-    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'echo step-2 >> ledger.txt', timeout_ms: null } }] },
-    { output: [{ type: 'message', text: 'The ledger has both steps.' }] }
-  ]
-}
+import { LEDGER } from './test-support/ledger-scenario'
 
 const EXECUTED_CALLS = 4
 
