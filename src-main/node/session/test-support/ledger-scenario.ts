@@ -1,7 +1,6 @@
 import type { Scenario } from '../../../../sim'
 
 /** Four turns whose shell calls append to a ledger file: any tool run twice shows in the file. */
-
 export const LEDGER: Scenario = {
   name: 'ledger',
   turns: [
