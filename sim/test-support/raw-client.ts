@@ -43,11 +43,17 @@ export class RawClient {
     return this.frames
   }
 
-  /** Resolves with the frames received since `from` up to and including the first that matches. */
+  /**
+   * Resolves with the frames received since `from` up to and including the first that matches.
+   * `match` sees each frame once, in order, so it may record what it sees.
+   */
   async until(match: (frame: Frame) => boolean, from = 0): Promise<Frame[]> {
+    let next = from
     for (;;) {
-      const index = this.frames.findIndex((frame, position) => position >= from && match(frame))
-      if (index >= 0) return this.frames.slice(from, index + 1)
+      while (next < this.frames.length) {
+        if (match(this.frames[next] as Frame)) return this.frames.slice(from, next + 1)
+        next++
+      }
       if (this.socket.readyState === WebSocket.CLOSED) throw new Error(`connection closed before a matching frame; got ${this.frames.length} frames`)
       await new Promise<void>((resolve) => this.waiters.push(resolve))
     }
