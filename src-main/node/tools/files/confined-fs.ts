@@ -196,6 +196,8 @@ function lstatOrNull(path: string): Stats | null {
 /** Replaces (or creates) a file with `content`; returns its real path and whether it existed. */
 export function writeFileConfined(policy: PathPolicy, input: string, content: string | Buffer): { real: string; created: boolean } {
   let target = lexicalPath(policy, input)
+  // Refuse what is refused by name before creating any directory on the way.
+  checkWritable(policy, input, target)
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
     const dirFd = openDirectoryChain(policy, input, dirname(target), true)
     try {

@@ -25,6 +25,8 @@ export interface SandboxSpec {
   uid: number
   gid: number
   cwd: string
+  /** A file descriptor the sandbox inherits, holding a seccomp program (see seccomp-filter.ts); null for none. */
+  seccompFd: number | null
   command: string[]
 }
 
@@ -66,6 +68,7 @@ export function bwrapArgv(spec: SandboxSpec): string[] {
   for (const path of mounts.readOnly) args.push('--ro-bind', path, path)
   for (const path of mounts.hiddenDirectories) args.push('--tmpfs', path, '--remount-ro', path)
   for (const path of mounts.hiddenFiles) args.push('--ro-bind', '/dev/null', path)
+  if (spec.seccompFd !== null) args.push('--seccomp', String(spec.seccompFd))
   args.push('--cap-drop', 'ALL', '--chdir', spec.cwd, '--', ...spec.command)
   return args
 }

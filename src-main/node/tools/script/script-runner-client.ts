@@ -3,13 +3,15 @@
 // abort on a memory bomb, a kill after a missed deadline - answers the job and starts a new one
 // for the next call.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { dirname, resolve } from 'node:path'
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { assertNever } from '../../../common/run/records'
 import { resolveEntryPoint } from '../entry-point'
 import type { HostRunConfig } from '../host/host-protocol'
 import type { ToolOutcome } from '../host/tool-outcome'
 import { existingRealPaths, splitDirectoriesAndFiles } from '../sandbox/existing-paths'
 import { bwrapArgv } from '../sandbox/sandbox-spec'
+import { unixSocketFilter } from '../sandbox/seccomp-filter'
 import type { RunnerEvent, RunnerRequest, ScriptReport } from './script-protocol'
 import { crashedScriptOutcome, scriptOutcome } from './script-report'
 
@@ -18,6 +20,8 @@ const START_TIMEOUT_MS = 20_000
 const DEADLINE_GRACE_MS = 3_000
 const CANCEL_GRACE_MS = 1_000
 const STDERR_TAIL = 4096
+/** Where the runner finds its seccomp program: the descriptor after stdin, stdout, stderr and the IPC channel. */
+const SECCOMP_FD = 4
 
 interface PendingJob {
   jobId: number
@@ -108,12 +112,14 @@ export class ScriptRunnerClient {
     return this.starting
   }
 
-  private launch(): { file: string; args: string[] } {
+  private launch(): { file: string; args: string[]; filter: Buffer | null } {
     const entry = resolveEntryPoint('script-runner')
     const node = [process.execPath, '--no-node-snapshot', entry]
-    if (this.run.unsandboxed) return { file: process.execPath, args: node.slice(1) }
+    if (this.run.unsandboxed) return { file: process.execPath, args: node.slice(1), filter: null }
     const hidden = splitDirectoriesAndFiles(this.run.hiddenPaths)
+    const filter = unixSocketFilter()
     const args = bwrapArgv({
+      seccompFd: filter === null ? null : SECCOMP_FD,
       uid: process.getuid?.() ?? 0,
       gid: process.getgid?.() ?? 0,
       cwd: this.run.workspace,
@@ -130,16 +136,30 @@ export class ScriptRunnerClient {
         hiddenFiles: hidden.files
       }
     })
-    return { file: this.run.tools.bwrapPath, args }
+    return { file: this.run.tools.bwrapPath, args, filter }
+  }
+
+  /** bwrap reads the seccomp program from an inherited descriptor. */
+  private openFilter(filter: Buffer): number {
+    const path = join(this.run.runDir, 'control', 'seccomp.bpf')
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, filter, { mode: 0o644 })
+    return openSync(path, 'r')
   }
 
   private start(): Promise<ChildProcess> {
-    const { file, args } = this.launch()
-    const child = spawn(file, args, {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TETHER_SCRIPT_MEMORY_MB: String(this.run.limits.script.memoryMb) }
-    })
+    const { file, args, filter } = this.launch()
+    const filterFd = filter === null ? null : this.openFilter(filter)
+    let child: ChildProcess
+    try {
+      child = spawn(file, args, {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc', filterFd ?? 'ignore'],
+        serialization: 'json',
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TETHER_SCRIPT_MEMORY_MB: String(this.run.limits.script.memoryMb) }
+      })
+    } finally {
+      if (filterFd !== null) closeSync(filterFd)
+    }
     this.stderrTail = ''
     child.stderr?.setEncoding('utf8')
     child.stderr?.on('data', (chunk: string) => {

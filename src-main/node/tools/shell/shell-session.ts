@@ -13,6 +13,7 @@ import type { AllowlistProxy } from '../sandbox/allowlist-proxy'
 import { existingRealPaths, splitDirectoriesAndFiles } from '../sandbox/existing-paths'
 import { explainSandboxFailure } from '../sandbox/sandbox-requirements'
 import { bwrapArgv, CONTROL_MOUNT } from '../sandbox/sandbox-spec'
+import { unixSocketFilter } from '../sandbox/seccomp-filter'
 import { protectWorkspace, removePlaceholders } from '../sandbox/workspace-protection'
 import { PtyShell, ShellStartError, type ShellLaunch, type ShellOutcome } from './pty-shell'
 import { shellEnvironment } from './shell-env'
@@ -22,6 +23,7 @@ export const PROXY_PORT = 3128
 const BASH = '/bin/bash'
 const STATE_FILE = '.tether-shell-state'
 const TERMINAL = { cols: 120, rows: 40 }
+const SECCOMP_FD = 9
 
 export interface ShellCall {
   command: string
@@ -179,7 +181,10 @@ export class ShellSession {
             'sh',
             ...bash
           ]
+    // The allowlist proxy is reached over a Unix socket, so Unix sockets stay allowed with it.
+    const filter = this.proxy === null ? unixSocketFilter() : null
     const args = bwrapArgv({
+      seccompFd: filter === null ? null : SECCOMP_FD,
       uid: process.getuid?.() ?? 0,
       gid: process.getgid?.() ?? 0,
       cwd: run.workspace,
@@ -195,9 +200,18 @@ export class ShellSession {
         hiddenFiles: hidden.files
       }
     })
+    let file = run.tools.bwrapPath
+    let launchArgs = args
+    if (filter !== null) {
+      // A PTY child inherits no extra descriptors, so a tiny sh opens the filter on the way to bwrap.
+      const filterPath = join(this.controlDir, 'seccomp.bpf')
+      writeFileSync(filterPath, filter, { mode: 0o644 })
+      file = '/bin/sh'
+      launchArgs = ['-c', `exec ${SECCOMP_FD}<"$1" || exit 126; shift; exec "$@"`, 'tether-sandbox', filterPath, run.tools.bwrapPath, ...args]
+    }
     return {
-      file: run.tools.bwrapPath,
-      args,
+      file,
+      args: launchArgs,
       env: shellEnvironment(process.env, { tmpDir: '/tmp', proxyUrl: this.proxy === null ? null : `http://127.0.0.1:${PROXY_PORT}` }),
       cwd: run.workspace,
       commandFileOnHost: join(this.controlDir, 'command.sh'),
