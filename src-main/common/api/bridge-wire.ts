@@ -1,6 +1,6 @@
 // How the contract travels. Electron: one invoke channel per method plus one event channel.
 // Browser mode: JSON messages over one loopback WebSocket, the first of which proves the token.
-import type { ApiReply, HostEvent, MethodName } from './contract'
+import type { ApiReply, HostEvent, MethodName, ParamsOf, ResultOf } from './contract'
 
 export const IPC_CHANNEL_PREFIX = 'tether:'
 export const IPC_EVENT_CHANNEL = 'tether:event'
@@ -23,3 +23,8 @@ export type ServerMessage =
 
 /** Close codes of the browser-mode socket that the client must not retry with the same token. */
 export const CLOSE_UNAUTHORIZED = 4401
+
+/** `window.tether` in Electron: one named function per method (no generic send), and the event stream. */
+export type TetherBridge = { [M in MethodName]: (params: ParamsOf<M>) => Promise<ApiReply<ResultOf<M>>> } & {
+  onEvent(listener: (event: HostEvent) => void): () => void
+}

@@ -76,8 +76,10 @@ export function pendingApprovalRun(workspace: string, runId = RUN_ID): RunRecord
   ]
 }
 
-export async function writeRunLog(dataDir: DataDir, runId: string, bodies: RunRecordBody[]): Promise<void> {
-  const writer = await RunLogWriter.create(dataDir.runLog(runId))
+/** Writes `bodies` as a run log; `stepMs` spaces the records' timestamps as a real run would. */
+export async function writeRunLog(dataDir: DataDir, runId: string, bodies: RunRecordBody[], stepMs = 0): Promise<void> {
+  let now = Date.now() - bodies.length * stepMs
+  const writer = await RunLogWriter.create(dataDir.runLog(runId), () => (now += stepMs))
   for (const body of bodies) writer.append(body)
   await writer.close()
 }

@@ -1,0 +1,35 @@
+// Numbers as people read them.
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const seconds = ms / 1000
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`
+  const minutes = Math.floor(seconds / 60)
+  const rest = Math.round(seconds % 60)
+  if (minutes < 60) return `${minutes} min ${rest} s`
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
+}
+
+export function bytes(count: number | null | undefined): string {
+  if (count === null || count === undefined) return '–'
+  if (count < 1024) return `${count} B`
+  if (count < 1024 * 1024) return `${(count / 1024).toFixed(1)} KB`
+  return `${(count / 1024 / 1024).toFixed(1)} MB`
+}
+
+export function clockTime(ms: number | null | undefined): string {
+  if (!ms) return '–'
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+}
+
+export function relativeDay(ms: number | null | undefined, now = Date.now()): string {
+  if (!ms) return ''
+  const date = new Date(ms)
+  const today = new Date(now)
+  if (date.toDateString() === today.toDateString()) return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
+}

@@ -1,0 +1,87 @@
+// One open run in the renderer: the host's snapshot, then its records folded with the same pure
+// reducer the host and the log use, so what is shown is exactly what the log says.
+import type { HostEvent, RunSnapshot } from '../../../src-main/common/api/contract'
+import type { RunRecord } from '../../../src-main/common/run/records'
+import { reduce } from '../../../src-main/common/run/reduce'
+import { initialRunState, type RunState } from '../../../src-main/common/run/state'
+import type { TetherClient } from '../api/client'
+
+export class RunSession {
+  readonly runId: string
+  /** Reducer output: replaced whole, never mutated. */
+  state = $state.raw<RunState>(initialRunState)
+  running = $state(false)
+  loaded = $state(false)
+  /** Why the run loop stopped without an outcome, or why the run could not be opened. */
+  fault = $state<string | null>(null)
+  #client: TetherClient
+  /** Records that arrived while a snapshot was on its way; applied after it. */
+  #early: RunRecord[] | null = null
+  #closed = false
+
+  constructor(client: TetherClient, runId: string) {
+    this.#client = client
+    this.runId = runId
+  }
+
+  async open(): Promise<void> {
+    this.#early = []
+    try {
+      const snapshot = await this.#client.call('subscribeRun', { runId: this.runId })
+      if (this.#closed) return
+      this.#useSnapshot(snapshot)
+    } catch (error) {
+      this.fault = (error as Error).message
+      this.#early = null
+    }
+  }
+
+  close(): void {
+    this.#closed = true
+    void this.#client.call('unsubscribeRun', { runId: this.runId }).catch(() => undefined)
+  }
+
+  /** Host events for this run. */
+  receive(event: HostEvent): void {
+    if (this.#closed) return
+    switch (event.type) {
+      case 'run.records':
+        if (this.#early) this.#early.push(...event.records)
+        else this.#apply(event.records)
+        return
+      case 'run.snapshot':
+        this.#useSnapshot(event.snapshot)
+        return
+      case 'run.activity':
+        this.running = event.running
+        this.fault = event.error
+        return
+      case 'runs.changed':
+        return
+    }
+  }
+
+  #useSnapshot(snapshot: RunSnapshot): void {
+    const early = this.#early ?? []
+    this.#early = null
+    this.state = snapshot.state
+    this.running = snapshot.running
+    this.loaded = true
+    if (early.length > 0) this.#apply(early)
+  }
+
+  #apply(records: RunRecord[]): void {
+    let state = this.state
+    for (const record of records) {
+      if (record.seq <= state.lastSeq) continue
+      if (record.seq !== state.lastSeq + 1) {
+        // A record went missing (e.g. a reconnect): the host's snapshot is the way back.
+        this.state = state
+        void this.open()
+        return
+      }
+      state = reduce(state, record)
+    }
+    this.state = state
+  }
+}
