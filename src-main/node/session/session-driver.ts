@@ -11,6 +11,7 @@ import type { RunState } from '../../common/run/state'
 import { initialRunState } from '../../common/run/state'
 import type { DataDir } from '../store/data-dir'
 import { newRunId } from '../store/run-id'
+import { readRunLog } from '../store/run-log-reader'
 import { RunLogWriter } from '../store/run-log-writer'
 import { backoffDelayMs, sleep } from './backoff'
 import { buildRequest } from './request-builder'
@@ -99,6 +100,16 @@ export class SessionDriver {
     const recorder = new RunRecorder(opened.writer, state)
     await recorder.recordDurable({ type: 'run.resumed', reason })
     return new SessionDriver(runId, recorder, options, state.settings, dataDir)
+  }
+
+  /** The state of a run as its log has it, without opening it for writing. */
+  static async peek(dataDir: DataDir, runId: string): Promise<RunState> {
+    try {
+      return foldRecords((await readRunLog(dataDir.runLog(runId))).records)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new RunNotFoundError(`no run ${runId} in ${dataDir.runs}`)
+      throw error
+    }
   }
 
   get state(): RunState {

@@ -102,7 +102,8 @@ export class ToolExecutor {
       sandboxed: context.sandboxed,
       workspace: context.workspace,
       approval: this.#recorder.state.approvals[call.callId] ?? null,
-      signal: context.signal
+      signal: context.signal,
+      record: (body) => this.#recorder.recordDurable(body)
     })
     const approvalWaitMs = performance.now() - askedAt
     if (context.signal.aborted) {

@@ -1,6 +1,6 @@
 // Whether a tool call may run. The approval broker implements this; it writes approval records
 // itself and may wait for a person.
-import type { ApprovalMode } from '../../common/run/records'
+import type { ApprovalMode, RunRecord, RunRecordBody } from '../../common/run/records'
 import type { ApprovalView } from '../../common/run/state'
 import type { ToolCallSubject } from '../tools/tool-runtime'
 
@@ -16,6 +16,8 @@ export interface GateCall {
   /** The approval the log already holds for this call (after a restart): re-ask or reuse, never duplicate. */
   approval: ApprovalView | null
   signal: AbortSignal
+  /** Appends an approval record to this run's log and resolves once it is on disk. */
+  record: (body: RunRecordBody) => Promise<RunRecord>
 }
 
 export type GateDecision = { allowed: true } | { allowed: false; message: string }
