@@ -59,4 +59,18 @@ describe('SessionDriver over WebSocket', () => {
     expect(fixture.sim.stats().wsHandshakes).toBe(1)
     expect(await fixture.reload(driver)).toEqual(driver.state)
   })
+
+  it('measures every turn and every tool call in the log', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
+    const driver = await fixture.start('Keep a ledger.')
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+    const { turns, toolCalls, toolCallOrder } = driver.state
+    expect(turns.map((turn) => ({ measured: turn.durationMs !== null && turn.firstEventMs !== null && turn.firstEventMs <= turn.durationMs }))).toEqual(
+      turns.map(() => ({ measured: true }))
+    )
+    const metrics = toolCallOrder.map((callId) => toolCalls[callId]?.metrics)
+    expect(metrics.every((m) => m !== null && m !== undefined && m.startedAfterMs <= m.finishedAfterMs && m.finishedAfterMs <= (m.outputSentAfterMs ?? -1))).toBe(true)
+    expect(metrics.every((m) => m!.runMs >= 0 && m!.approvalWaitMs >= 0 && m!.hostWaitMs >= 0)).toBe(true)
+  })
 })

@@ -63,6 +63,9 @@ describe('recovery', () => {
       expect({ ...summarize(overSse.state), usage: null }).toEqual({ ...summarize(overWs.state), usage: null })
       expect(overSse.state.turns.map((turn) => turn.mode)).toEqual(['full', 'full', 'full', 'full'])
       expect(overWs.state.turns.map((turn) => turn.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental'])
+      // Continuations carry only the new items; a full resend carries the whole conversation again.
+      const savings = overWs.state.turns.slice(1).map((turn, index) => turn.bytes < overSse.state.turns[index + 1]!.bytes)
+      expect(savings).toEqual([true, true, true])
     } finally {
       await sseFixture.cleanup()
     }
