@@ -95,19 +95,19 @@ export class HttpHandler {
     const result = await new ResponseRun(value, { scheduler: context.scheduler, stream, streamId: undefined, sparse: () => context.faults().has('sparse') }).play()
     switch (result.kind) {
       case 'finished':
-        logged.outcome = result.state.status === 'incomplete' ? 'incomplete' : 'completed'
+        context.recorder.responseEnded(logged, result.state.status === 'incomplete' ? 'incomplete' : 'completed')
         context.store.put(result.state)
         if (request.stream) info.outbound.push(() => response.end())
         else this.replyJson(info, response, 200, result.state.response)
         return
       case 'failed':
       case 'errored':
-        logged.outcome = result.kind
+        context.recorder.responseEnded(logged, result.kind)
         if (request.stream) info.outbound.push(() => response.end())
         else this.replyError(info, response, errors.serverError())
         return
       case 'gone':
-        logged.outcome = 'dropped'
+        context.recorder.responseEnded(logged, 'dropped')
         return
       default:
         return assertNever(result, 'run result')

@@ -60,7 +60,10 @@ export class Recorder {
   private readonly connectionsById = new Map<number, ConnectionInfo>()
   private counts = { tcpConnections: 0, wsHandshakes: 0, wsConnections: 0, httpRequests: 0, eventsSent: 0 }
 
-  constructor(private readonly clock: () => number) {}
+  constructor(
+    private readonly clock: () => number,
+    private readonly onResponseEnded: (entry: ResponseLogEntry) => void = () => {}
+  ) {}
 
   tcpConnection(): number {
     return ++this.counts.tcpConnections
@@ -106,6 +109,11 @@ export class Recorder {
     const logged: ResponseLogEntry = { ...entry, outcome: 'running' }
     this.responses.push(logged)
     return logged
+  }
+
+  responseEnded(entry: ResponseLogEntry, outcome: Exclude<ResponseOutcome, 'running'>): void {
+    entry.outcome = outcome
+    this.onResponseEnded(entry)
   }
 
   connections(): ConnectionInfo[] {

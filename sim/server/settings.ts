@@ -3,6 +3,7 @@
 import { parseFault, type FaultSpec } from '../faults/fault-spec'
 import { loadScenario } from '../scenarios/load-scenario'
 import type { Scenario, Timing } from '../scenarios/scenario-schema'
+import type { ResponseLogEntry } from './recorder'
 
 export const DEFAULT_CONNECTION_AGE_LIMIT_MS = 60 * 60 * 1000
 
@@ -43,6 +44,8 @@ export interface SimOptions extends SimConfig {
   idTag?: string
   /** Negotiate permessage-deflate when a client offers it (the real server does). Default true. */
   perMessageDeflate?: boolean
+  /** Called whenever a response ends (completed, incomplete, failed, errored or dropped). */
+  onResponseEnded?: (entry: ResponseLogEntry) => void
 }
 
 export const DEFAULT_SCENARIO = 'spec-to-pr'

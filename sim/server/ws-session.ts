@@ -219,13 +219,13 @@ export class WsSession {
     this.finished.add(run.id)
     switch (result.kind) {
       case 'finished':
-        logged.outcome = result.state.status === 'incomplete' ? 'incomplete' : 'completed'
+        context.recorder.responseEnded(logged, result.state.status === 'incomplete' ? 'incomplete' : 'completed')
         lane.latest = result.state
         context.store.put(result.state)
         return this.followSteers(run, result.state, result.steers, lane)
       case 'failed':
       case 'errored':
-        logged.outcome = result.kind
+        context.recorder.responseEnded(logged, result.kind)
         this.evictAfterFailure(lane, value.parent)
         for (const steer of result.steers) {
           const echo = { id: steer.id, previous_response_id: run.id, input: steer.input }
@@ -233,7 +233,7 @@ export class WsSession {
         }
         return
       case 'gone':
-        logged.outcome = 'dropped'
+        context.recorder.responseEnded(logged, 'dropped')
         return
       default:
         return assertNever(result, 'run result')

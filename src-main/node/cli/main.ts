@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   replay: { summary: 'print the transcript of a run log or a Responses event stream', load: async () => (await import('./commands/replay')).replayCommand },
   runs: { summary: 'list persisted runs', load: async () => (await import('./commands/runs')).runsCommand },
   sandbox: { summary: 'run a command in the same PTY and OS sandbox as the shell tool', load: async () => (await import('./commands/sandbox')).sandboxCommand },
+  sim: { summary: 'serve a scripted Responses API (WebSocket and HTTP) with latency and fault injection', load: async () => (await import('./commands/sim')).simCommand },
   web: { summary: 'serve the app to a browser on this machine (browser mode)', load: async () => (await import('./commands/web')).webCommand }
 }
 
