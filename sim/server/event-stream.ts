@@ -7,7 +7,8 @@ import type { Scheduler } from '../net/scheduler'
 /** A transport's outbound channel, already behind the emulated network. */
 export interface Link {
   readonly alive: boolean
-  send(frame: object): void
+  /** Queues the frame on the link; returns the bytes it will put on the wire. */
+  send(frame: object): number
   /** Abrupt TCP cut: the peer sees 1006 / a reset, no close frame. */
   drop(): void
   /** WebSocket close with `code`; an HTTP stream just ends without a terminal event. */
@@ -23,7 +24,7 @@ export class EventStream {
     private readonly link: Link,
     private readonly faults: () => FaultState,
     private readonly scheduler: Scheduler,
-    private readonly onSent: () => void
+    private readonly onSent: (bytes: number) => void
   ) {}
 
   get alive(): boolean {
@@ -92,7 +93,6 @@ export class EventStream {
 
   private deliver(frame: object): void {
     this.sent++
-    this.onSent()
-    this.link.send(frame)
+    this.onSent(this.link.send(frame))
   }
 }

@@ -80,7 +80,7 @@ export class HttpHandler {
     const { value } = prepared
     const link = request.stream ? this.sseLink(response, info, request) : this.silentLink(response)
     const connection = info.http
-    const stream = new EventStream(link, () => context.faults(), context.scheduler, () => connection && context.recorder.eventSent(connection))
+    const stream = new EventStream(link, () => context.faults(), context.scheduler, (bytes) => connection && context.recorder.eventSent(connection, bytes))
     const logged = context.recorder.responseStarted({
       id: value.id,
       transport: 'http',
@@ -133,7 +133,7 @@ export class HttpHandler {
         if (!started && typeof nested.status === 'number' && nested.error) {
           dead = true
           handler.replyError(info, response, { ...nested.error, status: nested.status })
-          return
+          return 0
         }
         if (!started) {
           started = true
@@ -146,6 +146,7 @@ export class HttpHandler {
         info.outbound.push(() => {
           if (!response.destroyed) response.write(text)
         })
+        return Buffer.byteLength(text)
       },
       drop() {
         dead = true
@@ -165,7 +166,9 @@ export class HttpHandler {
       get alive() {
         return !dead && !response.destroyed
       },
-      send() {},
+      send() {
+        return 0
+      },
       drop() {
         dead = true
         response.socket?.destroy()

@@ -39,6 +39,8 @@ export interface ConnectionInfo {
   /** WebSocket close code as seen by the server (1006 after a drop). */
   closeCode: number | null
   eventsSent: number
+  /** Payload bytes of those events (WebSocket message text, or SSE text with its framing). */
+  bytesSent: number
 }
 
 export interface SimStats {
@@ -79,7 +81,7 @@ export class Recorder {
 
   connectionOpened(id: number, transport: Transport): ConnectionInfo {
     if (transport === 'ws') this.counts.wsConnections++
-    const info: ConnectionInfo = { id, transport, openedAt: this.clock(), closedAt: null, closeCode: null, eventsSent: 0 }
+    const info: ConnectionInfo = { id, transport, openedAt: this.clock(), closedAt: null, closeCode: null, eventsSent: 0, bytesSent: 0 }
     this.connectionsById.set(id, info)
     return info
   }
@@ -89,8 +91,9 @@ export class Recorder {
     info.closeCode = closeCode
   }
 
-  eventSent(info: ConnectionInfo): void {
+  eventSent(info: ConnectionInfo, bytes: number): void {
     info.eventsSent++
+    info.bytesSent += bytes
     this.counts.eventsSent++
   }
 

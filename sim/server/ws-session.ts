@@ -58,7 +58,7 @@ export class WsSession {
     this.openedAt = scheduler.now()
     this.outbound = new DelayLine(scheduler, () => context.settings().latencyMs)
     this.inbound = new DelayLine(scheduler, () => context.settings().latencyMs)
-    this.stream = new EventStream(this.link(), () => context.faults(), scheduler, () => context.recorder.eventSent(info))
+    this.stream = new EventStream(this.link(), () => context.faults(), scheduler, (bytes) => context.recorder.eventSent(info, bytes))
     socket.on('message', (data, isBinary) => {
       const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
       const body = context.recorder.message('ws', info.id, buffer.toString('utf8'), buffer.byteLength)
@@ -94,6 +94,7 @@ export class WsSession {
         outbound.push(() => {
           if (socket.readyState === socket.OPEN) socket.send(text)
         })
+        return Buffer.byteLength(text)
       },
       drop() {
         session.dead = true
