@@ -1,11 +1,12 @@
-// Builds a TetherHost from the real parts: the data dir, the tool host, the approval broker and
-// the demo sim. Electron main and `tether web` differ only in the options they pass.
+// Builds a TetherHost from the real parts: the data dir, the sandboxed tool host, the approval
+// broker and the demo sim. Electron main and `tether web` differ only in the options they pass.
 import type { HostKind } from '../../common/api/contract'
 import { DataDir, defaultDataDir } from '../store/data-dir'
 import { findAppPaths } from './app-paths'
+import { DEMO_FALLBACK_TASK, sampleRepoExists, type DemoModel } from './demo'
 import { HostError } from './host-error'
 import type { KeyStore } from './key-store'
-import { TetherHost, type HostOptions } from './tether-host'
+import { TetherHost, type HostOptions, type ToolServices } from './tether-host'
 
 export interface ComposeOptions {
   kind: HostKind
@@ -14,6 +15,21 @@ export interface ComposeOptions {
   dataDir?: string
   pickFolder?: HostOptions['pickFolder']
   openExternal?: HostOptions['openExternal']
+}
+
+/** The built-in sim with the `demo` scenario, on 127.0.0.1 in this process. */
+async function startDemoModel(): Promise<DemoModel> {
+  const { startSim, loadScenario } = await import('../../../sim')
+  const scenario = loadScenario('demo')
+  const sim = await startSim({ scenario, host: '127.0.0.1' })
+  return { baseUrl: sim.baseUrl, apiKey: 'tether-demo', task: scenario.task ?? DEMO_FALLBACK_TASK, close: () => sim.stop() }
+}
+
+async function startToolServices(dataDir: DataDir): Promise<ToolServices> {
+  const { createToolRuntime } = await import('../tools/sandboxed-tool-runtime')
+  const tools = createToolRuntime({ dataDir: dataDir.root })
+  await tools.close()
+  throw new HostError('unavailable', 'the approval broker is not wired into this build yet')
 }
 
 export async function composeHost(options: ComposeOptions): Promise<TetherHost> {
@@ -27,10 +43,8 @@ export async function composeHost(options: ComposeOptions): Promise<TetherHost> 
     keys: options.keys(dataDir),
     env,
     resourcesDir: paths.resources,
-    toolServices: async () => {
-      throw new HostError('unavailable', 'the tool host is not wired into this build yet')
-    },
-    demoModel: null,
+    toolServices: () => startToolServices(dataDir),
+    demoModel: (await sampleRepoExists(paths.resources)) ? startDemoModel : null,
     pickFolder: options.pickFolder,
     openExternal: options.openExternal
   })

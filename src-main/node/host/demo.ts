@@ -7,13 +7,14 @@ import { git } from './git'
 import { HostError } from './host-error'
 
 export const DEMO_PROVIDER_LABEL = 'sim'
-export const DEMO_TASK =
-  'Scripted demo: look around this sample repository, run its tests, fix what fails, and summarize the change.'
+export const DEMO_FALLBACK_TASK = 'Look around this sample repository and tell me what it does.'
 
 /** A model server for the demo, running in this process on 127.0.0.1. */
 export interface DemoModel {
   baseUrl: string
   apiKey: string
+  /** The task the scripted scenario answers. */
+  task: string
   close(): Promise<void>
 }
 

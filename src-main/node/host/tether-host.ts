@@ -26,7 +26,7 @@ import { ApprovalDesk } from './approval-desk'
 import { readArtifact } from './artifacts'
 import { changesSince, saveBaseline } from './changes'
 import { ClientSession, type EventSink } from './client-session'
-import { DEMO_PROVIDER_LABEL, DEMO_TASK, prepareDemoWorkspace, type DemoModel } from './demo'
+import { DEMO_PROVIDER_LABEL, prepareDemoWorkspace, type DemoModel } from './demo'
 import { apiErrorOf, HostError } from './host-error'
 import { keyStatusOf, resolveKey, KEY_VARIABLES, type KeyStore } from './key-store'
 import { describeRepo, resolveFolder } from './repos'
@@ -174,17 +174,20 @@ export class TetherHost {
     return { name, baseUrl, apiKey: resolved.key }
   }
 
-  async #demoProvider(): Promise<Provider> {
+  async #demoModel(): Promise<DemoModel> {
     const factory = this.options.demoModel
     if (!factory) throw new HostError('unavailable', 'the scripted demo is not part of this build')
     this.#demo ??= factory()
-    let demo: DemoModel
     try {
-      demo = await this.#demo
+      return await this.#demo
     } catch (error) {
       this.#demo = null
       throw new HostError('unavailable', `the demo model server did not start: ${(error as Error).message}`)
     }
+  }
+
+  async #demoProvider(): Promise<Provider> {
+    const demo = await this.#demoModel()
     return { name: 'custom', baseUrl: demo.baseUrl, apiKey: demo.apiKey }
   }
 
@@ -286,9 +289,9 @@ export class TetherHost {
       return { runId }
     },
     startDemo: async () => {
-      if (!this.options.demoModel) throw new HostError('unavailable', 'the scripted demo is not part of this build')
+      const demo = await this.#demoModel()
       const workspace = await prepareDemoWorkspace(this.options.resourcesDir, this.options.dataDir)
-      const runId = await this.runs.start(workspace, DEMO_TASK, true)
+      const runId = await this.runs.start(workspace, demo.task, true)
       return { runId, workspace }
     },
     subscribeRun: ({ runId }, session) => session.subscribe(runId),
