@@ -12,6 +12,8 @@
 //   upgrade-429:S    the first WebSocket upgrade is refused with 429 and Retry-After: S
 //   rate-limit@R     the R-th create request (0-based, both transports) is refused with 429
 //   no-pong          WebSocket pings are not answered
+import { assertNever } from '../../src-main/common/run/records'
+
 export type FaultSpec =
   | { kind: 'drop'; every: boolean; at: number }
   | { kind: 'close'; code: number; at: number }
@@ -112,5 +114,7 @@ export function formatFault(fault: FaultSpec): string {
       return `upgrade-429:${fault.retryAfterSeconds}`
     case 'rate-limit':
       return `rate-limit@${fault.request}`
+    default:
+      return assertNever(fault, 'fault')
   }
 }

@@ -1,5 +1,6 @@
 // Live fault state of one server: which one-shot faults have fired and how many create requests
 // have arrived. Replaced as a whole when the faults are reconfigured, so re-arming is explicit.
+import { assertNever } from '../../src-main/common/run/records'
 import type { FaultSpec } from './fault-spec'
 
 export type StreamAction =
@@ -68,6 +69,8 @@ export class FaultState {
         return inResponse ? { kind: 'failed' } : null
       case 'stall':
         return inResponse ? { kind: 'stall', ms: fault.ms } : null
+      default:
+        return assertNever(fault, 'stream fault')
     }
   }
 }

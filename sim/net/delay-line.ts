@@ -27,9 +27,4 @@ export class DelayLine {
       deliver()
     })
   }
-
-  /** Time at which a message pushed now would arrive. */
-  arrivalTime(): number {
-    return Math.max(this.scheduler.now() + Math.max(0, this.latencyMs()), this.lastDueAt)
-  }
 }

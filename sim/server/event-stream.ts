@@ -1,6 +1,7 @@
 // The outbound side of one stream (a WebSocket connection, or one HTTP response) with the faults
 // applied: every server event passes here, is counted, and may be replaced by a drop, a close, a
 // stall, an error or a failure instead of being sent.
+import { assertNever } from '../../src-main/common/run/records'
 import type { FaultState } from '../faults/fault-state'
 import type { Scheduler } from '../net/scheduler'
 
@@ -31,10 +32,6 @@ export class EventStream {
     return this.link.alive
   }
 
-  get eventsSent(): number {
-    return this.sent
-  }
-
   /** A frame outside a response (request error, steering reply). Only drops and closes apply. */
   sendControl(frame: object): void {
     if (!this.link.alive) return
@@ -52,6 +49,8 @@ export class EventStream {
       case 'stall':
         this.deliver(frame)
         return
+      default:
+        assertNever(action, 'stream action')
     }
   }
 
@@ -83,6 +82,8 @@ export class EventStream {
         case 'error':
         case 'failed':
           return { kind: action.kind }
+        default:
+          return assertNever(action, 'stream action')
       }
     }
   }

@@ -63,7 +63,11 @@ export class HttpHandler {
     if (context.faults().rateLimitsNextRequest()) return this.replyError(info, response, errors.rateLimited(1), { 'retry-after': '1' })
     const parsed = parseCreateRequest(body, 'http')
     if (!parsed.ok) return this.replyError(info, response, parsed.error)
-    void this.run(response, info, parsed.value)
+    this.run(response, info, parsed.value).catch(() => {
+      // A bug in the sim must not look like a hung server to the client under test.
+      if (response.headersSent) response.destroy()
+      else this.replyError(info, response, errors.serverError())
+    })
   }
 
   private async run(response: ServerResponse, info: SocketInfo, request: CreateRequest): Promise<void> {

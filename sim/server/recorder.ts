@@ -64,7 +64,9 @@ export class Recorder {
 
   constructor(
     private readonly clock: () => number,
-    private readonly onResponseEnded: (entry: ResponseLogEntry) => void = () => {}
+    private readonly onResponseEnded: (entry: ResponseLogEntry) => void = () => {},
+    /** A long-running server (the CLI) does not keep every client message. */
+    private readonly keepMessages = true
   ) {}
 
   tcpConnection(): number {
@@ -104,7 +106,7 @@ export class Recorder {
     } catch {
       body = undefined
     }
-    this.received.push({ transport, connectionId, at: this.clock(), bytes, text, body })
+    if (this.keepMessages) this.received.push({ transport, connectionId, at: this.clock(), bytes, text, body })
     return body
   }
 

@@ -44,6 +44,8 @@ export interface SimOptions extends SimConfig {
   idTag?: string
   /** Negotiate permessage-deflate when a client offers it (the real server does). Default true. */
   perMessageDeflate?: boolean
+  /** Keep every client message in `received` (default true; a long-running server may turn it off). */
+  recordMessages?: boolean
   /** Called whenever a response ends (completed, incomplete, failed, errored or dropped). */
   onResponseEnded?: (entry: ResponseLogEntry) => void
 }

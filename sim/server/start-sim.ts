@@ -38,7 +38,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
   const scheduler = new Scheduler()
   const ids = new IdFactory(options.idTag)
   const startedAt = scheduler.now()
-  const recorder = new Recorder(() => scheduler.now() - startedAt, options.onResponseEnded)
+  const recorder = new Recorder(() => scheduler.now() - startedAt, options.onResponseEnded, options.recordMessages ?? true)
   let faults = new FaultState(effectiveFaults(settings))
   let model = new ScriptedModel(settings.scenario, () => settings.timing, ids)
 

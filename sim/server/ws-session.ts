@@ -166,11 +166,14 @@ export class WsSession {
       this.waiting.splice(index, 1)
       entry.lane.busy = true
       this.inFlight++
-      void this.runOnLane(entry.request, entry.lane).finally(() => {
-        entry.lane.busy = false
-        this.inFlight--
-        if (!this.dead) this.pump()
-      })
+      this.runOnLane(entry.request, entry.lane)
+        // A bug in the sim must not look like a hung server to the client under test.
+        .catch(() => this.refuse(errors.serverError(), entry.lane.streamId))
+        .finally(() => {
+          entry.lane.busy = false
+          this.inFlight--
+          if (!this.dead) this.pump()
+        })
     }
   }
 

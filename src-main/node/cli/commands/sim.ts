@@ -86,6 +86,7 @@ export async function runSim(args: string[], io: SimIo): Promise<number> {
     apiKey: values['api-key'] ?? null,
     timing: { ...(ttftMs === undefined ? {} : { ttftMs }), ...(tokenIntervalMs === undefined ? {} : { tokenIntervalMs }) },
     faults: values.fault ?? [],
+    recordMessages: false,
     ...(values.log ? { onResponseEnded: (entry: ResponseLogEntry) => io.stderr(`${describeResponse(entry)}\n`) } : {})
   }
   let scenarioSource = values.scenario
