@@ -53,12 +53,19 @@ export class SseTransport implements ModelTransport {
     const ended = new Promise<TurnEnd>((resolve) => {
       let done = false
       let idle: NodeJS.Timeout | null = null
-      const finish = (end: TurnEnd): void => {
+      /** `drain` lets a stream that delivered its terminal event end by itself, so the socket goes back to the keep-alive pool. */
+      const finish = (end: TurnEnd, drain: http.IncomingMessage | null = null): void => {
         if (done) return
         done = true
         if (idle) clearTimeout(idle)
         request.signal.removeEventListener('abort', onAbort)
-        outgoing.destroy()
+        if (drain === null) {
+          outgoing.destroy()
+        } else if (!drain.complete) {
+          const stuck = setTimeout(() => outgoing.destroy(), this.#options.idleTimeoutMs)
+          stuck.unref()
+          drain.once('close', () => clearTimeout(stuck))
+        }
         resolve(end)
       }
       const armIdle = (): void => {
@@ -96,7 +103,7 @@ export class SseTransport implements ModelTransport {
             request.onFrame(frame)
             if (frame.kind !== 'event') return
             const end = tracker.observe(frame.event)
-            if (end) finish(end)
+            if (end) finish(end, end.kind === 'terminal' ? response : null)
           }
         })
         response.setEncoding('utf8')
