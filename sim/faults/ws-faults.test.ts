@@ -109,7 +109,7 @@ describe('WebSocket faults', () => {
     client.send({ ...CREATE, input: 'go' })
     await client.turn(0)
     expect(times[4]! - times[3]!).toBeGreaterThanOrEqual(119)
-    expect(times[3]! - times[2]!).toBeLessThan(60)
+    expect(times[3]! - times[2]!).toBeLessThan(100)
   })
 
   it('sparse omits setup events and terminal output; the SDK lane still rebuilds the response', async () => {

@@ -56,6 +56,10 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
   const upgrades = new UpgradeHandler(context, sockets, wss)
   const http = new HttpHandler(context, sockets)
   const server: Server = createServer((request, response) => http.handle(request, response))
+  // Keep idle connections as long as a typical API load balancer does, so a client's pooled
+  // connection is not reset under it between turns (Node's default is 5 s).
+  server.keepAliveTimeout = 65_000
+  server.headersTimeout = 66_000
   server.on('connection', (socket) => sockets.accept(socket))
   server.on('upgrade', (request, socket, head) => upgrades.handle(request, socket, head))
 

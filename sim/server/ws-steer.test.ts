@@ -59,7 +59,7 @@ describe('response.steer', () => {
   })
 
   it('waits for tool output when the steered response is calling tools, then prepends the steer input', async () => {
-    const client = await open({ ...TOOL_LOOP, timing: { tokenIntervalMs: 3, tokensPerDelta: 1 } })
+    const client = await open({ ...TOOL_LOOP, timing: { tokenIntervalMs: 5, tokensPerDelta: 1 } })
     client.send({ ...CREATE, input: 'Check the project.' })
     const created = (await client.until((frame) => frame.type === 'response.created')).at(-1)
     const id = responseOf(created!).id
