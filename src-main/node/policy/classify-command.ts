@@ -1,0 +1,79 @@
+// Classifies a shell command line: allow (every sub-command is plain and read-only), ask, or
+// forbid (the destructive floor). Parses with tree-sitter-bash and judges every simple command,
+// including those inside substitutions, `bash -c`, `eval`, `xargs` and `find -exec`.
+import type { RiskDecision } from '../../common/run/records'
+import type { BashParser } from './bash-parser'
+import { CommandJudge, type PendingVerdict } from './command-judge'
+import type { Finding } from './findings'
+import { askAlways, floor, opaque, strictest } from './findings'
+import type { PathEnvironment } from './path-scope'
+import { DISGUISING_CHARACTERS, LINE_LIKE_SEPARATORS } from './shell-words'
+
+export interface SubcommandVerdict {
+  /** The sub-command as shown to the person. */
+  text: string
+  /** What rules match: the program, then each argument; null where a word is not literal. */
+  tokens: (string | null)[]
+  decision: RiskDecision
+  /** Why it does not run unasked: the reasons at its decision's level only. */
+  reasons: string[]
+  /** Every reason it asks can be lifted by a saved allow rule matching `tokens`. */
+  liftable: boolean
+  /** Its text hides what will run: no rule or mode lets it through unasked. */
+  opaque: boolean
+}
+
+export interface CommandClassification {
+  decision: RiskDecision
+  reasons: string[]
+  subcommands: SubcommandVerdict[]
+  /** Findings about the command as a whole (parse errors, hidden characters, shell functions); rules cannot lift them. */
+  findings: Finding[]
+}
+
+function finish(verdict: PendingVerdict): SubcommandVerdict {
+  const decision = strictest(verdict.findings.map((finding) => finding.decision))
+  const reasons = verdict.findings.filter((finding) => finding.decision === decision).map((finding) => finding.reason)
+  return {
+    text: verdict.text,
+    tokens: verdict.tokens,
+    decision,
+    reasons: [...new Set(reasons)],
+    liftable: verdict.findings.every((finding) => finding.decision === 'ask' && finding.liftable),
+    opaque: verdict.findings.some((finding) => finding.opaque)
+  }
+}
+
+function summarize(subcommands: SubcommandVerdict[], findings: Finding[]): CommandClassification {
+  const decision = strictest([...subcommands.map((subcommand) => subcommand.decision), ...findings.map((finding) => finding.decision)])
+  const ordered: string[] = []
+  for (const level of ['forbid', 'ask'] as const) {
+    for (const finding of findings) if (finding.decision === level) ordered.push(finding.reason)
+    for (const subcommand of subcommands) {
+      if (subcommand.decision === level) ordered.push(...subcommand.reasons.map((reason) => `${subcommand.text}: ${reason}`))
+    }
+  }
+  if (decision === 'allow') ordered.push(`read-only: ${subcommands.map((subcommand) => subcommand.text).join('; ') || 'nothing to run'}`)
+  return { decision, reasons: [...new Set(ordered)], subcommands, findings }
+}
+
+function judge(parser: BashParser, environment: PathEnvironment, source: string): { subcommands: SubcommandVerdict[]; findings: Finding[] } {
+  const judgement = new CommandJudge(parser, environment)
+  judgement.script(source, environment.workspace, 0, null)
+  return { subcommands: judgement.verdicts.map(finish), findings: judgement.findings }
+}
+
+/** Classifies `source` as if it starts in the workspace root. Never runs anything. */
+export function classifyShellCommand(parser: BashParser, source: string, environment: PathEnvironment): CommandClassification {
+  if (source.trim().length === 0) return summarize([], [askAlways('the command is empty')])
+  const { subcommands, findings } = judge(parser, environment, source)
+  if (DISGUISING_CHARACTERS.test(source)) {
+    findings.push(opaque('contains characters that make it read differently from how it runs (line separators, carriage returns, invisible or bidi characters)'))
+    // Another reader (a terminal, a log, another shell) may split lines there: judge that reading too.
+    const asLines = judge(parser, environment, source.replace(LINE_LIKE_SEPARATORS, '\n'))
+    const hidden = asLines.findings.filter((finding) => finding.decision === 'forbid').map((finding) => finding.reason)
+    for (const subcommand of asLines.subcommands) if (subcommand.decision === 'forbid') hidden.push(...subcommand.reasons)
+    for (const reason of new Set(hidden)) findings.push(floor(`read with its separators as new lines: ${reason}`))
+  }
+  return summarize(subcommands, findings)
+}

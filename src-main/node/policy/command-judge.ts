@@ -1,0 +1,381 @@
+// Judges every simple command of a script, those inside substitutions, `bash -c`, `eval`, `xargs`
+// and `find -exec` included, and collects what keeps each from running unasked.
+import { assertNever } from '../../common/run/records'
+import type { BashParser } from './bash-parser'
+import { commandName, DOWNLOADERS, isFilesystemMaker, PRIVILEGE_COMMANDS } from './command-names'
+import { floorFindings, isRecursiveRemove, type FloorContext } from './destructive-floor'
+import type { Finding } from './findings'
+import { ask, askAlways, floor, opaque } from './findings'
+import { parseOptions } from './options'
+import type { PathEnvironment } from './path-scope'
+import { resolvePathWord } from './path-scope'
+import { hasReadOnlyEntry, readOnlyProblem } from './read-only-commands'
+import { readScript } from './read-script'
+import type { ShellCommand, ShellRedirect, ShellScript, ShellWord } from './shell-syntax'
+import type { Invocation } from './unwrap-command'
+import { invocationsOf, isWrapper } from './unwrap-command'
+import { writeTargets } from './write-targets'
+
+/** Longer input is not classified (it asks). */
+export const MAX_COMMAND_LENGTH = 256 * 1024
+const MAX_NESTING = 8
+
+const HARMLESS_ENVIRONMENT = /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|NO_COLOR|FORCE_COLOR|CLICOLOR|CLICOLOR_FORCE|TERM|COLUMNS|LINES|CI)$/
+const DANGEROUS_ENVIRONMENT =
+  /^(LD_\w+|DYLD_\w+|BASH_ENV|ENV|PATH|IFS|PROMPT_COMMAND|SHELLOPTS|BASHOPTS|NODE_OPTIONS|NODE_PATH|PYTHON\w*|PERL5\w*|RUBYOPT|RUBYLIB|GIT_\w+|PAGER|EDITOR|VISUAL|LESSOPEN|LESSCLOSE|RIPGREP_CONFIG_PATH|HOME|XDG_CONFIG_HOME|NPM_CONFIG_\w+|npm_config_\w+|SSH_ASKPASS|SUDO_ASKPASS|CDPATH|GLOBIGNORE)$/
+
+const SHELL_NAME = /^(ba|z|da|k|mk|a)?sh$/
+/** Variables whose value the interactive shell runs as code later. */
+const SHELL_RUNS_LATER = /^(PROMPT_COMMAND|PS0|PS1|PS2|PS4)$/
+
+/** Programs whose floor depends on their arguments: checked again when another program is handed them. */
+const ARGUMENT_FLOOR_PROGRAMS = new Set(['rm', 'dd', 'chmod', 'chown', 'chgrp', 'git', 'find', 'shred'])
+/** What an unknown program (`$X -rf /`) is checked as. */
+const UNKNOWN_PROGRAM_CANDIDATES = ['rm', 'git', 'chmod', 'chown', 'dd', 'find']
+
+export interface PendingVerdict {
+  text: string
+  tokens: (string | null)[]
+  findings: Finding[]
+  invocation: Invocation
+}
+
+function environmentFinding(name: string, value: ShellWord): Finding | null {
+  if (HARMLESS_ENVIRONMENT.test(name)) return null
+  if ((name === 'PAGER' || name === 'GIT_PAGER') && value.resolved && value.value === 'cat') return null
+  if (DANGEROUS_ENVIRONMENT.test(name)) return askAlways(`sets ${name}, which can change what the program runs or loads`)
+  if (/[a-z]/.test(name)) return null
+  return ask(`sets ${name} for the program`)
+}
+
+function isDownloader(command: ShellCommand): boolean {
+  return invocationsOf(command).some((invocation) => {
+    const name = invocation.argv[0]
+    return name?.resolved === true && DOWNLOADERS.has(commandName(name).base)
+  })
+}
+
+/** What a stage writes to the pipe when that is exactly its literal text: `echo ...`, `printf ...`, `cat <<EOF`. */
+function literalOutput(stage: ShellCommand[]): string | null {
+  const [only] = stage
+  if (stage.length !== 1 || !only) return null
+  const [name, ...args] = only.words
+  if (!name?.literal || !args.every((word) => word.literal)) return null
+  switch (name.value) {
+    case 'echo': {
+      // `-e` and backslashes make echo print something else than what is written.
+      if (args.some((word) => word.value.includes('\\')) || (args[0] && /^-[neE]*e/.test(args[0].value))) return null
+      return args.filter((word, index) => !(index === 0 && /^-[nE]+$/.test(word.value))).map((word) => word.value).join(' ')
+    }
+    case 'printf': {
+      const [format] = args
+      if (args.length !== 1 || !format || /[%\\]/.test(format.value)) return null
+      return format.value
+    }
+    case 'cat': {
+      const fed = only.redirects.find((redirect) => redirect.kind === 'heredoc' || redirect.kind === 'herestring')
+      return args.length === 0 && fed ? fed.text : null
+    }
+    default:
+      return null
+  }
+}
+
+/** The directory each command starts in, following `cd` within the subshell it ran in. */
+class WorkingDirectories {
+  #start: string | null
+  #bySubshell = new Map<string, string | null>()
+
+  constructor(start: string | null) {
+    this.#start = start
+  }
+
+  at(command: ShellCommand): string | null {
+    for (let length = command.subshells.length; length >= 0; length -= 1) {
+      const key = command.subshells.slice(0, length).join('.')
+      if (this.#bySubshell.has(key)) return this.#bySubshell.get(key) ?? null
+    }
+    return this.#start
+  }
+
+  moved(command: ShellCommand, cwd: string | null): void {
+    this.#bySubshell.set(command.subshells.join('.'), cwd)
+  }
+}
+
+export class CommandJudge {
+  readonly verdicts: PendingVerdict[] = []
+  readonly findings: Finding[] = []
+  readonly #parser: BashParser
+  readonly #environment: PathEnvironment
+
+  constructor(parser: BashParser, environment: PathEnvironment) {
+    this.#parser = parser
+    this.#environment = environment
+  }
+
+  script(source: string, cwd: string | null, depth: number, origin: string | null): void {
+    const where = origin === null ? 'the command' : `the script given to ${origin}`
+    if (depth > MAX_NESTING) {
+      this.findings.push(opaque(`${where} nests scripts too deeply to classify`))
+      return
+    }
+    if (source.length > MAX_COMMAND_LENGTH) {
+      this.findings.push(opaque(`${where} is too long to classify (${source.length} characters)`))
+      return
+    }
+    const parsed = this.#parser.parse(source)
+    if (parsed.hasError) this.findings.push(opaque(`${where} does not parse cleanly as bash`))
+    if (parsed.tooDeep) this.findings.push(opaque(`${where} nests too deeply to classify`))
+    this.#judgeScript(readScript(parsed.root), cwd, depth, origin)
+  }
+
+  #judgeScript(script: ShellScript, startCwd: string | null, depth: number, origin: string | null): void {
+    const byCommand = new Map<ShellCommand, PendingVerdict[]>()
+    const cwdOf = new Map<ShellCommand, string | null>()
+    const directories = new WorkingDirectories(startCwd)
+    for (const command of script.commands) {
+      const cwd = directories.at(command)
+      cwdOf.set(command, cwd)
+      const verdicts = invocationsOf(command).map((invocation, index) => this.#invocation(invocation, index === 0, cwd, depth, origin))
+      byCommand.set(command, verdicts)
+      const primary = verdicts[0]?.invocation
+      const next = primary && !command.inFunction ? this.#cdTarget(primary, cwd) : undefined
+      if (next !== undefined) directories.moved(command, next)
+    }
+    for (const stages of script.pipelines) this.#pipeline(stages, byCommand, cwdOf, depth)
+    for (const construct of script.constructs) {
+      switch (construct.kind) {
+        case 'function': {
+          const callsItself = construct.body.some((command) => byCommand.get(command)?.some((verdict) => verdict.invocation.argv[0]?.value === construct.name))
+          if (callsItself && construct.backgroundOrPipeInBody) this.findings.push(floor(`a fork bomb: \`${construct.name}\` starts copies of itself`))
+          this.findings.push(askAlways(`defines the shell function \`${construct.name}\`, which stays defined and can change what later commands do`))
+          break
+        }
+        case 'declaration':
+          if (!/^(declare|typeset|export|readonly|local)(\s+-[pfFx]+)*\s*$/.test(construct.text)) {
+            this.findings.push(askAlways(`\`${construct.text}\` changes the shell's variables for every later command`))
+          }
+          break
+        case 'assignment': {
+          const exported = construct.assignments.map(({ name }) => name).filter((name) => !/[a-z]/.test(name))
+          if (exported.length > 0) this.findings.push(askAlways(`sets ${exported.join(', ')} in the shell, which can change what later commands do`))
+          for (const { name, value } of construct.assignments) {
+            if (!SHELL_RUNS_LATER.test(name) || !value) continue
+            if (value.resolved) this.script(value.value, startCwd, depth + 1, name)
+            else this.findings.push(opaque(`${name} holds shell code only known at run time, which the shell runs later`))
+          }
+          break
+        }
+        case 'unset':
+          this.findings.push(askAlways(`\`${construct.text}\` changes the shell's variables for every later command`))
+          break
+        case 'group-redirect': {
+          const finding = this.#redirectFinding(construct.redirect, startCwd)
+          if (finding) this.findings.push(finding.decision === 'forbid' ? finding : askAlways(finding.reason))
+          break
+        }
+        case 'backquoted':
+          this.script(construct.text, startCwd, depth + 1, 'backquotes in a heredoc')
+          break
+        default:
+          assertNever(construct, 'shell construct')
+      }
+    }
+  }
+
+  /** Where a `cd`, `pushd` or `popd` leaves the shell: undefined when the command is none of them, null when unknown. */
+  #cdTarget(invocation: Invocation, cwd: string | null): string | null | undefined {
+    const base = invocation.argv[0]?.value
+    if (base !== 'cd' && base !== 'pushd' && base !== 'popd') return undefined
+    if (base === 'popd') return null
+    const target = parseOptions(invocation.argv.slice(1)).positionals[0]
+    if (!target) return this.#environment.home
+    if (target.value === '-') return null
+    return resolvePathWord(target, cwd, this.#environment)?.resolved.path ?? null
+  }
+
+  #invocation(invocation: Invocation, primary: boolean, cwd: string | null, depth: number, origin: string | null): PendingVerdict {
+    const findings: Finding[] = [...invocation.findings]
+    const nameWord = invocation.argv[0]
+    const args = invocation.argv.slice(1)
+    const command = invocation.command
+    const suffix = origin === null ? '' : ` (in ${origin})`
+    const text = primary ? `${command.text}${suffix}` : `${invocation.argv.map((word) => word.source).join(' ')} (run by ${invocation.via.join(' ')})`
+    const tokens: (string | null)[] = []
+    const effectiveCwd = invocation.chdir ? (resolvePathWord(invocation.chdir, cwd, this.#environment)?.resolved.path ?? null) : cwd
+    const context: FloorContext = { environment: this.#environment, cwd: effectiveCwd, dynamicTail: invocation.dynamicTail }
+    if (!nameWord?.resolved) {
+      findings.push(opaque('the program to run is only known at run time'))
+      findings.push(...unknownProgramFloor(args, context))
+    } else {
+      const name = commandName(nameWord)
+      tokens.push(nameWord.obfuscated ? null : name.ruleToken, ...args.map((word) => (word.literal && !word.obfuscated ? word.value : null)))
+      if (nameWord.obfuscated) findings.push(opaque("the program name is written in an encoded form ($'...')"))
+      findings.push(...floorFindings(name.base, args, context))
+      findings.push(...this.#writeTargetFindings(name.base, args, effectiveCwd))
+      if (!hasReadOnlyEntry(name.base) && !ARGUMENT_FLOOR_PROGRAMS.has(name.base) && !isWrapper(name.base)) findings.push(...embeddedFloor(name.base, args, context))
+      if (name.base === 'trap' || name.base === 'alias') findings.push(...this.#deferredCode(name.base, args, effectiveCwd, depth))
+      if (invocation.script) findings.push(...this.#scriptFindings(invocation, effectiveCwd, depth))
+      else if (name.base === 'cd' || name.base === 'pushd' || name.base === 'popd') {
+        const problem = this.#cdProblem(invocation, cwd)
+        if (problem) findings.push(problem)
+      } else {
+        const problem = name.wellKnown ? readOnlyProblem(name.base, args, invocation.dynamicTail) : `\`${nameWord.value}\` runs a program by path, not the well-known \`${name.base}\``
+        if (problem) findings.push(ask(problem))
+      }
+    }
+    for (const { name, value } of invocation.assignments) {
+      const finding = environmentFinding(name, value)
+      if (finding) findings.push(finding)
+    }
+    if (primary) {
+      for (const redirect of command.redirects) {
+        const finding = this.#redirectFinding(redirect, effectiveCwd)
+        if (finding) findings.push(finding)
+      }
+    }
+    const verdict = { text, tokens, findings, invocation }
+    // `bash -c 'ls'` is shown as the commands of its script; the wrapper itself adds nothing.
+    const carriesInlineScript = invocation.script?.kind === 'inline' && findings.length === 0
+    if (!carriesInlineScript) this.verdicts.push(verdict)
+    return verdict
+  }
+
+  /** `trap CODE SIGNAL` and `alias name=CODE` store code the shell runs later: it is judged now. */
+  #deferredCode(base: 'trap' | 'alias', args: ShellWord[], cwd: string | null, depth: number): Finding[] {
+    const positionals = parseOptions(args).positionals
+    const code =
+      base === 'trap'
+        ? positionals.length >= 2 ? positionals.slice(0, 1).map((word) => ({ word, value: word.value })) : []
+        : positionals.filter((word) => word.value.includes('=')).map((word) => ({ word, value: word.value.slice(word.value.indexOf('=') + 1) }))
+    if (code.length === 0) return []
+    const findings = [askAlways(`\`${base}\` stores code the shell runs later, in this and later commands`)]
+    for (const { word, value } of code) {
+      if (word.resolved) this.script(value, cwd, depth + 1, base)
+      else findings.push(opaque(`\`${base}\` stores shell code only known at run time`))
+    }
+    return findings
+  }
+
+  #cdProblem(invocation: Invocation, cwd: string | null): Finding | null {
+    if (invocation.argv[0]?.value === 'popd') return ask('`popd` moves to a directory only known at run time')
+    const target = parseOptions(invocation.argv.slice(1)).positionals[0]
+    if (!target) return ask('`cd` without a directory moves to the home directory')
+    const reference = resolvePathWord(target, cwd, this.#environment)
+    if (!reference) return ask(`\`cd\` moves to \`${target.source}\`, only known at run time`)
+    const scope = reference.resolved.scope
+    return scope === 'workspace' || scope === 'inside' ? null : ask(`\`cd\` leaves the workspace (${reference.resolved.path})`)
+  }
+
+  #scriptFindings(invocation: Invocation, cwd: string | null, depth: number): Finding[] {
+    const script = invocation.script
+    if (!script) return []
+    switch (script.kind) {
+      case 'inline':
+        this.script(script.text, cwd, depth + 1, script.origin)
+        return []
+      case 'dynamic':
+        return downloadsInto(script.words, script.origin) ?? [opaque(`runs shell code only known at run time (${script.origin})`)]
+      case 'foreign':
+        return downloadsInto(script.words, script.origin) ?? [ask(`runs inline code (${script.origin})`)]
+      case 'stdin': {
+        const fed = invocation.command.redirects.find((redirect) => redirect.kind === 'heredoc' || redirect.kind === 'herestring')
+        if (fed && fed.text !== null && SHELL_NAME.test(script.origin)) {
+          this.script(fed.text, cwd, depth + 1, `${script.origin} <<`)
+          return []
+        }
+        return [opaque(`\`${script.origin}\` runs a script read from its standard input`)]
+      }
+      case 'file':
+        return [ask(`runs the script \`${script.path.source}\` (${script.origin})`)]
+    }
+  }
+
+  #pipeline(stages: ShellCommand[][], byCommand: Map<ShellCommand, PendingVerdict[]>, cwdOf: Map<ShellCommand, string | null>, depth: number): void {
+    stages.forEach((stage, index) => {
+      if (index === 0) return
+      for (const command of stage) {
+        for (const verdict of byCommand.get(command) ?? []) {
+          const script = verdict.invocation.script
+          if (script?.kind !== 'stdin') continue
+          const upstream = stages.slice(0, index).flat()
+          if (upstream.some(isDownloader)) {
+            verdict.findings.push(floor(`pipes a download into \`${script.origin}\``))
+            if (!this.verdicts.includes(verdict)) this.verdicts.push(verdict)
+            continue
+          }
+          const fed = literalOutput(stages[index - 1] ?? [])
+          if (fed !== null && SHELL_NAME.test(script.origin)) {
+            const stdinFinding = verdict.findings.findIndex((finding) => finding.reason.endsWith('read from its standard input'))
+            if (stdinFinding !== -1) verdict.findings.splice(stdinFinding, 1)
+            this.script(fed, cwdOf.get(command) ?? null, depth + 1, `${script.origin} reading a pipe`)
+          }
+        }
+      }
+    })
+  }
+
+  #redirectFinding(redirect: ShellRedirect, cwd: string | null): Finding | null {
+    if (redirect.kind !== 'write') return null
+    const target = redirect.target
+    if (!target) return askAlways(`redirects output (\`${redirect.operator}\`)`)
+    const reference = resolvePathWord(target, cwd, this.#environment)
+    if (!reference) return askAlways(`writes to \`${target.source}\`, a file only known at run time`)
+    const { resolved } = reference
+    if (resolved.protectedBecause) return floor(`writes to ${resolved.path}: ${resolved.protectedBecause}`)
+    if (resolved.path.startsWith('/dev/')) return null
+    switch (resolved.scope) {
+      case 'inside':
+      case 'workspace':
+      case 'temp':
+        return ask(`writes to ${resolved.path}`)
+      default:
+        return askAlways(`writes to ${resolved.path}, outside the workspace`)
+    }
+  }
+
+  #writeTargetFindings(base: string, args: ShellWord[], cwd: string | null): Finding[] {
+    if (base === 'rm' && isRecursiveRemove(args)) return []
+    return writeTargets(base, args).flatMap((target) => {
+      const reference = resolvePathWord(target.word, cwd, this.#environment, target.followLast)
+      if (!reference) return []
+      const { resolved } = reference
+      if (resolved.protectedBecause) return [floor(`\`${base}\` ${target.removes ? 'removes' : 'writes to'} ${resolved.path}: ${resolved.protectedBecause}`)]
+      // `mv` takes a directory away whole; `rm` needs `-r` for that, which the floor judges on its own.
+      if (base === 'mv' && target.removes && reference.pattern === null && ['root', 'home', 'workspace-ancestor', 'workspace'].includes(resolved.scope)) {
+        return [floor(`\`mv\` moves away ${resolved.path}, which holds the workspace or the home directory`)]
+      }
+      if (base === 'mv' && target.removes && resolved.holdsGitDir) return [floor("`mv` moves away the repository's .git directory")]
+      return []
+    })
+  }
+}
+
+/** A floor finding when code only known at run time comes from a download. */
+function downloadsInto(words: ShellWord[], origin: string): Finding[] | null {
+  const downloads = words.some((word) => word.nested.some((command) => isDownloader(command)))
+  return downloads ? [floor(`runs downloaded code (${origin})`)] : null
+}
+
+/** `$X -rf /`: whatever `$X` turns out to be, arguments like these are only ever used to destroy. */
+function unknownProgramFloor(args: ShellWord[], context: FloorContext): Finding[] {
+  return UNKNOWN_PROGRAM_CANDIDATES.flatMap((candidate) =>
+    floorFindings(candidate, args, context).map((finding) => floor(`the program is only known at run time; as \`${candidate}\` it ${finding.reason.replace(/^`[^`]*` /, '')}`))
+  )
+}
+
+/** `ssh host rm -rf /`, `chrt 1 rm -rf ~`: a destructive program handed to another one that may run it. */
+function embeddedFloor(base: string, args: ShellWord[], context: FloorContext): Finding[] {
+  const findings: Finding[] = []
+  args.forEach((word, index) => {
+    if (!word.resolved || index === args.length - 1) return
+    const embedded = commandName(word).base
+    if (!ARGUMENT_FLOOR_PROGRAMS.has(embedded) && !isFilesystemMaker(embedded)) return
+    if (PRIVILEGE_COMMANDS.has(embedded)) return
+    for (const finding of floorFindings(embedded, args.slice(index + 1), context)) {
+      findings.push(floor(`hands \`${embedded}\` to \`${base}\`, which may run it: ${finding.reason}`))
+    }
+  })
+  return findings
+}
