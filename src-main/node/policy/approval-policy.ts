@@ -23,6 +23,17 @@ export interface PolicyVerdict {
   suggestedRule: string[] | null
   /** The saved rule that decided it, if one did. */
   matchedRule: string[] | null
+  /**
+   * Set when a rule or the mode settled the call without asking, where the person would otherwise
+   * be asked (or, for a refusal, where the call would otherwise run or ask). Null for plain allows
+   * (read-only commands, workspace reads) and for questions to the person.
+   */
+  settledBy: { by: 'rule' | 'mode'; scope: ApprovalScope } | null
+  /**
+   * Set when the call is refused without asking (a deny rule, a read-only run): what the model is
+   * told. `decision` then still says how risky the call is.
+   */
+  refusal: string | null
 }
 
 export interface PersonDecision {
@@ -33,6 +44,6 @@ export interface PersonDecision {
 
 export interface ApprovalPolicy {
   evaluate(input: PolicyInput): Promise<PolicyVerdict>
-  /** Saves an `always` rule for the workspace (persistent) or remembers a `run` rule. */
-  remember(workspace: string, runId: string, rule: string[], scope: Exclude<ApprovalScope, 'once'>): Promise<void>
+  /** Saves an `always` rule for the workspace (persistent) or remembers a `run` rule; `decision` says whether it allows or denies. */
+  remember(workspace: string, runId: string, rule: string[], scope: Exclude<ApprovalScope, 'once'>, decision: ApprovalDecision): Promise<void>
 }
