@@ -1,25 +1,22 @@
 // One WebSocket connection: parses client frames, schedules `response.create` on `stream_id`
-// lanes (FIFO per lane, lanes concurrent, at most 16 in flight, 32 named lanes), keeps each lane's
-// latest response in memory, and handles `response.steer`. Protocol errors are answered with
-// `error` events; the connection stays up.
+// lanes (FIFO per lane, lanes concurrent, at most 16 in flight, 32 named lanes) and keeps each
+// lane's latest response in memory. Steering is the SteeringDesk's. Protocol errors are answered
+// with `error` events; the connection stays up.
 import type { WebSocket } from 'ws'
-import type { InputItem } from '../../src-main/common/protocol/wire'
 import { assertNever } from '../../src-main/common/run/records'
 import type { ResponseState } from '../model/conversation'
 import { DelayLine } from '../net/delay-line'
 import { parseCreateRequest, type CreateRequest, STREAM_ID_PATTERN } from '../protocol/create-request'
 import { errors, nestedErrorFrame, type ApiError } from '../protocol/errors'
-import { parseSteer } from '../protocol/steer-request'
 import { EventStream, type Link } from './event-stream'
 import { prepareResponse, type FoundParent } from './prepare-response'
 import type { ConnectionInfo } from './recorder'
-import { ResponseRun, type AcceptedSteer } from './response-run'
+import { ResponseRun } from './response-run'
 import { prepareDeps, type ServerContext } from './server-context'
+import { SteeringDesk } from './steering-desk'
 
 export const MAX_IN_FLIGHT = 16
 export const MAX_NAMED_LANES = 32
-/** Steers a single response accepts before `too_many_pending_steers` (the API's limit is not documented). */
-export const MAX_STEERS_PER_RESPONSE = 4
 
 interface Lane {
   key: string
@@ -42,10 +39,7 @@ export class WsSession {
   private readonly lanes = new Map<string, Lane>()
   private readonly waiting: QueuedCreate[] = []
   private inFlight = 0
-  private readonly active = new Map<string, ResponseRun>()
-  private readonly finished = new Set<string>()
-  /** Steer input accepted while a response called tools, prepended to the create that answers them. */
-  private readonly steersAwaitingToolOutput = new Map<string, InputItem[]>()
+  private readonly steering: SteeringDesk
   private readonly openedAt: number
   private dead = false
 
@@ -59,6 +53,7 @@ export class WsSession {
     this.outbound = new DelayLine(scheduler, () => context.settings().latencyMs)
     this.inbound = new DelayLine(scheduler, () => context.settings().latencyMs)
     this.stream = new EventStream(this.link(), () => context.faults(), scheduler, (bytes) => context.recorder.eventSent(info, bytes))
+    this.steering = new SteeringDesk(this.stream, () => context.settings().scenario.steering !== 'fail', () => context.ids.next('steer'))
     socket.on('message', (data, isBinary) => {
       const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
       const body = context.recorder.message('ws', info.id, buffer.toString('utf8'), buffer.byteLength)
@@ -124,7 +119,7 @@ export class WsSession {
       case 'response.create':
         return this.create(event)
       case 'response.steer':
-        return this.steer(event)
+        return this.steering.handle(event)
       default:
         return assertNever(type, 'client event type')
     }
@@ -192,18 +187,17 @@ export class WsSession {
 
   private async runOnLane(request: CreateRequest, lane: Lane): Promise<void> {
     if (this.dead) return
-    const { context } = this
-    const prependedInput = request.previousResponseId === null ? [] : (this.steersAwaitingToolOutput.get(request.previousResponseId) ?? [])
+    const { context, steering } = this
     const prepared = prepareResponse(
       prepareDeps(context, (id) => this.findParent(id)),
       request,
-      prependedInput
+      steering.heldInput(request.previousResponseId)
     )
     if (!prepared.ok) {
       this.evictAfterFailure(lane, prepared.parent)
       return this.refuse(prepared.error, lane.streamId)
     }
-    if (request.previousResponseId !== null) this.steersAwaitingToolOutput.delete(request.previousResponseId)
+    steering.release(request.previousResponseId)
     const { value } = prepared
     const run = new ResponseRun(value, { scheduler: context.scheduler, stream: this.stream, streamId: lane.streamId, sparse: () => context.faults().has('sparse') })
     const logged = context.recorder.responseStarted({
@@ -217,77 +211,26 @@ export class WsSession {
       contextItems: value.context.length,
       turn: value.decision.turn
     })
-    this.active.set(run.id, run)
+    steering.started(run)
     const result = await run.play()
-    this.active.delete(run.id)
-    this.finished.add(run.id)
     switch (result.kind) {
       case 'finished':
         context.recorder.responseEnded(logged, result.state.status === 'incomplete' ? 'incomplete' : 'completed')
         lane.latest = result.state
         context.store.put(result.state)
-        return this.followSteers(run, result.state, result.steers, lane)
+        break
       case 'failed':
       case 'errored':
         context.recorder.responseEnded(logged, result.kind)
         this.evictAfterFailure(lane, value.parent)
-        for (const steer of result.steers) {
-          const echo = { id: steer.id, previous_response_id: run.id, input: steer.input }
-          this.failSteer(run, echo, 'successor_creation_failed', 'The response failed before the steer could be applied.')
-        }
-        return
+        break
       case 'gone':
         context.recorder.responseEnded(logged, 'dropped')
-        return
+        break
       default:
-        return assertNever(result, 'run result')
+        assertNever(result, 'run result')
     }
-  }
-
-  /**
-   * After a steered response: if it called tools, the steer waits for their outputs
-   * (`response.steer.pending`); otherwise an automatic successor continues on the same lane.
-   */
-  private async followSteers(run: ResponseRun, state: ResponseState, steers: AcceptedSteer[], lane: Lane): Promise<void> {
-    if (steers.length === 0 || this.dead) return
-    const calls = state.output.flatMap((item) => (item.type === 'function_call' ? [item] : []))
-    const input = steers.flatMap((steer) => steer.input)
-    if (calls.length > 0) {
-      this.steersAwaitingToolOutput.set(run.id, input)
-      for (const steer of steers) {
-        this.stream.sendControl(
-          run.stamp({
-            type: 'response.steer.pending',
-            reason: 'waiting_for_required_input',
-            steer: { id: steer.id, previous_response_id: run.id },
-            required_input: calls.map((call) => ({ type: 'function_call_output', call_id: call.call_id, name: call.name }))
-          })
-        )
-      }
-      return
-    }
-    const successor: CreateRequest = { ...state.request, previousResponseId: run.id, input, generate: true }
-    await this.runOnLane(successor, lane)
-  }
-
-  private failSteer(run: ResponseRun | null, steer: { id?: string; previous_response_id: unknown; input: unknown }, code: string, message: string): void {
-    const body = { type: 'response.steer.failed', error: { type: 'invalid_request_error', code, message }, steer }
-    this.stream.sendControl(run ? run.stamp(body) : { ...body, sequence_number: 0 })
-  }
-
-  private steer(event: Record<string, unknown>): void {
-    const echo = { previous_response_id: event.previous_response_id, input: event.input }
-    const parsed = parseSteer(event)
-    if (!parsed.ok) return this.failSteer(null, echo, 'invalid_input', parsed.message)
-    const target = parsed.previousResponseId
-    if (this.context.settings().scenario.steering === 'fail') return this.failSteer(null, echo, 'steering_not_supported', 'Steering is not supported for this model.')
-    const run = this.active.get(target)
-    if (!run || run.isFinished) {
-      return this.finished.has(target) || run
-        ? this.failSteer(run ?? null, echo, 'response_already_completed', `Response '${target}' has already completed.`)
-        : this.failSteer(null, echo, 'response_not_found', `Response '${target}' was not found on this connection.`)
-    }
-    if (run.acceptedSteers >= MAX_STEERS_PER_RESPONSE) return this.failSteer(run, echo, 'too_many_pending_steers', `Response '${target}' already has ${MAX_STEERS_PER_RESPONSE} pending steers.`)
-    run.acceptSteer(this.context.ids.next('steer'), parsed.input)
+    const successor = steering.ended(run, result)
+    if (successor) await this.runOnLane(successor, lane)
   }
 }
