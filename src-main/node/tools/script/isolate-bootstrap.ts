@@ -43,7 +43,14 @@ export const BOOTSTRAP_SOURCE = String.raw`
     })
   }
 
-  const log = (level) => (...args) => hostLog(level, args.map(describe).join(' '))
+  // Once the host says its log buffer is full, count locally instead of calling it for every line.
+  let logsFull = false
+  let droppedLogChars = 0
+  const log = (level) => (...args) => {
+    const text = args.map(describe).join(' ')
+    if (logsFull) droppedLogChars += text.length
+    else logsFull = !hostLog(level, text)
+  }
   globalThis.console = { log: log('log'), info: log('log'), debug: log('log'), warn: log('error'), error: log('error') }
 
   const unwrap = (answer) => {
@@ -72,10 +79,10 @@ export const BOOTSTRAP_SOURCE = String.raw`
       if (value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function') value = await value
       const text = value === undefined ? 'null' : serialize(value)
       const json = text === undefined ? stringify(String(value)) : text
-      if (json.length <= resultChars) return { kind: 'returned', result: json, resultChars: json.length, truncated: false }
-      return { kind: 'returned', result: json.slice(0, resultChars), resultChars: json.length, truncated: true }
+      if (json.length <= resultChars) return { kind: 'returned', result: json, resultChars: json.length, truncated: false, droppedLogChars }
+      return { kind: 'returned', result: json.slice(0, resultChars), resultChars: json.length, truncated: true, droppedLogChars }
     } catch (error) {
-      return { kind: 'threw', error: error instanceof Error ? (error.stack || String(error)) : describe(error) }
+      return { kind: 'threw', error: error instanceof Error ? (error.stack || String(error)) : describe(error), droppedLogChars }
     }
   }
 })()

@@ -34,8 +34,9 @@ function hostError(error: unknown): { error: string } {
 }
 
 /** The entry point's answer comes from inside the isolate: check its shape before believing it. */
-function checkedEnd(value: unknown): ScriptEnd {
+function checkedEnd(value: unknown, state: JobState): ScriptEnd {
   const answer = value as Partial<Record<string, unknown>> | null
+  if (typeof answer?.droppedLogChars === 'number' && answer.droppedLogChars > 0) state.droppedLogChars += answer.droppedLogChars
   if (answer?.kind === 'returned' && typeof answer.result === 'string' && typeof answer.resultChars === 'number' && typeof answer.truncated === 'boolean') {
     return { kind: 'returned', result: answer.result, resultChars: answer.resultChars, truncated: answer.truncated }
   }
@@ -103,7 +104,7 @@ export class IsolateRunner {
         result: { promise: true, copy: true },
         timeout: job.limits.wallMs
       })
-      end = checkedEnd(answer)
+      end = checkedEnd(answer, state)
     } catch (error) {
       end = this.failure(state, error as Error)
     } finally {
@@ -172,18 +173,20 @@ export class IsolateRunner {
     }
   }
 
-  private log(level: unknown, text: unknown): void {
+  /** Returns whether there is room for more. */
+  private log(level: unknown, text: unknown): boolean {
     const state = this.current
-    if (state === null) return
+    if (state === null) return false
     const message = String(text)
     const room = state.job.limits.logChars - state.logChars
     if (room <= 0) {
       state.droppedLogChars += message.length
-      return
+      return false
     }
     const kept = message.length > room ? message.slice(0, room) : message
     state.logs.push({ level: level === 'error' ? 'error' : 'log', text: kept })
     state.logChars += kept.length
     state.droppedLogChars += message.length - kept.length
+    return state.logChars < state.job.limits.logChars
   }
 }

@@ -20,6 +20,8 @@ const START_TIMEOUT_MS = 20_000
 const DEADLINE_GRACE_MS = 3_000
 const CANCEL_GRACE_MS = 1_000
 const STDERR_TAIL = 4096
+/** The line the runner writes before aborting on a V8 catastrophe (see isolate-runner.ts). */
+const CATASTROPHIC_PREFIX = 'script runner: catastrophic V8 error:'
 /** Where the runner finds its seccomp program: the descriptor after stdin, stdout, stderr and the IPC channel. */
 const SECCOMP_FD = 4
 
@@ -139,6 +141,14 @@ export class ScriptRunnerClient {
     return { file: this.run.tools.bwrapPath, args, filter }
   }
 
+  /** What the runner said before it died: its own catastrophic-error line if there is one. */
+  private lastWords(): string {
+    const lines = this.stderrTail.split('\n').map((line) => line.trim()).filter((line) => line.length > 0)
+    const own = lines.findLast((line) => line.includes(CATASTROPHIC_PREFIX))
+    const chosen = own === undefined ? lines.at(-1) : own.slice(own.indexOf(CATASTROPHIC_PREFIX) + 'script runner: '.length)
+    return chosen === undefined ? '' : `: ${chosen.slice(0, 300)}`
+  }
+
   /** bwrap reads the seccomp program from an inherited descriptor. */
   private openFilter(filter: Buffer): number {
     const path = join(this.run.runDir, 'control', 'seccomp.bpf')
@@ -197,7 +207,7 @@ export class ScriptRunnerClient {
       child.on('exit', (code, signal) => {
         clearTimeout(timer)
         if (this.child === child) this.child = null
-        const description = `${signal !== null ? `signal ${signal}` : `exit code ${code}`}${this.stderrTail.trim().length > 0 ? `: ${this.stderrTail.trim().split('\n').slice(-3).join(' / ')}` : ''}`
+        const description = `${signal !== null ? `signal ${signal}` : `exit code ${code}`}${this.lastWords()}`
         if (!ready) rejectStart(new Error(description))
         const pending = this.pending
         this.pending = null
