@@ -1,0 +1,245 @@
+// The approval broker: the session driver's gate, one for any number of runs. For each tool call
+// it asks the policy, and when the policy says ask, writes `approval.requested` durably (through
+// the call's own `record`), waits for a person through the asker, writes `approval.decided`
+// durably, remembers run and repository rules, and answers the driver.
+//
+// Records: a plain allow (a read-only command, a workspace read) writes none. A call a rule or the
+// mode settles where the person would otherwise be asked (or that a rule or a read-only run
+// refuses) writes both records, `by: 'rule'` or `by: 'mode'`, so the log says why it ran. Without
+// an asker (`tether run` without a terminal), what would ask is denied, recorded `by: 'mode'`.
+//
+// After a restart the driver passes the approval the log holds for the call: with a decision it is
+// reused without asking; without one the person is asked again and no second `approval.requested`
+// is written. A logged approval counts only for the same tool and subject (and, within this
+// process, the same arguments), so a decision cannot be replayed for another command.
+import { createHash } from 'node:crypto'
+import type { ApprovalDecidedRecord, ApprovalRequestedRecord } from '../../common/run/records'
+import { assertNever } from '../../common/run/records'
+import type { ApprovalView } from '../../common/run/state'
+import type { GateCall, GateDecision, ToolGate } from '../session/tool-gate'
+import type { ToolCallSubject } from '../tools/tool-runtime'
+import { decisionProblem, type ApprovalAsker } from './approval-asker'
+import type { ApprovalPolicy, PersonDecision, PolicyInput, PolicyVerdict } from './approval-policy'
+import { ABORTED, AskTurns, whenAborted } from './ask-turns'
+
+export interface ApprovalBrokerOptions {
+  policy: ApprovalPolicy
+  /** Who answers questions; null where nobody can (non-interactive): what would ask is denied. */
+  asker: ApprovalAsker | null
+}
+
+const ALLOWED: GateDecision = { allowed: true }
+export const INTERRUPTED_MESSAGE = 'The run was interrupted while this call waited for approval; it did not run.'
+
+/** What the person is asked about, as shown and as logged. */
+export function subjectText(subject: ToolCallSubject): string {
+  switch (subject.kind) {
+    case 'shell':
+      return subject.command
+    case 'script':
+      return subject.code
+    case 'read':
+    case 'write':
+      return subject.path
+    case 'invalid':
+      return subject.message
+    default:
+      return assertNever(subject, 'tool call subject')
+  }
+}
+
+function noun(subject: ToolCallSubject): string {
+  switch (subject.kind) {
+    case 'shell':
+      return 'command'
+    case 'script':
+      return 'script'
+    case 'read':
+      return 'file read'
+    case 'write':
+      return 'file write'
+    case 'invalid':
+      return 'call'
+    default:
+      return assertNever(subject, 'tool call subject')
+  }
+}
+
+/** Binds a decision to the exact arguments of the call it was made for. */
+export function argumentsBinding(tool: string, rawArguments: string): string {
+  return createHash('sha256').update(tool).update('\0').update(rawArguments).digest('hex')
+}
+
+function inputOf(call: GateCall): PolicyInput {
+  return { runId: call.runId, tool: call.tool, subject: call.subject, mode: call.mode, sandboxed: call.sandboxed, workspace: call.workspace }
+}
+
+function requestOf(call: GateCall, verdict: PolicyVerdict): ApprovalRequestedRecord {
+  return {
+    type: 'approval.requested',
+    callId: call.callId,
+    tool: call.tool,
+    subject: subjectText(call.subject),
+    // A settled allow was a question the rule or mode answered.
+    risk: verdict.decision === 'allow' && verdict.refusal === null ? 'ask' : verdict.decision,
+    reasons: verdict.reasons,
+    subcommands: verdict.subcommands,
+    sandboxed: call.sandboxed,
+    suggestedRule: verdict.suggestedRule
+  }
+}
+
+function requestFromView(view: ApprovalView): ApprovalRequestedRecord {
+  return {
+    type: 'approval.requested',
+    callId: view.callId,
+    tool: view.tool,
+    subject: view.subject,
+    risk: view.risk,
+    reasons: view.reasons,
+    subcommands: view.subcommands,
+    sandboxed: view.sandboxed,
+    suggestedRule: view.suggestedRule
+  }
+}
+
+function denial(subject: ToolCallSubject, message: string | null): GateDecision {
+  const text = message?.trim()
+  return { allowed: false, message: `The person denied this ${noun(subject)}${text ? `: ${text}` : '.'}` }
+}
+
+export class ApprovalBroker implements ToolGate {
+  #policy: ApprovalPolicy
+  #asker: ApprovalAsker | null
+  #turns = new AskTurns()
+  /** The arguments each approval this broker requested was for, by run and call. */
+  #bindings = new Map<string, string>()
+
+  constructor(options: ApprovalBrokerOptions) {
+    this.#policy = options.policy
+    this.#asker = options.asker
+  }
+
+  async authorize(call: GateCall): Promise<GateDecision> {
+    if (call.signal.aborted) return { allowed: false, message: INTERRUPTED_MESSAGE }
+    const logged = this.#loggedApproval(call)
+    if (logged?.decision) {
+      return logged.decision.decision === 'allow' ? ALLOWED : { allowed: false, message: logged.decision.message ?? `The ${noun(call.subject)} was denied.` }
+    }
+    const verdict = await this.#policy.evaluate(inputOf(call))
+    const existing = logged ? requestFromView(logged) : null
+    const settled = await this.#settle(call, verdict, existing)
+    if (settled) return settled
+    const request = existing ?? requestOf(call, verdict)
+    if (this.#asker === null) return this.#nobodyToAsk(call, request, existing === null)
+    if (existing === null) {
+      await call.record(request)
+      this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
+    }
+    const asker = this.#asker
+    const outcome = await this.#turns.take(call.signal, async () => {
+      // An answer given while this call waited (a rule for this run) may settle it now.
+      const fresh = await this.#policy.evaluate(inputOf(call))
+      return (await this.#settle(call, fresh, request)) ?? (await this.#askPerson(asker, call, request))
+    })
+    return outcome === ABORTED ? { allowed: false, message: INTERRUPTED_MESSAGE } : outcome
+  }
+
+  #key(call: GateCall): string {
+    return `${call.runId}\0${call.callId}`
+  }
+
+  /** The approval the log holds for this call, if it was made for this very call. */
+  #loggedApproval(call: GateCall): ApprovalView | null {
+    const view = call.approval
+    if (!view) return null
+    if (view.callId !== call.callId || view.tool !== call.tool || view.subject !== subjectText(call.subject)) return null
+    const binding = this.#bindings.get(this.#key(call))
+    if (binding !== undefined && binding !== argumentsBinding(call.tool, call.arguments)) return null
+    return view
+  }
+
+  /** Records and returns what a rule or the mode decided; null when a person must decide. */
+  async #settle(call: GateCall, verdict: PolicyVerdict, requested: ApprovalRequestedRecord | null): Promise<GateDecision | null> {
+    if (verdict.refusal !== null) {
+      const by = verdict.settledBy ?? { by: 'mode', scope: 'once' }
+      await this.#record(call, requested ?? requestOf(call, verdict), requested === null, {
+        decision: 'deny',
+        scope: by.scope,
+        message: verdict.refusal,
+        rule: verdict.matchedRule,
+        by: by.by
+      })
+      return { allowed: false, message: verdict.refusal }
+    }
+    if (verdict.decision !== 'allow') return null
+    if (verdict.settledBy === null && requested === null) return ALLOWED
+    const by = verdict.settledBy ?? { by: 'mode', scope: 'once' }
+    await this.#record(call, requested ?? requestOf(call, verdict), requested === null, {
+      decision: 'allow',
+      scope: by.scope,
+      message: null,
+      rule: verdict.matchedRule,
+      by: by.by
+    })
+    return ALLOWED
+  }
+
+  async #nobodyToAsk(call: GateCall, request: ApprovalRequestedRecord, writeRequest: boolean): Promise<GateDecision> {
+    const why = request.reasons[0] ?? 'it needs approval'
+    const message =
+      `This ${noun(call.subject)} needs the person's approval (${why}), and nobody can be asked here because the run is not interactive, ` +
+      'so it did not run. Do without it, or leave it for the person to run.'
+    await this.#record(call, request, writeRequest, { decision: 'deny', scope: 'once', message, rule: null, by: 'mode' })
+    return { allowed: false, message }
+  }
+
+  async #askPerson(asker: ApprovalAsker, call: GateCall, request: ApprovalRequestedRecord): Promise<GateDecision> {
+    const abort = whenAborted(call.signal)
+    let answer: PersonDecision | typeof ABORTED
+    try {
+      answer = await Promise.race([asker.ask({ runId: call.runId, workspace: call.workspace, request }, call.signal), abort.aborted.then((): typeof ABORTED => ABORTED)])
+    } catch (error) {
+      if (call.signal.aborted) return { allowed: false, message: INTERRUPTED_MESSAGE }
+      return { allowed: false, message: `Tether could not ask the person about this ${noun(call.subject)} (${(error as Error).message}), so it did not run.` }
+    } finally {
+      abort.cancel()
+    }
+    if (answer === ABORTED) return { allowed: false, message: INTERRUPTED_MESSAGE }
+    const problem = decisionProblem(answer)
+    if (problem) return { allowed: false, message: `Tether could not read the person's answer about this ${noun(call.subject)} (${problem}), so it did not run.` }
+    const remembered = await this.#remember(call, request, answer)
+    const message = answer.decision === 'deny' ? (answer.message?.trim() || null) : null
+    await this.#record(call, request, false, { decision: answer.decision, scope: remembered.scope, message, rule: remembered.rule, by: 'person' })
+    return answer.decision === 'allow' ? ALLOWED : denial(call.subject, message)
+  }
+
+  /** Saves the rule a run or always answer asks for; the scope actually applied is what gets logged. */
+  async #remember(call: GateCall, request: ApprovalRequestedRecord, answer: PersonDecision): Promise<{ scope: PersonDecision['scope']; rule: string[] | null }> {
+    const rule = request.suggestedRule
+    // The floor has no rule: an answer there is for this call only.
+    if (answer.scope === 'once' || rule === null || request.risk === 'forbid') return { scope: 'once', rule: null }
+    for (const scope of answer.scope === 'always' ? (['always', 'run'] as const) : (['run'] as const)) {
+      try {
+        await this.#policy.remember(call.workspace, call.runId, rule, scope, answer.decision)
+        return { scope, rule }
+      } catch {
+        // A rules file that cannot be written (or read) is left alone; the answer still holds for this run or call.
+      }
+    }
+    return { scope: 'once', rule: null }
+  }
+
+  async #record(
+    call: GateCall,
+    request: ApprovalRequestedRecord,
+    writeRequest: boolean,
+    decided: Omit<ApprovalDecidedRecord, 'type' | 'callId'>
+  ): Promise<void> {
+    if (writeRequest) {
+      await call.record(request)
+      this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
+    }
+    await call.record({ type: 'approval.decided', callId: call.callId, ...decided })
+  }
+}
