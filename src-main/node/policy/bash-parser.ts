@@ -47,8 +47,9 @@ async function createParser(): Promise<BashParser> {
       const tree = parser.parse(source)
       if (!tree) throw new Error('the bash parser returned no tree')
       try {
-        const { root, depth } = copyTree(tree.walk(), source)
-        return { root, hasError: tree.rootNode.hasError, tooDeep: depth > MAX_SYNTAX_DEPTH }
+        const hasError = tree.rootNode.hasError
+        const { root, depth } = copyTree(tree.walk(), source, hasError)
+        return { root, hasError, tooDeep: depth > MAX_SYNTAX_DEPTH }
       } finally {
         tree.delete()
       }
@@ -63,9 +64,10 @@ export const MAX_SYNTAX_DEPTH = 200
 
 // One cursor pass copies the tree into plain objects so the classifier never touches WASM memory
 // and the tree can be freed at once. Indexes are UTF-16 code units, so slicing the source is exact.
-function copyTree(cursor: Cursor, source: string): { root: SyntaxNode; depth: number } {
+// MISSING nodes only exist in trees with errors, so a clean tree skips that check on every node.
+function copyTree(cursor: Cursor, source: string, mayHaveMissing: boolean): { root: SyntaxNode; depth: number } {
   try {
-    const root = copyNode(cursor, source)
+    const root = copyNode(cursor, source, mayHaveMissing)
     const parents: SyntaxNode[] = []
     let current = root
     let depth = 0
@@ -81,7 +83,7 @@ function copyTree(cursor: Cursor, source: string): { root: SyntaxNode; depth: nu
       }
       const parent = parents[parents.length - 1]
       if (!parent) return { root, depth }
-      current = copyNode(cursor, source)
+      current = copyNode(cursor, source, mayHaveMissing)
       parent.children.push(current)
       if (parents.length === MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
         cursor.gotoParent()
@@ -93,9 +95,9 @@ function copyTree(cursor: Cursor, source: string): { root: SyntaxNode; depth: nu
   }
 }
 
-function copyNode(cursor: Cursor, source: string): SyntaxNode {
+function copyNode(cursor: Cursor, source: string, mayHaveMissing: boolean): SyntaxNode {
   return {
-    type: cursor.nodeIsMissing ? 'MISSING' : cursor.nodeType,
+    type: mayHaveMissing && cursor.nodeIsMissing ? 'MISSING' : cursor.nodeType,
     named: cursor.nodeIsNamed,
     field: cursor.currentFieldName,
     text: source.slice(cursor.startIndex, cursor.endIndex),

@@ -59,6 +59,7 @@ function checkExamples(file: RulesFile): string | null {
 export class RuleStore {
   readonly directory: string
   #cache = new Map<string, CachedFile>()
+  #paths = new Map<string, string>()
   #writing = new Map<string, Promise<void>>()
 
   constructor(directory: string) {
@@ -67,8 +68,12 @@ export class RuleStore {
 
   /** The file for a workspace, named by the hash of its real path. */
   async pathFor(workspace: string): Promise<string> {
+    const known = this.#paths.get(workspace)
+    if (known !== undefined) return known
     const real = await realpath(workspace).catch(() => workspace)
-    return join(this.directory, `${createHash('sha256').update(real).digest('hex')}.json`)
+    const path = join(this.directory, `${createHash('sha256').update(real).digest('hex')}.json`)
+    this.#paths.set(workspace, path)
+    return path
   }
 
   async load(workspace: string): Promise<LoadedRules> {

@@ -51,7 +51,7 @@ interface Result {
 }
 
 async function classify(...args: string[]): Promise<Result> {
-  const env = { ...process.env, TETHER_HOME: join(home, 'tether-data'), HOME: home }
+  const env: NodeJS.ProcessEnv = { ...process.env, TETHER_HOME: join(home, 'tether-data'), HOME: home }
   delete env.NODE_EXTRA_CA_CERTS
   try {
     const { stdout, stderr } = await run(process.execPath, [cli, 'classify', ...args], { cwd: workspace, env })
