@@ -14,6 +14,7 @@ interface Entry {
 
 /** How close to a deadline we stop sleeping and start yielding turn by turn. */
 const SPIN_WINDOW_MS = 1.5
+const ACTIONS_PER_PUMP = 64
 
 export type Cancel = () => void
 
@@ -83,7 +84,13 @@ export class Scheduler {
     this.immediate = null
     this.timerDueAt = Number.POSITIVE_INFINITY
     let head = this.heap[0]
+    let ran = 0
     while (head && head.at <= this.now()) {
+      // After a stall many actions are due at once; let sockets be read between batches.
+      if (ran++ === ACTIONS_PER_PUMP) {
+        this.immediate = setImmediate(this.pump)
+        return
+      }
       this.pop()
       if (!head.cancelled) head.action()
       head = this.heap[0]

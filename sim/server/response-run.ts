@@ -26,6 +26,16 @@ export type RunResult =
 /** Events a sparse stream leaves out (the SDK's socket accumulator is built to cope without them). */
 const SPARSE_OMITTED = new Set(['response.output_item.added', 'response.content_part.added'])
 
+/**
+ * Events a response may send back to back before letting the event loop read sockets, so other
+ * lanes and incoming steers interleave with a fast (or late) stream, as on a real server.
+ */
+const EVENTS_PER_YIELD = 32
+
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
 export interface RunDeps {
   scheduler: Scheduler
   stream: EventStream
@@ -90,9 +100,16 @@ export class ResponseRun {
       if (outcome.kind !== 'sent') return this.interrupted(outcome)
     }
     let target = scheduler.now() + this.prepared.renderCostMs
+    let sinceYield = 0
     for (const step of this.prepared.decision.plan.steps) {
       target += step.gapMs
-      await scheduler.until(target)
+      if (target > scheduler.now()) {
+        await scheduler.until(target)
+        sinceYield = 0
+      } else if (++sinceYield >= EVENTS_PER_YIELD) {
+        await yieldToIo()
+        sinceYield = 0
+      }
       if (this.cutForSteer) return this.endSteered()
       const outcome = await this.emit(step.event)
       if (outcome.kind !== 'sent') return this.interrupted(outcome)

@@ -16,8 +16,8 @@ afterEach(async () => {
 
 const SLOW_TEXT: Scenario = {
   name: 'slow-text',
-  timing: { tokenIntervalMs: 1, tokensPerDelta: 1 },
-  turns: [{ output: [{ type: 'message', fillerTokens: 150 }] }, { output: [{ type: 'message', text: 'Short and to the point.' }] }]
+  timing: { tokenIntervalMs: 2, tokensPerDelta: 1 },
+  turns: [{ output: [{ type: 'message', fillerTokens: 250 }] }, { output: [{ type: 'message', text: 'Short and to the point.' }] }]
 }
 
 async function open(scenario: Scenario): Promise<RawClient> {
@@ -59,7 +59,7 @@ describe('response.steer', () => {
   })
 
   it('waits for tool output when the steered response is calling tools, then prepends the steer input', async () => {
-    const client = await open({ ...TOOL_LOOP, timing: { tokenIntervalMs: 5, tokensPerDelta: 1 } })
+    const client = await open({ ...TOOL_LOOP, timing: { tokenIntervalMs: 8, tokensPerDelta: 1 } })
     client.send({ ...CREATE, input: 'Check the project.' })
     const created = (await client.until((frame) => frame.type === 'response.created')).at(-1)
     const id = responseOf(created!).id
