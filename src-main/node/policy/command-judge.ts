@@ -281,6 +281,8 @@ export class CommandJudge {
         return downloadsInto(script.words, script.origin) ?? [ask(`runs inline code (${script.origin})`)]
       case 'stdin': {
         const fed = invocation.command.redirects.find((redirect) => redirect.kind === 'heredoc' || redirect.kind === 'herestring')
+        const downloaded = fed?.target ? downloadsInto([fed.target], `${script.origin} <<<`) : null
+        if (downloaded) return downloaded
         if (fed && fed.text !== null && SHELL_NAME.test(script.origin)) {
           this.script(fed.text, cwd, depth + 1, `${script.origin} <<`)
           return []

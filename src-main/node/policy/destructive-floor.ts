@@ -2,7 +2,7 @@
 // Recursive deletes of /, home, the workspace or anything outside it; discarding git history or
 // work; privilege changes; formatting disks; writes to devices and to protected paths.
 import { posix } from 'node:path'
-import { isFilesystemMaker } from './command-names'
+import { isFilesystemMaker, PRIVILEGE_COMMANDS } from './command-names'
 import type { Finding } from './findings'
 import { floor, opaque } from './findings'
 import { hasOption, parseOptions } from './options'
@@ -138,7 +138,8 @@ function ddFloor(args: ShellWord[], context: FloorContext): Finding[] {
     if (!word.value.startsWith('of=')) return []
     const target = { ...word, value: word.value.slice(3) }
     const reference = resolvePathWord(target, context.cwd, context.environment)
-    return reference?.resolved.path.startsWith('/dev/') && reference.resolved.protectedBecause ? [floor(`\`dd\` writes raw data to the device ${reference.resolved.path}`)] : []
+    if (reference === null) return [floor(`\`dd\` writes raw data to \`${word.source.slice(3)}\`, only known at run time (it may be a device)`)]
+    return reference.resolved.path.startsWith('/dev/') && reference.resolved.protectedBecause ? [floor(`\`dd\` writes raw data to the device ${reference.resolved.path}`)] : []
   })
 }
 
@@ -206,6 +207,7 @@ function gitFloor(args: ShellWord[]): Finding[] {
 /** Floor findings for one program with its arguments, however it was reached. */
 export function floorFindings(base: string, args: ShellWord[], context: FloorContext): Finding[] {
   if (isFilesystemMaker(base)) return [floor(`\`${base}\` formats or wipes a disk`)]
+  if (PRIVILEGE_COMMANDS.has(base)) return [floor(`runs as another user (\`${base}\`)`)]
   switch (base) {
     case 'rm':
       return rmFloor(args, context)

@@ -134,7 +134,9 @@ function gitCheck(args: ShellWord[]): string | null {
   if (!subcommand?.resolved) return 'the git subcommand is only known at run time'
   const check = Object.hasOwn(GIT_READ_ONLY, subcommand.value) ? GIT_READ_ONLY[subcommand.value] : undefined
   if (!check) return `\`git ${subcommand.value}\` is not a read-only git command`
-  const forbidden = call.args.find((word) => GIT_FORBIDDEN_ANYWHERE.includes(word.value.split('=')[0] as string))
+  // `git grep -O<pager>` takes its value attached, so there any short cluster with an O counts.
+  const opensPager = (word: ShellWord): boolean => subcommand.value === 'grep' && /^-[^-]*O/.test(word.value)
+  const forbidden = call.args.find((word) => GIT_FORBIDDEN_ANYWHERE.includes(word.value.split('=')[0] as string) || opensPager(word))
   if (forbidden) return `\`${forbidden.value}\` can make git write files or run programs`
   return check(call.args)
 }

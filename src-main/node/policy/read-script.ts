@@ -251,7 +251,7 @@ class ScriptReader {
         const content = node.children.find((child) => child.named && child.field !== 'descriptor')
         const target = content ? this.word(content, context) : null
         const text = target?.resolved ? target.value : null
-        return { redirect: { kind: 'herestring', operator: '<<<', target: null, text }, trailing: none }
+        return { redirect: { kind: 'herestring', operator: '<<<', target, text }, trailing: none }
       }
       case 'heredoc_redirect':
         return this.heredoc(node, context)

@@ -31,7 +31,7 @@ export type RedirectKind = 'write' | 'read' | 'duplicate' | 'heredoc' | 'herestr
 export interface ShellRedirect {
   kind: RedirectKind
   operator: string
-  /** The file (or fd, for `duplicate`); null for heredocs. */
+  /** The file (or fd, for `duplicate`; the text, for a here-string); null for heredocs. */
   target: ShellWord | null
   /** Heredoc body or here-string text when it is literal; null otherwise. */
   text: string | null
