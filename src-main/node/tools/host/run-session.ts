@@ -1,6 +1,6 @@
 // Everything the tool host keeps for one run: the shell, the script runner, the network proxy
 // and the confined file tools, opened together and closed together.
-import { statSync } from 'node:fs'
+import { mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { assertNever } from '../../../common/run/records'
 import type { ToolCall } from '../calls/tool-call'
@@ -59,6 +59,7 @@ export class RunSession {
       const missing = missingSandboxRequirement(config.tools, needsProxy)
       if (missing !== null) throw new Error(missing)
     }
+    mkdirSync(join(config.runDir, 'control'), { recursive: true, mode: 0o755 })
     const proxy = needsProxy ? await AllowlistProxy.listen(join(config.runDir, 'control', 'proxy.sock'), config.networkAllowlist) : null
     const session = new RunSession(config, proxy)
     try {

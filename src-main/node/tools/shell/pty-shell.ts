@@ -135,7 +135,10 @@ export class PtyShell {
 
   /** Kills the shell and every process it started, and waits until they are gone. */
   async kill(): Promise<void> {
-    const members = this.launch.environmentToken === null ? processTree(this.pty.pid) : this.unsandboxedMembers()
+    // The shell's own process goes last: its death hangs up the terminal, and a command killed by
+    // that hang-up would let the shell run on for a moment before its own SIGKILL arrives.
+    const found = this.launch.environmentToken === null ? processTree(this.pty.pid) : this.unsandboxedMembers()
+    const members = [...found.filter((pid) => pid !== this.pty.pid), this.pty.pid]
     if (this.exited === null) {
       const exited = new Promise<void>((resolve) => this.exitListeners.add(resolve))
       killAll(members)

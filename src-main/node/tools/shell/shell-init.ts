@@ -5,6 +5,7 @@
 // continues where the last finished call left it.
 
 const MARKER_INTRODUCER = '\x1b]633;tether;'
+const STATE_END = '# end of tether shell state'
 
 export function readyMarker(token: string): string {
   return `${MARKER_INTRODUCER}ready;${token}\x07`
@@ -35,13 +36,21 @@ export function shellInitScript(paths: ShellInitPaths): string {
     'readonly __tether_state',
     '__tether_done() {',
     '  local status=$1',
-    `  { builtin printf 'builtin cd -- %q\\n' "$PWD"; builtin export -p; } >| "$__tether_state" 2>/dev/null`,
+    // A command ended by a signal (a timeout, a dying tool host) leaves the last good state alone.
+    '  if (( status < 128 )); then',
+    `    { builtin printf 'builtin cd -- %q\\n' "$PWD"; builtin export -p; builtin printf '%s\\n' '${STATE_END}'; } >| "$__tether_state" 2>/dev/null`,
+    '  fi',
     '  stty -echo 2>/dev/null',
     "  PS1='' PS2='' PROMPT_COMMAND=''",
     `  builtin printf '\\033]633;tether;done;%s;%s\\007' "$2" "$status"`,
     '}',
     'readonly -f __tether_done',
-    'if [ -r "$__tether_state" ]; then builtin source "$__tether_state" >/dev/null 2>&1; fi',
+    // Only a state file written to the end is used.
+    'if [ -r "$__tether_state" ]; then',
+    '  mapfile -t __tether_lines < "$__tether_state"',
+    `  if [ \${#__tether_lines[@]} -gt 0 ] && [ "\${__tether_lines[-1]}" = '${STATE_END}' ]; then builtin source "$__tether_state" >/dev/null 2>&1; fi`,
+    '  unset __tether_lines',
+    'fi',
     `builtin printf '\\033]633;tether;ready;%s\\007' "$TETHER_READY_TOKEN"`,
     'unset TETHER_READY_TOKEN',
     ''
