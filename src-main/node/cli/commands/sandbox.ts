@@ -15,7 +15,8 @@ const HELP = `usage: tether sandbox --workspace DIR [--allow-network HOST,...] [
 Runs COMMAND the way the shell tool runs a model's command: in a PTY, inside the OS sandbox
 (bubblewrap), with write access only to DIR and a private /tmp, protected files read-only, and
 no network unless hosts are allowed (through a filtering proxy; HTTP(S) clients that honour
-HTTP_PROXY reach only those hosts). Exits with COMMAND's exit status (124 on timeout).`
+HTTP_PROXY reach only those hosts). COMMAND's output (stdout and stderr, one terminal) goes to
+stdout; Tether's own notes go to stderr. Exits with COMMAND's exit status (124 on timeout).`
 
 const EXIT_TIMEOUT = 124
 const EXIT_INTERRUPTED = 130
