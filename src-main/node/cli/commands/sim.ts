@@ -20,6 +20,7 @@ first line of stdout and serves until interrupted.
   --connection-limit-ms N  WebSocket connection age limit (default 3600000)
   --ttft-ms N              override the scenario's time to first token
   --token-interval-ms N    override the scenario's time per output token
+  --render-cost-ms N       server cost per input item it must render (0 = off; see sim/README.md)
   --log                    print one line per finished response to stderr
   --list                   list the built-in scenarios and exit`
 
@@ -57,6 +58,7 @@ export async function runSim(args: string[], io: SimIo): Promise<number> {
       'connection-limit-ms': { type: 'string' },
       'ttft-ms': { type: 'string' },
       'token-interval-ms': { type: 'string' },
+      'render-cost-ms': { type: 'string' },
       log: { type: 'boolean' },
       list: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
@@ -78,13 +80,18 @@ export async function runSim(args: string[], io: SimIo): Promise<number> {
   if (port !== undefined && (!Number.isInteger(port) || port > 65535)) throw new CliError(`--port needs an integer from 0 to 65535, got '${values.port}'`, EXIT_USAGE)
   const ttftMs = number('ttft-ms', values['ttft-ms'])
   const tokenIntervalMs = number('token-interval-ms', values['token-interval-ms'])
+  const renderCostPerItemMs = number('render-cost-ms', values['render-cost-ms'])
   const options: SimOptions = {
     port,
     latencyMs: number('latency-ms', values['latency-ms']),
     handshakeMs: number('handshake-ms', values['handshake-ms']),
     connectionAgeLimitMs: number('connection-limit-ms', values['connection-limit-ms']),
     apiKey: values['api-key'] ?? null,
-    timing: { ...(ttftMs === undefined ? {} : { ttftMs }), ...(tokenIntervalMs === undefined ? {} : { tokenIntervalMs }) },
+    timing: {
+      ...(ttftMs === undefined ? {} : { ttftMs }),
+      ...(tokenIntervalMs === undefined ? {} : { tokenIntervalMs }),
+      ...(renderCostPerItemMs === undefined ? {} : { renderCostPerItemMs })
+    },
     faults: values.fault ?? [],
     recordMessages: false,
     ...(values.log ? { onResponseEnded: (entry: ResponseLogEntry) => io.stderr(`${describeResponse(entry)}\n`) } : {})
