@@ -47,7 +47,8 @@ describe('tether sim', () => {
       [['--latency-ms', 'soon'], /--latency-ms needs a non-negative number/],
       [['--scenario', 'no-such-scenario'], /unknown scenario 'no-such-scenario'/],
       [['--port', '70000'], /--port needs an integer/],
-      [['--render-cost-ms', '-1'], /--render-cost-ms needs a non-negative number/],
+      [['--render-cost-ms=-1'], /--render-cost-ms needs a non-negative number/],
+      [['--bogus'], /Unknown option '--bogus'/],
       [['extra'], /unexpected argument 'extra'/]
     ]
     for (const [args, message] of cases) {

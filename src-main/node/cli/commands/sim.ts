@@ -44,26 +44,34 @@ function describeResponse(entry: ResponseLogEntry): string {
   return `${entry.transport}#${entry.connectionId}${lane} ${entry.id} turn=${entry.turn} ${entry.outcome} input=${entry.inputItems}${continued}`
 }
 
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        scenario: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'handshake-ms': { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        'api-key': { type: 'string' },
+        'connection-limit-ms': { type: 'string' },
+        'ttft-ms': { type: 'string' },
+        'token-interval-ms': { type: 'string' },
+        'render-cost-ms': { type: 'string' },
+        log: { type: 'boolean' },
+        list: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${HELP}`, EXIT_USAGE)
+  }
+}
+
 export async function runSim(args: string[], io: SimIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      scenario: { type: 'string' },
-      'latency-ms': { type: 'string' },
-      'handshake-ms': { type: 'string' },
-      fault: { type: 'string', multiple: true },
-      'api-key': { type: 'string' },
-      'connection-limit-ms': { type: 'string' },
-      'ttft-ms': { type: 'string' },
-      'token-interval-ms': { type: 'string' },
-      'render-cost-ms': { type: 'string' },
-      log: { type: 'boolean' },
-      list: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' }
-    }
-  })
+  const { values, positionals } = parseOptions(args)
   if (values.help) {
     io.stdout(`${HELP}\n`)
     return 0
