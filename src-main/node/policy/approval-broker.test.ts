@@ -1,5 +1,6 @@
 // The broker against a real run log on disk and the real policy; only the person is scripted.
-import { join } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ApprovalMode, RunRecordBody } from '../../common/run/records'
 import { foldRecords } from '../../common/run/reduce'
@@ -227,11 +228,36 @@ describe('asking the person', () => {
     ])
   })
 
-  it('"always" saves the rule for the repository', async () => {
-    await harness.broker(new ScriptedAsker(allowFor('always'))).authorize(harness.call('c1', shell('cargo build')))
+  it('"always" saves the rule for the repository, and for this run even where saved rules do not apply', async () => {
+    const asker = new ScriptedAsker(allowFor('always'))
+    const broker = harness.broker(asker)
+    await broker.authorize(harness.call('c1', shell('cargo build'), { mode: 'ask-always' }))
+    expect(await broker.authorize(harness.call('c2', shell('cargo build'), { mode: 'ask-always' }))).toEqual({ allowed: true })
+    expect(asker.questions).toHaveLength(1)
+    expect((await harness.approvalRecords()).filter((record) => record.type === 'approval.decided')).toEqual([
+      { type: 'approval.decided', callId: 'c1', decision: 'allow', scope: 'always', message: null, rule: ['cargo', 'build'], by: 'person' },
+      { type: 'approval.decided', callId: 'c2', decision: 'allow', scope: 'run', message: null, rule: ['cargo', 'build'], by: 'rule' }
+    ])
     const fresh = new TetherPolicy({ dataDir: { ...fixture.dataDir, rules: harness.policy.rules.directory } as typeof fixture.dataDir, home: fixture.home, parser: fixture.parser })
     const verdict = await fresh.evaluate({ runId: 'another', tool: 'shell', subject: shell('cargo build --release'), mode: 'ask-risky', sandboxed: true, workspace: fixture.workspace })
     expect(verdict.settledBy).toEqual({ by: 'rule', scope: 'always' })
+  })
+
+  it('when the rules file cannot be written, "always" holds for this run and the file is left alone', async () => {
+    const path = await harness.policy.rules.pathFor(fixture.workspace)
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, 'hand edit gone wrong')
+    await harness.broker(new ScriptedAsker(allowFor('always'))).authorize(harness.call('c1', shell('cargo build')))
+    expect((await harness.approvalRecords()).at(-1)).toEqual({
+      type: 'approval.decided',
+      callId: 'c1',
+      decision: 'allow',
+      scope: 'run',
+      message: null,
+      rule: ['cargo', 'build'],
+      by: 'person'
+    })
+    expect(readFileSync(path, 'utf8')).toBe('hand edit gone wrong')
   })
 
   it('on the floor an answer holds for this call only, and the warning is asked again next time', async () => {

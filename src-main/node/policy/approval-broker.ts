@@ -214,20 +214,30 @@ export class ApprovalBroker implements ToolGate {
     return answer.decision === 'allow' ? ALLOWED : denial(call.subject, message)
   }
 
-  /** Saves the rule a run or always answer asks for; the scope actually applied is what gets logged. */
+  /**
+   * Saves the rule a run or always answer asks for; the scope actually applied is what gets logged.
+   * An always rule is remembered for the run too: modes that ignore saved allow rules
+   * (ask-always, read-only) still stop asking for the rest of this run.
+   */
   async #remember(call: GateCall, request: ApprovalRequestedRecord, answer: PersonDecision): Promise<{ scope: PersonDecision['scope']; rule: string[] | null }> {
     const rule = request.suggestedRule
     // The floor has no rule: an answer there is for this call only.
     if (answer.scope === 'once' || rule === null || request.risk === 'forbid') return { scope: 'once', rule: null }
-    for (const scope of answer.scope === 'always' ? (['always', 'run'] as const) : (['run'] as const)) {
+    let saved = false
+    if (answer.scope === 'always') {
       try {
-        await this.#policy.remember(call.workspace, call.runId, rule, scope, answer.decision)
-        return { scope, rule }
+        await this.#policy.remember(call.workspace, call.runId, rule, 'always', answer.decision)
+        saved = true
       } catch {
-        // A rules file that cannot be written (or read) is left alone; the answer still holds for this run or call.
+        // A rules file that cannot be written (or read) is left alone; the answer still holds for this run.
       }
     }
-    return { scope: 'once', rule: null }
+    try {
+      await this.#policy.remember(call.workspace, call.runId, rule, 'run', answer.decision)
+    } catch {
+      return { scope: saved ? 'always' : 'once', rule: saved ? rule : null }
+    }
+    return { scope: saved ? 'always' : 'run', rule }
   }
 
   async #record(
