@@ -68,22 +68,28 @@ export class ToolExecutor {
     }
   }
 
+  /** Resolves once every call ran and its tool.finished is on disk: only then may outputs be sent. */
   async runCalls(callIds: string[], context: ExecutorContext): Promise<void> {
     const calls = callIds.flatMap((callId) => {
       const call = this.#recorder.state.toolCalls[callId]
       return call ? [{ call, subject: this.#tools.describe(call.name, call.arguments) }] : []
     })
-    if (calls.every(({ subject }) => isConcurrencySafe(subject))) {
-      await Promise.all(calls.map(({ call, subject }) => this.#runOne(call, subject, context)))
-      return
-    }
-    for (const { call, subject } of calls) {
-      if (context.signal.aborted) return
-      await this.#runOne(call, subject, context)
+    const finishing: Promise<void>[] = []
+    try {
+      if (calls.every(({ subject }) => isConcurrencySafe(subject))) {
+        await Promise.all(calls.map(({ call, subject }) => this.#runOne(call, subject, context, finishing)))
+        return
+      }
+      for (const { call, subject } of calls) {
+        if (context.signal.aborted) return
+        await this.#runOne(call, subject, context, finishing)
+      }
+    } finally {
+      await Promise.all(finishing)
     }
   }
 
-  async #runOne(call: ToolCallView, subject: ToolCallSubject, context: ExecutorContext): Promise<void> {
+  async #runOne(call: ToolCallView, subject: ToolCallSubject, context: ExecutorContext, finishing: Promise<void>[]): Promise<void> {
     if (call.status === 'running') return
     const finish = (status: 'error' | 'denied' | 'interrupted', output: string) =>
       this.#recorder.recordDurable({ type: 'tool.finished', callId: call.callId, status, exitCode: null, output, durationMs: 0, artifactPath: null })
@@ -114,10 +120,10 @@ export class ToolExecutor {
       await finish('denied', decision.message)
       return
     }
-    await this.#execute(call, context, approvalWaitMs)
+    await this.#execute(call, context, approvalWaitMs, finishing)
   }
 
-  async #execute(call: ToolCallView, context: ExecutorContext, approvalWaitMs: number): Promise<void> {
+  async #execute(call: ToolCallView, context: ExecutorContext, approvalWaitMs: number, finishing: Promise<void>[]): Promise<void> {
     await this.#recorder.recordDurable({ type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments })
     const startedAt = performance.now()
     const output = this.#outputRecorder(call.callId)
@@ -126,7 +132,7 @@ export class ToolExecutor {
       { onOutput: output.push, signal: context.signal }
     )
     output.flush()
-    await this.#recorder.recordDurable({
+    this.#recorder.record({
       type: 'tool.finished',
       callId: call.callId,
       status: result.status,
@@ -135,15 +141,21 @@ export class ToolExecutor {
       durationMs: result.durationMs,
       artifactPath: result.artifactPath
     })
-    const finishedAt = performance.now()
-    this.timings.set(call.callId, {
-      emittedAt: context.emittedAt(call.callId),
-      approvalWaitMs,
-      hostWaitMs: result.hostWaitMs,
-      startedAt,
-      finishedAt,
-      runMs: result.durationMs
+    // The sync starts now but is awaited by runCalls, not here: a next call's tool.started,
+    // appended in the meantime, is made durable by the same fsync instead of a second one.
+    const synced = this.#recorder.sync().then(() => {
+      this.timings.set(call.callId, {
+        emittedAt: context.emittedAt(call.callId),
+        approvalWaitMs,
+        hostWaitMs: result.hostWaitMs,
+        startedAt,
+        finishedAt: performance.now(),
+        runMs: result.durationMs
+      })
     })
+    // runCalls awaits it; this only keeps a failure that comes before then from counting as unhandled.
+    synced.catch(() => {})
+    finishing.push(synced)
   }
 
   #outputRecorder(callId: string): { push: (data: string) => void; flush: () => void } {

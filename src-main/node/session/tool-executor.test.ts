@@ -1,0 +1,108 @@
+import { readFileSync, readlinkSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Scenario } from '../../../sim'
+import type { RunRecord } from '../../common/run/records'
+import type { ToolRuntime } from '../tools/tool-runtime'
+import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
+
+/** One turn of two calls that must run one after the other (a write, then a shell command). */
+const SEQUENTIAL: Scenario = {
+  name: 'sequential',
+  turns: [
+    {
+      output: [
+        { type: 'function_call', name: 'write_file', arguments: { path: 'note.txt', content: 'one\n' } },
+        { type: 'function_call', name: 'shell', arguments: { command: 'cat note.txt', timeout_ms: null } }
+      ]
+    },
+    { output: [{ type: 'message', text: 'Done.' }] }
+  ]
+}
+
+interface Sync {
+  path: string
+  /** File size when the fdatasync returned: everything up to here is on disk. */
+  size: number
+}
+
+/** Records every completed fdatasync of the process with the file and its size. */
+async function watchSyncs(): Promise<{ syncs: Sync[]; restore: () => void }> {
+  const probe = await open(process.execPath, 'r')
+  const proto = Object.getPrototypeOf(probe) as { datasync: (this: FileHandle) => Promise<void> }
+  await probe.close()
+  const original = proto.datasync
+  const syncs: Sync[] = []
+  proto.datasync = async function (this: FileHandle) {
+    await original.call(this)
+    syncs.push({ path: readlinkSync(`/proc/self/fd/${this.fd}`), size: (await this.stat()).size })
+  }
+  return { syncs, restore: () => (proto.datasync = original) }
+}
+
+/** Byte offset of the end of the first line holding `record`'s type and call id. */
+function lineEnd(log: string, type: string, callId: string): number {
+  let offset = 0
+  for (const line of log.split('\n')) {
+    offset += Buffer.byteLength(line) + 1
+    const record = JSON.parse(line) as RunRecord
+    if (record.type === type && 'callId' in record && record.callId === callId) return offset
+  }
+  throw new Error(`no ${type} for ${callId}`)
+}
+
+let fixture: SessionFixture | null = null
+let restore: (() => void) | null = null
+afterEach(async () => {
+  restore?.()
+  restore = null
+  await fixture?.cleanup()
+  fixture = null
+})
+
+describe('ToolExecutor durability', () => {
+  it('runs a tool only once its tool.started is on disk, sends outputs only once every tool.finished is, and shares an fsync between one call\'s end and the next call\'s start', async () => {
+    fixture = await sessionFixture({ scenario: SEQUENTIAL })
+    const watched = await watchSyncs()
+    restore = watched.restore
+    const syncedSize = (path: string): number => Math.max(0, ...watched.syncs.filter((sync) => sync.path === path).map((sync) => sync.size))
+    let logPath = ''
+    const executedWithSyncedBytes: Array<{ callId: string; synced: number }> = []
+    const inner = fixture.tools
+    const tools: ToolRuntime = {
+      definitions: () => inner.definitions(),
+      describe: (name, args) => inner.describe(name, args),
+      openRun: (context) => inner.openRun(context),
+      execute: (request, observer) => {
+        executedWithSyncedBytes.push({ callId: request.callId, synced: syncedSize(logPath) })
+        return inner.execute(request, observer)
+      },
+      closeRun: (runId) => inner.closeRun(runId),
+      close: () => inner.close()
+    }
+    const driver = await fixture.start('Write a note and show it.', { tools })
+    logPath = driver.logPath
+    const sentWithSyncedBytes: number[] = []
+    let syncsBeforeTools = 0
+    let syncsAtSecondRequest = 0
+    driver.subscribe((record) => {
+      if (record.type === 'server.event' && record.event.type === 'response.completed' && syncsBeforeTools === 0) syncsBeforeTools = watched.syncs.length
+      if (record.type === 'request.sent' && record.turn === 2) {
+        sentWithSyncedBytes.push(syncedSize(logPath))
+        syncsAtSecondRequest = watched.syncs.length
+      }
+    })
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+
+    const log = readFileSync(driver.logPath, 'utf8').trimEnd()
+    const callIds = driver.state.toolCallOrder
+    expect(callIds).toHaveLength(2)
+    expect(executedWithSyncedBytes.map(({ callId, synced }) => ({ callId, startedOnDisk: synced >= lineEnd(log, 'tool.started', callId) }))).toEqual(
+      callIds.map((callId) => ({ callId, startedOnDisk: true }))
+    )
+    expect(sentWithSyncedBytes.map((synced) => callIds.every((callId) => synced >= lineEnd(log, 'tool.finished', callId)))).toEqual([true])
+    // started(1), then finished(1) with started(2), then finished(2): three, not four.
+    expect(syncsAtSecondRequest - syncsBeforeTools).toBe(3)
+  })
+})
