@@ -374,10 +374,10 @@ describe('the destructive floor', () => {
 describe('what classification reports', () => {
   it('lists sub-commands with the tokens rules match, and says which ones a rule may lift', () => {
     const result = classifyShellCommand(fixture.parser, 'git status && npm test | tee out.log', fixture.environment)
-    expect(result.subcommands.map(({ text, tokens, decision, liftable, opaque }) => ({ text, tokens, decision, liftable, opaque }))).toEqual([
-      { text: 'git status', tokens: ['git', 'status'], decision: 'allow', liftable: true, opaque: false },
-      { text: 'npm test', tokens: ['npm', 'test'], decision: 'ask', liftable: true, opaque: false },
-      { text: 'tee out.log', tokens: ['tee', 'out.log'], decision: 'ask', liftable: true, opaque: false }
+    expect(result.subcommands).toEqual([
+      { text: 'git status', tokens: ['git', 'status'], decision: 'allow', reasons: [], liftable: true, opaque: false, substitutes: false },
+      { text: 'npm test', tokens: ['npm', 'test'], decision: 'ask', reasons: ['`npm` is not on the read-only list'], liftable: true, opaque: false, substitutes: false },
+      { text: 'tee out.log', tokens: ['tee', 'out.log'], decision: 'ask', reasons: ['`tee` is not on the read-only list'], liftable: true, opaque: false, substitutes: false }
     ])
   })
 

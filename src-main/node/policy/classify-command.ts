@@ -21,6 +21,8 @@ export interface SubcommandVerdict {
   liftable: boolean
   /** Its text hides what will run: no rule or mode lets it through unasked. */
   opaque: boolean
+  /** Its words hold `$(...)`, backticks or `<(...)`: no rule is suggested for it (what they print is unknown). */
+  substitutes: boolean
 }
 
 export interface CommandClassification {
@@ -40,8 +42,14 @@ function finish(verdict: PendingVerdict): SubcommandVerdict {
     decision,
     reasons: [...new Set(reasons)],
     liftable: verdict.findings.every((finding) => finding.decision === 'ask' && finding.liftable),
-    opaque: verdict.findings.some((finding) => finding.opaque)
+    opaque: verdict.findings.some((finding) => finding.opaque),
+    substitutes: substitutes(verdict.invocation)
   }
+}
+
+function substitutes(invocation: PendingVerdict['invocation']): boolean {
+  const words = [...invocation.argv, ...invocation.assignments.map((assignment) => assignment.value)]
+  return words.some((word) => word.nested.length > 0 || word.processSubstitution)
 }
 
 function summarize(subcommands: SubcommandVerdict[], findings: Finding[]): CommandClassification {

@@ -46,7 +46,7 @@ function applicableRules(rules: ShellRules, mode: ApprovalMode): ScopedRule[] {
 function unifiedSuggestion(asking: SubcommandVerdict[]): string[] | null {
   let suggestion: string[] | null = null
   for (const subcommand of asking) {
-    const next = subcommand.liftable ? suggestRule(subcommand.tokens) : null
+    const next = subcommand.liftable && !subcommand.substitutes ? suggestRule(subcommand.tokens) : null
     if (next === null) return null
     if (suggestion !== null && suggestion.join('\0') !== next.join('\0')) return null
     suggestion = next

@@ -261,7 +261,9 @@ describe('the suggested rule', () => {
     ['$CMD test', 'ask-risky', null],
     ['f() { ls; }', 'ask-risky', null],
     ['rm -rf ~', 'ask-risky', null],
-    ['rm -rf build', 'ask-risky', ['rm', '-rf', 'build']]
+    ['rm -rf build', 'ask-risky', ['rm', '-rf', 'build']],
+    ['npm test $(cat args.txt)', 'ask-risky', null],
+    ['npm test -- "$FILE"', 'ask-risky', ['npm', 'test']]
   ]
   it.for(cases)('%j in %s: %j', async ([command, mode, rule]) => {
     expect((await policy.evaluate(input(shell(command), mode))).suggestedRule).toEqual(rule)
