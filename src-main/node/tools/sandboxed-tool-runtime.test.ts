@@ -103,6 +103,11 @@ describe('the persistent shell', () => {
     expect(processesMatching('sleep 432')).toEqual([])
   })
 
+  test('a command that turns terminal echo back on does not leak the typed line into later output', async () => {
+    expect((await shell('stty echo </dev/tty; echo changed')).output).toBe('changed\n[exit code 0]')
+    expect((await shell('echo clean')).output).toBe('clean\n[exit code 0]')
+  })
+
   test('exit ends the shell; the next call gets a new one', async () => {
     expect(await shell('exit 3')).toMatchObject({ status: 'error', exitCode: 3 })
     expect((await shell('echo alive')).output).toBe('alive\n[exit code 0]')

@@ -113,9 +113,12 @@ export class IsolateRunner {
       if (!isolate.isolate.isDisposed) cpuUsed = isolate.isolate.cpuTime - cpuStart
       this.current = null
       this.running = null
-      if (!isolate.isolate.isDisposed) isolate.isolate.dispose()
     }
-    this.prepare()
+    // Answer first; dropping this isolate and building the next one happen while the answer travels.
+    setImmediate(() => {
+      if (!isolate.isolate.isDisposed) isolate.isolate.dispose()
+      this.prepare()
+    })
     return { end, logs: state.logs, droppedLogChars: state.droppedLogChars, cpuMs: Number(cpuUsed / 1000n) / 1000, wallMs: performance.now() - started }
   }
 

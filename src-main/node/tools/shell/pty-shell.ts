@@ -129,7 +129,7 @@ export class PtyShell {
         return
       }
       writeFileSync(this.launch.commandFileOnHost, `${command}\n`, { mode: 0o644 })
-      this.pty.write(commandLine(this.launch.commandFileInShell, callToken))
+      this.pty.write(commandLine(this.launch.commandFileInShell, callToken, command))
     })
   }
 

@@ -40,7 +40,8 @@ export function shellInitScript(paths: ShellInitPaths): string {
     '  if (( status < 128 )); then',
     `    { builtin printf 'builtin cd -- %q\\n' "$PWD"; builtin export -p; builtin printf '%s\\n' '${STATE_END}'; } >| "$__tether_state" 2>/dev/null`,
     '  fi',
-    '  stty -echo 2>/dev/null',
+    // Only after commands that may have changed the terminal: stty is a process of its own.
+    '  [ "$3" = restore ] && stty -echo 2>/dev/null',
     "  PS1='' PS2='' PROMPT_COMMAND=''",
     `  builtin printf '\\033]633;tether;done;%s;%s\\007' "$2" "$status"`,
     '}',
@@ -57,7 +58,10 @@ export function shellInitScript(paths: ShellInitPaths): string {
   ].join('\n')
 }
 
+const TERMINAL_CHANGERS = /\b(stty|reset|tset|tput|vi|vim|nvim|nano|emacs|less|more|top|htop|ssh|screen|tmux|script)\b/
+
 /** The line typed into the shell to run the command file; quoted words defeat aliases. */
-export function commandLine(commandFile: string, token: string): string {
-  return ` \\builtin source ${quote(commandFile)} </dev/null; \\__tether_done $? ${token}\r`
+export function commandLine(commandFile: string, token: string, command: string): string {
+  const restore = TERMINAL_CHANGERS.test(command) ? ' restore' : ''
+  return ` \\builtin source ${quote(commandFile)} </dev/null; \\__tether_done $? ${token}${restore}\r`
 }
