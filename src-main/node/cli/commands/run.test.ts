@@ -1,0 +1,96 @@
+// `tether run` as a person runs it: the built CLI against the built-in sim, killed mid-run and
+// resumed from its log.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { RunRecord } from '../../../common/run/records'
+import { foldRecords } from '../../../common/run/reduce'
+import { ensureBuiltCli, runCli } from '../../../test-support/built-cli'
+import { DataDir } from '../../store/data-dir'
+import { readRunLog } from '../../store/run-log-reader'
+import { scratch } from '../../session/test-support/session-fixture'
+
+beforeAll(ensureBuiltCli, 120_000)
+
+const made: string[] = []
+afterEach(() => made.splice(0).forEach((path) => rmSync(path, { recursive: true, force: true })))
+
+const CLI = join(import.meta.dirname, '..', '..', '..', '..', 'bin', 'tether.js')
+
+/** A scenario whose second command is slow enough to be killed in the middle. */
+const SCENARIO = {
+  name: 'killed-mid-run',
+  turns: [
+    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'echo one >> ledger.txt', timeout_ms: null } }] },
+    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'echo sleeping; sleep 2; echo two >> ledger.txt', timeout_ms: null } }] },
+    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'echo three >> ledger.txt', timeout_ms: null } }] },
+    { output: [{ type: 'message', text: 'Ledger written.' }] }
+  ]
+}
+
+function setUp(): { home: string; workspace: string; scenario: string } {
+  const root = scratch('cli-run')
+  made.push(root)
+  const workspace = join(root, 'workspace')
+  mkdirSync(workspace)
+  const scenario = join(root, 'scenario.json')
+  writeFileSync(scenario, JSON.stringify(SCENARIO))
+  return { home: join(root, 'home'), workspace, scenario }
+}
+
+describe('tether run', () => {
+  it('runs headless against the sim, one JSON record per line, and exits 0', async () => {
+    const { home, workspace, scenario } = setUp()
+    const result = await runCli(['run', '--sim', '--scenario', scenario, '--approval', 'auto-in-sandbox', '--json', '--workspace', workspace, 'Write the ledger.'], { TETHER_HOME: home })
+    expect(result.code).toBe(0)
+    const records = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as RunRecord)
+    expect(records[0]?.type).toBe('run.started')
+    expect(records.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed' })
+    expect(readFileSync(join(workspace, 'ledger.txt'), 'utf8')).toBe('one\ntwo\nthree\n')
+    const runId = (records[0] as Extract<RunRecord, { type: 'run.started' }>).runId
+    const logged = await readRunLog(new DataDir(home).runLog(runId))
+    expect(logged.records).toEqual(records)
+  })
+
+  it('resumes after the process is killed mid-run: finished calls are not re-run, the interrupted one is reported', async () => {
+    const { home, workspace, scenario } = setUp()
+    const child = spawn(process.execPath, [CLI, 'run', '--sim', '--scenario', scenario, '--approval', 'auto-in-sandbox', '--json', '--workspace', workspace, 'Write the ledger.'], {
+      env: { ...process.env, TETHER_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let runId: string | null = null
+    await new Promise<void>((resolve) => {
+      let buffered = ''
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        buffered += chunk
+        let newline: number
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const record = JSON.parse(buffered.slice(0, newline)) as RunRecord
+          buffered = buffered.slice(newline + 1)
+          if (record.type === 'run.started') runId = record.runId
+          // Output means the command runs, so its `tool.started` is on disk (it is synced before the tool starts).
+          if (record.type === 'tool.output' && record.data.includes('sleeping')) {
+            child.kill('SIGKILL')
+            resolve()
+          }
+        }
+      })
+    })
+    await new Promise((resolve) => child.on('close', resolve))
+    expect(runId).not.toBeNull()
+    expect(readFileSync(join(workspace, 'ledger.txt'), 'utf8')).toBe('one\n')
+
+    // The in-process sim died with the process; resuming starts it again on the same script.
+    const resumed = await runCli(['run', '--resume', runId!, '--scenario', scenario, '--json'], { TETHER_HOME: home })
+    expect(resumed.code).toBe(0)
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    // The killed command's sandbox died with it: `two` never lands, and `one` is not written again.
+    expect(readFileSync(join(workspace, 'ledger.txt'), 'utf8')).toBe('one\nthree\n')
+    const state = foldRecords((await readRunLog(new DataDir(home).runLog(runId!))).records)
+    expect(state.status).toBe('completed')
+    expect(state.resumes).toBe(1)
+    expect(state.toolCallOrder.map((callId) => state.toolCalls[callId]?.status)).toEqual(['ok', 'interrupted', 'ok'])
+    expect(execFileSync(process.execPath, [CLI, 'replay', '--json', new DataDir(home).runLog(runId!)], { encoding: 'utf8' })).toContain('"Ledger written."')
+  }, 60_000)
+})
