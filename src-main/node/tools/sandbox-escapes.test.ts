@@ -59,6 +59,7 @@ beforeAll(async () => {
   writeFileSync(join(fakeHome, '.ssh', 'id_test'), `${SECRET}\n`)
   writeFileSync(tokenStore, `{"key":"${TOKEN}"}\n`)
   writeFileSync(join(dataDir, 'settings.json'), '{}\n')
+  writeFileSync(join(dataDir, 'keys.json'), `{"openai":"${TOKEN}"}\n`)
   execFileSync('git', ['init', '-q', ws])
   writeFileSync(join(ws, '.bashrc'), 'echo original rc\n')
   writeFileSync(join(ws, '.mcp.json'), '{}\n')
@@ -167,7 +168,8 @@ describe('secrets stay unreadable', () => {
     ['through /proc/self/root', () => `cat /proc/self/root${q(key())}`],
     ['through /proc/1/root', () => `cat /proc/1/root${q(key())}`],
     ['by copying it into the workspace', () => `cp ${q(key())} copied-key; cat copied-key`],
-    ["Tether's token store", () => `cat ${q(tokenStore)}`]
+    ["Tether's token store", () => `cat ${q(tokenStore)}`],
+    ["the key file in Tether's data dir", () => `cat ${q(join(dataDir, 'keys.json'))}; grep -r openai ${q(dataDir)}`]
   ])('%s', async (_name, command) => {
     const result = await sh(command())
     expect(result.output).not.toContain(SECRET)

@@ -9,7 +9,7 @@ import { toolDefinitions } from './calls/tool-definitions'
 import { resolveEntryPoint } from './entry-point'
 import type { HostRunConfig, HostTools, HostToolResult, ScriptLimits, ToolLimits } from './host/host-protocol'
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output/output-capture'
-import { defaultHiddenPaths } from './sandbox/hidden-paths'
+import { dataDirSecrets, defaultHiddenPaths } from './sandbox/hidden-paths'
 import { DEFAULT_SANDBOX_TOOLS } from './sandbox/sandbox-requirements'
 import { ToolHostDiedError, ToolHostSupervisor } from './supervisor/tool-host-supervisor'
 import type { RunToolContext, ToolCallObserver, ToolCallRequest, ToolCallResult, ToolCallSubject, ToolRuntime } from './tool-runtime'
@@ -20,7 +20,7 @@ export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = { memoryMb: 64, cpuMs: 2_000,
 export const DEFAULT_TOOL_LIMITS: ToolLimits = { capture: DEFAULT_CAPTURE_LIMITS, rawOutputChars: 8 * 1024 * 1024, script: DEFAULT_SCRIPT_LIMITS }
 
 export interface SandboxedToolRuntimeOptions {
-  /** Tether's data dir: read-only inside the sandbox and for the file tools. */
+  /** Tether's data dir: read-only inside the sandbox and for the file tools; its key file is hidden. */
   dataDir?: string | null
   /** Paths that can be neither read nor written, added to the default credential locations (e.g. the token store). */
   hiddenPaths?: string[]
@@ -66,7 +66,11 @@ export class SandboxedToolRuntime implements ToolRuntime {
       script: { ...DEFAULT_TOOL_LIMITS.script, ...options.limits?.script }
     }
     this.readOnlyPaths = options.dataDir ? [options.dataDir] : []
-    this.hiddenPaths = [...(options.hideHomeCredentials === false ? [] : defaultHiddenPaths(homedir())), ...(options.hiddenPaths ?? [])]
+    this.hiddenPaths = [
+      ...(options.hideHomeCredentials === false ? [] : defaultHiddenPaths(homedir())),
+      ...(options.dataDir ? dataDirSecrets(options.dataDir) : []),
+      ...(options.hiddenPaths ?? [])
+    ]
     this.scratchDir = options.scratchDir ?? tmpdir()
   }
 

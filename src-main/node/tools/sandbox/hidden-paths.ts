@@ -25,3 +25,10 @@ const HOME_SECRETS = [
 export function defaultHiddenPaths(home: string): string[] {
   return HOME_SECRETS.map((name) => join(home, name))
 }
+
+/** Secrets inside Tether's own data dir: the plain key file browser mode keeps (0600, still readable by the same user). */
+const DATA_DIR_SECRETS = ['keys.json']
+
+export function dataDirSecrets(dataDir: string): string[] {
+  return DATA_DIR_SECRETS.map((name) => join(dataDir, name))
+}
