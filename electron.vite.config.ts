@@ -14,7 +14,9 @@ export default defineConfig({
           electron: fromRoot('src-main/electron-main/index.ts'),
           cli: fromRoot('src-main/node/cli/main.ts'),
           'tool-host': fromRoot('src-main/node/tools/host/tool-host-main.ts'),
-          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts')
+          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts'),
+          bench: fromRoot('bench/main.ts'),
+          'bench-sim': fromRoot('bench/transport/sim-process.ts')
         }
       }
     }

@@ -1,0 +1,106 @@
+// The report as text for a terminal: tables per variant and RTT, ratios, targets, Tether's
+// profile, then the throughput suites' own output.
+import type { ClientId } from '../transport/clients/client'
+import type { ClientSummary } from '../transport/results'
+import type { BenchReport, TransportSection } from './document'
+import { describeMachine } from './machine'
+
+const PROFILE_LABELS: Record<string, string> = {
+  startMs: 'start (log created, task synced)',
+  toolStartedSyncMs: 'tool.started fsync',
+  toolFinishedSyncMs: 'tool.finished fsync',
+  gateMs: 'approval gate',
+  hostRoundTripMs: 'tool host round trip',
+  responseToToolsMs: 'response end -> first tool',
+  toolsToRequestMs: 'last tool -> next request',
+  finishMs: 'last response -> run finished',
+  approvalsAsked: 'calls put to the (instant) person, count'
+}
+
+function ms(value: number, digits = 0): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '-'
+}
+
+function labelOf(section: TransportSection, id: ClientId): string {
+  return section.clients.find((client) => client.id === id)?.label ?? id
+}
+
+function table(rows: readonly ClientSummary[]): string[] {
+  const header = `  ${'client'.padEnd(42)}${'e2e'.padStart(7)}${'p90'.padStart(7)}${'floor'.padStart(7)}${'e2e/floor'.padStart(10)}${'overhead/call'.padStart(15)}${'net/call'.padStart(10)}${'e2e-tools'.padStart(11)}${'bytes/turn'.padStart(12)}${'conns'.padStart(7)}`
+  return [
+    header,
+    ...rows.map(
+      (row) =>
+        `  ${row.label.padEnd(42)}${ms(row.e2eMs).padStart(7)}${ms(row.e2eP90Ms).padStart(7)}${ms(row.floorMs).padStart(7)}${`${row.vsFloor.toFixed(3)}x`.padStart(10)}${`${ms(row.overheadPerCallMs, 2)} ms`.padStart(15)}${`${ms(row.clientOverheadPerCallMs, 2)} ms`.padStart(10)}${ms(row.e2eWithoutToolsMs).padStart(11)}${ms(row.bytesPerTurn).padStart(12)}${String(row.tcpConnections).padStart(7)}`
+    )
+  ]
+}
+
+function transportText(section: TransportSection): string[] {
+  const { config } = section
+  const first = section.floors[0]
+  const lines = [
+    `TRANSPORT: ${config.scenario} (${first?.turns ?? '?'} turns, ${first?.toolCalls ?? '?'} tool calls), scripted model time ${ms(first?.modelMs ?? Number.NaN)} ms, ${config.handshakeMs} ms per new TCP+TLS connection`,
+    `Medians of ${config.repetitions} interleaved runs per client and RTT after ${config.warmups} warm-up run(s); all times in ms.`,
+    'floor = model time + emulated network for the client\'s connection pattern + the run\'s measured tool and sandbox time; overhead = e2e - floor;',
+    'net/call = (overhead - the sim\'s own time, measured by a bare WebSocket probe every round) / tool calls; e2e-tools = e2e - tool and sandbox time.',
+    ''
+  ]
+  const variants = [...new Set(section.results.map((row) => row.variant))]
+  for (const variant of variants) {
+    const rtts = [...new Set(section.results.filter((row) => row.variant === variant).map((row) => row.rttMs))].sort((a, b) => a - b)
+    for (const rttMs of rtts) {
+      const floor = section.floors.find((entry) => entry.variant === variant && entry.rttMs === rttMs)
+      const calibration = section.calibrations.find((entry) => entry.variant === variant && entry.rttMs === rttMs)
+      const title = variant === 'base' ? `RTT ${rttMs} ms` : `${variant} (${config.renderCostPerItemMs} ms per re-rendered input item), RTT ${rttMs} ms`
+      lines.push(
+        `${title}: network floor ${floor ? `WebSocket ${ms(floor.networkMs.websocket)}, HTTP keep-alive ${ms(floor.networkMs['http-keep-alive'])}, HTTP per turn ${ms(floor.networkMs['http-per-turn'])}` : '-'}${calibration ? `; the sim's own time ${ms(calibration.perTurnMs, 2)} ms per turn` : ''}`
+      )
+      lines.push(...table(section.results.filter((row) => row.variant === variant && row.rttMs === rttMs)), '')
+    }
+  }
+  lines.push('WebSocket against HTTP, end-to-end medians (HTTP / WebSocket; above 1 means the WebSocket run was faster):')
+  for (const ratio of section.ratios) {
+    lines.push(
+      `  ${ratio.variant === 'base' ? '' : `${ratio.variant} `}RTT ${String(ratio.rttMs).padStart(3)}: ${labelOf(section, ratio.http)} / ${labelOf(section, ratio.websocket)} = ${ratio.ratio.toFixed(3)} (${ratio.savedPercent.toFixed(1)}% less time); without tool time ${ratio.ratioWithoutTools.toFixed(3)}`
+    )
+  }
+  lines.push('', "Targets (base variant, medians; judged with the sim's own time, measured by the bare probe each round, taken out):")
+  for (const check of section.targets) {
+    lines.push(
+      `  [${check.met ? 'met   ' : 'missed'}] RTT ${String(check.rttMs).padStart(3)}  ${check.target}: ${check.measured.toFixed(3)} ${check.unit} (limit ${check.limit.toFixed(3)}; ${check.measuredRaw.toFixed(3)} with the sim's own time left in)`
+    )
+  }
+  const tetherRows = section.results.filter((row) => row.client === 'tether-ws' && row.variant === 'base')
+  if (tetherRows.length > 0) {
+    lines.push('', "Where Tether over WebSocket spends its own time, per run (medians, ms); host round trips are paid by every client:")
+    for (const row of tetherRows) {
+      const parts = Object.entries(row.profile).map(([key, value]) => `${PROFILE_LABELS[key] ?? key} ${value.toFixed(1)}`)
+      lines.push(`  RTT ${String(row.rttMs).padStart(3)}: ${parts.join(', ')}`)
+    }
+  }
+  return lines
+}
+
+function throughputText(report: BenchReport): string[] {
+  if (!report.throughput) return []
+  const lines = ['THROUGHPUT (the other parts\' benchmarks, run as their own scripts)']
+  for (const suite of report.throughput) {
+    if (suite.status === 'missing') {
+      lines.push(`  ${suite.name} (${suite.covers}): missing - ${suite.reason}`)
+      continue
+    }
+    lines.push(`  ${suite.name} (${suite.covers}): ${suite.command}, ${suite.status} in ${(suite.durationMs / 1000).toFixed(1)} s`)
+    const body = suite.text ?? JSON.stringify(suite.json, null, 2)
+    lines.push(...body.split('\n').map((line) => `    ${line}`))
+    if (suite.stderr) lines.push(...suite.stderr.split('\n').map((line) => `    ! ${line}`))
+  }
+  return lines
+}
+
+export function textReport(report: BenchReport): string {
+  const lines = [`Tether benchmarks, ${report.generatedAt}`, `Machine: ${describeMachine(report.machine)}`, '']
+  if (report.transport) lines.push(...transportText(report.transport), '')
+  lines.push(...throughputText(report))
+  return `${lines.join('\n').trimEnd()}\n`
+}

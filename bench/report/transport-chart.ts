@@ -1,0 +1,64 @@
+// The transport chart: end-to-end time against RTT per client with the floor, and the same with
+// the tool time taken out (tools are identical for every client, and their run time is the
+// noisiest part of a run), which leaves model, network and client time.
+import type { ClientId } from '../transport/clients/client'
+import type { ClientSummary, ComputedFloor } from '../transport/results'
+import { median } from '../transport/stats'
+import { describeMachine, type MachineInfo } from './machine'
+import { renderChart, type Series } from './svg-chart'
+
+const STYLE: Record<ClientId, { color: string; emphasis?: boolean; dashed?: boolean }> = {
+  'tether-ws': { color: '#1559c7', emphasis: true },
+  'tether-sse': { color: '#6f9fe6' },
+  'tether-sse-per-turn': { color: '#a9c4ee' },
+  'sdk-http': { color: '#c8322b' },
+  'sdk-ws': { color: '#e8892b' },
+  'agents-ws': { color: '#2e9a48' }
+}
+
+const FLOOR_COLOR = '#555555'
+
+export interface TransportChartInput {
+  summaries: readonly ClientSummary[]
+  floors: readonly ComputedFloor[]
+  scenario: string
+  handshakeMs: number
+  machine: MachineInfo
+  generatedAt: string
+  variant?: string
+}
+
+export function transportChart(input: TransportChartInput): string {
+  const variant = input.variant ?? 'base'
+  const summaries = input.summaries.filter((summary) => summary.variant === variant)
+  const floors = input.floors.filter((floor) => floor.variant === variant)
+  const clients = [...new Set(summaries.map((summary) => summary.client))]
+  const seconds = (ms: number): number => ms / 1000
+  const perClient = (value: (summary: ClientSummary) => number): Series[] =>
+    clients.map((client) => {
+      const rows = summaries.filter((summary) => summary.client === client)
+      return { label: rows[0]?.label ?? client, ...STYLE[client], points: rows.map((row) => ({ x: row.rttMs, y: seconds(value(row)) })) }
+    })
+  const medianTools = (rttMs: number): number => median(summaries.filter((summary) => summary.rttMs === rttMs).map((summary) => summary.toolMs + summary.setupMs))
+  const floorSeries = (withTools: boolean): Series => ({
+    label: 'Floor: zero-overhead client on one WebSocket',
+    color: FLOOR_COLOR,
+    dashed: true,
+    points: floors.map((floor) => ({ x: floor.rttMs, y: seconds(floor.modelMs + floor.networkMs.websocket + (withTools ? medianTools(floor.rttMs) : 0)) }))
+  })
+  const runs = Math.min(...summaries.map((summary) => summary.runs))
+  const first = floors[0]
+  return renderChart({
+    title: `A ${first?.toolCalls ?? ''}-tool-call agent run (${input.scenario}) against network round-trip time`,
+    subtitle: `Medians of ${runs} runs per point, interleaved; ${first?.turns ?? ''} model turns; ${input.handshakeMs} ms per new TCP+TLS connection; lower is better.`,
+    xLabel: 'round-trip time (ms)',
+    panels: [
+      { title: 'End-to-end time', yLabel: 'seconds', series: [...perClient((row) => row.e2eMs), floorSeries(true)] },
+      { title: 'End-to-end minus tool time', yLabel: 'seconds', series: [...perClient((row) => row.e2eWithoutToolsMs), floorSeries(false)] }
+    ],
+    footer: [
+      'Floor = scripted model time + emulated network (+ the median measured tool time in the left panel). Same sim, same sandboxed tools for every client.',
+      `Measured on ${describeMachine(input.machine)}; ${input.generatedAt}.`
+    ]
+  })
+}

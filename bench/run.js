@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm run bench [-- options]`: builds the app with electron-vite when a source is newer than the
+// built benchmark, copies the built main-process folder to a private snapshot (a rebuild during a
+// long benchmark must not swap files under it), and runs the benchmark from there. `--no-build`
+// skips the build step; every other argument goes to the benchmark (`--help` lists them).
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+const outMain = join(root, 'out', 'main')
+const snapshot = join(root, 'node_modules', '.cache', 'tether-bench', 'main')
+const SOURCES = ['src-main', 'sim', 'bench', 'resources', 'electron.vite.config.ts', 'package.json', 'package-lock.json']
+const SKIPPED = new Set(['node_modules', 'results', '.git'])
+
+function newestChange(path) {
+  if (!existsSync(path)) return 0
+  const stats = statSync(path)
+  if (!stats.isDirectory()) return stats.mtimeMs
+  let newest = stats.mtimeMs
+  for (const entry of readdirSync(path)) {
+    if (!SKIPPED.has(entry)) newest = Math.max(newest, newestChange(join(path, entry)))
+  }
+  return newest
+}
+
+function needsBuild() {
+  const built = join(outMain, 'bench.js')
+  if (!existsSync(built) || !existsSync(join(outMain, 'bench-sim.js'))) return true
+  const builtAt = statSync(built).mtimeMs
+  return SOURCES.some((source) => newestChange(join(root, source)) > builtAt)
+}
+
+const args = process.argv.slice(2)
+const skipBuild = args.includes('--no-build')
+const benchArgs = args.filter((arg) => arg !== '--no-build')
+
+if (!skipBuild && needsBuild()) {
+  process.stderr.write('bench: building (npx electron-vite build)\n')
+  const build = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  if (build.status !== 0) {
+    process.stderr.write('bench: the build failed\n')
+    process.exit(1)
+  }
+}
+if (!existsSync(join(outMain, 'bench.js'))) {
+  process.stderr.write('bench: out/main/bench.js is missing; run without --no-build\n')
+  process.exit(1)
+}
+rmSync(snapshot, { recursive: true, force: true })
+cpSync(outMain, snapshot, { recursive: true })
+const run = spawnSync(process.execPath, [join(snapshot, 'bench.js'), ...benchArgs], { cwd: root, stdio: 'inherit' })
+process.exit(run.status ?? 1)

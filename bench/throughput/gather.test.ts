@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { gatherThroughput, runSuite, THROUGHPUT_SUITES } from './gather'
+
+const roots: string[] = []
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+
+function project(scripts: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'tether-gather-'))
+  roots.push(root)
+  for (const [path, source] of Object.entries(scripts)) {
+    mkdirSync(join(root, path, '..'), { recursive: true })
+    writeFileSync(join(root, path), source)
+  }
+  return root
+}
+
+const suite = (name: (typeof THROUGHPUT_SUITES)[number]['name']) => THROUGHPUT_SUITES.find((entry) => entry.name === name)!
+
+describe('runSuite', () => {
+  it('includes a script that prints JSON as data and any other output as text', async () => {
+    const root = project({
+      'bench/foundation/run.mjs': 'console.log(JSON.stringify({ reducer: { eventsPerSecond: 1000 } }))',
+      'bench/tools/run.js': 'console.log("shell p50 4.1 ms")\nconsole.log("script p50 1.2 ms")'
+    })
+    expect(await runSuite(root, suite('foundation'), 10_000)).toEqual({
+      name: 'foundation',
+      covers: 'reducer, replay, log append',
+      status: 'ok',
+      command: 'node bench/foundation/run.mjs',
+      durationMs: expect.any(Number),
+      exitCode: 0,
+      json: { reducer: { eventsPerSecond: 1000 } },
+      text: null,
+      stderr: null
+    })
+    expect(await runSuite(root, suite('tools'), 10_000)).toMatchObject({ status: 'ok', command: 'node bench/tools/run.js', json: null, text: 'shell p50 4.1 ms\nscript p50 1.2 ms' })
+  })
+
+  it('reports a failing or hanging script as failed with the end of its stderr', async () => {
+    const root = project({
+      'bench/policy/run.mjs': 'console.log("partial")\nconsole.error("cannot load the parser")\nprocess.exit(3)',
+      'bench/ui/run.mjs': 'setTimeout(() => {}, 60_000)'
+    })
+    expect(await runSuite(root, suite('policy'), 10_000)).toMatchObject({ status: 'failed', exitCode: 3, text: 'partial', stderr: 'cannot load the parser' })
+    expect(await runSuite(root, suite('ui'), 300)).toMatchObject({ status: 'failed', exitCode: null, stderr: 'stopped after 300 ms' })
+  })
+
+  it('reports a missing folder or a folder without a runnable script as missing', async () => {
+    const root = project({ 'bench/ui/frame-time.bench.ts': 'export {}' })
+    const lines: string[] = []
+    const results = await gatherThroughput(root, (line) => lines.push(line))
+    expect(results.map((result) => [result.name, result.status, result.status === 'missing' ? result.reason : null])).toEqual([
+      ['foundation', 'missing', 'no bench/foundation folder'],
+      ['tools', 'missing', 'no bench/tools folder'],
+      ['policy', 'missing', 'no bench/policy folder'],
+      ['ui', 'missing', 'bench/ui has no run.mjs or run.js']
+    ])
+    expect(lines).toHaveLength(8)
+  })
+})

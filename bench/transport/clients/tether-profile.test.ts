@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import type { RunRecord, RunRecordBody } from '../../../src-main/common/run/records'
+import { functionOutput, requestSent, stamp, toolFinished } from '../../../src-main/test-support/run-records'
+import { ResponseStream, wireUsage } from '../../../src-main/test-support/wire-events'
+import { tetherProfile, type StampedRecord } from './tether-profile'
+
+/** Records appended at the given times (ms). */
+function at(entries: Array<[number, RunRecordBody]>): StampedRecord[] {
+  const records = stamp(entries.map(([, body]) => body))
+  return entries.map(([time], index) => ({ at: time, record: records[index] as RunRecord }))
+}
+
+describe('tetherProfile', () => {
+  it('splits a run into syncs, the gate, the tool host round trip and the hand-offs between response, tools and request', () => {
+    const first = new ResponseStream('resp_1').created().functionCall('fc_1', 'call_a', 'shell', ['{"command":"ls","timeout_ms":null}']).completed(wireUsage(10, 5))
+    const second = new ResponseStream('resp_2').created().completed(wireUsage(20, 2))
+    const done = first.events.find((event) => event.type === 'response.output_item.done')
+    const completed = first.events.find((event) => event.type === 'response.completed')
+    const secondCompleted = second.events.find((event) => event.type === 'response.completed')
+    if (!done || !completed || !secondCompleted) throw new Error('the stream lacks the events the test needs')
+    const stamped = at([
+      [100, { type: 'server.event', event: done }],
+      [110, { type: 'server.event', event: completed }],
+      [112, { type: 'tool.started', callId: 'call_a', name: 'shell', arguments: '{"command":"ls","timeout_ms":null}' }],
+      [138, toolFinished('call_a', 'ok', { durationMs: 20 })],
+      [141, requestSent(2, [functionOutput('call_a', 'ok')], 'resp_1')],
+      [141, { type: 'metrics.tool', callId: 'call_a', startedAfterMs: 15, finishedAfterMs: 40, outputSentAfterMs: 41, approvalWaitMs: 1, hostWaitMs: 0.5, runMs: 20 }],
+      [200, { type: 'server.event', event: secondCompleted }]
+    ])
+    expect(tetherProfile(stamped, 9, 203)).toEqual({
+      startMs: 9,
+      toolStartedSyncMs: 3,
+      toolFinishedSyncMs: 2,
+      gateMs: 1,
+      hostRoundTripMs: 3,
+      responseToToolsMs: 2,
+      toolsToRequestMs: 1,
+      finishMs: 3
+    })
+  })
+
+  it('is all zeros but the start for a run without tool calls or responses', () => {
+    expect(tetherProfile([], 4, 10)).toEqual({ startMs: 4, toolStartedSyncMs: 0, toolFinishedSyncMs: 0, gateMs: 0, hostRoundTripMs: 0, responseToToolsMs: 0, toolsToRequestMs: 0, finishMs: 0 })
+  })
+})

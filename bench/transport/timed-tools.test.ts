@@ -1,0 +1,50 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { describe, expect, it } from 'vitest'
+import type { ToolCallRequest, ToolCallResult, ToolRuntime } from '../../src-main/node/tools/tool-runtime'
+import { TimedToolRuntime } from './timed-tools'
+
+/** A runtime whose calls take 20 ms of wall time and report `runMs` of their own time. */
+function slowRuntime(runMs: number): ToolRuntime {
+  return {
+    definitions: () => [],
+    describe: () => ({ kind: 'read', path: '.' }),
+    openRun: () => sleep(5),
+    execute: async (request: ToolCallRequest): Promise<ToolCallResult> => {
+      await sleep(20)
+      return { status: request.name === 'fails' ? 'error' : 'ok', exitCode: 0, output: '', artifactPath: null, durationMs: runMs, hostWaitMs: 0 }
+    },
+    closeRun: async () => {},
+    close: async () => {}
+  }
+}
+
+const call = (callId: string, name = 'shell'): ToolCallRequest => ({ runId: 'r1', callId, name, arguments: '{}' })
+
+describe('TimedToolRuntime', () => {
+  it('sums the tool host time of calls one after another, and the round trip around them', async () => {
+    const tools = new TimedToolRuntime(slowRuntime(10))
+    await tools.openRun({ runId: 'r1', workspace: '/w', artifactsDir: '/a', networkAllowlist: [], unsandboxed: false })
+    await tools.execute(call('a'))
+    await tools.execute(call('b', 'fails'))
+    const times = tools.take('r1')
+    expect({ calls: times.calls, toolMs: times.toolMs, notOk: times.notOk }).toEqual({ calls: 2, toolMs: 20, notOk: 1 })
+    expect(times.setupMs).toBeGreaterThanOrEqual(4)
+    expect(times.hostRoundTripMs).toBeGreaterThanOrEqual(19)
+  })
+
+  it('counts calls that ran at the same time once', async () => {
+    const tools = new TimedToolRuntime(slowRuntime(15))
+    await Promise.all([tools.execute(call('a')), tools.execute(call('b')), tools.execute(call('c'))])
+    const times = tools.take('r1')
+    expect(times.calls).toBe(3)
+    expect(times.toolMs).toBeGreaterThanOrEqual(15)
+    expect(times.toolMs).toBeLessThan(30)
+  })
+
+  it('forgets a run once taken', async () => {
+    const tools = new TimedToolRuntime(slowRuntime(1))
+    await tools.execute(call('a'))
+    tools.take('r1')
+    expect(tools.take('r1')).toEqual({ calls: 0, toolMs: 0, setupMs: 0, hostRoundTripMs: 0, notOk: 0 })
+  })
+})
