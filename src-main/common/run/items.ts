@@ -51,11 +51,3 @@ export function emptyFunctionCall(place: Placement, id: string | null): Function
 export function emptyReasoning(place: Placement, id: string | null): ReasoningItemView {
   return { ...place, id, status: 'in_progress', kind: 'reasoning', summary: [], content: [], encryptedContent: null }
 }
-
-/** Returns a copy of `list` with `list[index]` replaced, filling any hole with `fill`. */
-export function withEntry<T>(list: readonly T[], index: number, value: T, fill: T): T[] {
-  const next = list.slice()
-  while (next.length < index) next.push(fill)
-  next[index] = value
-  return next
-}

@@ -711,6 +711,26 @@ describe('reduce over Responses server events', () => {
     expect(withDuplicates.usage).toEqual(usage)
   })
 
+  it('keeps the id a late lifecycle event gives a sparse response, though its sequence number is old', () => {
+    const delta = (sequence_number: number, text: string): ServerEvent => ({
+      type: 'response.output_text.delta',
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      delta: text,
+      logprobs: [],
+      sequence_number
+    })
+    const late = new ResponseStream('resp_1').created().events[0]!
+    const state = fold([...opening, ...serverEvents([delta(0, 'Sun'), delta(1, 'ny.'), late])])
+    expect(state.responses).toEqual([
+      { id: 'resp_1', turn: 1, status: 'in_progress', previousResponseId: null, itemKeys: ['0:msg_1'], usage: null, error: null, incompleteReason: null }
+    ])
+    expect(state.responseIndexById).toEqual({ resp_1: 0 })
+    expect(state.duplicates).toBe(1)
+    expect(state.cursor).toEqual({ responseIndex: 0, lastSequence: 1, turn: 1 })
+  })
+
   it('records sequence gaps and still applies the events after them', () => {
     const stream = new ResponseStream('resp_1').created()
     const address = { item_id: 'msg_1', output_index: 0, content_index: 0, logprobs: [] }

@@ -3,7 +3,8 @@
 // `sequence_number` and records gaps.
 import type { OutputItem, ResponseObject, ServerEvent, Usage } from '../protocol/wire'
 import { isKnownServerEventType, isNestedError, wireErrorOf } from '../protocol/wire'
-import { emptyFunctionCall, emptyMessage, emptyReasoning, itemKeyOf, itemViewOf, withEntry } from './items'
+import { emptyFunctionCall, emptyMessage, emptyReasoning, itemKeyOf, itemViewOf } from './items'
+import { Ownership } from './ownership'
 import type { ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView } from './state'
 
 type LifecycleEvent = Extract<ServerEvent, { response: ResponseObject }>
@@ -39,10 +40,8 @@ function newResponse(id: string | null, turn: number | null): ResponseView {
   }
 }
 
-function withResponse(state: RunState, index: number, response: ResponseView): RunState {
-  const responses = state.responses.slice()
-  responses[index] = response
-  return { ...state, responses }
+function withResponse(state: RunState, index: number, response: ResponseView, own: Ownership): RunState {
+  return own.patch(state, { responses: own.withIndex(state.responses, index, response) })
 }
 
 function openActiveIndex(state: RunState): number | null {
@@ -52,54 +51,53 @@ function openActiveIndex(state: RunState): number | null {
   return active && isOpenStatus(active.status) ? index : null
 }
 
-function appendResponse(state: RunState, id: string | null): RunState {
+function appendResponse(state: RunState, id: string | null, own: Ownership): RunState {
   const index = state.responses.length
-  return {
-    ...state,
-    responses: [...state.responses, newResponse(id, state.cursor.turn)],
-    responseIndexById: id === null ? state.responseIndexById : { ...state.responseIndexById, [id]: index },
+  return own.patch(state, {
+    responses: own.withAppended(state.responses, newResponse(id, state.cursor.turn)),
+    responseIndexById: id === null ? state.responseIndexById : own.withKey(state.responseIndexById, id, index),
     cursor: { ...state.cursor, responseIndex: index, lastSequence: null }
-  }
+  })
 }
 
 /** Points the cursor at the response this event belongs to, creating or naming it as needed. */
-function enterResponseOf(state: RunState, event: ServerEvent): RunState {
+function enterResponseOf(state: RunState, event: ServerEvent, own: Ownership): RunState {
   if (isLifecycle(event)) {
     const id = event.response.id
     const known = state.responseIndexById[id]
     if (known !== undefined) {
       return known === state.cursor.responseIndex
         ? state
-        : { ...state, cursor: { ...state.cursor, responseIndex: known, lastSequence: null } }
+        : own.patch(state, { cursor: { ...state.cursor, responseIndex: known, lastSequence: null } })
     }
     const open = openActiveIndex(state)
     const active = open === null ? null : state.responses[open]
     if (open !== null && active && active.id === null) {
-      const named = withResponse(state, open, { ...active, id })
-      return { ...named, responseIndexById: { ...named.responseIndexById, [id]: open } }
+      const named = withResponse(state, open, { ...active, id }, own)
+      return own.patch(named, { responseIndexById: own.withKey(named.responseIndexById, id, open) })
     }
-    return appendResponse(state, id)
+    return appendResponse(state, id, own)
   }
   if (openActiveIndex(state) !== null) return state
   const seq = (event as Sequenced).sequence_number
   const last = state.cursor.lastSequence
   // After a terminal event, an old sequence number is a late duplicate, not a new response.
   if (state.cursor.responseIndex !== null && typeof seq === 'number' && last !== null && seq <= last) return state
-  return appendResponse(state, null)
+  return appendResponse(state, null, own)
 }
 
 /** Applies the sequence check; returns null for a duplicate. */
-function checkSequence(state: RunState, event: ServerEvent): RunState | null {
+function checkSequence(state: RunState, event: ServerEvent, own: Ownership): RunState | null {
   const seq = (event as Sequenced).sequence_number
   if (typeof seq !== 'number' || state.cursor.responseIndex === null) return state
   const last = state.cursor.lastSequence
   if (last !== null && seq <= last) return null
-  const cursor = { ...state.cursor, lastSequence: seq }
+  const cursor = own.patch(state.cursor, { lastSequence: seq })
   if (last !== null && seq > last + 1) {
     const gap = { responseIndex: state.cursor.responseIndex, expected: last + 1, received: seq }
-    return { ...state, cursor, gaps: [...state.gaps, gap] }
+    return own.patch(state, { cursor, gaps: own.withAppended(state.gaps, gap) })
   }
-  return { ...state, cursor }
+  return own.patch(state, { cursor })
 }
 
 function addUsage(total: Usage | null, usage: Usage | null | undefined): Usage | null {
@@ -122,7 +120,7 @@ function addUsage(total: Usage | null, usage: Usage | null | undefined): Usage |
   }
 }
 
-function syncToolCall(state: RunState, item: ItemView): RunState {
+function syncToolCall(state: RunState, item: ItemView, own: Ownership): RunState {
   if (item.kind !== 'function_call' || item.callId === null) return state
   const existing = state.toolCalls[item.callId]
   if (existing) {
@@ -130,7 +128,7 @@ function syncToolCall(state: RunState, item: ItemView): RunState {
     const name = item.name ?? existing.name
     if (existing.arguments === item.arguments && existing.name === name && existing.itemKey === item.key) return state
     const updated: ToolCallView = { ...existing, name, arguments: item.arguments, itemKey: item.key }
-    return { ...state, toolCalls: { ...state.toolCalls, [item.callId]: updated } }
+    return own.patch(state, { toolCalls: own.withKey(state.toolCalls, item.callId, updated) })
   }
   const call: ToolCallView = {
     callId: item.callId,
@@ -150,26 +148,23 @@ function syncToolCall(state: RunState, item: ItemView): RunState {
     outputSent: false,
     metrics: null
   }
-  return {
-    ...state,
-    toolCalls: { ...state.toolCalls, [item.callId]: call },
-    toolCallOrder: [...state.toolCallOrder, item.callId]
-  }
+  return own.patch(state, {
+    toolCalls: own.withKey(state.toolCalls, item.callId, call),
+    toolCallOrder: own.withAppended(state.toolCallOrder, item.callId)
+  })
 }
 
 /** Stores an item view at its place in the current response, tracking new items on the timeline. */
-function putItem(state: RunState, item: ItemView): RunState {
+function putItem(state: RunState, item: ItemView, own: Ownership): RunState {
   const isNew = state.items[item.key] === undefined
   const response = state.responses[item.responseIndex]
-  let next: RunState = { ...state, items: { ...state.items, [item.key]: item } }
+  let next = own.patch(state, { items: own.withKey(state.items, item.key, item) })
   if (response && response.itemKeys[item.outputIndex] !== item.key) {
-    next = withResponse(next, item.responseIndex, {
-      ...response,
-      itemKeys: withEntry(response.itemKeys, item.outputIndex, item.key, '')
-    })
+    const itemKeys = own.withIndex(response.itemKeys, item.outputIndex, item.key, '')
+    next = withResponse(next, item.responseIndex, { ...response, itemKeys }, own)
   }
-  if (isNew) next = { ...next, timeline: [...next.timeline, { kind: 'item', key: item.key }] }
-  return syncToolCall(next, item)
+  if (isNew) next = own.patch(next, { timeline: own.withAppended(next.timeline, { kind: 'item', key: item.key }) })
+  return syncToolCall(next, item, own)
 }
 
 function placeOf(state: RunState, responseIndex: number, itemId: string | null, outputIndex: number) {
@@ -178,12 +173,12 @@ function placeOf(state: RunState, responseIndex: number, itemId: string | null, 
   return { key, responseIndex, outputIndex }
 }
 
-function putWholeItem(state: RunState, outputIndex: number, item: OutputItem, done: boolean): RunState {
+function putWholeItem(state: RunState, outputIndex: number, item: OutputItem, done: boolean, own: Ownership): RunState {
   const responseIndex = state.cursor.responseIndex
   if (responseIndex === null) return state
   const itemId = 'id' in item && typeof item.id === 'string' ? item.id : null
   const view = itemViewOf(placeOf(state, responseIndex, itemId, outputIndex), item, done ? 'completed' : 'in_progress')
-  return putItem(state, view)
+  return putItem(state, view, own)
 }
 
 type Address = { item_id: string; output_index: number }
@@ -212,18 +207,19 @@ function editPart(
   state: RunState,
   address: Address & { content_index: number },
   type: 'output_text' | 'refusal',
-  edit: (text: string) => string
+  edit: (text: string) => string,
+  own: Ownership
 ): RunState {
   const item = itemFor(state, address, 'message')
   if (!item) return state
   const current = item.parts[address.content_index]
   const part = { type, text: edit(current?.text ?? '') }
-  return putItem(state, { ...item, parts: withEntry(item.parts, address.content_index, part, { type, text: '' }) })
+  return putItem(state, own.patch(item, { parts: own.withIndex(item.parts, address.content_index, part, { type, text: '' }) }), own)
 }
 
-function editArguments(state: RunState, address: Address, edit: (text: string) => string): RunState {
+function editArguments(state: RunState, address: Address, edit: (text: string) => string, own: Ownership): RunState {
   const item = itemFor(state, address, 'function_call')
-  return item ? putItem(state, { ...item, arguments: edit(item.arguments) }) : state
+  return item ? putItem(state, own.patch(item, { arguments: edit(item.arguments) }), own) : state
 }
 
 function editReasoning(
@@ -231,18 +227,19 @@ function editReasoning(
   address: Address,
   field: 'summary' | 'content',
   index: number,
-  edit: (text: string) => string
+  edit: (text: string) => string,
+  own: Ownership
 ): RunState {
   const item = itemFor(state, address, 'reasoning')
   if (!item) return state
-  const list = withEntry(item[field], index, edit(item[field][index] ?? ''), '')
-  return putItem(state, { ...item, [field]: list })
+  const list = own.withIndex(item[field], index, edit(item[field][index] ?? ''), '')
+  return putItem(state, own.patch(item, { [field]: list }), own)
 }
 
 const append = (delta: string) => (text: string) => text + delta
 const replace = (value: string) => () => value
 
-function applyLifecycle(state: RunState, event: LifecycleEvent): RunState {
+function applyLifecycle(state: RunState, event: LifecycleEvent, own: Ownership): RunState {
   const index = state.cursor.responseIndex
   if (index === null) return state
   const current = state.responses[index]
@@ -251,36 +248,41 @@ function applyLifecycle(state: RunState, event: LifecycleEvent): RunState {
   const status = (response.status as ResponseViewStatus | undefined) ?? LIFECYCLE_STATUS[event.type]
   const terminal = !isOpenStatus(status)
   const error = response.error ? { code: response.error.code ?? null, message: response.error.message } : current.error
-  let next = withResponse(state, index, {
-    ...current,
-    status,
-    previousResponseId: response.previous_response_id ?? current.previousResponseId,
-    usage: response.usage ?? current.usage,
-    error,
-    incompleteReason: response.incomplete_details?.reason ?? current.incompleteReason
-  })
+  let next = withResponse(
+    state,
+    index,
+    {
+      ...current,
+      status,
+      previousResponseId: response.previous_response_id ?? current.previousResponseId,
+      usage: response.usage ?? current.usage,
+      error,
+      incompleteReason: response.incomplete_details?.reason ?? current.incompleteReason
+    },
+    own
+  )
   if (!terminal) return next
   // The terminal response is authoritative; without `output`, the items already seen stand.
   const output = Array.isArray(response.output) ? response.output : []
   output.forEach((item, outputIndex) => {
-    next = putWholeItem(next, outputIndex, item, true)
+    next = putWholeItem(next, outputIndex, item, true, own)
   })
-  next = { ...next, usage: addUsage(next.usage, response.usage) }
+  next = own.patch(next, { usage: addUsage(next.usage, response.usage) })
   if (status === 'failed' && response.error) {
     const view = { source: 'response' as const, code: response.error.code ?? null, message: response.error.message }
-    next = { ...next, errors: [...next.errors, { ...view, responseIndex: index, at: state.lastTs ?? 0 }] }
+    next = own.patch(next, { errors: own.withAppended(next.errors, { ...view, responseIndex: index, at: state.lastTs ?? 0 }) })
   }
   return next
 }
 
-function applyError(state: RunState, event: Extract<ServerEvent, { type: 'error' }>): RunState {
+function applyError(state: RunState, event: Extract<ServerEvent, { type: 'error' }>, own: Ownership): RunState {
   const error = wireErrorOf(event)
   const open = openActiveIndex(state)
   const view = { source: 'server' as const, code: error.code, message: error.message, responseIndex: open, at: state.lastTs ?? 0 }
-  let next: RunState = { ...state, errors: [...state.errors, view] }
+  let next = own.patch(state, { errors: own.withAppended(state.errors, view) })
   if (open !== null) {
     const response = next.responses[open]
-    if (response) next = withResponse(next, open, { ...response, status: 'failed', error: { code: error.code, message: error.message } })
+    if (response) next = withResponse(next, open, { ...response, status: 'failed', error: { code: error.code, message: error.message } }, own)
   } else if (isNestedError(event)) {
     next = failTurn(next, error.code, error.message)
   }
@@ -306,7 +308,7 @@ export function failTurn(state: RunState, code: string | null, message: string):
   return { ...state, turns }
 }
 
-function applyEvent(state: RunState, event: ServerEvent): RunState {
+function applyEvent(state: RunState, event: ServerEvent, own: Ownership): RunState {
   switch (event.type) {
     case 'response.queued':
     case 'response.created':
@@ -314,46 +316,46 @@ function applyEvent(state: RunState, event: ServerEvent): RunState {
     case 'response.completed':
     case 'response.failed':
     case 'response.incomplete':
-      return applyLifecycle(state, event)
+      return applyLifecycle(state, event, own)
     case 'response.output_item.added':
-      return putWholeItem(state, event.output_index, event.item, false)
+      return putWholeItem(state, event.output_index, event.item, false, own)
     case 'response.output_item.done':
-      return putWholeItem(state, event.output_index, event.item, true)
+      return putWholeItem(state, event.output_index, event.item, true, own)
     case 'response.content_part.added':
     case 'response.content_part.done': {
       const part = event.part
-      if (part.type === 'output_text') return editPart(state, event, 'output_text', replace(part.text))
-      if (part.type === 'refusal') return editPart(state, event, 'refusal', replace(part.refusal))
-      return editReasoning(state, event, 'content', event.content_index, replace(part.text))
+      if (part.type === 'output_text') return editPart(state, event, 'output_text', replace(part.text), own)
+      if (part.type === 'refusal') return editPart(state, event, 'refusal', replace(part.refusal), own)
+      return editReasoning(state, event, 'content', event.content_index, replace(part.text), own)
     }
     case 'response.output_text.delta':
-      return editPart(state, event, 'output_text', append(event.delta))
+      return editPart(state, event, 'output_text', append(event.delta), own)
     case 'response.output_text.done':
-      return editPart(state, event, 'output_text', replace(event.text))
+      return editPart(state, event, 'output_text', replace(event.text), own)
     case 'response.refusal.delta':
-      return editPart(state, event, 'refusal', append(event.delta))
+      return editPart(state, event, 'refusal', append(event.delta), own)
     case 'response.refusal.done':
-      return editPart(state, event, 'refusal', replace(event.refusal))
+      return editPart(state, event, 'refusal', replace(event.refusal), own)
     case 'response.function_call_arguments.delta':
-      return editArguments(state, event, append(event.delta))
+      return editArguments(state, event, append(event.delta), own)
     case 'response.function_call_arguments.done':
-      return editArguments(state, event, replace(event.arguments))
+      return editArguments(state, event, replace(event.arguments), own)
     case 'response.reasoning_summary_part.added':
     case 'response.reasoning_summary_part.done':
-      return editReasoning(state, event, 'summary', event.summary_index, replace(event.part.text))
+      return editReasoning(state, event, 'summary', event.summary_index, replace(event.part.text), own)
     case 'response.reasoning_summary_text.delta':
-      return editReasoning(state, event, 'summary', event.summary_index, append(event.delta))
+      return editReasoning(state, event, 'summary', event.summary_index, append(event.delta), own)
     case 'response.reasoning_summary_text.done':
-      return editReasoning(state, event, 'summary', event.summary_index, replace(event.text))
+      return editReasoning(state, event, 'summary', event.summary_index, replace(event.text), own)
     case 'response.reasoning_text.delta':
-      return editReasoning(state, event, 'content', event.content_index, append(event.delta))
+      return editReasoning(state, event, 'content', event.content_index, append(event.delta), own)
     case 'response.reasoning_text.done':
-      return editReasoning(state, event, 'content', event.content_index, replace(event.text))
+      return editReasoning(state, event, 'content', event.content_index, replace(event.text), own)
     case 'error':
-      return applyError(state, event)
+      return applyError(state, event, own)
     case 'response.steer.failed': {
       const view = { source: 'steer' as const, code: event.error.code, message: event.error.message }
-      return { ...state, errors: [...state.errors, { ...view, responseIndex: null, at: state.lastTs ?? 0 }] }
+      return own.patch(state, { errors: own.withAppended(state.errors, { ...view, responseIndex: null, at: state.lastTs ?? 0 }) })
     }
     case 'response.steer.accepted':
     case 'response.steer.pending':
@@ -423,16 +425,19 @@ function isForEndedResponse(state: RunState, event: ServerEvent): boolean {
  * Unknown types (vendor extras, keepalives, future types) never open or name a response. Inside an
  * open response their sequence numbers still count, so skipping them leaves no false gap.
  */
-function skipUnknown(state: RunState, event: ServerEvent): RunState {
+function skipUnknown(state: RunState, event: ServerEvent, own: Ownership): RunState {
   if (openActiveIndex(state) === null) return state
-  return checkSequence(state, event) ?? state
+  return checkSequence(state, event, own) ?? state
 }
 
-export function reduceServerEvent(state: RunState, event: ServerEvent): RunState {
-  if (!isKnownServerEventType(event.type)) return skipUnknown(state, event)
-  if (!belongsToResponse(state, event)) return applyEvent(state, event)
-  if (isForEndedResponse(state, event)) return { ...state, duplicates: state.duplicates + 1 }
-  const checked = checkSequence(enterResponseOf(state, event), event)
-  if (checked === null) return { ...state, duplicates: state.duplicates + 1 }
-  return applyEvent(checked, event)
+/** Folds one server event. `own` is the fold's copy-on-write ownership; a lone call copies what it changes. */
+export function reduceServerEvent(state: RunState, event: ServerEvent, own = new Ownership()): RunState {
+  if (!isKnownServerEventType(event.type)) return skipUnknown(state, event, own)
+  if (!belongsToResponse(state, event)) return applyEvent(state, event, own)
+  if (isForEndedResponse(state, event)) return own.patch(state, { duplicates: state.duplicates + 1 })
+  const entered = enterResponseOf(state, event, own)
+  const checked = checkSequence(entered, event, own)
+  // A late lifecycle event may name a response and still be a duplicate: the name is kept.
+  if (checked === null) return own.patch(entered, { duplicates: entered.duplicates + 1 })
+  return applyEvent(checked, event, own)
 }

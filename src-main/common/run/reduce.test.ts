@@ -479,4 +479,15 @@ describe('reduce over Tether records', () => {
     expect(foldRecords(records)).toEqual(state)
     expect(JSON.parse(JSON.stringify(state))).toEqual(state)
   })
+
+  it('folds many records into the same state as reducing them one by one, without touching the start state', () => {
+    const records = stamp([...requested, approvalRequest, { type: 'tool.started', callId: 'call_sh', name: 'shell', arguments: ARGS }])
+    const middle = foldRecords(records.slice(0, 5))
+    const snapshot = JSON.stringify(middle)
+    const folded = foldRecords(records.slice(5), middle)
+    expect(JSON.stringify(middle)).toBe(snapshot)
+    expect(folded).toStrictEqual(records.reduce(reduce, initialRunState))
+    // A second fold from the same start gives the same state again.
+    expect(foldRecords(records.slice(5), middle)).toStrictEqual(folded)
+  })
 })

@@ -2,8 +2,9 @@
 // no I/O: timestamps come from the records.
 import type { RunRecord, ToolFinishedRecord, TransportChangedRecord } from './records'
 import { assertNever } from './records'
+import { Ownership } from './ownership'
 import { failTurn, isOpenStatus, reduceServerEvent } from './reduce-server-event'
-import type { RunState, ToolCallView, TurnView } from './state'
+import type { ApprovalView, RunState, ToolCallView, TurnView } from './state'
 import { TERMINAL_TAIL_BYTES, initialRunState } from './state'
 
 function placeholderCall(callId: string, name: string, args: string): ToolCallView {
@@ -27,14 +28,13 @@ function placeholderCall(callId: string, name: string, args: string): ToolCallVi
   }
 }
 
-function updateCall(state: RunState, callId: string, update: (call: ToolCallView) => ToolCallView): RunState {
+function updateCall(state: RunState, callId: string, own: Ownership, update: (call: ToolCallView) => ToolCallView): RunState {
   const existing = state.toolCalls[callId]
   const call = update(existing ?? placeholderCall(callId, '', ''))
-  return {
-    ...state,
-    toolCalls: { ...state.toolCalls, [callId]: call },
-    toolCallOrder: existing ? state.toolCallOrder : [...state.toolCallOrder, callId]
-  }
+  return own.patch(state, {
+    toolCalls: own.withKey(state.toolCalls, callId, call),
+    toolCallOrder: existing ? state.toolCallOrder : own.withAppended(state.toolCallOrder, callId)
+  })
 }
 
 function updateTurn(state: RunState, turn: number, update: (view: TurnView) => TurnView): RunState {
@@ -42,13 +42,11 @@ function updateTurn(state: RunState, turn: number, update: (view: TurnView) => T
 }
 
 /** A response still streaming when the connection or the process went away will never finish. */
-function dropOpenResponse(state: RunState): RunState {
+function dropOpenResponse(state: RunState, own: Ownership): RunState {
   const index = state.cursor.responseIndex
   const response = index === null ? undefined : state.responses[index]
   if (index === null || !response || !isOpenStatus(response.status)) return state
-  const responses = state.responses.slice()
-  responses[index] = { ...response, status: 'dropped' }
-  return { ...state, responses }
+  return own.patch(state, { responses: own.withIndex(state.responses, index, { ...response, status: 'dropped' }) })
 }
 
 function appendTerminal(call: ToolCallView, data: string): ToolCallView {
@@ -58,8 +56,8 @@ function appendTerminal(call: ToolCallView, data: string): ToolCallView {
   return { ...call, terminal: terminal.slice(dropped), terminalDroppedBytes: call.terminalDroppedBytes + dropped }
 }
 
-function finishCall(state: RunState, record: RunRecord & ToolFinishedRecord): RunState {
-  const next = updateCall(state, record.callId, (call) => ({
+function finishCall(state: RunState, record: RunRecord & ToolFinishedRecord, own: Ownership): RunState {
+  const next = updateCall(state, record.callId, own, (call) => ({
     ...call,
     status: record.status,
     exitCode: record.exitCode,
@@ -68,10 +66,10 @@ function finishCall(state: RunState, record: RunRecord & ToolFinishedRecord): Ru
     artifactPath: record.artifactPath,
     finishedAt: record.ts
   }))
-  return { ...next, timeline: [...next.timeline, { kind: 'tool_result', callId: record.callId }] }
+  return own.patch(next, { timeline: own.withAppended(next.timeline, { kind: 'tool_result', callId: record.callId }) })
 }
 
-function changeTransport(state: RunState, record: TransportChangedRecord): RunState {
+function changeTransport(state: RunState, record: TransportChangedRecord, own: Ownership): RunState {
   const transport = {
     ...state.transport,
     transport: record.transport,
@@ -84,10 +82,10 @@ function changeTransport(state: RunState, record: TransportChangedRecord): RunSt
     fellBack: state.transport.fellBack || record.state === 'fell_back'
   }
   const next = { ...state, transport }
-  return record.state === 'connected' || record.state === 'connecting' ? next : dropOpenResponse(next)
+  return record.state === 'connected' || record.state === 'connecting' ? next : dropOpenResponse(next, own)
 }
 
-function reduceRecord(state: RunState, record: RunRecord): RunState {
+function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunState {
   switch (record.type) {
     case 'run.started':
       return {
@@ -103,7 +101,7 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
         transport: { ...state.transport, transport: record.settings.transport }
       }
     case 'run.resumed':
-      return { ...dropOpenResponse(state), status: 'running', finishReason: null, finishedAt: null, resumes: state.resumes + 1 }
+      return { ...dropOpenResponse(state, own), status: 'running', finishReason: null, finishedAt: null, resumes: state.resumes + 1 }
     case 'request.sent': {
       const turn: TurnView = {
         turn: record.turn,
@@ -127,29 +125,29 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
       for (const item of record.input) {
         const callId = item.type === 'function_call_output' && 'call_id' in item ? item.call_id : null
         if (typeof callId === 'string' && next.toolCalls[callId]) {
-          next = updateCall(next, callId, (call) => ({ ...call, outputSent: true }))
+          next = updateCall(next, callId, own, (call) => ({ ...call, outputSent: true }))
         }
       }
       return next
     }
     case 'request.failed': {
       const error = { source: 'request' as const, code: record.code, message: record.message, responseIndex: null, at: record.ts }
-      return failTurn({ ...state, errors: [...state.errors, error] }, record.code, record.message)
+      return failTurn(own.patch(state, { errors: own.withAppended(state.errors, error) }), record.code, record.message)
     }
     case 'server.event': {
       const before = state.responses.length
-      const next = reduceServerEvent(state, record.event)
-      if (next.responses.length === before || state.cursor.turn === null) return next
       const turn = state.cursor.turn
+      const next = reduceServerEvent(state, record.event, own)
+      if (next.responses.length === before || turn === null) return next
       const added = Array.from({ length: next.responses.length - before }, (_, i) => before + i)
       return updateTurn(next, turn, (view) => ({ ...view, responseIndexes: [...view.responseIndexes, ...added] }))
     }
     case 'server.malformed': {
       const error = { source: 'protocol' as const, code: record.error.code, message: record.error.message, responseIndex: null, at: record.ts }
-      return { ...state, errors: [...state.errors, error] }
+      return own.patch(state, { errors: own.withAppended(state.errors, error) })
     }
     case 'tool.started':
-      return updateCall(state, record.callId, (call) => ({
+      return updateCall(state, record.callId, own, (call) => ({
         ...call,
         name: call.name || record.name,
         arguments: call.arguments || record.arguments,
@@ -157,9 +155,9 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
         startedAt: record.ts
       }))
     case 'tool.output':
-      return updateCall(state, record.callId, (call) => appendTerminal(call, record.data))
+      return updateCall(state, record.callId, own, (call) => appendTerminal(call, record.data))
     case 'tool.finished':
-      return finishCall(state, record)
+      return finishCall(state, record, own)
     case 'approval.requested': {
       const approval = {
         callId: record.callId,
@@ -173,8 +171,8 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
         requestedAt: record.ts,
         decision: null
       }
-      const next = { ...state, approvals: { ...state.approvals, [record.callId]: approval } }
-      return updateCall(next, record.callId, (call) => ({ ...call, status: 'awaiting_approval' }))
+      const next = own.patch(state, { approvals: own.withKey<ApprovalView>(state.approvals, record.callId, approval) })
+      return updateCall(next, record.callId, own, (call) => ({ ...call, status: 'awaiting_approval' }))
     }
     case 'approval.decided': {
       const approval = state.approvals[record.callId]
@@ -187,21 +185,20 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
         by: record.by,
         decidedAt: record.ts
       }
-      const next = { ...state, approvals: { ...state.approvals, [record.callId]: { ...approval, decision } } }
-      return updateCall(next, record.callId, (call) =>
+      const next = own.patch(state, { approvals: own.withKey<ApprovalView>(state.approvals, record.callId, { ...approval, decision }) })
+      return updateCall(next, record.callId, own, (call) =>
         call.status === 'awaiting_approval' ? { ...call, status: 'requested' } : call
       )
     }
     case 'user.input': {
       const index = state.userInputs.length
-      return {
-        ...state,
-        userInputs: [...state.userInputs, { kind: record.kind, text: record.text, at: record.ts, delivered: false }],
-        timeline: [...state.timeline, { kind: 'user', index }]
-      }
+      return own.patch(state, {
+        userInputs: own.withAppended(state.userInputs, { kind: record.kind, text: record.text, at: record.ts, delivered: false }),
+        timeline: own.withAppended(state.timeline, { kind: 'user', index })
+      })
     }
     case 'transport.changed':
-      return changeTransport(state, record)
+      return changeTransport(state, record, own)
     case 'metrics.turn':
       return updateTurn(state, record.turn, (view) => ({
         ...view,
@@ -217,13 +214,13 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
         hostWaitMs: record.hostWaitMs,
         runMs: record.runMs
       }
-      return updateCall(state, record.callId, (call) => ({ ...call, metrics }))
+      return updateCall(state, record.callId, own, (call) => ({ ...call, metrics }))
     }
     case 'log.repaired':
-      return { ...state, logRepairs: state.logRepairs + 1 }
+      return own.patch(state, { logRepairs: state.logRepairs + 1 })
     case 'run.finished':
       return {
-        ...dropOpenResponse(state),
+        ...dropOpenResponse(state, own),
         status: record.outcome,
         finishReason: record.reason,
         finishedAt: record.ts
@@ -233,12 +230,22 @@ function reduceRecord(state: RunState, record: RunRecord): RunState {
   }
 }
 
-export function reduce(state: RunState, record: RunRecord): RunState {
-  return reduceRecord({ ...state, lastSeq: record.seq, lastTs: record.ts }, record)
+function reduceOwned(state: RunState, record: RunRecord, own: Ownership): RunState {
+  return reduceRecord(own.patch(state, { lastSeq: record.seq, lastTs: record.ts }), record, own)
 }
 
+/** One step; copies what it changes, so `state` and every state before it stay as they were. */
+export function reduce(state: RunState, record: RunRecord): RunState {
+  return reduceOwned(state, record, new Ownership())
+}
+
+/**
+ * The same result as applying `reduce` record by record, in linear time: the states in between
+ * are never handed out, so the fold changes the collections it copied in place (see Ownership).
+ */
 export function foldRecords(records: Iterable<RunRecord>, from: RunState = initialRunState): RunState {
+  const own = new Ownership()
   let state = from
-  for (const record of records) state = reduce(state, record)
+  for (const record of records) state = reduceOwned(state, record, own)
   return state
 }
