@@ -10,7 +10,7 @@ import type { WorkspaceFiles } from './workspace-files'
 
 export type FileToolCall = Extract<ToolCall, { tool: 'read_file' | 'list_dir' | 'search' | 'write_file' | 'edit_file' }>
 
-export const MAX_LISTED_ENTRIES = 1000
+const MAX_LISTED_ENTRIES = 1000
 
 function formatEntry(entry: DirectoryEntry): string {
   switch (entry.type) {

@@ -3,7 +3,7 @@
 
 const HOST_PATTERN = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+\.?$|^\[?[0-9a-f:.]+\]?$/i
 
-export function normalizeHost(host: string): string {
+function normalizeHost(host: string): string {
   return host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
 }
 

@@ -50,11 +50,6 @@ export class ScriptRunnerClient {
     return result
   }
 
-  /** Starts the runner ahead of the first call. */
-  warmUp(): void {
-    this.ensureStarted().catch(() => undefined)
-  }
-
   async close(): Promise<void> {
     const child = this.child ?? (await this.starting?.catch(() => null)) ?? null
     this.child = null

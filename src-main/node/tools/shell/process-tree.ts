@@ -30,7 +30,7 @@ function alive(info: ProcessInfo | null): boolean {
   return info !== null && info.state !== 'Z' && info.state !== 'X'
 }
 
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   return alive(readProcess(pid))
 }
 

@@ -89,6 +89,7 @@ export class PtyShell {
   run(command: string, options: ShellRunOptions): Promise<ShellOutcome> {
     if (this.busy) throw new Error('the shell is already running a command')
     if (this.exited !== null) return Promise.resolve({ kind: 'shell-exited', ...this.exited })
+    writeFileSync(this.launch.commandFileOnHost, `${command}\n`, { mode: 0o644 })
     this.busy = true
     const callToken = token()
     const scanner = new MarkerScanner(doneMarkerPrefix(callToken))
@@ -128,7 +129,6 @@ export class PtyShell {
         onAbort()
         return
       }
-      writeFileSync(this.launch.commandFileOnHost, `${command}\n`, { mode: 0o644 })
       this.pty.write(commandLine(this.launch.commandFileInShell, callToken, command))
     })
   }
@@ -138,13 +138,10 @@ export class PtyShell {
     // The shell's own process goes last: its death hangs up the terminal, and a command killed by
     // that hang-up would let the shell run on for a moment before its own SIGKILL arrives.
     const found = this.launch.environmentToken === null ? processTree(this.pty.pid) : this.unsandboxedMembers()
-    const members = [...found.filter((pid) => pid !== this.pty.pid), this.pty.pid]
-    if (this.exited === null) {
-      const exited = new Promise<void>((resolve) => this.exitListeners.add(resolve))
-      killAll(members)
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, KILL_WAIT_MS))])
-    }
+    const members = [...found.filter((pid) => pid !== this.pty.pid), ...found.filter((pid) => pid === this.pty.pid)]
+    const exited = this.exited === null ? new Promise<void>((resolve) => this.exitListeners.add(resolve)) : Promise.resolve()
     killAll(members)
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, KILL_WAIT_MS))])
     await waitForExit(members, KILL_WAIT_MS)
     if (this.launch.environmentToken !== null) {
       // Processes started while we were killing: repeat until none is left.

@@ -19,7 +19,7 @@ import { PtyShell, ShellStartError, type ShellLaunch, type ShellOutcome } from '
 import { shellEnvironment } from './shell-env'
 import { shellInitScript } from './shell-init'
 
-export const PROXY_PORT = 3128
+const PROXY_PORT = 3128
 const BASH = '/bin/bash'
 const STATE_FILE = '.tether-shell-state'
 const TERMINAL = { cols: 120, rows: 40 }
@@ -28,6 +28,26 @@ const SECCOMP_FD = 9
 export interface ShellCall {
   command: string
   timeoutMs: number
+}
+
+/** The call's status and the line that says how it ended. */
+function verdict(outcome: ShellOutcome, call: ShellCall): Pick<ToolOutcome, 'status' | 'exitCode'> & { note: string } {
+  switch (outcome.kind) {
+    case 'completed':
+      return { status: outcome.exitCode === 0 ? 'ok' : 'error', exitCode: outcome.exitCode, note: `exit code ${outcome.exitCode}` }
+    case 'timeout':
+      return { status: 'timeout', exitCode: null, note: `timed out after ${call.timeoutMs.toLocaleString('en-US')} ms; every process of the call was killed` }
+    case 'interrupted':
+      return { status: 'interrupted', exitCode: null, note: 'interrupted; every process of the call was killed' }
+    case 'shell-exited':
+      return {
+        status: outcome.exitCode === 0 ? 'ok' : 'error',
+        exitCode: outcome.exitCode,
+        note: `the shell exited (exit status ${outcome.exitCode ?? '?'}${outcome.signal ? `, signal ${outcome.signal}` : ''})`
+      }
+    default:
+      return assertNever(outcome, 'shell outcome')
+  }
 }
 
 export class ShellSession {
@@ -75,7 +95,6 @@ export class ShellSession {
   private async runNow(call: ShellCall, artifactPath: string, emit: (data: string) => void, signal?: AbortSignal): Promise<ToolOutcome> {
     if (this.closed) return { status: 'error', exitCode: null, output: 'the run is closed', artifactPath: null }
     if (signal?.aborted) return { status: 'interrupted', exitCode: null, output: '[interrupted before it started]', artifactPath: null }
-    const notes: string[] = []
     if (this.shell === null || !this.shell.alive) {
       const restarted = await this.restart()
       if (restarted !== null) return { status: 'error', exitCode: null, output: `the shell is not available: ${restarted}`, artifactPath: null }
@@ -91,7 +110,8 @@ export class ShellSession {
     }
     this.proxy?.takeEvents()
     const outcome = await shell.run(call.command, { timeoutMs: call.timeoutMs, onOutput, signal })
-    const { status, exitCode } = this.describe(outcome, call, notes)
+    const { status, exitCode, note } = verdict(outcome, call)
+    const notes = [note]
     if (outcome.kind !== 'completed') {
       const problem = await this.restart()
       notes.push(
@@ -104,25 +124,6 @@ export class ShellSession {
     const captured = capture.finish()
     const body = captured.view.length > 0 && !captured.view.endsWith('\n') ? `${captured.view}\n` : captured.view
     return { status, exitCode, output: `${body}${notes.map((note) => `[${note}]`).join('\n')}`, artifactPath: captured.artifactPath }
-  }
-
-  private describe(outcome: ShellOutcome, call: ShellCall, notes: string[]): Pick<ToolOutcome, 'status' | 'exitCode'> {
-    switch (outcome.kind) {
-      case 'completed':
-        notes.push(`exit code ${outcome.exitCode}`)
-        return { status: outcome.exitCode === 0 ? 'ok' : 'error', exitCode: outcome.exitCode }
-      case 'timeout':
-        notes.push(`timed out after ${call.timeoutMs.toLocaleString('en-US')} ms; every process of the call was killed`)
-        return { status: 'timeout', exitCode: null }
-      case 'interrupted':
-        notes.push('interrupted; every process of the call was killed')
-        return { status: 'interrupted', exitCode: null }
-      case 'shell-exited':
-        notes.push(`the shell exited (exit status ${outcome.exitCode ?? '?'}${outcome.signal ? `, signal ${outcome.signal}` : ''})`)
-        return { status: outcome.exitCode === 0 ? 'ok' : 'error', exitCode: outcome.exitCode }
-      default:
-        return assertNever(outcome, 'shell outcome')
-    }
   }
 
   private blockedConnections(): string[] {
