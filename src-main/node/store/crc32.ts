@@ -1,19 +1,11 @@
-// CRC-32 (IEEE 802.3), the checksum on every run-log line.
-const TABLE = (() => {
-  const table = new Int32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[n] = c
-  }
-  return table
-})()
+// CRC-32 (IEEE 802.3), the checksum on every run-log line. zlib's implementation is native and
+// vectorized: an order of magnitude faster than a table in JavaScript, which matters when a long
+// log is verified line by line on open.
+import { crc32 as zlibCrc32 } from 'node:zlib'
 
 /** Continues a running CRC (pass the previous result as `crc`) over `bytes[start, end)`. */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0): number {
-  let c = ~crc
-  for (let i = start; i < end; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8)
-  return ~c >>> 0
+  return zlibCrc32(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), crc)
 }
 
 export function crc32Hex(value: number): string {

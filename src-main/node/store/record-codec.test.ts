@@ -55,3 +55,11 @@ describe('decodeLine on a line whose end was changed', () => {
     expect(decode(`${line.slice(0, -1)}`)).toEqual({ ok: false, reason: 'no checksum' })
   })
 })
+
+describe('decodeLine on a damaged checksum', () => {
+  it('reports digits that are not a checksum as a mismatch, with what was stored', () => {
+    const line = encodeRecord(output!).trimEnd()
+    const damaged = `${line.slice(0, -10)}zzzzzzzz"}`
+    expect(decode(damaged)).toEqual({ ok: false, reason: expect.stringMatching(/^checksum mismatch \(stored zzzzzzzz, computed [0-9a-f]{8}\)$/) })
+  })
+})

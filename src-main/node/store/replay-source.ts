@@ -29,9 +29,15 @@ export interface ReplaySource {
 
 export class NotReplayableError extends Error {}
 
-function firstContentLine(text: string): string {
-  for (const line of text.split('\n', 50)) {
-    if (line.trim().length > 0) return line.trim()
+/** The first non-blank line among the first fifty, decoded alone: a long log is never decoded whole. */
+function firstContentLine(bytes: Buffer): string {
+  let start = 0
+  for (let line = 0; line < 50 && start < bytes.length; line++) {
+    const newline = bytes.indexOf(0x0a, start)
+    const end = newline === -1 ? bytes.length : newline
+    const text = bytes.toString('utf8', start, end).trim()
+    if (text.length > 0) return text
+    start = end + 1
   }
   return ''
 }
@@ -74,8 +80,7 @@ function parseSseEvents(text: string): { events: { event: ServerEvent }[]; probl
 }
 
 export function parseReplaySource(bytes: Buffer): ReplaySource {
-  const text = bytes.toString('utf8')
-  const first = firstContentLine(text)
+  const first = firstContentLine(bytes)
   if (looksLikeRecordLine(first)) {
     const log = parseRunLog(bytes)
     const problems: ReplayProblem[] = log.problems.map((problem) => ({
@@ -88,6 +93,7 @@ export function parseReplaySource(bytes: Buffer): ReplaySource {
     }
     return { kind: 'run-log', records: log.records, problems }
   }
+  const text = bytes.toString('utf8')
   const sse = /^(data|event|id|retry):/.test(first) || first.startsWith(':')
   const { events, problems } = sse ? parseSseEvents(text) : parseJsonlEvents(text)
   // Any JSON with a string `type` passes frame validation; a stream needs at least one event the
