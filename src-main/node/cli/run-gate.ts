@@ -9,6 +9,6 @@ import type { LiveViewStyle } from './live-view'
 import { askOnTerminal } from './tty-asker'
 
 export function createRunGate(options: { dataDir: DataDir; interactive: boolean; style: LiveViewStyle }): ToolGate {
-  const asker: ApprovalAsker | null = options.interactive ? { ask: (question) => askOnTerminal(question.request, options.style) } : null
+  const asker: ApprovalAsker | null = options.interactive ? { ask: (question, signal) => askOnTerminal(question.request, options.style, signal) } : null
   return new ApprovalBroker({ policy: new TetherPolicy({ dataDir: options.dataDir }), asker })
 }

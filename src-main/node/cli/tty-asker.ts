@@ -13,24 +13,29 @@ export function describeApproval(request: ApprovalRequestedRecord, style: LiveVi
   return lines.join('\n')
 }
 
+/** Asks until the person answers; an interrupt (the signal) closes the prompt and rejects. */
 export async function askOnTerminal(
   request: ApprovalRequestedRecord,
   style: LiveViewStyle,
+  signal?: AbortSignal,
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout
 ): Promise<PersonDecision> {
   const rl = createInterface({ input, output, terminal: false })
+  const ask = (question: string): Promise<string> => rl.question(question, { signal: signal ?? new AbortController().signal })
   try {
     output.write(`\n${describeApproval(request, style)}\n`)
-    const always = request.suggestedRule ? ` [a] always allow \`${request.suggestedRule.join(' ')}\` in this repo` : ''
+    // Scopes beyond "once" need a rule to remember; where none is safe, only "once" is offered.
+    const rule = request.suggestedRule ? `\`${request.suggestedRule.join(' ')}\`` : null
+    const choices = rule ? `  [y] allow once  [r] allow ${rule} for this run  [a] always in this repo  [n] deny > ` : '  [y] allow once  [n] deny > '
     for (;;) {
-      const answer = (await rl.question(`  [y] allow once  [r] allow for this run${always}  [n] deny > `)).trim().toLowerCase()
+      const answer = (await ask(choices)).trim().toLowerCase()
       // Enter alone allows once, except on the floor, where only an explicit answer does.
       if (answer === 'y' || (answer === '' && request.risk !== 'forbid')) return { decision: 'allow', scope: 'once', message: null }
-      if (answer === 'r') return { decision: 'allow', scope: 'run', message: null }
-      if (answer === 'a' && request.suggestedRule) return { decision: 'allow', scope: 'always', message: null }
+      if (answer === 'r' && rule) return { decision: 'allow', scope: 'run', message: null }
+      if (answer === 'a' && rule) return { decision: 'allow', scope: 'always', message: null }
       if (answer === 'n') {
-        const message = (await rl.question('  tell the model why (optional) > ')).trim()
+        const message = (await ask('  tell the model why (optional) > ')).trim()
         return { decision: 'deny', scope: 'once', message: message.length > 0 ? message : null }
       }
     }

@@ -46,7 +46,13 @@ function onTerminal(args: string[], home: string): Terminal {
   const exited = new Promise<number>((resolve) => child.onExit(({ exitCode }) => resolve(exitCode)))
   return {
     output: () => output,
-    waitFor: (text) => (output.includes(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve }))),
+    waitFor: (text) =>
+      output.includes(text)
+        ? Promise.resolve()
+        : new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no '${text}' within 40 s; the terminal shows:\n${output.slice(-2000)}`)), 40_000)
+            waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) })
+          }),
     write: (data) => child.write(data),
     exited,
     kill: () => child.kill('SIGKILL')
