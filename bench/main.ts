@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   if (options.save && options.parts.length === 2) {
     for (const path of await save(root, report)) log(`wrote ${path}`)
   } else if (options.save) {
-    log('bench/results/ is written only by a complete run (without --only)')
+    log('bench/results/ is written only by a complete run (without --only or --quick)')
   }
   log(`done in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`)
 }

@@ -13,7 +13,7 @@ describe('parseBenchOptions', () => {
       rttsMs: [0, 20, 80],
       handshakeMs: 30,
       clients: ALL,
-      renderCostPerItemMs: 0.1,
+      renderCostPerItemMs: 0.25,
       renderRttsMs: [20],
       renderRepetitions: 2,
       parts: ['transport', 'throughput'],
@@ -21,8 +21,8 @@ describe('parseBenchOptions', () => {
     })
   })
 
-  it('makes --quick one repetition without warm-up or the render-cost variant, and lets flags override it', () => {
-    expect(parseBenchOptions(['--quick'])).toMatchObject({ quick: true, repetitions: 1, warmups: 0, renderCostPerItemMs: 0 })
+  it('makes --quick the transport part alone, one repetition without warm-up or the render-cost variant, and lets flags override it', () => {
+    expect(parseBenchOptions(['--quick'])).toMatchObject({ quick: true, repetitions: 1, warmups: 0, renderCostPerItemMs: 0, parts: ['transport'] })
     expect(parseBenchOptions(['--quick', '--repetitions', '3', '--render-cost-ms', '0.2'])).toMatchObject({ repetitions: 3, renderCostPerItemMs: 0.2 })
   })
 

@@ -4,7 +4,8 @@ import { CLIENT_IDS, type ClientId } from './transport/clients/client'
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --quick                 one repetition, no warm-up, no render-cost variant (about 2 minutes)
+  --quick                 transport only: one repetition, no warm-up, no render-cost variant;
+                          a check in about 2 minutes (results are not saved)
   --json                  print the results as JSON on stdout (progress goes to stderr)
   --repetitions N         measured runs per client and RTT (default 5)
   --warmups N             unmeasured warm-up runs per client before measuring (default 1, 0 with --quick)
@@ -12,7 +13,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --handshake-ms N        cost of every new TCP connection, TCP + TLS (default 30)
   --clients LIST          clients to run (default all): ${CLIENT_IDS.join(', ')}
   --render-cost-ms N      also run a variant where the server pays N ms per input item it
-                          re-renders (default 0.1; 0 turns the variant off)
+                          re-renders (default 0.25; 0 turns the variant off)
   --render-rtt LIST       RTTs of the render-cost variant (default 20)
   --render-repetitions N  repetitions of the render-cost variant (default 2)
   --only PART             transport or throughput (default both; results are then not saved)
@@ -69,8 +70,8 @@ function clientList(text: string | undefined): ClientId[] {
   return CLIENT_IDS.filter((id) => names.includes(id))
 }
 
-function partList(text: string | undefined): BenchPart[] {
-  if (text === undefined) return ['transport', 'throughput']
+function partList(text: string | undefined, quick: boolean): BenchPart[] {
+  if (text === undefined) return quick ? ['transport'] : ['transport', 'throughput']
   if (text === 'transport' || text === 'throughput') return [text]
   throw new OptionsError(`--only takes transport or throughput, got '${text}'`)
 }
@@ -114,10 +115,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     rttsMs: millisecondList('--rtt', values.rtt, [0, 20, 80]),
     handshakeMs: milliseconds('--handshake-ms', values['handshake-ms'], 30),
     clients: clientList(values.clients),
-    renderCostPerItemMs: milliseconds('--render-cost-ms', values['render-cost-ms'], quick ? 0 : 0.1),
+    renderCostPerItemMs: milliseconds('--render-cost-ms', values['render-cost-ms'], quick ? 0 : 0.25),
     renderRttsMs: millisecondList('--render-rtt', values['render-rtt'], [20]),
     renderRepetitions: count('--render-repetitions', values['render-repetitions'], 2, 1),
-    parts: partList(values.only),
+    parts: partList(values.only, quick),
     save: !values['no-save']
   }
 }

@@ -25,13 +25,14 @@ function labelOf(section: TransportSection, id: ClientId): string {
   return section.clients.find((client) => client.id === id)?.label ?? id
 }
 
-function table(rows: readonly ClientSummary[]): string[] {
-  const header = `  ${'client'.padEnd(42)}${'e2e'.padStart(7)}${'p90'.padStart(7)}${'floor'.padStart(7)}${'e2e/floor'.padStart(10)}${'overhead/call'.padStart(15)}${'net/call'.padStart(10)}${'e2e-tools'.padStart(11)}${'bytes/turn'.padStart(12)}${'conns'.padStart(7)}`
+function table(rows: readonly ClientSummary[], withRender: boolean): string[] {
+  const render = (text: string): string => (withRender ? text.padStart(8) : '')
+  const header = `  ${'client'.padEnd(42)}${'e2e'.padStart(7)}${'p90'.padStart(7)}${'floor'.padStart(7)}${'e2e/floor'.padStart(10)}${'overhead/call'.padStart(15)}${'net/call'.padStart(10)}${'e2e-tools'.padStart(11)}${render('render')}${'bytes/turn'.padStart(12)}${'conns'.padStart(7)}`
   return [
     header,
     ...rows.map(
       (row) =>
-        `  ${row.label.padEnd(42)}${ms(row.e2eMs).padStart(7)}${ms(row.e2eP90Ms).padStart(7)}${ms(row.floorMs).padStart(7)}${`${row.vsFloor.toFixed(3)}x`.padStart(10)}${`${ms(row.overheadPerCallMs, 2)} ms`.padStart(15)}${`${ms(row.clientOverheadPerCallMs, 2)} ms`.padStart(10)}${ms(row.e2eWithoutToolsMs).padStart(11)}${ms(row.bytesPerTurn).padStart(12)}${String(row.tcpConnections).padStart(7)}`
+        `  ${row.label.padEnd(42)}${ms(row.e2eMs).padStart(7)}${ms(row.e2eP90Ms).padStart(7)}${ms(row.floorMs).padStart(7)}${`${row.vsFloor.toFixed(3)}x`.padStart(10)}${`${ms(row.overheadPerCallMs, 2)} ms`.padStart(15)}${`${ms(row.clientOverheadPerCallMs, 2)} ms`.padStart(10)}${ms(row.e2eWithoutToolsMs).padStart(11)}${render(ms(row.renderMs))}${ms(row.bytesPerTurn).padStart(12)}${String(row.tcpConnections).padStart(7)}`
     )
   ]
 }
@@ -43,7 +44,8 @@ function transportText(section: TransportSection): string[] {
     `TRANSPORT: ${config.scenario} (${first?.turns ?? '?'} turns, ${first?.toolCalls ?? '?'} tool calls), scripted model time ${ms(first?.modelMs ?? Number.NaN)} ms, ${config.handshakeMs} ms per new TCP+TLS connection`,
     `Medians of ${config.repetitions} interleaved runs per client and RTT after ${config.warmups} warm-up run(s); all times in ms.`,
     'floor = model time + emulated network for the client\'s connection pattern + the run\'s measured tool and sandbox time; overhead = e2e - floor;',
-    'net/call = (overhead - the sim\'s own time, measured by a bare WebSocket probe every round) / tool calls; e2e-tools = e2e - tool and sandbox time.',
+    'net/call = (overhead - the sim\'s own time, measured by a bare WebSocket probe every round) / tool calls; e2e-tools = e2e - tool and sandbox time;',
+    'render = server-side re-rendering the requests caused (render-cost variant); bytes/turn = request bodies (HTTP body or WebSocket message), headers not counted.',
     ''
   ]
   const variants = [...new Set(section.results.map((row) => row.variant))]
@@ -56,7 +58,7 @@ function transportText(section: TransportSection): string[] {
       lines.push(
         `${title}: network floor ${floor ? `WebSocket ${ms(floor.networkMs.websocket)}, HTTP keep-alive ${ms(floor.networkMs['http-keep-alive'])}, HTTP per turn ${ms(floor.networkMs['http-per-turn'])}` : '-'}${calibration ? `; the sim's own time ${ms(calibration.perTurnMs, 2)} ms per turn` : ''}`
       )
-      lines.push(...table(section.results.filter((row) => row.variant === variant && row.rttMs === rttMs)), '')
+      lines.push(...table(section.results.filter((row) => row.variant === variant && row.rttMs === rttMs), variant !== 'base'), '')
     }
   }
   lines.push('WebSocket against HTTP, end-to-end medians (HTTP / WebSocket; above 1 means the WebSocket run was faster):')

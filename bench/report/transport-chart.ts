@@ -50,14 +50,15 @@ export function transportChart(input: TransportChartInput): string {
   const first = floors[0]
   return renderChart({
     title: `A ${first?.toolCalls ?? ''}-tool-call agent run (${input.scenario}) against network round-trip time`,
-    subtitle: `Medians of ${runs} runs per point, interleaved; ${first?.turns ?? ''} model turns; ${input.handshakeMs} ms per new TCP+TLS connection; lower is better.`,
+    subtitle: `Medians of ${runs} run${runs === 1 ? '' : 's'} per point, interleaved; ${first?.turns ?? ''} model turns; ${input.handshakeMs} ms per new TCP+TLS connection; lower is better.`,
     xLabel: 'round-trip time (ms)',
     panels: [
       { title: 'End-to-end time', yLabel: 'seconds', series: [...perClient((row) => row.e2eMs), floorSeries(true)] },
       { title: 'End-to-end minus tool time', yLabel: 'seconds', series: [...perClient((row) => row.e2eWithoutToolsMs), floorSeries(false)] }
     ],
     footer: [
-      'Floor = scripted model time + emulated network (+ the median measured tool time in the left panel). Same sim, same sandboxed tools for every client.',
+      'Floor = scripted model time + emulated network (left panel: + the median measured tool and sandbox time).',
+      'Every client runs against the same sim process with the same sandboxed tools.',
       `Measured on ${describeMachine(input.machine)}; ${input.generatedAt}.`
     ]
   })
