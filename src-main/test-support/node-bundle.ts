@@ -1,6 +1,6 @@
-// Compiles a TypeScript entry into one ES module for plain `node`, the way the app build does
-// (dependencies and Node built-ins stay external). Tests use it for child processes that must run
-// the real store code outside the test runner, e.g. to be killed mid-write.
+// Compiles a TypeScript entry into one self-contained ES module for plain `node` (Node built-ins
+// stay external). Tests use it for child processes that must run the real store code outside the
+// test runner, e.g. to be killed mid-write.
 import { join } from 'node:path'
 import { build } from 'vite'
 
@@ -12,6 +12,7 @@ export async function bundleForNode(entry: string, outDir: string): Promise<stri
     configFile: false,
     logLevel: 'silent',
     root: ROOT,
+    ssr: { noExternal: true },
     build: {
       ssr: join(ROOT, entry),
       outDir,

@@ -128,7 +128,7 @@ function toolRecords(random: Random, shape: RunShape, calls: readonly Call[]): {
     let remaining = random.int(...shape.toolOutputBytes)
     while (remaining > 0) {
       const size = Math.min(remaining, 4096)
-      bodies.push({ type: 'tool.output', callId: call.callId, data: 'x'.repeat(size - 2) + '\r\n' })
+      bodies.push({ type: 'tool.output', callId: call.callId, data: `${'x'.repeat(size - 1)}\n` })
       remaining -= size
     }
     const exitCode = random.chance(0.8) ? 0 : 1
