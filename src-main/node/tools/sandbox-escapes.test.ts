@@ -150,11 +150,12 @@ describe('protected paths inside the workspace stay as they were', () => {
     expect(existsSync(`${ws}-moved`)).toBe(false)
   })
 
-  test('a workspace that is not a repository: no .git can be created, and none is left behind', async () => {
+  test('a workspace without .git or .vscode: neither can be created, and no placeholder is left behind', async () => {
     await runtime.openRun({ runId: 'plain', workspace: plainWs, artifactsDir: join(root, 'artifacts'), networkAllowlist: [], unsandboxed: false })
-    await sh('git init -q .; mkdir -p .git/hooks; echo evil > .git/hooks/pre-commit; echo ok > kept.txt', 10_000, 'plain')
+    await sh('git init -q .; mkdir -p .git/hooks .vscode; echo evil > .git/hooks/pre-commit; echo "{}" > .vscode/tasks.json; echo ok > kept.txt', 10_000, 'plain')
     await runtime.closeRun('plain')
     expect(existsSync(join(plainWs, '.git'))).toBe(false)
+    expect(existsSync(join(plainWs, '.vscode'))).toBe(false)
     expect(fileText(join(plainWs, 'kept.txt'))).toBe('ok\n')
   })
 })

@@ -83,9 +83,11 @@ describe('ordinary scripts', () => {
   })
 
   test('the workspace API: read, list, search - and nothing outside it', async () => {
-    // `.git` is the sandbox's placeholder: this workspace is not a repository.
+    // `.git`, `.idea` and `.vscode` are the sandbox's empty placeholders while the run is open.
     expect((await script('tether.listDir(".")')).answer.result).toEqual([
       { name: '.git', type: 'directory', target: null },
+      { name: '.idea', type: 'directory', target: null },
+      { name: '.vscode', type: 'directory', target: null },
       { name: 'notes.txt', type: 'file', target: null },
       { name: 'src', type: 'directory', target: null }
     ])

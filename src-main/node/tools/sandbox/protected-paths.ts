@@ -26,6 +26,9 @@ export const PROTECTED_WORKSPACE_NAMES = [
   '.idea'
 ] as const
 
+/** Protected names that are directories: when missing, an empty read-only placeholder keeps them from being created. */
+export const PROTECTED_WORKSPACE_DIRECTORIES: ReadonlySet<string> = new Set(['.vscode', '.idea'])
+
 /** Inside a git directory these stay read-only; the rest (objects, refs, index) stays writable so commits work. */
 export const PROTECTED_GIT_NAMES = ['hooks', 'config'] as const
 

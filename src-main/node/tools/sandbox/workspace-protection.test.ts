@@ -20,12 +20,14 @@ describe('protectWorkspace', () => {
     execFileSync('git', ['init', '-q', ws])
     writeFileSync(join(ws, '.bashrc'), 'echo hi\n')
     mkdirSync(join(ws, '.vscode'))
-    expect(protectWorkspace(ws)).toEqual({
-      readOnly: [join(ws, '.git/hooks'), join(ws, '.git/config'), join(ws, '.bashrc'), join(ws, '.vscode')],
+    const protection = protectWorkspace(ws)
+    expect(protection).toEqual({
+      readOnly: [join(ws, '.git/hooks'), join(ws, '.git/config'), join(ws, '.bashrc'), join(ws, '.vscode'), join(ws, '.idea')],
       pinned: [join(ws, '.git')],
       gitDirectories: [join(ws, '.git')],
-      placeholders: []
+      placeholders: [join(ws, '.idea')]
     })
+    removePlaceholders(protection.placeholders)
   })
 
   test('core.hooksPath inside the work tree is protected too', () => {
@@ -33,16 +35,19 @@ describe('protectWorkspace', () => {
     execFileSync('git', ['init', '-q', ws])
     mkdirSync(join(ws, '.husky'))
     execFileSync('git', ['-C', ws, 'config', 'core.hooksPath', '.husky'])
-    expect(protectWorkspace(ws).readOnly).toEqual([join(ws, '.git/hooks'), join(ws, '.git/config'), join(ws, '.husky')])
+    const protection = protectWorkspace(ws)
+    expect(protection.readOnly).toEqual([join(ws, '.git/hooks'), join(ws, '.git/config'), join(ws, '.husky'), join(ws, '.vscode'), join(ws, '.idea')])
+    removePlaceholders(protection.placeholders)
   })
 
   test('not a repository: an empty placeholder .git that is removed afterwards', () => {
     const ws = workspace('plain')
     const protection = protectWorkspace(ws)
-    expect(protection).toEqual({ readOnly: [join(ws, '.git')], pinned: [], gitDirectories: [], placeholders: [join(ws, '.git')] })
-    expect(existsSync(join(ws, '.git'))).toBe(true)
+    const placeholders = [join(ws, '.git'), join(ws, '.vscode'), join(ws, '.idea')]
+    expect(protection).toEqual({ readOnly: placeholders, pinned: [], gitDirectories: [], placeholders })
+    expect(placeholders.map((path) => existsSync(path))).toEqual([true, true, true])
     removePlaceholders(protection.placeholders)
-    expect(existsSync(join(ws, '.git'))).toBe(false)
+    expect(placeholders.map((path) => existsSync(path))).toEqual([false, false, false])
   })
 
   test('a missing hooks directory gets a placeholder', () => {
@@ -50,7 +55,7 @@ describe('protectWorkspace', () => {
     execFileSync('git', ['init', '-q', ws])
     execFileSync('rm', ['-rf', join(ws, '.git/hooks')])
     const protection = protectWorkspace(ws)
-    expect(protection.placeholders).toEqual([join(ws, '.git/hooks')])
+    expect(protection.placeholders).toEqual([join(ws, '.git/hooks'), join(ws, '.vscode'), join(ws, '.idea')])
     removePlaceholders(protection.placeholders)
     expect(existsSync(join(ws, '.git/hooks'))).toBe(false)
   })
@@ -59,12 +64,14 @@ describe('protectWorkspace', () => {
     const ws = workspace('worktree')
     const gitDir = join(ws, 'gitdir-store')
     execFileSync('git', ['init', '-q', '--separate-git-dir', gitDir, ws])
-    expect(protectWorkspace(ws)).toEqual({
-      readOnly: [join(ws, '.git'), join(gitDir, 'hooks'), join(gitDir, 'config')],
+    const protection = protectWorkspace(ws)
+    expect(protection).toEqual({
+      readOnly: [join(ws, '.git'), join(gitDir, 'hooks'), join(gitDir, 'config'), join(ws, '.vscode'), join(ws, '.idea')],
       pinned: [gitDir],
       gitDirectories: [gitDir],
-      placeholders: []
+      placeholders: [join(ws, '.vscode'), join(ws, '.idea')]
     })
+    removePlaceholders(protection.placeholders)
   })
 
   test('a protected name that is a symlink protects its target inside the workspace', () => {

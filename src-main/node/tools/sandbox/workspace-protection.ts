@@ -1,10 +1,10 @@
 // Finds what must stay read-only inside a workspace before a sandbox starts: protected files
 // that exist, git directories (their hooks and config), and - where a protected location does
-// not exist yet - an empty placeholder to mount over, so it cannot be created from inside.
+// not exist yet - an empty placeholder directory to mount over, so it cannot be created from inside.
 import { lstatSync, mkdirSync, readFileSync, realpathSync, rmdirSync, statSync, type Stats } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { isWithin } from '../files/path-policy'
-import { PROTECTED_GIT_NAMES, PROTECTED_WORKSPACE_NAMES } from './protected-paths'
+import { PROTECTED_GIT_NAMES, PROTECTED_WORKSPACE_DIRECTORIES, PROTECTED_WORKSPACE_NAMES } from './protected-paths'
 
 export interface WorkspaceProtection {
   readOnly: string[]
@@ -133,7 +133,11 @@ class ProtectionBuilder {
     for (const name of PROTECTED_WORKSPACE_NAMES) {
       const path = join(this.workspace, name)
       const stats = lstatOrNull(path)
-      if (stats === null) continue
+      if (stats === null) {
+        // Missing files stay creatable (a placeholder file would show up in `git status`); an empty directory does not.
+        if (PROTECTED_WORKSPACE_DIRECTORIES.has(name)) this.placeholder(path)
+        continue
+      }
       const real = stats.isSymbolicLink() ? realOrNull(path) : path
       if (real !== null && isWithin(this.workspace, real)) this.readOnly(real)
     }

@@ -8,6 +8,8 @@ export interface ShellEnvironmentOptions {
   tmpDir: string
   /** `http://127.0.0.1:PORT` when the network goes through the allowlist proxy. */
   proxyUrl: string | null
+  /** Inside the sandbox the home directory is read-only: caches go to the run's temp dir instead. */
+  cacheDir: string | null
 }
 
 export function shellEnvironment(host: NodeJS.ProcessEnv, options: ShellEnvironmentOptions): Record<string, string> {
@@ -25,6 +27,10 @@ export function shellEnvironment(host: NodeJS.ProcessEnv, options: ShellEnvironm
     GIT_TERMINAL_PROMPT: '0',
     TETHER: '1'
   })
+  if (options.cacheDir !== null) {
+    env.XDG_CACHE_HOME = options.cacheDir
+    env.npm_config_cache = `${options.cacheDir}/npm`
+  }
   if (options.proxyUrl !== null) {
     for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy']) env[name] = options.proxyUrl
     env.NO_PROXY = ''

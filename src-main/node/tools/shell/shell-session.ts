@@ -213,7 +213,7 @@ export class ShellSession {
     return {
       file,
       args: launchArgs,
-      env: shellEnvironment(process.env, { tmpDir: '/tmp', proxyUrl: this.proxy === null ? null : `http://127.0.0.1:${PROXY_PORT}` }),
+      env: shellEnvironment(process.env, { tmpDir: '/tmp', cacheDir: '/tmp/.cache', proxyUrl: this.proxy === null ? null : `http://127.0.0.1:${PROXY_PORT}` }),
       cwd: run.workspace,
       commandFileOnHost: join(this.controlDir, 'command.sh'),
       commandFileInShell: `${CONTROL_MOUNT}/command.sh`,
@@ -230,7 +230,7 @@ export class ShellSession {
     return {
       file: BASH,
       args: ['--noprofile', '--rcfile', init, '--noediting', '-i'],
-      env: { ...shellEnvironment(process.env, { tmpDir: this.tempDir, proxyUrl: null }), [tokenName]: tokenValue },
+      env: { ...shellEnvironment(process.env, { tmpDir: this.tempDir, cacheDir: null, proxyUrl: null }), [tokenName]: tokenValue },
       cwd: this.run.workspace,
       commandFileOnHost: commandFile,
       commandFileInShell: commandFile,
