@@ -1,4 +1,4 @@
-// Mount sources must exist: these helpers keep only the paths that do, resolved to real paths.
+// Mount sources must exist: only the paths that do are kept, resolved to real paths.
 import { realpathSync, statSync } from 'node:fs'
 
 function realOrNull(path: string): string | null {
