@@ -4,7 +4,7 @@ import type { HostKind } from '../../common/api/contract'
 import { DataDir, defaultDataDir } from '../store/data-dir'
 import { findAppPaths } from './app-paths'
 import { DEMO_FALLBACK_TASK, sampleRepoExists, type DemoModel } from './demo'
-import { HostError } from './host-error'
+import type { ApprovalDesk } from './approval-desk'
 import type { KeyStore } from './key-store'
 import { TetherHost, type HostOptions, type ToolServices } from './tether-host'
 
@@ -25,11 +25,10 @@ async function startDemoModel(): Promise<DemoModel> {
   return { baseUrl: sim.baseUrl, apiKey: 'tether-demo', task: scenario.task ?? DEMO_FALLBACK_TASK, close: () => sim.stop() }
 }
 
-async function startToolServices(dataDir: DataDir): Promise<ToolServices> {
-  const { createToolRuntime } = await import('../tools/sandboxed-tool-runtime')
+async function startToolServices(dataDir: DataDir, desk: ApprovalDesk): Promise<ToolServices> {
+  const [{ createToolRuntime }, { createAppGate }] = await Promise.all([import('../tools/sandboxed-tool-runtime'), import('./app-gate')])
   const tools = createToolRuntime({ dataDir: dataDir.root })
-  await tools.close()
-  throw new HostError('unavailable', 'the approval broker is not wired into this build yet')
+  return { tools, gate: createAppGate(dataDir, desk), close: () => tools.close() }
 }
 
 export async function composeHost(options: ComposeOptions): Promise<TetherHost> {
@@ -43,7 +42,7 @@ export async function composeHost(options: ComposeOptions): Promise<TetherHost> 
     keys: options.keys(dataDir),
     env,
     resourcesDir: paths.resources,
-    toolServices: () => startToolServices(dataDir),
+    toolServices: (desk) => startToolServices(dataDir, desk),
     demoModel: (await sampleRepoExists(paths.resources)) ? startDemoModel : null,
     pickFolder: options.pickFolder,
     openExternal: options.openExternal

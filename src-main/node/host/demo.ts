@@ -1,12 +1,14 @@
 // The offline demo: the built-in sim with its `demo` scenario, on a fresh copy of the sample repo,
 // so a person without an API key sees streaming, tool calls, an approval and a saved run at once.
 import { cp, mkdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { DataDir } from '../store/data-dir'
 import { git } from './git'
 import { HostError } from './host-error'
 
 export const DEMO_PROVIDER_LABEL = 'sim'
+/** What the demo's runs name as their model: nothing pretends to be a real one. */
+export const DEMO_MODEL = 'scripted-demo'
 export const DEMO_FALLBACK_TASK = 'Look around this sample repository and tell me what it does.'
 
 /** A model server for the demo, running in this process on 127.0.0.1. */
@@ -26,11 +28,18 @@ export async function sampleRepoExists(resourcesDir: string): Promise<boolean> {
   }
 }
 
-/** Copies the sample repo into the data dir and makes it a git repo with one commit. */
-export async function prepareDemoWorkspace(resourcesDir: string, dataDir: DataDir, now = new Date()): Promise<string> {
+/**
+ * Where demo copies go: next to the data dir, not inside it. The data dir is Tether's own data,
+ * read-only to commands and guarded by the policy, so a workspace there could not be worked on.
+ */
+export function demoParentDir(dataDir: DataDir): string {
+  return join(dirname(dataDir.root), `${basename(dataDir.root)}-demo`)
+}
+
+/** Copies the sample repo into `parent` and makes it a git repo with one commit. */
+export async function prepareDemoWorkspace(resourcesDir: string, parent: string, now = new Date()): Promise<string> {
   if (!(await sampleRepoExists(resourcesDir))) throw new HostError('unavailable', 'the sample repository is missing from this build')
   const stamp = now.toISOString().replace(/[-:.]/g, '').slice(0, 15)
-  const parent = join(dataDir.root, 'demo')
   await mkdir(parent, { recursive: true })
   let workspace = join(parent, `sample-repo-${stamp}`)
   for (let n = 2; await stat(workspace).then(() => true, () => false); n++) workspace = join(parent, `sample-repo-${stamp}-${n}`)

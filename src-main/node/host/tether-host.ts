@@ -26,7 +26,7 @@ import { ApprovalDesk } from './approval-desk'
 import { readArtifact } from './artifacts'
 import { changesSince, saveBaseline } from './changes'
 import { ClientSession, type EventSink } from './client-session'
-import { DEMO_PROVIDER_LABEL, prepareDemoWorkspace, type DemoModel } from './demo'
+import { DEMO_MODEL, DEMO_PROVIDER_LABEL, demoParentDir, prepareDemoWorkspace, type DemoModel } from './demo'
 import { apiErrorOf, HostError } from './host-error'
 import { keyStatusOf, resolveKey, KEY_VARIABLES, type KeyStore } from './key-store'
 import { describeRepo, resolveFolder } from './repos'
@@ -76,6 +76,8 @@ export class TetherHost {
   #sessions = new Set<ClientSession>()
   #heads = new RunHeads()
   #toolServices: Promise<ToolServices> | null = null
+  /** The run index is rewritten by each listing: listings run one at a time. */
+  #listing: Promise<unknown> = Promise.resolve()
   #demo: Promise<DemoModel> | null = null
 
   private constructor(options: HostOptions, settings: SettingsStore) {
@@ -218,7 +220,7 @@ export class TetherHost {
     return {
       provider,
       providerLabel: label ?? provider.name,
-      model: (target.kind === 'existing' ? target.state.model : null) ?? settings.model,
+      model: (target.kind === 'existing' ? target.state.model : null) ?? (label === DEMO_PROVIDER_LABEL ? DEMO_MODEL : settings.model),
       transport: existing?.transport ?? settings.transport,
       store: existing?.store ?? false,
       instructions: existing?.instructions ?? DEFAULT_INSTRUCTIONS,
@@ -231,7 +233,9 @@ export class TetherHost {
   }
 
   async #listRuns(workspace: string | null): Promise<RunListItem[]> {
-    const listings = await listRuns(this.options.dataDir)
+    const listed = this.#listing.catch(() => undefined).then(() => listRuns(this.options.dataDir))
+    this.#listing = listed
+    const listings = await listed
     const filtered = workspace === null ? listings : listings.filter((run) => run.workspace === workspace)
     return Promise.all(
       filtered.map(async (run) => {
@@ -290,7 +294,7 @@ export class TetherHost {
     },
     startDemo: async () => {
       const demo = await this.#demoModel()
-      const workspace = await prepareDemoWorkspace(this.options.resourcesDir, this.options.dataDir)
+      const workspace = await prepareDemoWorkspace(this.options.resourcesDir, demoParentDir(this.options.dataDir))
       const runId = await this.runs.start(workspace, demo.task, true)
       return { runId, workspace }
     },
