@@ -22,12 +22,14 @@ export function clockTime(ms: number | null | undefined): string {
   return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
 }
 
+// Formatters are costly to create; one of each serves every call.
+const TIME_OF_DAY = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
+
 export function relativeDay(ms: number | null | undefined, now = Date.now()): string {
   if (!ms) return ''
   const date = new Date(ms)
-  const today = new Date(now)
-  if (date.toDateString() === today.toDateString()) return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-  return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+  return date.toDateString() === new Date(now).toDateString() ? TIME_OF_DAY.format(date) : DAY.format(date)
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {

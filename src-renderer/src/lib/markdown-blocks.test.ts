@@ -11,3 +11,15 @@ describe('markdownBlocks', () => {
     expect(markdownBlocks('Intro\n\n~~~\ncode\n\nmore')).toEqual(['Intro', '~~~\ncode\n\nmore'])
   })
 })
+
+describe('liveSegments', () => {
+  it('cuts a long growing block at spaces, and keeps every character', async () => {
+    const { liveSegments } = await import('./markdown-blocks')
+    const text = Array.from({ length: 1200 }, (_, i) => `word${i}`).join(' ')
+    const segments = liveSegments(text)
+    expect(segments.join('')).toBe(text)
+    expect(segments.length).toBeGreaterThan(3)
+    expect(segments.slice(0, -1).every((segment) => segment.length <= 2049 && segment.endsWith(' '))).toBe(true)
+    expect(liveSegments('short')).toEqual(['short'])
+  })
+})

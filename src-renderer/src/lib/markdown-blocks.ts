@@ -50,3 +50,25 @@ export class BlockCache {
     for (const key of this.#html.keys()) if (!live.has(key)) this.#html.delete(key)
   }
 }
+
+const SEGMENT_CHARS = 2048
+
+/**
+ * The block still being written, cut into pieces of about SEGMENT_CHARS at sentence ends (else at
+ * spaces). Each piece is laid out on its own, so only the last one changes as text arrives: a
+ * long paragraph is neither parsed nor laid out again and again while it grows.
+ */
+export function liveSegments(text: string): string[] {
+  const segments: string[] = []
+  let start = 0
+  while (text.length - start > SEGMENT_CHARS) {
+    const sentence = text.lastIndexOf('. ', start + SEGMENT_CHARS)
+    const space = text.lastIndexOf(' ', start + SEGMENT_CHARS)
+    const cut = sentence > start ? sentence + 1 : space
+    const end = cut > start ? cut + 1 : start + SEGMENT_CHARS
+    segments.push(text.slice(start, end))
+    start = end
+  }
+  segments.push(text.slice(start))
+  return segments
+}

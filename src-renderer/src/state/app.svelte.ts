@@ -40,7 +40,8 @@ export class AppState {
   }
 
   async refreshRuns(): Promise<void> {
-    this.runs = await this.client.call('listRuns', { workspace: this.repo?.path ?? null })
+    const runs = await this.attempt(() => this.client.call('listRuns', { workspace: this.repo?.path ?? null }))
+    if (runs) this.runs = runs
   }
 
   async openRepo(path: string): Promise<void> {
@@ -98,26 +99,30 @@ export class AppState {
     const started = await this.attempt(() => this.client.call('startDemo', null))
     if (!started) return
     await this.openRun(started.runId)
-    this.repos = await this.client.call('listRecentRepos', null)
   }
 
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const settings = await this.attempt(() => this.client.call('updateSettings', patch))
     if (settings) this.settings = settings
-    this.info = await this.client.call('getAppInfo', null)
+    await this.#refreshInfo()
   }
 
   async setApiKey(provider: SettingsView['provider'], key: string): Promise<boolean> {
     const settings = await this.attempt(() => this.client.call('setApiKey', { provider, key }))
     if (settings) this.settings = settings
-    this.info = await this.client.call('getAppInfo', null)
+    await this.#refreshInfo()
     return settings !== null
   }
 
   async clearApiKey(provider: SettingsView['provider']): Promise<void> {
     const settings = await this.attempt(() => this.client.call('clearApiKey', { provider }))
     if (settings) this.settings = settings
-    this.info = await this.client.call('getAppInfo', null)
+    await this.#refreshInfo()
+  }
+
+  async #refreshInfo(): Promise<void> {
+    const info = await this.attempt(() => this.client.call('getAppInfo', null))
+    if (info) this.info = info
   }
 
   /** Runs an API call; a failure becomes the notice the person sees, and null. */
@@ -132,7 +137,7 @@ export class AppState {
 
   #receive(event: HostEvent): void {
     if (event.type === 'runs.changed') {
-      void this.refreshRuns().catch(() => undefined)
+      void this.refreshRuns()
       return
     }
     const runId = event.type === 'run.snapshot' ? event.snapshot.runId : event.runId

@@ -1,10 +1,15 @@
 // One open run in the renderer: the host's snapshot, then its records folded with the same pure
-// reducer the host and the log use, so what is shown is exactly what the log says.
+// reducer the host and the log use, so what is shown is exactly what the log says. Records are
+// folded once per animation frame within a time budget, so a burst (a reconnect, a fast stream on
+// a busy machine) spreads over frames instead of freezing one.
 import type { HostEvent, RunSnapshot } from '../../../src-main/common/api/contract'
 import type { RunRecord } from '../../../src-main/common/run/records'
 import { reduce } from '../../../src-main/common/run/reduce'
 import { initialRunState, type RunState } from '../../../src-main/common/run/state'
 import type { TetherClient } from '../api/client'
+
+/** Reducer time per frame; the rest of the frame is left for layout and paint. */
+const FOLD_BUDGET_MS = 6
 
 export class RunSession {
   readonly runId: string
@@ -17,6 +22,9 @@ export class RunSession {
   #client: TetherClient
   /** Records that arrived while a snapshot was on its way; applied after it. */
   #early: RunRecord[] | null = null
+  /** Records received and not folded yet. */
+  #queue: RunRecord[] = []
+  #drainScheduled = false
   #closed = false
 
   constructor(client: TetherClient, runId: string) {
@@ -47,7 +55,7 @@ export class RunSession {
     switch (event.type) {
       case 'run.records':
         if (this.#early) this.#early.push(...event.records)
-        else this.#apply(event.records)
+        else this.#enqueue(event.records)
         return
       case 'run.snapshot':
         this.#useSnapshot(event.snapshot)
@@ -67,21 +75,39 @@ export class RunSession {
     this.state = snapshot.state
     this.running = snapshot.running
     this.loaded = true
-    if (early.length > 0) this.#apply(early)
+    if (early.length > 0) this.#enqueue(early)
   }
 
-  #apply(records: RunRecord[]): void {
+  #enqueue(records: RunRecord[]): void {
+    for (const record of records) this.#queue.push(record)
+    if (this.#drainScheduled) return
+    this.#drainScheduled = true
+    // Hidden pages get no frames; there is nothing to keep smooth then.
+    if (document.hidden) setTimeout(() => this.#drain(Number.POSITIVE_INFINITY), 0)
+    else requestAnimationFrame(() => this.#drain(FOLD_BUDGET_MS))
+  }
+
+  #drain(budgetMs: number): void {
+    this.#drainScheduled = false
+    if (this.#closed) return
+    const deadline = performance.now() + budgetMs
     let state = this.state
-    for (const record of records) {
+    let index = 0
+    while (index < this.#queue.length) {
+      const record = this.#queue[index++]!
       if (record.seq <= state.lastSeq) continue
       if (record.seq !== state.lastSeq + 1) {
         // A record went missing (e.g. a reconnect): the host's snapshot is the way back.
+        this.#queue = []
         this.state = state
         void this.open()
         return
       }
       state = reduce(state, record)
+      if ((index & 31) === 0 && performance.now() > deadline) break
     }
+    this.#queue = index >= this.#queue.length ? [] : this.#queue.slice(index)
     this.state = state
+    if (this.#queue.length > 0) this.#enqueue([])
   }
 }
