@@ -19,9 +19,10 @@ export interface BrowserHost {
   stop(signal?: NodeJS.Signals): Promise<void>
 }
 
-export async function makeDataDir(): Promise<{ path: string; dispose: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), 'tether-e2e-'))
-  return { path, dispose: () => rm(path, { recursive: true, force: true }) }
+/** A scratch folder for one test: `path` is the data dir (TETHER_HOME), `folder` holds it and the repos. */
+export async function makeDataDir(): Promise<{ path: string; folder: string; dispose: () => Promise<void> }> {
+  const folder = await mkdtemp(join(tmpdir(), 'tether-e2e-'))
+  return { path: join(folder, 'data'), folder, dispose: () => rm(folder, { recursive: true, force: true }) }
 }
 
 export async function startBrowserHost(dataDir: string, env: Record<string, string> = {}): Promise<BrowserHost> {

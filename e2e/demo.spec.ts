@@ -1,0 +1,58 @@
+/// <reference lib="dom" />
+// A newcomer with no API key: the welcome page offers the scripted demo, which streams, runs
+// tools in the sandbox, asks for one risky command, and leaves a saved run.
+import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
+import { expect, shot, test } from './support/fixtures'
+
+test.describe('the scripted demo', () => {
+  let data: Awaited<ReturnType<typeof makeDataDir>>
+  let host: BrowserHost
+
+  test.beforeEach(async () => {
+    data = await makeDataDir()
+    host = await startBrowserHost(data.path)
+  })
+
+  test.afterEach(async ({ page }) => {
+    // The page goes first, so it does not see its host disappear.
+    await page.close()
+    await host.stop()
+    await data.dispose()
+  })
+
+  test('runs without a key: streaming, sandboxed tools, an approval from the keyboard, a saved run', async ({ page }) => {
+    test.setTimeout(120_000)
+    await page.goto(host.url)
+    await expect(page.getByRole('heading', { name: 'Try the scripted demo' })).toBeVisible()
+    await shot(page, 'welcome')
+    await page.getByRole('button', { name: 'Run the scripted demo' }).click()
+
+    await expect(page.getByText('Scripted demo', { exact: true })).toBeVisible()
+    await expect(page.locator('.assistant').first()).toContainText('Let me look at the project layout', { timeout: 20_000 })
+    await expect(page.locator('[data-transport-state="connected"]')).toContainText('Connected · WebSocket')
+    await shot(page, 'demo-running')
+
+    const dialog = page.getByRole('alertdialog')
+    await expect(dialog).toBeVisible({ timeout: 60_000 })
+    await expect(dialog).toContainText('rm -rf build && node scripts/build.js')
+    await expect(dialog).toContainText('Runs in the sandbox')
+    await shot(page, 'approval-dialog')
+    // Keyboard only: the dialog has focus; Enter allows once (after its short arming delay).
+    await expect(dialog).toBeFocused()
+    await page.waitForTimeout(500)
+    await page.keyboard.press('Enter')
+    await expect(dialog).toBeHidden()
+
+    const card = page.locator('[data-status]').filter({ hasText: 'rm -rf build && node scripts/build.js' })
+    await expect(card).toHaveAttribute('data-status', 'ok', { timeout: 30_000 })
+    await expect(card.locator('.xterm-rows')).toContainText(/\S/)
+    await expect(card).toContainText('You allowed it once.')
+
+    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 60_000 })
+    await shot(page, 'demo-completed')
+    const listed = page.getByRole('list', { name: 'Runs' }).getByRole('button')
+    await expect(listed).toHaveCount(1)
+    await expect(listed.first()).toContainText('Completed')
+    await expect(listed.first()).toContainText('demo')
+  })
+})

@@ -1,0 +1,81 @@
+/// <reference lib="dom" />
+// A past run: the runs list shows it with its status and duration, and the replay scrubber
+// shows the state after any event.
+import { configureCustomProvider, PROVIDER_ENV, sampleWorkspace } from './support/app-setup'
+import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
+import { expect, shot, test } from './support/fixtures'
+import { startSimProcess, type SimProcess } from './support/sim-process'
+
+const SCENARIO = {
+  name: 'e2e-short',
+  turns: [
+    { output: [{ type: 'message', text: 'Looking at the files first.' }, { type: 'function_call', name: 'shell', arguments: { command: 'ls' } }] },
+    { output: [{ type: 'message', text: 'The repository holds **a small library** and its tests.' }] }
+  ]
+}
+
+test.describe('runs and replay', () => {
+  let data: Awaited<ReturnType<typeof makeDataDir>>
+  let sim: SimProcess
+  let host: BrowserHost
+
+  test.beforeEach(async () => {
+    data = await makeDataDir()
+    sim = await startSimProcess({ scenario: SCENARIO, folder: data.folder, tokenIntervalMs: 1, ttftMs: 10 })
+    await configureCustomProvider(data.path, sim.baseUrl)
+    host = await startBrowserHost(data.path, PROVIDER_ENV)
+  })
+
+  test.afterEach(async ({ page }) => {
+    // The page goes first, so it does not see its host disappear.
+    await page.close()
+    await host.stop()
+    await sim.stop()
+    await data.dispose()
+  })
+
+  test('the runs list and the replay scrubber show a past run', async ({ page }) => {
+    test.setTimeout(60_000)
+    const workspace = await sampleWorkspace(data.folder)
+    await page.goto(host.url)
+    await page.getByRole('textbox', { name: 'Repository path' }).first().fill(workspace)
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    const composer = page.getByRole('textbox', { name: /Describe a task/ })
+    await composer.fill('What is in this repository?')
+    await composer.press('Enter')
+    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
+
+    // A fresh page, as after reopening the app: the run is in the list with its outcome and duration.
+    await page.goto(host.url)
+    const run = page.getByRole('list', { name: 'Runs' }).getByRole('button').first()
+    await expect(run).toContainText('What is in this repository?')
+    await expect(run).toContainText(/Completed · \d/)
+    await run.click()
+    await expect(page.locator('.assistant').last()).toContainText('a small library')
+
+    await page.getByRole('button', { name: 'Replay' }).click()
+    const position = page.getByText(/^Event \d+ of \d+$/)
+    await expect(position).toBeVisible()
+    const total = Number((await position.textContent())?.match(/of (\d+)/)?.[1])
+    expect(total).toBeGreaterThan(10)
+    await expect(page.getByTestId('replay-record')).toContainText('Run finished · completed')
+
+    await page.getByRole('button', { name: 'To the start' }).click()
+    await expect(page.getByTestId('replay-record')).toHaveText('Before the first event')
+    await expect(page.locator('.replay .entry')).toHaveCount(0)
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('ArrowRight')
+    await expect(page.getByTestId('replay-record')).toContainText('Task · What is in this repository?')
+    await expect(page.locator('.replay .entry.user')).toHaveCount(1)
+    await expect(page.locator('.replay .assistant')).toHaveCount(0)
+
+    // Half way: the first answer is there, the last one is not.
+    const slider = page.getByRole('slider', { name: /Timeline/ })
+    await slider.fill(String(Math.floor(total / 2)))
+    await expect(page.locator('.replay .assistant').first()).toContainText('Looking at the files first.')
+    await expect(page.locator('.replay')).not.toContainText('a small library')
+    await shot(page, 'replay-scrubber')
+    await page.keyboard.press('End')
+    await expect(page.locator('.replay')).toContainText('a small library')
+  })
+})
