@@ -1,6 +1,7 @@
-// Runs the built `tether` CLI (bin/tether.js -> out/main/cli.js) as a person would. Builds first
-// when the build is missing or older than the sources the replay and runs commands are made of,
-// so a test never checks stale code.
+// Runs the built `tether` CLI (bin/tether.js -> out/main/cli.js) as a person would. `npm test`
+// builds before it tests. Without a build, the first test builds; a build older than the sources
+// of the replay and runs commands fails the test with what to run, rather than rebuilding under
+// other test files that are running built entries at that moment.
 import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, rmdir, stat } from 'node:fs/promises'
@@ -22,11 +23,12 @@ async function newestSource(folder: string): Promise<number> {
   return newest
 }
 
-async function isFresh(): Promise<boolean> {
-  const built = await stat(BUILT_CLI).catch(() => null)
-  if (!built) return false
-  const newest = Math.max(...(await Promise.all(SOURCES.map((folder) => newestSource(join(ROOT, folder))))))
-  return built.mtimeMs >= newest
+async function builtAt(): Promise<number | null> {
+  return (await stat(BUILT_CLI).catch(() => null))?.mtimeMs ?? null
+}
+
+async function newestSourceChange(): Promise<number> {
+  return Math.max(...(await Promise.all(SOURCES.map((folder) => newestSource(join(ROOT, folder))))))
 }
 
 /** One build at a time across test workers: `mkdir` is atomic. */
@@ -50,11 +52,16 @@ async function withBuildLock(action: () => Promise<void>): Promise<void> {
 }
 
 export async function ensureBuiltCli(): Promise<void> {
-  if (await isFresh()) return
-  await withBuildLock(async () => {
-    if (await isFresh()) return
-    await promisify(execFile)('npx', ['electron-vite', 'build'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 })
-  })
+  if ((await builtAt()) === null) {
+    await withBuildLock(async () => {
+      if ((await builtAt()) !== null) return
+      await promisify(execFile)('npx', ['electron-vite', 'build'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 })
+    })
+  }
+  const built = (await builtAt()) ?? 0
+  if (built < (await newestSourceChange())) {
+    throw new Error(`${BUILT_CLI} is older than its sources: run \`npx electron-vite build\` (npm test builds first)`)
+  }
 }
 
 export interface CliResult {
