@@ -52,7 +52,7 @@ export interface StreamOptions {
   sparse?: boolean
 }
 
-/** Builds one response's event stream; every helper appends events with the next sequence number. */
+/** Builds one response's event stream; each method appends events with the next sequence number. */
 export class ResponseStream {
   readonly id: string
   readonly events: ServerEvent[] = []
