@@ -2,7 +2,7 @@
 // writer, and a host composed without a tool runtime (tests that need runs bring real ones).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { RunRecordBody } from '../../../common/run/records'
 import { requestSent, runStarted, serverEvents, userTask } from '../../../test-support/run-records'
 import { ResponseStream, wireUsage } from '../../../test-support/wire-events'
@@ -23,9 +23,10 @@ export interface HostFixture {
   dispose(): Promise<void>
 }
 
+/** A host on a fresh data dir, or (with `overrides.dataDir`) on an existing one, as after a restart. */
 export async function createHostFixture(overrides: Partial<HostOptions> = {}): Promise<HostFixture> {
-  const folder = await mkdtemp(join(tmpdir(), 'tether-host-'))
-  const dataDir = new DataDir(join(folder, 'data'))
+  const folder = overrides.dataDir ? dirname(overrides.dataDir.root) : await mkdtemp(join(tmpdir(), 'tether-host-'))
+  const dataDir = overrides.dataDir ?? new DataDir(join(folder, 'data'))
   const workspace = join(folder, 'repo')
   await mkdir(workspace, { recursive: true })
   await mkdir(dataDir.runs, { recursive: true })
