@@ -34,20 +34,38 @@ function needsBuild() {
 const args = process.argv.slice(2)
 const skipBuild = args.includes('--no-build')
 const benchArgs = args.filter((arg) => arg !== '--no-build')
+const ENTRIES = ['bench.js', 'bench-sim.js', 'tool-host.js', 'script-runner.js']
 
-if (!skipBuild && needsBuild()) {
+function build() {
   process.stderr.write('bench: building (npx electron-vite build)\n')
-  const build = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-  if (build.status !== 0) {
+  const result = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  if (result.status !== 0) {
     process.stderr.write('bench: the build failed\n')
     process.exit(1)
   }
 }
-if (!existsSync(join(outMain, 'bench.js'))) {
-  process.stderr.write('bench: out/main/bench.js is missing; run without --no-build\n')
+
+/** Copies out/main aside; false when it is incomplete (another build is rewriting it right now). */
+function snapshotBuild() {
+  rmSync(snapshot, { recursive: true, force: true })
+  try {
+    cpSync(outMain, snapshot, { recursive: true })
+  } catch {
+    return false
+  }
+  return ENTRIES.every((entry) => existsSync(join(snapshot, entry)))
+}
+
+if (!skipBuild && needsBuild()) build()
+let ready = snapshotBuild()
+for (let attempt = 0; !ready && !skipBuild && attempt < 3; attempt++) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5000)
+  if (needsBuild()) build()
+  ready = snapshotBuild()
+}
+if (!ready) {
+  process.stderr.write(`bench: out/main lacks ${ENTRIES.join(', ')}; run without --no-build\n`)
   process.exit(1)
 }
-rmSync(snapshot, { recursive: true, force: true })
-cpSync(outMain, snapshot, { recursive: true })
 const run = spawnSync(process.execPath, [join(snapshot, 'bench.js'), ...benchArgs], { cwd: root, stdio: 'inherit' })
 process.exit(run.status ?? 1)
