@@ -9,7 +9,7 @@ import { startSimProcess, type SimProcess } from './support/sim-process'
 const SCENARIO = {
   name: 'e2e-short',
   turns: [
-    { output: [{ type: 'message', text: 'Looking at the files first.' }, { type: 'function_call', name: 'shell', arguments: { command: 'ls' } }] },
+    { output: [{ type: 'message', text: 'Looking at the files first.' }, { type: 'function_call', name: 'shell', arguments: { command: 'ls', timeout_ms: null } }] },
     { output: [{ type: 'message', text: 'The repository holds **a small library** and its tests.' }] }
   ]
 }
@@ -52,6 +52,7 @@ test.describe('runs and replay', () => {
     await expect(run).toContainText(/Completed · \d/)
     await run.click()
     await expect(page.locator('.assistant').last()).toContainText('a small library')
+    await expect(page.locator('[data-status]').filter({ hasText: 'ls' })).toHaveAttribute('data-status', 'ok')
 
     await page.getByRole('button', { name: 'Replay' }).click()
     const position = page.getByText(/^Event \d+ of \d+$/)
@@ -66,7 +67,7 @@ test.describe('runs and replay', () => {
     await page.keyboard.press('ArrowRight')
     await page.keyboard.press('ArrowRight')
     await expect(page.getByTestId('replay-record')).toContainText('Task · What is in this repository?')
-    await expect(page.locator('.replay .entry.user')).toHaveCount(1)
+    await expect(page.locator('.replay .entry[data-kind="user"]')).toHaveCount(1)
     await expect(page.locator('.replay .assistant')).toHaveCount(0)
 
     // Half way: the first answer is there, the last one is not.

@@ -125,6 +125,17 @@ export class AppState {
     if (info) this.info = info
   }
 
+  /** Runs an API call for its effect; a failure becomes the notice the person sees. True on success. */
+  async perform(action: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await action()
+      return true
+    } catch (error) {
+      this.notice = { kind: 'error', text: (error as Error).message }
+      return false
+    }
+  }
+
   /** Runs an API call; a failure becomes the notice the person sees, and null. */
   async attempt<T>(action: () => Promise<T>): Promise<T | null> {
     try {

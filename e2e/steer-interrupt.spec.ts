@@ -1,0 +1,68 @@
+/// <reference lib="dom" />
+// Steering and interrupting a live run from the composer, then continuing it with a follow-up.
+import { configureCustomProvider, PROVIDER_ENV, sampleWorkspace } from './support/app-setup'
+import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
+import { expect, shot, test } from './support/fixtures'
+import { startSimProcess, type SimProcess } from './support/sim-process'
+
+const SCENARIO = {
+  name: 'e2e-interrupt',
+  turns: [
+    { output: [{ type: 'message', text: 'Waiting for the slow step.' }, { type: 'function_call', name: 'shell', arguments: { command: 'sleep 30', timeout_ms: null } }] },
+    { output: [{ type: 'message', text: 'Stopped early, as you asked. Nothing else changed.' }] }
+  ]
+}
+
+test.describe('steer and interrupt', () => {
+  let data: Awaited<ReturnType<typeof makeDataDir>>
+  let sim: SimProcess
+  let host: BrowserHost
+
+  test.beforeEach(async () => {
+    data = await makeDataDir()
+    sim = await startSimProcess({ scenario: SCENARIO, folder: data.folder, tokenIntervalMs: 1, ttftMs: 10 })
+    // Commands run in the sandbox without asking, so the slow step starts at once.
+    await configureCustomProvider(data.path, sim.baseUrl, 'auto-in-sandbox')
+    host = await startBrowserHost(data.path, PROVIDER_ENV)
+  })
+
+  test.afterEach(async ({ page }) => {
+    await page.close()
+    await host.stop()
+    await sim.stop()
+    await data.dispose()
+  })
+
+  test('a steer is shown at once, Esc interrupts the running command, a follow-up continues the run', async ({ page }) => {
+    test.setTimeout(60_000)
+    const workspace = await sampleWorkspace(data.folder)
+    await page.goto(host.url)
+    await page.getByRole('textbox', { name: 'Repository path' }).first().fill(workspace)
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    const task = page.getByRole('textbox', { name: /Describe a task/ })
+    await task.fill('Run the slow step.')
+    await task.press('Enter')
+
+    const card = page.locator('[data-status]').filter({ hasText: 'sleep 30' })
+    await expect(card).toHaveAttribute('data-status', 'running', { timeout: 20_000 })
+    const composer = page.getByRole('textbox', { name: /Steer the run/ })
+    await composer.fill('Use the cached result if there is one.')
+    await composer.press('Enter')
+    await expect(page.locator('.user.steer')).toContainText('Use the cached result if there is one.')
+    await expect(composer).toHaveValue('')
+    await shot(page, 'steer-running')
+
+    await page.keyboard.press('Escape')
+    await expect(card).toHaveAttribute('data-status', 'interrupted', { timeout: 15_000 })
+    await expect(page.getByTestId('run-phase')).toHaveText('Interrupted')
+
+    const followUp = page.getByRole('textbox', { name: /Send a follow-up/ })
+    await followUp.fill('Summarize what happened.')
+    await followUp.press('Enter')
+    // Sent, so the box is empty again.
+    await expect(page.getByRole('textbox', { name: /Send a follow-up|Steer the run/ })).toHaveValue('')
+    await expect(page.locator('.assistant').last()).toContainText('Stopped early, as you asked.', { timeout: 20_000 })
+    await expect(page.getByTestId('run-phase')).toHaveText('Completed')
+    await shot(page, 'interrupted-then-follow-up')
+  })
+})
