@@ -37,6 +37,12 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`tether ${name}: ${error.message}\n`)
       return error.exitCode
     }
+    // node:util parseArgs reports unknown or malformed options with these codes.
+    const code = (error as NodeJS.ErrnoException).code
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`tether ${name}: ${(error as Error).message} (see \`tether ${name} --help\`)\n`)
+      return EXIT_USAGE
+    }
     throw error
   }
 }

@@ -182,6 +182,9 @@ describe('tether replay on bad input', () => {
     const noFile = await runCli(['replay'])
     expect(noFile.code).toBe(2)
     expect(noFile.stderr.split('\n')[0]).toBe('tether replay: expected exactly one FILE')
+    expect(await runCli(['replay', import.meta.dirname])).toEqual({ code: 2, stdout: '', stderr: `tether replay: ${import.meta.dirname}: is a directory, not a log\n` })
+    const unknown = await runCli(['replay', '--bogus', FIXTURE])
+    expect({ code: unknown.code, stdout: unknown.stdout, firstLine: unknown.stderr.split('\n')[0]?.startsWith("tether replay: Unknown option '--bogus'") }).toEqual({ code: 2, stdout: '', firstLine: true })
   })
 
   it('prints its usage with --help', async () => {

@@ -35,6 +35,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof NotReplayableError) throw new CliError(`${file}: ${error.message}`, EXIT_USAGE)
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`${file}: no such file`, EXIT_USAGE)
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new CliError(`${file}: is a directory, not a log`, EXIT_USAGE)
     throw error
   }
   const state = foldRecords(source.records.filter((record) => record.seq <= until))
