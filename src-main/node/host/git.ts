@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process'
 
 const HARDENING = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null']
 
-export class GitError extends Error {}
+class GitError extends Error {}
 
 export function git(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -17,11 +17,6 @@ export function bytes(count: number | null | undefined): string {
   return `${(count / 1024 / 1024).toFixed(1)} MB`
 }
 
-export function clockTime(ms: number | null | undefined): string {
-  if (!ms) return '–'
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-}
-
 // Formatters are costly to create; one of each serves every call.
 const TIME_OF_DAY = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
@@ -30,8 +25,4 @@ export function relativeDay(ms: number | null | undefined, now = Date.now()): st
   if (!ms) return ''
   const date = new Date(ms)
   return date.toDateString() === new Date(now).toDateString() ? TIME_OF_DAY.format(date) : DAY.format(date)
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`
 }
