@@ -6,6 +6,7 @@ import { isKnownServerEventType, isNestedError, wireErrorOf } from '../protocol/
 import { emptyFunctionCall, emptyMessage, emptyReasoning, itemKeyOf, itemViewOf } from './items'
 import { Ownership } from './ownership'
 import type { ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView } from './state'
+import { requestedCall } from './state'
 
 type LifecycleEvent = Extract<ServerEvent, { response: ResponseObject }>
 type Sequenced = { sequence_number?: number }
@@ -130,24 +131,7 @@ function syncToolCall(state: RunState, item: ItemView, own: Ownership): RunState
     const updated: ToolCallView = { ...existing, name, arguments: item.arguments, itemKey: item.key }
     return own.patch(state, { toolCalls: own.withKey(state.toolCalls, item.callId, updated) })
   }
-  const call: ToolCallView = {
-    callId: item.callId,
-    name: item.name ?? '',
-    arguments: item.arguments,
-    itemKey: item.key,
-    responseIndex: item.responseIndex,
-    status: 'requested',
-    exitCode: null,
-    output: null,
-    terminal: '',
-    terminalDroppedBytes: 0,
-    durationMs: null,
-    artifactPath: null,
-    startedAt: null,
-    finishedAt: null,
-    outputSent: false,
-    metrics: null
-  }
+  const call = requestedCall(item.callId, item.name ?? '', item.arguments, item.key, item.responseIndex)
   return own.patch(state, {
     toolCalls: own.withKey(state.toolCalls, item.callId, call),
     toolCallOrder: own.withAppended(state.toolCallOrder, item.callId)

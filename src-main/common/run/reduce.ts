@@ -5,32 +5,11 @@ import { assertNever } from './records'
 import { Ownership } from './ownership'
 import { failTurn, isOpenStatus, reduceServerEvent } from './reduce-server-event'
 import type { ApprovalView, RunState, ToolCallView, TurnView } from './state'
-import { TERMINAL_TAIL_BYTES, initialRunState } from './state'
-
-function placeholderCall(callId: string, name: string, args: string): ToolCallView {
-  return {
-    callId,
-    name,
-    arguments: args,
-    itemKey: null,
-    responseIndex: null,
-    status: 'requested',
-    exitCode: null,
-    output: null,
-    terminal: '',
-    terminalDroppedBytes: 0,
-    durationMs: null,
-    artifactPath: null,
-    startedAt: null,
-    finishedAt: null,
-    outputSent: false,
-    metrics: null
-  }
-}
+import { TERMINAL_TAIL_BYTES, initialRunState, requestedCall } from './state'
 
 function updateCall(state: RunState, callId: string, own: Ownership, update: (call: ToolCallView) => ToolCallView): RunState {
   const existing = state.toolCalls[callId]
-  const call = update(existing ?? placeholderCall(callId, '', ''))
+  const call = update(existing ?? requestedCall(callId, '', '', null, null))
   return own.patch(state, {
     toolCalls: own.withKey(state.toolCalls, callId, call),
     toolCallOrder: existing ? state.toolCallOrder : own.withAppended(state.toolCallOrder, callId)

@@ -104,6 +104,28 @@ export interface ToolCallView {
   metrics: ToolCallMetricsView | null
 }
 
+/** A call the model asked for and nothing has happened to yet. */
+export function requestedCall(callId: string, name: string, args: string, itemKey: string | null, responseIndex: number | null): ToolCallView {
+  return {
+    callId,
+    name,
+    arguments: args,
+    itemKey,
+    responseIndex,
+    status: 'requested',
+    exitCode: null,
+    output: null,
+    terminal: '',
+    terminalDroppedBytes: 0,
+    durationMs: null,
+    artifactPath: null,
+    startedAt: null,
+    finishedAt: null,
+    outputSent: false,
+    metrics: null
+  }
+}
+
 export interface ApprovalView {
   callId: string
   tool: string
