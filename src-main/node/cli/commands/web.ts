@@ -57,6 +57,9 @@ export async function webCommand(args: string[]): Promise<number> {
     throw error
   }
   process.stdout.write(`${server.url}\n`)
+  if (values['allow-remote']) {
+    process.stderr.write('warning: browser mode is reachable from other machines; anyone with the link can run commands in your repositories, and nothing is encrypted\n')
+  }
   process.stdout.write(`Tether is serving browser mode from ${host.options.dataDir.root}; open the address above. Ctrl+C stops.\n`)
   await new Promise<void>((resolve) => {
     const stop = (): void => {
