@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ServerEvent } from '../protocol/wire'
 import { requestSent, runStarted, serverEvents, stamp, T0, toolFinished, tsOf, userTask, functionOutput } from '../../test-support/run-records'
-import { requestError, ResponseStream, wireUsage, WEATHER_TOOL } from '../../test-support/wire-events'
+import { requestError, ResponseStream, wireUsage } from '../../test-support/wire-events'
 import type { RunRecordBody } from './records'
 import { foldRecords } from './reduce'
 import type { RunState, ToolCallView } from './state'

@@ -7,7 +7,7 @@ import { createParser } from 'eventsource-parser'
 import { frameOf } from './frames'
 import { authHeaders, type Provider } from './provider'
 import { refusalFromBody, retryAfterMs } from './refusal'
-import type { InboundFrame, ModelTransport, SentTurn, TurnEnd, TurnRequest } from './transport'
+import type { ModelTransport, SentTurn, TurnEnd, TurnRequest } from './transport'
 import { TurnTracker } from './turn-tracker'
 
 export interface SseTransportOptions {
