@@ -1,9 +1,10 @@
 // `tether run` as a person runs it: the built CLI against the built-in sim, killed mid-run and
 // resumed from its log.
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startSim } from '../../../../sim'
 import type { RunRecord } from '../../../common/run/records'
 import { foldRecords } from '../../../common/run/reduce'
 import { ensureBuiltCli, runCli } from '../../../test-support/built-cli'
@@ -40,6 +41,29 @@ function setUp(): { home: string; workspace: string; scenario: string } {
 }
 
 describe('tether run', () => {
+  it('talks to any compatible server with TETHER_API_KEY, and the key appears in no output and no log', async () => {
+    const { home, workspace, scenario } = setUp()
+    const key = 'sk-test-do-not-leak-8d2f'
+    const sim = await startSim({ scenario, apiKey: key })
+    try {
+      const result = await runCli(['run', '--base-url', sim.baseUrl, '--approval', 'auto-in-sandbox', '--json', '--workspace', workspace, 'Write the ledger.'], { TETHER_HOME: home, TETHER_API_KEY: key })
+      expect(result.code).toBe(0)
+      const logs = readdirSync(new DataDir(home).runs).filter((name) => name.endsWith('.jsonl'))
+      const logged = logs.map((name) => readFileSync(join(new DataDir(home).runs, name), 'utf8')).join('')
+      expect({ stdout: result.stdout.includes(key), stderr: result.stderr.includes(key), log: logged.includes(key), logs: logs.length }).toEqual({
+        stdout: false,
+        stderr: false,
+        log: false,
+        logs: 1
+      })
+      const wrongKey = await runCli(['run', '--base-url', sim.baseUrl, '--json', '--workspace', workspace, 'Write the ledger.'], { TETHER_HOME: home, TETHER_API_KEY: 'sk-wrong' })
+      expect(wrongKey.code).toBe(1)
+      expect(wrongKey.stdout).toContain('HTTP 401')
+    } finally {
+      await sim.stop()
+    }
+  })
+
   it('runs headless against the sim, one JSON record per line, and exits 0', async () => {
     const { home, workspace, scenario } = setUp()
     const result = await runCli(['run', '--sim', '--scenario', scenario, '--approval', 'auto-in-sandbox', '--json', '--workspace', workspace, 'Write the ledger.'], { TETHER_HOME: home })
