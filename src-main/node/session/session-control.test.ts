@@ -87,19 +87,23 @@ describe('steer', () => {
     expect(await fixture.reload(driver)).toEqual(driver.state)
   })
 
-  it('queues the input for the next turn where the server cannot steer', async () => {
+  it('queues the input for the next turn where the server cannot steer, and stops trying', async () => {
     fixture = await sessionFixture({ scenario: { ...LONG_ANSWER, steering: 'fail' } })
     const driver = await fixture.start('Write a lot.')
     const streaming = whenRecord(driver, (record) => record.type === 'server.event' && record.event.type === 'response.output_text.delta')
+    const refused = whenRecord(driver, (record) => record.type === 'server.event' && record.event.type === 'response.steer.failed')
     const running = driver.run()
     await streaming
     await driver.steer('Keep it short.')
+    await refused
+    await driver.steer('And plain.')
     expect(await running).toBe('completed')
     await driver.close()
+    expect(fixture.sim.received.filter((message) => (message.body as { type?: string }).type === 'response.steer')).toHaveLength(1)
     const second = driver.state.turns[1]
     expect(second?.mode).toBe('incremental')
     const sent = fixture.sim.received.filter((message) => (message.body as { type?: string }).type === 'response.create')[1]
-    expect(sent?.text).toContain('Keep it short.')
+    expect([sent?.text.includes('Keep it short.'), sent?.text.includes('And plain.')]).toEqual([true, true])
     expect(driver.state.errors.map((error) => error.code)).toEqual(['steering_not_supported'])
   })
 })

@@ -277,14 +277,16 @@ export class SessionDriver {
       this.#recorder.record({ type: 'server.malformed', error: frame.error })
       return
     }
-    this.#noteEmittedCalls(frame.event)
+    this.#notice(frame.event)
     this.#recorder.record({ type: 'server.event', event: frame.event })
   }
 
-  #noteEmittedCalls(event: ServerEvent): void {
+  #notice(event: ServerEvent): void {
     if (event.type === 'response.output_item.done' && event.item.type === 'function_call') {
       this.#emittedAt.set(event.item.call_id, performance.now())
     }
+    // The model cannot be steered: later input waits for the next turn without trying.
+    if (event.type === 'response.steer.failed' && event.error.code === 'steering_not_supported') this.#steeringSupported = false
   }
 
   /** Decides what an ended turn means: carry on, retry (and how), or give up. */
@@ -311,7 +313,6 @@ export class SessionDriver {
           return { kind: 'retry', delayMs: 0 }
         }
         if (status === 429 || code === 'rate_limit_exceeded' || status === null || status >= 500) return this.#retryOrFail(message)
-        if (code === 'steering_not_supported') this.#steeringSupported = false
         // A failed continuation evicts the previous response: resend the whole transcript once.
         return wasIncremental ? { kind: 'retry', delayMs: 0 } : { kind: 'fail', reason: `${code ?? 'error'}: ${message}` }
       }
