@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { ProviderChoice } from '../common/api/contract'
 import type { KeyStore } from '../node/host/key-store'
 import { readOptionalFile, writePrivateFile } from '../node/host/private-file'
+import { KEY_FILES } from '../node/store/data-dir'
 
 const fileSchema = z.record(z.string(), z.string())
 
@@ -20,7 +21,7 @@ export class SafeStorageKeyStore implements KeyStore {
   readonly path: string
 
   constructor(directory: string) {
-    this.path = join(directory, 'keys.safe.json')
+    this.path = join(directory, KEY_FILES.osEncrypted)
     this.kind = keychainAvailable() ? 'os' : null
   }
 

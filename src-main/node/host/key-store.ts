@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import type { KeyStatus, ProviderChoice } from '../../common/api/contract'
 import { readOptionalFile, writePrivateFile } from './private-file'
+import { KEY_FILES } from '../store/data-dir'
 
 export interface KeyStore {
   /** `os`: encrypted by the OS keychain; `file`: a 0600 file; null: this host cannot save keys. */
@@ -27,7 +28,7 @@ export class FileKeyStore implements KeyStore {
   readonly path: string
 
   constructor(directory: string) {
-    this.path = join(directory, 'keys.json')
+    this.path = join(directory, KEY_FILES.plain)
   }
 
   async #readAll(): Promise<Record<string, string>> {

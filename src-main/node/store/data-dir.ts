@@ -15,6 +15,9 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   }
 }
 
+/** Files that hold API keys: hidden from the sandbox, since a 0600 file is still readable by the same user. */
+export const KEY_FILES = { plain: 'keys.json', osEncrypted: 'keys.safe.json' } as const
+
 /** The layout inside the data dir; every path Tether writes is named here. */
 export class DataDir {
   readonly root: string

@@ -49,6 +49,15 @@ describe('listRuns', () => {
     ])
   })
 
+  it('lists from several callers at once (the CLI and the app share the index)', async () => {
+    const { dataDir } = await dataDirWithRuns()
+    await writeFile(dataDir.runIndex, '')
+    const listings = await Promise.all([listRuns(dataDir), listRuns(dataDir), listRuns(dataDir)])
+    expect(listings[1]).toEqual(listings[0])
+    expect(listings[2]).toEqual(listings[0])
+    expect((await readdir(dataDir.runs)).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
   it('is empty for a fresh data dir', async () => {
     expect(await listRuns(new DataDir(await tempDir()))).toEqual([])
   })

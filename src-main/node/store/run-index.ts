@@ -1,6 +1,7 @@
 // The list of runs. The index file is only a cache keyed by each log's size and mtime:
 // deleting it, or any entry going stale, just means that log is scanned again.
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
 import { basename, join } from 'node:path'
 import type { RunOutcome, RunRecord } from '../../common/run/records'
 import type { DataDir } from './data-dir'
@@ -92,7 +93,8 @@ export async function listRuns(dataDir: DataDir): Promise<RunListing[]> {
     changed = true
   }
   if (changed) {
-    const temporary = `${dataDir.runIndex}.tmp`
+    // A name of its own: the CLI and the app may list runs at the same moment.
+    const temporary = `${dataDir.runIndex}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
     await writeFile(temporary, JSON.stringify({ version: 1, entries } satisfies IndexFile))
     await rename(temporary, dataDir.runIndex)
     await syncDirectory(dataDir.runs)

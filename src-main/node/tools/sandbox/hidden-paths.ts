@@ -1,6 +1,7 @@
 // Credentials a command has no business reading. Inside the sandbox they are replaced by empty
 // read-only stand-ins; the person can add more (e.g. Tether's own token store).
 import { join } from 'node:path'
+import { KEY_FILES } from '../../store/data-dir'
 
 const HOME_SECRETS = [
   '.ssh',
@@ -26,9 +27,7 @@ export function defaultHiddenPaths(home: string): string[] {
   return HOME_SECRETS.map((name) => join(home, name))
 }
 
-/** Secrets inside Tether's own data dir: the plain key file browser mode keeps (0600, still readable by the same user). */
-const DATA_DIR_SECRETS = ['keys.json']
-
+/** Secrets inside Tether's own data dir: the key files of browser mode and of the desktop app. */
 export function dataDirSecrets(dataDir: string): string[] {
-  return DATA_DIR_SECRETS.map((name) => join(dataDir, name))
+  return Object.values(KEY_FILES).map((name) => join(dataDir, name))
 }
