@@ -60,6 +60,20 @@ describe('recovery', () => {
       const overSse = await sseFixture.start('Keep a ledger.', { transport: 'sse' })
       expect(await runToEnd(overSse)).toBe('completed')
       expect(transcriptOf(overSse.state)).toEqual(transcriptOf(overWs.state))
+      // Apart from transport and timing, the two runs fold to the same state.
+      const content = (state: RunState) => ({
+        items: state.items,
+        responses: state.responses.map(({ usage: _usage, previousResponseId: _previous, ...response }) => response),
+        calls: state.toolCallOrder.map((callId) => {
+          const call = state.toolCalls[callId]!
+          return { name: call.name, arguments: call.arguments, status: call.status, exitCode: call.exitCode, output: call.output, outputSent: call.outputSent }
+        }),
+        timeline: state.timeline,
+        userInputs: state.userInputs.map(({ at: _at, ...input }) => input),
+        errors: state.errors,
+        status: state.status
+      })
+      expect(content(overSse.state)).toEqual(content(overWs.state))
       expect({ ...summarize(overSse.state), usage: null }).toEqual({ ...summarize(overWs.state), usage: null })
       expect(overSse.state.turns.map((turn) => turn.mode)).toEqual(['full', 'full', 'full', 'full'])
       expect(overWs.state.turns.map((turn) => turn.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental'])
