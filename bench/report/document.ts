@@ -1,6 +1,7 @@
 // The machine-readable report: what `--json` prints and bench/results/latest.json holds.
 import type { SuiteResult } from '../throughput/gather'
 import type { BenchClient } from '../transport/clients/client'
+import type { DiskSyncLatency } from '../transport/disk-probe'
 import type { ClientSummary, ComputedFloor, RunSample, SimCalibration, TransportResults } from '../transport/results'
 import { targetChecks, transportRatios, type TargetCheck, type TransportRatio } from './findings'
 import type { MachineInfo } from './machine'
@@ -23,6 +24,7 @@ export interface TransportSection {
   results: ClientSummary[]
   floors: ComputedFloor[]
   calibrations: SimCalibration[]
+  diskSync: DiskSyncLatency
   ratios: TransportRatio[]
   targets: TargetCheck[]
   samples: RunSample[]
@@ -43,6 +45,7 @@ export function transportSection(results: TransportResults, config: TransportCon
     results: results.summaries,
     floors: results.floors,
     calibrations: results.calibrations,
+    diskSync: results.diskSync,
     ratios: transportRatios(results.summaries),
     targets: targetChecks(results.summaries),
     samples: results.samples

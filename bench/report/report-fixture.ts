@@ -58,6 +58,7 @@ export const REPORT: BenchReport = {
       { variant: 'base', rttMs: 80, turns: 16, toolCalls: 30, modelMs: 2360, networkMs: { websocket: 1390, 'http-keep-alive': 1310, 'http-per-turn': 1760 } }
     ],
     calibrations: [{ variant: 'base', rttMs: 0, runs: 3, perTurnMs: 1.25, perRunMs: 20 }],
+    diskSync: { directory: '/var/tmp/x', samples: 100, p50Ms: 0.5, p90Ms: 1.25 },
     ratios: [{ variant: 'base', rttMs: 80, websocket: 'tether-ws', http: 'tether-sse', ratio: 1.2, savedPercent: 16.7, ratioWithoutTools: 1.28 }],
     targets: [{ target: 'Tether over WebSocket within 5% of the floor', rttMs: 0, measured: 1.03, measuredRaw: 1.033, limit: 1.05, unit: 'x floor', met: true }],
     samples: []

@@ -22,5 +22,6 @@ describe('textReport', () => {
     expect(text).toContain('  foundation (reducer, replay, log append): node bench/foundation/run.mjs, ok in 1.5 s\n    reducer 1,000,000/s')
     expect(text).toContain('  ui (UI update pipeline): missing - bench/ui has no run.mjs or run.js')
     expect(text).toContain('  RTT   0: approval gate 12.5')
+    expect(text).toContain("  one fdatasync of a small append in the runs' directory takes 0.50 ms (p50), 1.25 ms (p90) on this machine")
   })
 })

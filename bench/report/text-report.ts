@@ -14,7 +14,9 @@ const PROFILE_LABELS: Record<string, string> = {
   responseToToolsMs: 'response end -> first tool',
   toolsToRequestMs: 'last tool -> next request',
   finishMs: 'last response -> run finished',
-  approvalsAsked: 'calls put to the (instant) person, count'
+  approvalsAsked: 'calls put to the (instant) person, count',
+  fsyncs: 'fdatasync calls, count',
+  fsyncMs: 'time in fdatasync'
 }
 
 function ms(value: number, digits = 0): string {
@@ -75,7 +77,11 @@ function transportText(section: TransportSection): string[] {
   }
   const tetherRows = section.results.filter((row) => row.client === 'tether-ws' && row.variant === 'base')
   if (tetherRows.length > 0) {
-    lines.push('', "Where Tether over WebSocket spends its own time, per run (medians, ms); host round trips are paid by every client:")
+    lines.push(
+      '',
+      "Where Tether over WebSocket spends its own time, per run (medians, ms); host round trips are paid by every client, the syncs overlap where calls run in parallel:",
+      `  one fdatasync of a small append in the runs' directory takes ${section.diskSync.p50Ms.toFixed(2)} ms (p50), ${section.diskSync.p90Ms.toFixed(2)} ms (p90) on this machine`
+    )
     for (const row of tetherRows) {
       const parts = Object.entries(row.profile).map(([key, value]) => `${PROFILE_LABELS[key] ?? key} ${value.toFixed(1)}`)
       lines.push(`  RTT ${String(row.rttMs).padStart(3)}: ${parts.join(', ')}`)

@@ -1,5 +1,6 @@
 // What the transport benchmark measures, per run and per client and network setting.
 import type { ClientId } from './clients/client'
+import type { DiskSyncLatency } from './disk-probe'
 import type { ConnectionPattern } from './floor'
 
 export interface RunSample {
@@ -101,6 +102,8 @@ export interface SimCalibration {
 }
 
 export interface TransportResults {
+  /** fdatasync latency of a small append in the runs' directory, measured before the runs. */
+  diskSync: DiskSyncLatency
   scenario: string
   handshakeMs: number
   samples: RunSample[]

@@ -1,7 +1,7 @@
 // The transport benchmark: every client plays the same scenario against a fresh sim per run, on
 // the same emulated network, with the same sandboxed tools; runs are interleaved in rounds; each
-// run is checked (every scripted turn completed, every call executed) before it counts. Every
-// round starts with the bare probe, which measures the sim's own time per turn.
+// run is checked (every scripted turn completed, every call executed) before it counts. The first
+// rounds of each setting start with the bare probe, which measures the sim's own time per turn.
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,9 +11,11 @@ import { DEFAULT_INSTRUCTIONS } from '../../src-main/node/session/session-option
 import { SandboxedToolRuntime } from '../../src-main/node/tools/sandboxed-tool-runtime'
 import type { BenchClient, ClientRunResult } from './clients/client'
 import { benchGate } from './gate'
+import { probeDiskSync } from './disk-probe'
 import { floorMs, networkFloorMs, type ConnectionPattern, type NetworkEmulation } from './floor'
 import { planRounds, type Round } from './plan'
 import type { ComputedFloor, RunSample, SimCalibration, TransportResults } from './results'
+import { FsyncMeter } from './fsync-meter'
 import { SimChild } from './sim-child'
 import { probeTurnOverheads } from './sim-probe'
 import type { SimRunSummary } from './sim-protocol'
@@ -42,6 +44,8 @@ export interface TransportBenchConfig {
 
 const PATTERNS: readonly ConnectionPattern[] = ['websocket', 'http-keep-alive', 'http-per-turn']
 const BENCH_MODEL = 'sim-model'
+/** Probe runs per variant and RTT: enough for a stable median, fewer than the client runs. */
+const PROBES_PER_SETTING = 3
 
 interface ScenarioFacts {
   task: string
@@ -154,10 +158,12 @@ function withSimOwnTime(sample: RawSample, calibrations: readonly SimCalibration
 export async function runTransportBench(config: TransportBenchConfig): Promise<TransportResults> {
   // Under /var/tmp, not /tmp: inside the sandbox /tmp is the run's own directory.
   const root = realpathSync(mkdtempSync(join(process.platform === 'linux' ? '/var/tmp' : tmpdir(), 'tether-bench-')))
+  const diskSync = await probeDiskSync(root)
   const workspaces = await SampleWorkspaces.create(root)
   const tools = new TimedToolRuntime(new SandboxedToolRuntime({ dataDir: workspaces.dataRoot, scratchDir: root }))
   const gate = benchGate(join(root, 'policy'))
   const sim = SimChild.spawn()
+  const fsyncs = await FsyncMeter.install()
   const raw: RawSample[] = []
   const probes = new Map<string, { variant: string; rttMs: number; totals: number[]; turns: number }>()
   const variantsByName = new Map(config.variants.map((variant) => [variant.name, variant]))
@@ -171,20 +177,20 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
       const facts = factsByVariant.get(round.variant) as ScenarioFacts
       const simConfig = { scenario: config.scenario, latencyMs: round.rttMs / 2, handshakeMs: config.handshakeMs, timing: variant.timing }
 
-      const probeUrl = await sim.start(simConfig)
-      const perTurn = await probeTurnOverheads({
-        baseUrl: probeUrl,
-        model: BENCH_MODEL,
-        instructions: DEFAULT_INSTRUCTIONS,
-        task: facts.task,
-        tools: tools.definitions(),
-        modelMsPerTurn: facts.modelMsPerTurn,
-        latencyMs: round.rttMs / 2
-      })
-      const probeSim = await sim.finish()
-      checkRun('the probe', facts, probeSim, null)
-      if (!round.warmup) {
-        const probe = probes.get(key(round.variant, round.rttMs)) ?? { variant: round.variant, rttMs: round.rttMs, totals: [], turns: facts.turns }
+      const probe = probes.get(key(round.variant, round.rttMs)) ?? { variant: round.variant, rttMs: round.rttMs, totals: [], turns: facts.turns }
+      if (!round.warmup && probe.totals.length < PROBES_PER_SETTING) {
+        const probeUrl = await sim.start(simConfig)
+        const perTurn = await probeTurnOverheads({
+          baseUrl: probeUrl,
+          model: BENCH_MODEL,
+          instructions: DEFAULT_INSTRUCTIONS,
+          task: facts.task,
+          tools: tools.definitions(),
+          modelMsPerTurn: facts.modelMsPerTurn,
+          latencyMs: round.rttMs / 2
+        })
+        const probeSim = await sim.finish()
+        checkRun('the probe', facts, probeSim, null)
         probe.totals.push(perTurn.reduce((sum, ms) => sum + ms, 0) - renderMsOf(probeSim, variant))
         probes.set(key(round.variant, round.rttMs), probe)
       }
@@ -192,12 +198,15 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
       for (const client of round.clients) {
         const { workspace, dataDir } = await workspaces.next()
         const baseUrl = await sim.start(simConfig)
+        fsyncs.take()
         const result = await client.run({ baseUrl, workspace, dataDir, task: facts.task, instructions: DEFAULT_INSTRUCTIONS, model: BENCH_MODEL, tools, gate })
+        const synced = fsyncs.take()
         await tools.closeRun(result.runId)
         const simSummary = await sim.finish()
         const toolTimes = tools.take(result.runId)
         checkRun(client.id, facts, simSummary, toolTimes)
-        const sample = rawSampleOf({ round, client, variant, facts, handshakeMs: config.handshakeMs }, result, simSummary, toolTimes)
+        const measured = { ...result, profile: { ...result.profile, fsyncs: synced.count, fsyncMs: synced.ms } }
+        const sample = rawSampleOf({ round, client, variant, facts, handshakeMs: config.handshakeMs }, measured, simSummary, toolTimes)
         if (!round.warmup) raw.push(sample)
         config.log(
           `[${String(++done).padStart(3)}/${total}] ${round.warmup ? 'warm-up ' : ''}${variant.name} rtt=${round.rttMs}ms ${client.id.padEnd(20)} e2e ${sample.e2eMs.toFixed(0).padStart(5)} ms  floor ${sample.floorMs.toFixed(0).padStart(5)} ms  overhead/call ${sample.overheadPerCallMs.toFixed(2)} ms`
@@ -206,6 +215,7 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
       }
     }
   } finally {
+    fsyncs.uninstall()
     await tools.close()
     await sim.close()
     rmSync(root, { recursive: true, force: true })
@@ -213,6 +223,7 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
   const calibrations = calibrationsOf(probes)
   const samples = raw.map((sample) => withSimOwnTime(sample, calibrations, (factsByVariant.get(sample.variant) as ScenarioFacts).toolCalls))
   return {
+    diskSync,
     scenario: config.scenario,
     handshakeMs: config.handshakeMs,
     samples,
