@@ -20,6 +20,11 @@ import { runTransportBench, type BenchVariant } from './transport/transport-benc
 const SCENARIO = 'spec-to-pr'
 const ALL_CLIENTS: readonly BenchClient[] = [...TETHER_CLIENTS, SDK_HTTP_CLIENT, SDK_WS_CLIENT, AGENTS_WS_CLIENT]
 
+/** Three decimals are enough for milliseconds and ratios; the rest is noise in the file. */
+function rounded(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value
+}
+
 function log(line: string): void {
   process.stderr.write(`${line}\n`)
 }
@@ -55,7 +60,7 @@ async function save(root: string, report: BenchReport): Promise<string[]> {
   const folder = join(root, 'bench', 'results')
   await mkdir(folder, { recursive: true })
   const written = [join(folder, 'latest.json')]
-  await writeFile(written[0] as string, `${JSON.stringify(report, null, 2)}\n`)
+  await writeFile(written[0] as string, `${JSON.stringify(report, rounded, 2)}\n`)
   if (report.transport) {
     const svg = transportChart({
       summaries: report.transport.results,
@@ -89,7 +94,7 @@ async function main(): Promise<void> {
     transport: transportResults,
     throughput
   }
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report))
+  process.stdout.write(options.json ? `${JSON.stringify(report, rounded, 2)}\n` : textReport(report))
   if (options.save && options.parts.length === 2) {
     for (const path of await save(root, report)) log(`wrote ${path}`)
   } else if (options.save) {
