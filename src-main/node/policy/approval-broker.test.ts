@@ -368,8 +368,10 @@ describe('interruption', () => {
     const broker = harness.broker(asker)
     const controller = new AbortController()
     const one = broker.authorize(harness.call('c1', shell('npm test')))
-    const two = broker.authorize(harness.call('c2', shell('make build'), { signal: controller.signal }))
+    // The second call joins the line only once the first question is open, so the order is certain.
     await first.asked
+    const two = broker.authorize(harness.call('c2', shell('make build'), { signal: controller.signal }))
+    await new Promise((resolve) => setTimeout(resolve, 20))
     controller.abort()
     expect(await two).toEqual({ allowed: false, message: INTERRUPTED_MESSAGE })
     first.give({ decision: 'allow', scope: 'once', message: null })
