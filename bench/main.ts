@@ -1,7 +1,7 @@
 // Entry of `npm run bench` (built as out/main/bench.js; bench/run.js builds and starts it).
 // Progress goes to stderr; the report (text, or JSON with --json) to stdout; results are saved
 // to bench/results/ unless --no-save.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { OptionsError, parseBenchOptions, USAGE, type BenchOptions } from './options'
 import { projectRoot } from './project-root'
@@ -56,24 +56,36 @@ async function transport(options: BenchOptions): Promise<TransportSection> {
   )
 }
 
+function chartOf(report: BenchReport, transport: TransportSection): string {
+  return transportChart({
+    summaries: transport.results,
+    floors: transport.floors,
+    scenario: transport.config.scenario,
+    handshakeMs: transport.config.handshakeMs,
+    machine: report.machine,
+    generatedAt: report.generatedAt.slice(0, 10)
+  })
+}
+
 async function save(root: string, report: BenchReport): Promise<string[]> {
   const folder = join(root, 'bench', 'results')
   await mkdir(folder, { recursive: true })
   const written = [join(folder, 'latest.json')]
   await writeFile(written[0] as string, `${JSON.stringify(report, rounded, 2)}\n`)
   if (report.transport) {
-    const svg = transportChart({
-      summaries: report.transport.results,
-      floors: report.transport.floors,
-      scenario: report.transport.config.scenario,
-      handshakeMs: report.transport.config.handshakeMs,
-      machine: report.machine,
-      generatedAt: report.generatedAt.slice(0, 10)
-    })
     written.push(join(folder, 'transport.svg'))
-    await writeFile(written[1] as string, svg)
+    await writeFile(written[1] as string, chartOf(report, report.transport))
   }
   return written
+}
+
+/** Rewrites the chart from the saved results (after a change to the chart, without measuring again). */
+async function redraw(root: string): Promise<void> {
+  const folder = join(root, 'bench', 'results')
+  const report = JSON.parse(await readFile(join(folder, 'latest.json'), 'utf8')) as BenchReport
+  if (!report.transport) throw new Error('bench/results/latest.json holds no transport results to draw')
+  await writeFile(join(folder, 'transport.svg'), chartOf(report, report.transport))
+  log(`wrote ${join(folder, 'transport.svg')}`)
 }
 
 async function main(): Promise<void> {
@@ -83,6 +95,7 @@ async function main(): Promise<void> {
     return
   }
   const root = projectRoot()
+  if (options.redraw) return redraw(root)
   const machine = machineInfo()
   const startedAt = new Date()
   const transportResults = options.parts.includes('transport') ? await transport(options) : null

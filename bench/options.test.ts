@@ -17,7 +17,8 @@ describe('parseBenchOptions', () => {
       renderRttsMs: [20],
       renderRepetitions: 2,
       parts: ['transport', 'throughput'],
-      save: true
+      save: true,
+      redraw: false
     })
   })
 

@@ -18,6 +18,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --render-repetitions N  repetitions of the render-cost variant (default 2)
   --only PART             transport or throughput (default both; results are then not saved)
   --no-save               do not write bench/results/
+  --redraw                only redraw bench/results/transport.svg from bench/results/latest.json
   --no-build              use the existing build in out/main (bench/run.js builds when sources changed)
   --help                  this text
 `
@@ -37,6 +38,7 @@ export interface BenchOptions {
   parts: BenchPart[]
   save: boolean
   quick: boolean
+  redraw: boolean
 }
 
 export class OptionsError extends Error {}
@@ -97,6 +99,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
         'render-repetitions': { type: 'string' },
         only: { type: 'string' },
         'no-save': { type: 'boolean', default: false },
+        redraw: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false }
       }
     })
@@ -119,6 +122,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     renderRttsMs: millisecondList('--render-rtt', values['render-rtt'], [20]),
     renderRepetitions: count('--render-repetitions', values['render-repetitions'], 2, 1),
     parts: partList(values.only, quick),
-    save: !values['no-save']
+    save: !values['no-save'],
+    redraw: values.redraw
   }
 }

@@ -35,11 +35,11 @@ describe('renderChart', () => {
     expect(chart).not.toMatch(/<script|href=/)
   })
 
-  it('draws each series as a path in x order, markers for solid series only, and a legend and footer', () => {
+  it('draws each series as a path in x order (the emphasized one on top), markers for solid series only, and a legend and footer', () => {
     const paths = [...chart.matchAll(/<path d="([^"]+)"[^>]*stroke="(#[0-9a-f]{6})"/g)].map((match) => ({ color: match[2], moves: (match[1] ?? '').split(/(?=[ML])/).length }))
     expect(paths).toEqual([
-      { color: '#1559c7', moves: 3 },
-      { color: '#555555', moves: 2 }
+      { color: '#555555', moves: 2 },
+      { color: '#1559c7', moves: 3 }
     ])
     expect(chart.match(/<circle /g)).toHaveLength(3)
     expect(chart).toContain('stroke-dasharray="6 4"')

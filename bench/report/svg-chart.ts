@@ -82,7 +82,9 @@ function panelSvg(panel: Panel, xTicks: number[], xLabel: string, offsetX: numbe
   parts.push(
     `<text x="${offsetX + 16}" y="${top + plotHeight / 2}" font-size="12" fill="#333" text-anchor="middle" transform="rotate(-90 ${offsetX + 16} ${fixed(top + plotHeight / 2)})">${escapeXml(panel.yLabel)}</text>`
   )
-  for (const series of panel.series) {
+  // The emphasized series last, so lines that coincide with it do not hide it.
+  const drawOrder = [...panel.series.filter((series) => !series.emphasis), ...panel.series.filter((series) => series.emphasis)]
+  for (const series of drawOrder) {
     const points = [...series.points].sort((a, b) => a.x - b.x)
     const path = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${fixed(sx(point.x))} ${fixed(sy(point.y))}`).join(' ')
     const width = series.emphasis ? 3 : 1.8
