@@ -15,7 +15,7 @@ describe('parseBenchOptions', () => {
       clients: ALL,
       renderCostPerItemMs: 0.25,
       renderRttsMs: [20],
-      renderRepetitions: 2,
+      renderRepetitions: 3,
       parts: ['transport', 'throughput'],
       save: true,
       redraw: false

@@ -15,7 +15,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --render-cost-ms N      also run a variant where the server pays N ms per input item it
                           re-renders (default 0.25; 0 turns the variant off)
   --render-rtt LIST       RTTs of the render-cost variant (default 20)
-  --render-repetitions N  repetitions of the render-cost variant (default 2)
+  --render-repetitions N  repetitions of the render-cost variant (default 3)
   --only PART             transport or throughput (default both; results are then not saved)
   --no-save               do not write bench/results/
   --redraw                only redraw bench/results/transport.svg from bench/results/latest.json
@@ -120,7 +120,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
     clients: clientList(values.clients),
     renderCostPerItemMs: milliseconds('--render-cost-ms', values['render-cost-ms'], quick ? 0 : 0.25),
     renderRttsMs: millisecondList('--render-rtt', values['render-rtt'], [20]),
-    renderRepetitions: count('--render-repetitions', values['render-repetitions'], 2, 1),
+    renderRepetitions: count('--render-repetitions', values['render-repetitions'], 3, 1),
     parts: partList(values.only, quick),
     save: !values['no-save'],
     redraw: values.redraw
