@@ -160,6 +160,9 @@ function privileged(invocation: Invocation, name: string, argv: ShellWord[]): In
   return { ...invocation, argv, findings, via: [...invocation.via, name] }
 }
 
+/** Interpreter options with which it runs what it finds itself, or nothing, instead of reading standard input. */
+const SELF_DIRECTED_OPTIONS = ['--test', '--version', '-v', '-V', '--help', '-h']
+
 /** Where a shell, an interpreter, `eval` or `source` takes its script from. */
 function scriptSource(base: string, args: ShellWord[]): ScriptSource | null {
   if (SHELLS.has(base)) {
@@ -185,6 +188,8 @@ function scriptSource(base: string, args: ShellWord[]): ScriptSource | null {
     }
     if (hasOption(parsed, '-m')) return null
     const script = parsed.positionals[0]
+    // `node --test` finds its test files itself, `--version` runs nothing: no script comes from stdin.
+    if (!script && hasOption(parsed, ...SELF_DIRECTED_OPTIONS)) return null
     if (!script || (script.resolved && script.value === '-')) return { kind: 'stdin', origin: base }
     if (script.processSubstitution) return { kind: 'foreign', words: [script], origin: base }
     return { kind: 'file', path: script, origin: base }
