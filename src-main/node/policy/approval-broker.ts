@@ -246,10 +246,13 @@ export class ApprovalBroker implements ToolGate {
     writeRequest: boolean,
     decided: Omit<ApprovalDecidedRecord, 'type' | 'callId'>
   ): Promise<void> {
-    if (writeRequest) {
-      await call.record(request)
-      this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
+    const decision: ApprovalDecidedRecord = { type: 'approval.decided', callId: call.callId, ...decided }
+    if (!writeRequest) {
+      await call.record(decision)
+      return
     }
-    await call.record({ type: 'approval.decided', callId: call.callId, ...decided })
+    this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
+    // Decided without waiting for anyone: both records are appended at once and share one sync.
+    await Promise.all([call.record(request), call.record(decision)])
   }
 }
