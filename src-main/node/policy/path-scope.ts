@@ -5,6 +5,7 @@ import { posix } from 'node:path'
 import type { ShellWord } from './shell-syntax'
 import { HOME_MARK, PWD_MARK, UNKNOWN } from './shell-syntax'
 import { hasBraceExpansion } from './shell-words'
+import { SHELL_STARTUP_FILES } from '../tools/sandbox/protected-paths'
 
 export interface PathEnvironment {
   /** Real path of the workspace. */
@@ -77,16 +78,7 @@ function strictlyWithin(path: string, directory: string): boolean {
 const BENIGN_DEVICES = /^\/dev\/(null|zero|full|random|urandom|tty|stdin|stdout|stderr|fd\/\d+|pts\/\d+)$/
 const SYSTEM_DIRS = ['/etc', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/boot', '/sys', '/proc', '/opt', '/var/lib', '/Library', '/System']
 const HOME_PROTECTED = [
-  '.bashrc',
-  '.bash_profile',
-  '.bash_login',
-  '.bash_logout',
-  '.profile',
-  '.zshrc',
-  '.zshenv',
-  '.zprofile',
-  '.zlogin',
-  '.inputrc',
+  ...SHELL_STARTUP_FILES,
   '.ssh',
   '.gnupg',
   '.gitconfig',

@@ -2,8 +2,8 @@
 // later, outside the sandbox (git hooks and config, shell start-up files, editor tasks).
 import { basename } from 'node:path'
 
-/** Names (at the top of the workspace) made read-only inside the sandbox when they exist. */
-export const PROTECTED_WORKSPACE_NAMES = [
+/** Files a shell reads when it starts: whatever is written there runs in the person's next terminal. */
+export const SHELL_STARTUP_FILES = [
   '.bashrc',
   '.bash_profile',
   '.bash_login',
@@ -17,7 +17,12 @@ export const PROTECTED_WORKSPACE_NAMES = [
   '.cshrc',
   '.tcshrc',
   '.kshrc',
-  '.inputrc',
+  '.inputrc'
+] as const
+
+/** Names (at the top of the workspace) made read-only inside the sandbox when they exist. */
+export const PROTECTED_WORKSPACE_NAMES = [
+  ...SHELL_STARTUP_FILES,
   '.gitconfig',
   '.gitmodules',
   '.ripgreprc',
