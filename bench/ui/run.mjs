@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Runs the UI frame-time benchmark in Chromium (`node bench/ui/run.mjs`) and prints its result.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const here = import.meta.dirname
+const { status } = spawnSync('npx', ['playwright', 'test', '-c', join(here, 'playwright.config.ts')], { stdio: ['ignore', 'inherit', 'inherit'], cwd: join(here, '..', '..') })
+if (status === 0) process.stdout.write(`${readFileSync(join(here, 'results', 'frame-time.json'), 'utf8')}\n`)
+process.exitCode = status ?? 1
