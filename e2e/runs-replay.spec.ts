@@ -1,10 +1,8 @@
 /// <reference lib="dom" />
 // A past run: the runs list shows it with its status and duration, and the replay scrubber
 // shows the state after any event.
-import { configureCustomProvider, PROVIDER_ENV, sampleWorkspace } from './support/app-setup'
-import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
+import { startRunOnSample, useSimApp } from './support/app-setup'
 import { expect, shot, test } from './support/fixtures'
-import { startSimProcess, type SimProcess } from './support/sim-process'
 
 const SCENARIO = {
   name: 'e2e-short',
@@ -15,38 +13,15 @@ const SCENARIO = {
 }
 
 test.describe('runs and replay', () => {
-  let data: Awaited<ReturnType<typeof makeDataDir>>
-  let sim: SimProcess
-  let host: BrowserHost
-
-  test.beforeEach(async () => {
-    data = await makeDataDir()
-    sim = await startSimProcess({ scenario: SCENARIO, folder: data.folder, tokenIntervalMs: 1, ttftMs: 10 })
-    await configureCustomProvider(data.path, sim.baseUrl)
-    host = await startBrowserHost(data.path, PROVIDER_ENV)
-  })
-
-  test.afterEach(async ({ page }) => {
-    // The page goes first, so it does not see its host disappear.
-    await page.close()
-    await host.stop()
-    await sim.stop()
-    await data.dispose()
-  })
+  const app = useSimApp({ scenario: SCENARIO, tokenIntervalMs: 1, ttftMs: 10 })
 
   test('the runs list and the replay scrubber show a past run', async ({ page }) => {
     test.setTimeout(60_000)
-    const workspace = await sampleWorkspace(data.folder)
-    await page.goto(host.url)
-    await page.getByRole('textbox', { name: 'Repository path' }).first().fill(workspace)
-    await page.getByRole('button', { name: 'Open', exact: true }).click()
-    const composer = page.getByRole('textbox', { name: /Describe a task/ })
-    await composer.fill('What is in this repository?')
-    await composer.press('Enter')
+    await startRunOnSample(page, app, 'What is in this repository?')
     await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
 
     // A fresh page, as after reopening the app: the run is in the list with its outcome and duration.
-    await page.goto(host.url)
+    await page.goto(app.host.url)
     const run = page.getByRole('list', { name: 'Runs' }).getByRole('button').first()
     await expect(run).toContainText('What is in this repository?')
     await expect(run).toContainText(/Completed · \d/)

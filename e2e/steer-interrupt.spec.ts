@@ -1,9 +1,7 @@
 /// <reference lib="dom" />
 // Steering and interrupting a live run from the composer, then continuing it with a follow-up.
-import { configureCustomProvider, PROVIDER_ENV, sampleWorkspace } from './support/app-setup'
-import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
+import { startRunOnSample, useSimApp } from './support/app-setup'
 import { expect, shot, test } from './support/fixtures'
-import { startSimProcess, type SimProcess } from './support/sim-process'
 
 const SCENARIO = {
   name: 'e2e-interrupt',
@@ -14,34 +12,11 @@ const SCENARIO = {
 }
 
 test.describe('steer and interrupt', () => {
-  let data: Awaited<ReturnType<typeof makeDataDir>>
-  let sim: SimProcess
-  let host: BrowserHost
-
-  test.beforeEach(async () => {
-    data = await makeDataDir()
-    sim = await startSimProcess({ scenario: SCENARIO, folder: data.folder, tokenIntervalMs: 1, ttftMs: 10 })
-    // Commands run in the sandbox without asking, so the slow step starts at once.
-    await configureCustomProvider(data.path, sim.baseUrl, 'auto-in-sandbox')
-    host = await startBrowserHost(data.path, PROVIDER_ENV)
-  })
-
-  test.afterEach(async ({ page }) => {
-    await page.close()
-    await host.stop()
-    await sim.stop()
-    await data.dispose()
-  })
+  const app = useSimApp({ scenario: SCENARIO, tokenIntervalMs: 1, ttftMs: 10, approvalMode: 'auto-in-sandbox' })
 
   test('a steer is shown at once, Esc interrupts the running command, a follow-up continues the run', async ({ page }) => {
     test.setTimeout(60_000)
-    const workspace = await sampleWorkspace(data.folder)
-    await page.goto(host.url)
-    await page.getByRole('textbox', { name: 'Repository path' }).first().fill(workspace)
-    await page.getByRole('button', { name: 'Open', exact: true }).click()
-    const task = page.getByRole('textbox', { name: /Describe a task/ })
-    await task.fill('Run the slow step.')
-    await task.press('Enter')
+    await startRunOnSample(page, app, 'Run the slow step.')
 
     const card = page.locator('[data-status]').filter({ hasText: 'sleep 30' })
     await expect(card).toHaveAttribute('data-status', 'running', { timeout: 20_000 })
