@@ -1,0 +1,34 @@
+// The on-demand benchmarks are TypeScript; Node 20 runs JavaScript. This compiles one benchmark's
+// `main.ts` as the app build compiles code (for plain node, dependencies external), runs it with
+// the caller's arguments, and removes the build.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { build } from 'vite'
+
+export const ROOT = join(import.meta.dirname, '..')
+
+/** Builds `entry` and runs it; resolves to its exit status. */
+export async function buildAndRun(entry, { nodeArgs = [] } = {}) {
+  // Inside the project, so `node_modules` and the built app resolve from the compiled script.
+  mkdirSync(join(ROOT, 'out'), { recursive: true })
+  const outDir = mkdtempSync(join(ROOT, 'out', '.bench-'))
+  try {
+    await build({
+      configFile: false,
+      logLevel: 'silent',
+      root: ROOT,
+      build: {
+        ssr: entry,
+        outDir,
+        minify: false,
+        target: 'node20',
+        rolldownOptions: { output: { format: 'es', entryFileNames: '[name].mjs' } }
+      }
+    })
+    const { status } = spawnSync(process.execPath, [...nodeArgs, join(outDir, 'main.mjs'), ...process.argv.slice(2)], { stdio: 'inherit' })
+    return status ?? 1
+  } finally {
+    rmSync(outDir, { recursive: true, force: true })
+  }
+}
