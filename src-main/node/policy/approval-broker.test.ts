@@ -109,7 +109,8 @@ async function openHarness(path: string, recorder: RunRecorder, policy: TetherPo
       workspace: fixture.workspace,
       approval: recorder.state.approvals[callId] ?? null,
       signal: options.signal ?? new AbortController().signal,
-      record: (body) => recorder.recordDurable(body)
+      record: (body) => recorder.recordDurable(body),
+      note: (body) => recorder.record(body)
     }),
     approvalRecords: async () => {
       await recorder.sync()

@@ -251,8 +251,11 @@ export class ApprovalBroker implements ToolGate {
       await call.record(decision)
       return
     }
+    // Written together only when a rule or the mode decided: nobody waited, and the policy gives
+    // the same answer after a crash, so the pair need not be on disk before the call goes on (the
+    // call's own durable record syncs it).
     this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
-    // Decided without waiting for anyone: both records are appended at once and share one sync.
-    await Promise.all([call.record(request), call.record(decision)])
+    call.note(request)
+    call.note(decision)
   }
 }

@@ -109,7 +109,8 @@ export class ToolExecutor {
       workspace: context.workspace,
       approval: this.#recorder.state.approvals[call.callId] ?? null,
       signal: context.signal,
-      record: (body) => this.#recorder.recordDurable(body)
+      record: (body) => this.#recorder.recordDurable(body),
+      note: (body) => this.#recorder.record(body)
     })
     const approvalWaitMs = performance.now() - askedAt
     if (context.signal.aborted) {

@@ -18,6 +18,12 @@ export interface GateCall {
   signal: AbortSignal
   /** Appends an approval record to this run's log and resolves once it is on disk. */
   record: (body: RunRecordBody) => Promise<RunRecord>
+  /**
+   * Appends without waiting for the disk, for what the run can work out again after a crash (a
+   * decision the mode or a saved rule made); the call's durable `tool.started` or `tool.finished`
+   * syncs it soon after.
+   */
+  note: (body: RunRecordBody) => RunRecord
 }
 
 export type GateDecision = { allowed: true } | { allowed: false; message: string }
