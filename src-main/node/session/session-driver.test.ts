@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Scenario } from '../../../sim'
 import { summarize } from '../../common/run/summary'
+import { SandboxedToolRuntime } from '../tools/sandboxed-tool-runtime'
 import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
 
 const LEDGER_SCENARIO: Scenario = {
@@ -58,6 +59,21 @@ describe('SessionDriver over WebSocket', () => {
     expect(driver.state.turns.map((turn) => turn.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental'])
     expect(fixture.sim.stats().wsHandshakes).toBe(1)
     expect(await fixture.reload(driver)).toEqual(driver.state)
+  })
+
+  it('fails closed when the sandbox cannot start, and says why', async () => {
+    fixture = await sessionFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
+    const tools = new SandboxedToolRuntime({ tools: { bwrapPath: '/nonexistent/bwrap' } })
+    try {
+      const driver = await fixture.start('Keep a ledger.', { tools })
+      expect(await driver.run()).toBe('failed')
+      await driver.close()
+      expect(driver.state.finishReason).toMatch(/^the tool sandbox cannot start: .*bwrap/)
+      expect(driver.state.turns).toEqual([])
+      expect(() => fixture!.read('ledger.txt')).toThrow(/ENOENT/)
+    } finally {
+      await tools.close()
+    }
   })
 
   it('measures every turn and every tool call in the log', async () => {

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { mkdir, realpath } from 'node:fs/promises'
 import type { InputItem, ServerEvent } from '../../common/protocol/wire'
 import type { RunOutcome, RunSettings, Transport } from '../../common/run/records'
+import { assertNever } from '../../common/run/records'
 import { foldRecords } from '../../common/run/reduce'
 import { nextStep } from '../../common/run/next-step'
 import type { RunState } from '../../common/run/state'
@@ -164,16 +165,18 @@ export class SessionDriver {
   }
 
   async #loop(): Promise<RunOutcome> {
-    await this.#options.tools.openRun({
-      runId: this.runId,
-      workspace: this.state.workspace ?? '',
-      artifactsDir: this.#dataDir.artifacts(this.runId),
-      networkAllowlist: this.#settings.networkAllowlist,
-      unsandboxed: this.#options.unsandboxed
-    }).catch(async (error: unknown) => {
-      await this.#finish('failed', `the tool sandbox cannot start: ${(error as Error).message}`)
-      throw error
-    })
+    try {
+      await this.#options.tools.openRun({
+        runId: this.runId,
+        workspace: this.state.workspace ?? '',
+        artifactsDir: this.#dataDir.artifacts(this.runId),
+        networkAllowlist: this.#settings.networkAllowlist,
+        unsandboxed: this.#options.unsandboxed
+      })
+    } catch (error) {
+      // Fail closed: without the sandbox nothing runs, and the run says why.
+      return this.#finish('failed', `the tool sandbox cannot start: ${(error as Error).message}`)
+    }
     await this.#executor.settleInterrupted()
     for (;;) {
       if (this.#abort.signal.aborted) return this.#finish('interrupted', 'interrupted by the person')
@@ -198,6 +201,8 @@ export class SessionDriver {
           await sleep(recovery.delayMs, this.#abort.signal)
           break
         }
+        default:
+          assertNever(step, 'next step')
       }
     }
   }
@@ -333,6 +338,8 @@ export class SessionDriver {
       case 'aborted':
         this.#transport.close('interrupted')
         return null
+      default:
+        return assertNever(end, 'turn end')
     }
   }
 
