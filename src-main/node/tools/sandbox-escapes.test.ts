@@ -5,7 +5,7 @@
 import { execFileSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { homedir, hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
@@ -23,7 +23,8 @@ const dataDir = join(root, 'data')
 const tokenStore = join(root, 'token-store.json')
 const SECRET = `SECRET-KEY-${tag}`
 const TOKEN = `TOKEN-${tag}`
-const hostPaths = [`/etc/tether-escape-${tag}`, `/root/tether-escape-${tag}`, `/var/tmp/tether-escape-${tag}`, `/tmp/tether-escape-${tag}`, `/dev/shm/tether-escape-${tag}`]
+const realHomeCanary = join(homedir(), `tether-escape-${tag}`)
+const hostPaths = [`/etc/tether-escape-${tag}`, realHomeCanary, `/var/tmp/tether-escape-${tag}`, `/tmp/tether-escape-${tag}`, `/dev/shm/tether-escape-${tag}`]
 
 const http = new CountingHttpServer()
 const visibleSocket = new CountingUnixServer(join(outside, 'agent.sock'))
@@ -84,7 +85,7 @@ afterAll(async () => {
 describe('writes outside the workspace leave nothing on the host', () => {
   test.each([
     ['a directory outside the workspace', () => `echo x > ${q(join(outside, 'f1'))}`, () => join(outside, 'f1')],
-    ['the real home directory', () => `echo x > /root/tether-escape-${tag}`, () => `/root/tether-escape-${tag}`],
+    ['the real home directory', () => `echo x > ${q(realHomeCanary)}`, () => realHomeCanary],
     ['/etc', () => `echo x > /etc/tether-escape-${tag}`, () => `/etc/tether-escape-${tag}`],
     ['/var/tmp (writable on the host)', () => `echo x > /var/tmp/tether-escape-${tag}`, () => `/var/tmp/tether-escape-${tag}`],
     ['/tmp (the sandbox has its own)', () => `echo x > /tmp/tether-escape-${tag}`, () => `/tmp/tether-escape-${tag}`],
