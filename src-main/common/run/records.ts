@@ -209,8 +209,9 @@ export interface RecordEnvelope {
 export type RunRecord = RecordEnvelope & RunRecordBody
 
 /**
- * Records that must be on disk before Tether acts on them: a crash afterwards must not
- * lose the fact that a tool started, finished, or that a person decided.
+ * Records Tether syncs before acting on them: a crash afterwards must not lose that a run or
+ * a person said something, or that a tool which can change things started or finished. (A read's
+ * tool records are written in order but not waited on: running a read again is harmless.)
  */
 export const DURABLE_RECORD: Record<RunRecordType, boolean> = {
   'run.started': true,

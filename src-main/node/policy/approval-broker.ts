@@ -252,8 +252,8 @@ export class ApprovalBroker implements ToolGate {
       return
     }
     // Written together only when a rule or the mode decided: nobody waited, and the policy gives
-    // the same answer after a crash, so the pair need not be on disk before the call goes on (the
-    // call's own durable record syncs it).
+    // the same answer after a crash, so the pair need not be on disk before the call goes on (a
+    // call that can change anything syncs it with its tool.started).
     this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
     call.note(request)
     call.note(decision)

@@ -20,6 +20,22 @@ const SEQUENTIAL: Scenario = {
   ]
 }
 
+/** One turn of calls that change nothing: a read, a listing, a search and a read-only script. */
+const READS: Scenario = {
+  name: 'reads',
+  turns: [
+    {
+      output: [
+        { type: 'function_call', name: 'read_file', arguments: { path: 'README.md', start_line: null, end_line: null } },
+        { type: 'function_call', name: 'list_dir', arguments: { path: '.' } },
+        { type: 'function_call', name: 'search', arguments: { pattern: 'Tether', path: null } },
+        { type: 'function_call', name: 'script', arguments: { code: 'return tether.listDir(".").length' } }
+      ]
+    },
+    { output: [{ type: 'message', text: 'Done.' }] }
+  ]
+}
+
 interface Sync {
   path: string
   /** File size when the fdatasync returned: everything up to here is on disk. */
@@ -104,5 +120,29 @@ describe('ToolExecutor durability', () => {
     expect(sentWithSyncedBytes.map((synced) => callIds.every((callId) => synced >= lineEnd(log, 'tool.finished', callId)))).toEqual([true])
     // started(1), then finished(1) with started(2), then finished(2): three, not four.
     expect(syncsAtSecondRequest - syncsBeforeTools).toBe(3)
+  })
+
+  it('runs calls that change nothing without waiting for the disk, and still writes their records in order', async () => {
+    fixture = await sessionFixture({ scenario: READS }, { 'README.md': '# Tether notes\n' })
+    const watched = await watchSyncs()
+    restore = watched.restore
+    const driver = await fixture.start('Look around.')
+    let syncsAtCompleted: number | null = null
+    let syncsAtSecondRequest: number | null = null
+    driver.subscribe((record) => {
+      if (record.type === 'server.event' && record.event.type === 'response.completed') syncsAtCompleted ??= watched.syncs.length
+      if (record.type === 'request.sent' && record.turn === 2) syncsAtSecondRequest = watched.syncs.length
+    })
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+
+    expect(syncsAtSecondRequest).toBe(syncsAtCompleted)
+    const records = readFileSync(driver.logPath, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as RunRecord)
+    const toolRecords = records.flatMap((record) => (record.type === 'tool.started' || record.type === 'tool.finished' ? [{ type: record.type, callId: record.callId }] : []))
+    const callIds = driver.state.toolCallOrder
+    expect(toolRecords.filter((record) => record.type === 'tool.started').map((record) => record.callId)).toEqual(callIds)
+    expect(new Set(toolRecords.filter((record) => record.type === 'tool.finished').map((record) => record.callId))).toEqual(new Set(callIds))
+    expect(callIds.map((callId) => driver.state.toolCalls[callId]?.status)).toEqual(['ok', 'ok', 'ok', 'ok'])
+    expect(records.map((record) => record.seq)).toEqual(records.map((_, index) => index))
   })
 })

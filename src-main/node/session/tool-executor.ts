@@ -1,6 +1,9 @@
 // Runs the calls of one response: each is judged, maybe approved, then executed. The ledger in
-// the run log makes this idempotent by call_id: `tool.started` is on disk before a tool runs and
-// `tool.finished` before its output can be sent, so nothing runs twice.
+// the run log makes this idempotent by call_id: for a call that can change anything (a shell
+// command, a file write), `tool.started` is on disk before it runs and `tool.finished` before its
+// output can be sent, so nothing with an effect runs twice and the log knows what the model was
+// told. Reads (files, searches, read-only scripts) are written to the log in order but not waited
+// on: losing their records to a power cut only means running a read again.
 import { performance } from 'node:perf_hooks'
 import type { RunSettings } from '../../common/run/records'
 import type { ToolCallView } from '../../common/run/state'
@@ -35,7 +38,8 @@ export interface ExecutorContext {
   emittedAt: (callId: string) => number
 }
 
-function isConcurrencySafe(subject: ToolCallSubject): boolean {
+/** Reads, read-only scripts and calls that cannot run change nothing: they may run side by side and need no write-ahead sync. */
+function changesNothing(subject: ToolCallSubject): boolean {
   return subject.kind === 'read' || subject.kind === 'script' || subject.kind === 'invalid'
 }
 
@@ -76,7 +80,7 @@ export class ToolExecutor {
     })
     const finishing: Promise<void>[] = []
     try {
-      if (calls.every(({ subject }) => isConcurrencySafe(subject))) {
+      if (calls.every(({ subject }) => changesNothing(subject))) {
         await Promise.all(calls.map(({ call, subject }) => this.#runOne(call, subject, context, finishing)))
         return
       }
@@ -91,10 +95,12 @@ export class ToolExecutor {
 
   async #runOne(call: ToolCallView, subject: ToolCallSubject, context: ExecutorContext, finishing: Promise<void>[]): Promise<void> {
     if (call.status === 'running') return
-    const finish = (status: 'error' | 'denied' | 'interrupted', output: string) =>
-      this.#recorder.recordDurable({ type: 'tool.finished', callId: call.callId, status, exitCode: null, output, durationMs: 0, artifactPath: null })
+    // Nothing ran: the outcome is written in order and synced with the next durable record.
+    const finish = (status: 'error' | 'denied' | 'interrupted', output: string): void => {
+      this.#recorder.record({ type: 'tool.finished', callId: call.callId, status, exitCode: null, output, durationMs: 0, artifactPath: null })
+    }
     if (subject.kind === 'invalid') {
-      await finish('error', `Invalid arguments for ${call.name}: ${subject.message}`)
+      finish('error', `Invalid arguments for ${call.name}: ${subject.message}`)
       return
     }
     const askedAt = performance.now()
@@ -114,18 +120,20 @@ export class ToolExecutor {
     })
     const approvalWaitMs = performance.now() - askedAt
     if (context.signal.aborted) {
-      await finish('interrupted', 'The person interrupted the run before this call ran.')
+      finish('interrupted', 'The person interrupted the run before this call ran.')
       return
     }
     if (!decision.allowed) {
-      await finish('denied', decision.message)
+      finish('denied', decision.message)
       return
     }
-    await this.#execute(call, context, approvalWaitMs, finishing)
+    await this.#execute(call, changesNothing(subject), context, approvalWaitMs, finishing)
   }
 
-  async #execute(call: ToolCallView, context: ExecutorContext, approvalWaitMs: number, finishing: Promise<void>[]): Promise<void> {
-    await this.#recorder.recordDurable({ type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments })
+  async #execute(call: ToolCallView, readOnly: boolean, context: ExecutorContext, approvalWaitMs: number, finishing: Promise<void>[]): Promise<void> {
+    const started = { type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments } as const
+    if (readOnly) this.#recorder.record(started)
+    else await this.#recorder.recordDurable(started)
     const startedAt = performance.now()
     const output = this.#outputRecorder(call.callId)
     const result = await this.#tools.execute(
@@ -144,7 +152,7 @@ export class ToolExecutor {
     })
     // The sync starts now but is awaited by runCalls, not here: a next call's tool.started,
     // appended in the meantime, is made durable by the same fsync instead of a second one.
-    const synced = this.#recorder.sync().then(() => {
+    const synced = (readOnly ? Promise.resolve() : this.#recorder.sync()).then(() => {
       this.timings.set(call.callId, {
         emittedAt: context.emittedAt(call.callId),
         approvalWaitMs,

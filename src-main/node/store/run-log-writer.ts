@@ -1,10 +1,17 @@
 // The single writer of one run log. Appends are stamped (seq, ts), batched into one write per
-// turn of the event loop (group commit), and made durable at explicit sync points: a record whose
-// type is durable resolves its promise only after fdatasync.
+// turn of the event loop (group commit), and made durable at the sync points the caller asks for:
+// `appendDurable` and `sync()` resolve only after fdatasync.
+//
+// The batch is written with a synchronous write(2): it only copies into the page cache, costs
+// microseconds, and leaves nothing in flight, so once a turn of the event loop ends its records
+// survive a crash of the process, and a sync never queues behind another batch's write. Only
+// fdatasync, which waits for the disk, runs on the thread pool; batches written while one is in
+// flight get their own.
+import { writeSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { RunRecord, RunRecordBody } from '../../common/run/records'
-import { DURABLE_RECORD, RUN_LOG_VERSION } from '../../common/run/records'
+import { RUN_LOG_VERSION } from '../../common/run/records'
 import { encodeRecord } from './record-codec'
 import { readRunLog, type LogProblem } from './run-log-reader'
 import { syncDirectory } from './sync-directory'
@@ -20,6 +27,11 @@ export interface OpenedRunLog {
 
 export type Clock = () => number
 
+interface Waiter {
+  resolve: () => void
+  reject: (error: Error) => void
+}
+
 export class RunLogWriter {
   readonly path: string
   #file: FileHandle
@@ -27,8 +39,8 @@ export class RunLogWriter {
   #clock: Clock
   #pending: string[] = []
   #syncRequested = false
-  #waiters: { resolve: () => void; reject: (error: Error) => void }[] = []
-  #flushing: Promise<void> | null = null
+  #waiters: Waiter[] = []
+  #syncing = new Set<Promise<void>>()
   #scheduled = false
   #failure: Error | null = null
   #closed = false
@@ -77,7 +89,8 @@ export class RunLogWriter {
 
   /**
    * Stamps and queues a record and returns it at once, so the caller can fold it without waiting.
-   * Durable record types also schedule a sync; await `sync()` (or use `appendDurable`) to wait for it.
+   * It is written at the end of this turn of the event loop and is on disk once a later `sync()`
+   * resolves; the caller decides where that wait is worth it (`appendDurable`).
    */
   append(body: RunRecordBody): RunRecord {
     if (this.#closed) throw new Error(`run log ${this.path} is closed`)
@@ -85,7 +98,6 @@ export class RunLogWriter {
     const record = { v: RUN_LOG_VERSION, seq: this.#nextSeq, ts: this.#clock(), ...body } as RunRecord
     this.#nextSeq += 1
     this.#pending.push(encodeRecord(record))
-    if (DURABLE_RECORD[record.type]) this.#syncRequested = true
     this.#schedule()
     return record
   }
@@ -112,35 +124,21 @@ export class RunLogWriter {
       await this.sync()
     } finally {
       this.#closed = true
+      await Promise.allSettled(this.#syncing)
       await this.#file.close()
     }
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#flushing) return
+    if (this.#scheduled) return
     this.#scheduled = true
     setImmediate(() => {
       this.#scheduled = false
-      this.#flushing = this.#flush().finally(() => {
-        this.#flushing = null
-        if (this.#pending.length > 0 || this.#waiters.length > 0) this.#schedule()
-      })
+      this.#flush()
     })
   }
 
-  /**
-   * A write may be short (a file-size limit, a full disk); the rest is written again, so the next
-   * attempt fails loudly instead of a record being acknowledged that is only half on disk.
-   */
-  async #writeAll(bytes: Buffer): Promise<void> {
-    let rest = bytes
-    while (rest.length > 0) {
-      const { bytesWritten } = await this.#file.write(rest)
-      rest = rest.subarray(bytesWritten)
-    }
-  }
-
-  async #flush(): Promise<void> {
+  #flush(): void {
     const lines = this.#pending
     const waiters = this.#waiters
     const sync = this.#syncRequested
@@ -153,12 +151,38 @@ export class RunLogWriter {
       return
     }
     try {
-      if (lines.length > 0) await this.#writeAll(Buffer.from(lines.join(''), 'utf8'))
-      if (sync) await this.#file.datasync()
-      for (const waiter of waiters) waiter.resolve()
+      if (lines.length > 0) this.#writeAll(Buffer.from(lines.join(''), 'utf8'))
     } catch (error) {
-      this.#failure = new Error(`cannot write run log ${this.path}: ${(error as Error).message}`)
-      for (const waiter of waiters) waiter.reject(this.#failure)
+      this.#fail(error as Error, waiters)
+      return
     }
+    if (!sync) {
+      for (const waiter of waiters) waiter.resolve()
+      return
+    }
+    const syncing: Promise<void> = this.#file.datasync().then(
+      () => {
+        // An earlier sync that failed may have lost pages this one cannot vouch for.
+        if (this.#failure) for (const waiter of waiters) waiter.reject(this.#failure)
+        else for (const waiter of waiters) waiter.resolve()
+      },
+      (error: Error) => this.#fail(error, waiters)
+    )
+    this.#syncing.add(syncing)
+    void syncing.finally(() => this.#syncing.delete(syncing))
+  }
+
+  /**
+   * A write may be short (a file-size limit, a full disk); the rest is written again, so the next
+   * attempt fails loudly instead of a record being acknowledged that is only half on disk.
+   */
+  #writeAll(bytes: Buffer): void {
+    let offset = 0
+    while (offset < bytes.length) offset += writeSync(this.#file.fd, bytes, offset)
+  }
+
+  #fail(error: Error, waiters: Waiter[]): void {
+    this.#failure ??= new Error(`cannot write run log ${this.path}: ${error.message}`)
+    for (const waiter of waiters) waiter.reject(this.#failure)
   }
 }
