@@ -14,7 +14,8 @@ const PROFILE_LABELS: Record<string, string> = {
   responseToToolsMs: 'response end -> first tool',
   toolsToRequestMs: 'last tool -> next request',
   finishMs: 'last response -> run finished',
-  approvalsAsked: 'calls put to the (instant) person, count',
+  approvalsByPerson: 'calls put to the (instant) person, count',
+  approvalsSettled: 'approvals the mode or a rule settled, count',
   fsyncs: 'fdatasync calls, count',
   fsyncMs: 'time in fdatasync'
 }

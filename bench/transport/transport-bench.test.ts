@@ -39,7 +39,7 @@ describe('runTransportBench', () => {
     for (const summary of results.summaries) {
       expect(summary.floorMs).toBeGreaterThan(results.floors[0]!.modelMs)
       expect(summary.e2eMs).toBeGreaterThan(summary.floorMs * 0.95)
-      expect(summary.profile.approvalsAsked === undefined).toBe(!summary.client.startsWith('tether'))
+      expect(summary.profile.approvalsSettled === undefined).toBe(!summary.client.startsWith('tether'))
     }
     expect(results.calibrations.map((calibration) => [calibration.variant, calibration.rttMs, calibration.runs])).toEqual([['base', 10, 1]])
   })

@@ -45,11 +45,12 @@ async function runTether(variant: TetherVariant, context: ClientRunContext): Pro
   const endedAt = performance.now()
   unsubscribe()
   await driver.close()
+  const decidedBy = (by: 'person' | 'mode' | 'rule'): number => Object.values(driver.state.approvals).filter((approval) => approval.decision?.by === by).length
   if (outcome !== 'completed') throw new Error(`the Tether run ended ${outcome}: ${driver.state.finishReason ?? 'no reason recorded'}`)
   return {
     e2eMs: endedAt - startedAt,
     runId: driver.runId,
-    profile: { ...tetherProfile(stamped, startMs, endedAt), approvalsAsked: Object.keys(driver.state.approvals).length }
+    profile: { ...tetherProfile(stamped, startMs, endedAt), approvalsByPerson: decidedBy('person'), approvalsSettled: decidedBy('mode') + decidedBy('rule') }
   }
 }
 

@@ -1,7 +1,7 @@
 // The approval broker: the session driver's gate, one for any number of runs. For each tool call
 // it asks the policy, and when the policy says ask, writes `approval.requested` durably (through
-// the call's own `record`), waits for a person through the asker, writes `approval.decided`
-// durably, remembers run and repository rules, and answers the driver.
+// the call's own `record`), waits for a person through the asker, writes `approval.decided`,
+// remembers run and repository rules, and answers the driver.
 //
 // Records: a plain allow (a read-only command, a workspace read) writes none. A call a rule or the
 // mode settles where the person would otherwise be asked (or that a rule or a read-only run
@@ -128,7 +128,7 @@ export class ApprovalBroker implements ToolGate {
     }
     const verdict = await this.#policy.evaluate(inputOf(call))
     const existing = logged ? requestFromView(logged) : null
-    const settled = await this.#settle(call, verdict, existing)
+    const settled = this.#settle(call, verdict, existing)
     if (settled) return settled
     const request = existing ?? requestOf(call, verdict)
     if (this.#asker === null) return this.#nobodyToAsk(call, request, existing === null)
@@ -140,7 +140,7 @@ export class ApprovalBroker implements ToolGate {
     const outcome = await this.#turns.take(call.signal, async () => {
       // An answer given while this call waited (a rule for this run) may settle it now.
       const fresh = await this.#policy.evaluate(inputOf(call))
-      return (await this.#settle(call, fresh, request)) ?? (await this.#askPerson(asker, call, request))
+      return this.#settle(call, fresh, request) ?? (await this.#askPerson(asker, call, request))
     })
     return outcome === ABORTED ? { allowed: false, message: INTERRUPTED_MESSAGE } : outcome
   }
@@ -160,10 +160,10 @@ export class ApprovalBroker implements ToolGate {
   }
 
   /** Records and returns what a rule or the mode decided; null when a person must decide. */
-  async #settle(call: GateCall, verdict: PolicyVerdict, requested: ApprovalRequestedRecord | null): Promise<GateDecision | null> {
+  #settle(call: GateCall, verdict: PolicyVerdict, requested: ApprovalRequestedRecord | null): GateDecision | null {
     if (verdict.refusal !== null) {
       const by = verdict.settledBy ?? { by: 'mode', scope: 'once' }
-      await this.#record(call, requested ?? requestOf(call, verdict), requested === null, {
+      this.#record(call, requested ?? requestOf(call, verdict), requested === null, {
         decision: 'deny',
         scope: by.scope,
         message: verdict.refusal,
@@ -175,7 +175,7 @@ export class ApprovalBroker implements ToolGate {
     if (verdict.decision !== 'allow') return null
     if (verdict.settledBy === null && requested === null) return ALLOWED
     const by = verdict.settledBy ?? { by: 'mode', scope: 'once' }
-    await this.#record(call, requested ?? requestOf(call, verdict), requested === null, {
+    this.#record(call, requested ?? requestOf(call, verdict), requested === null, {
       decision: 'allow',
       scope: by.scope,
       message: null,
@@ -185,12 +185,12 @@ export class ApprovalBroker implements ToolGate {
     return ALLOWED
   }
 
-  async #nobodyToAsk(call: GateCall, request: ApprovalRequestedRecord, writeRequest: boolean): Promise<GateDecision> {
+  #nobodyToAsk(call: GateCall, request: ApprovalRequestedRecord, writeRequest: boolean): GateDecision {
     const why = request.reasons[0] ?? 'it needs approval'
     const message =
       `This ${noun(call.subject)} needs the person's approval (${why}), and nobody can be asked here because the run is not interactive, ` +
       'so it did not run. Do without it, or leave it for the person to run.'
-    await this.#record(call, request, writeRequest, { decision: 'deny', scope: 'once', message, rule: null, by: 'mode' })
+    this.#record(call, request, writeRequest, { decision: 'deny', scope: 'once', message, rule: null, by: 'mode' })
     return { allowed: false, message }
   }
 
@@ -210,7 +210,7 @@ export class ApprovalBroker implements ToolGate {
     if (problem) return { allowed: false, message: `Tether could not read the person's answer about this ${noun(call.subject)} (${problem}), so it did not run.` }
     const remembered = await this.#remember(call, request, answer)
     const message = answer.decision === 'deny' ? (answer.message?.trim() || null) : null
-    await this.#record(call, request, false, { decision: answer.decision, scope: remembered.scope, message, rule: remembered.rule, by: 'person' })
+    this.#record(call, request, false, { decision: answer.decision, scope: remembered.scope, message, rule: remembered.rule, by: 'person' })
     return answer.decision === 'allow' ? ALLOWED : denial(call.subject, message)
   }
 
@@ -240,22 +240,17 @@ export class ApprovalBroker implements ToolGate {
     return { scope: saved ? 'always' : 'run', rule }
   }
 
-  async #record(
-    call: GateCall,
-    request: ApprovalRequestedRecord,
-    writeRequest: boolean,
-    decided: Omit<ApprovalDecidedRecord, 'type' | 'callId'>
-  ): Promise<void> {
-    const decision: ApprovalDecidedRecord = { type: 'approval.decided', callId: call.callId, ...decided }
-    if (!writeRequest) {
-      await call.record(decision)
-      return
+  /**
+   * Appends the decision (and the request, when a rule or the mode decided at once) without
+   * waiting for the disk. Nothing has run yet: a call that can change anything syncs these with
+   * its tool.started before it runs, and a decision lost to a power cut is only made again (the
+   * policy gives the same answer; a person whose request is on disk is asked again).
+   */
+  #record(call: GateCall, request: ApprovalRequestedRecord, writeRequest: boolean, decided: Omit<ApprovalDecidedRecord, 'type' | 'callId'>): void {
+    if (writeRequest) {
+      this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
+      call.note(request)
     }
-    // Written together only when a rule or the mode decided: nobody waited, and the policy gives
-    // the same answer after a crash, so the pair need not be on disk before the call goes on (a
-    // call that can change anything syncs it with its tool.started).
-    this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
-    call.note(request)
-    call.note(decision)
+    call.note({ type: 'approval.decided', callId: call.callId, ...decided })
   }
 }

@@ -3,7 +3,8 @@
 // Written atomically (temporary file, fsync, rename, fsync of the directory); a file that cannot
 // be read is reported and never overwritten, so a hand edit with a typo loses nothing.
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises'
+import { statSync } from 'node:fs'
+import { mkdir, open, readFile, realpath, rename, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { syncDirectory } from '../store/sync-directory'
@@ -80,7 +81,9 @@ export class RuleStore {
     const path = await this.pathFor(workspace)
     let key: string
     try {
-      const info = await stat(path)
+      // Checked before every shell command is judged: a stat of a small local file, done
+      // synchronously because a trip through the thread pool costs more than the call itself.
+      const info = statSync(path)
       key = `${info.ino}:${info.size}:${info.mtimeMs}`
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, rules: [], problem: null }

@@ -71,7 +71,8 @@ export class SessionDriver {
       networkAllowlist: options.networkAllowlist,
       instructions: options.instructions
     }
-    await recorder.recordDurable({
+    // One sync makes both the run and its task durable.
+    recorder.record({
       type: 'run.started',
       runId,
       workspace: root,

@@ -1,8 +1,12 @@
 import { readFileSync, readlinkSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Scenario } from '../../../sim'
 import type { RunRecord } from '../../common/run/records'
+import { ApprovalBroker } from '../policy/approval-broker'
+import { TetherPolicy } from '../policy/tether-policy'
+import { DataDir } from '../store/data-dir'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
 
@@ -34,6 +38,12 @@ const READS: Scenario = {
     },
     { output: [{ type: 'message', text: 'Done.' }] }
   ]
+}
+
+/** One shell command the policy puts to the person in ask-always mode. */
+const ONE_COMMAND: Scenario = {
+  name: 'one-command',
+  turns: [{ output: [{ type: 'function_call', name: 'shell', arguments: { command: 'touch made.txt', timeout_ms: null } }] }, { output: [{ type: 'message', text: 'Done.' }] }]
 }
 
 interface Sync {
@@ -144,5 +154,33 @@ describe('ToolExecutor durability', () => {
     expect(new Set(toolRecords.filter((record) => record.type === 'tool.finished').map((record) => record.callId))).toEqual(new Set(callIds))
     expect(callIds.map((callId) => driver.state.toolCalls[callId]?.status)).toEqual(['ok', 'ok', 'ok', 'ok'])
     expect(records.map((record) => record.seq)).toEqual(records.map((_, index) => index))
+  })
+
+  it("syncs a person's request before asking, and their decision with the call's tool.started, before the command runs", async () => {
+    fixture = await sessionFixture({ scenario: ONE_COMMAND })
+    const watched = await watchSyncs()
+    restore = watched.restore
+    const policyDir = new DataDir(join(fixture.newWorkspace(), 'policy'))
+    const gate = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: policyDir }), asker: { ask: async () => ({ decision: 'allow', scope: 'once', message: null }) } })
+    const driver = await fixture.start('Make a file.', { gate, approvalMode: 'ask-always' })
+    let syncsAtCompleted: number | null = null
+    let syncsAtSecondRequest: number | null = null
+    driver.subscribe((record) => {
+      if (record.type === 'server.event' && record.event.type === 'response.completed') syncsAtCompleted ??= watched.syncs.length
+      if (record.type === 'request.sent' && record.turn === 2) syncsAtSecondRequest = watched.syncs.length
+    })
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+
+    const log = readFileSync(driver.logPath, 'utf8').trimEnd()
+    const callId = driver.state.toolCallOrder[0]!
+    const syncedSizes = watched.syncs.filter((sync) => sync.path === driver.logPath).map((sync) => sync.size)
+    const firstSyncCovering = (type: string): number | undefined => syncedSizes.find((size) => size >= lineEnd(log, type, callId))
+    expect(driver.state.approvals[callId]?.decision).toMatchObject({ decision: 'allow', by: 'person' })
+    // The request alone, then the decision with tool.started, then tool.finished: three syncs.
+    expect(syncsAtSecondRequest! - syncsAtCompleted!).toBe(3)
+    expect(firstSyncCovering('approval.requested')).toBeLessThan(lineEnd(log, 'approval.decided', callId))
+    expect(firstSyncCovering('approval.decided')).toBe(firstSyncCovering('tool.started'))
+    expect(fixture.read('made.txt')).toBe('')
   })
 })

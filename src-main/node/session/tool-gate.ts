@@ -16,12 +16,12 @@ export interface GateCall {
   /** The approval the log already holds for this call (after a restart): re-ask or reuse, never duplicate. */
   approval: ApprovalView | null
   signal: AbortSignal
-  /** Appends an approval record to this run's log and resolves once it is on disk. */
+  /** Appends an approval record to this run's log and resolves once it is on disk (a request put to a person). */
   record: (body: RunRecordBody) => Promise<RunRecord>
   /**
-   * Appends without waiting for the disk, for what the run can work out again after a crash (a
-   * decision the mode or a saved rule made); the call's durable `tool.started` or `tool.finished`
-   * syncs it soon after.
+   * Appends without waiting for the disk, for what is only made again if a crash loses it (a
+   * decision: nothing has run yet); a call that can change anything syncs it with its
+   * `tool.started`.
    */
   note: (body: RunRecordBody) => RunRecord
 }
