@@ -156,10 +156,8 @@ export class RunLogWriter {
       this.#fail(error as Error, waiters)
       return
     }
-    if (!sync) {
-      for (const waiter of waiters) waiter.resolve()
-      return
-    }
+    // Waiters come only with a sync request.
+    if (!sync) return
     const syncing: Promise<void> = this.#file.datasync().then(
       () => {
         // An earlier sync that failed may have lost pages this one cannot vouch for.
