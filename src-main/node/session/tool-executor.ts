@@ -1,9 +1,11 @@
 // Runs the calls of one response: each is judged, maybe approved, then executed. The ledger in
 // the run log makes this idempotent by call_id: for a call that can change anything (a shell
-// command, a file write), `tool.started` is on disk before it runs and `tool.finished` before its
-// output can be sent, so nothing with an effect runs twice and the log knows what the model was
-// told. Reads (files, searches, read-only scripts) are written to the log in order but not waited
-// on: losing their records to a power cut only means running a read again.
+// command, a file write), `tool.started` is on disk before it runs, so nothing with an effect runs
+// twice. Its `tool.finished` is synced the moment it is written, while the output goes to the
+// model: nothing waits for that sync, because a power cut before it completes leaves the call
+// started without an end, which resume already reports as an unknown outcome and never re-runs
+// (the same as a power cut while the call ran). Reads (files, searches, read-only scripts) are
+// written in order and not synced on their own: losing them only means running a read again.
 import { performance } from 'node:perf_hooks'
 import type { RunSettings } from '../../common/run/records'
 import type { ToolCallView } from '../../common/run/state'
@@ -72,28 +74,23 @@ export class ToolExecutor {
     }
   }
 
-  /** Resolves once every call ran and its tool.finished is on disk: only then may outputs be sent. */
+  /** Resolves once every call ran (or was refused) and its tool.finished is written. */
   async runCalls(callIds: string[], context: ExecutorContext): Promise<void> {
     const calls = callIds.flatMap((callId) => {
       const call = this.#recorder.state.toolCalls[callId]
       return call ? [{ call, subject: this.#tools.describe(call.name, call.arguments) }] : []
     })
-    const finishing: Promise<void>[] = []
-    try {
-      if (calls.every(({ subject }) => changesNothing(subject))) {
-        await Promise.all(calls.map(({ call, subject }) => this.#runOne(call, subject, context, finishing)))
-        return
-      }
-      for (const { call, subject } of calls) {
-        if (context.signal.aborted) return
-        await this.#runOne(call, subject, context, finishing)
-      }
-    } finally {
-      await Promise.all(finishing)
+    if (calls.every(({ subject }) => changesNothing(subject))) {
+      await Promise.all(calls.map(({ call, subject }) => this.#runOne(call, subject, context)))
+      return
+    }
+    for (const { call, subject } of calls) {
+      if (context.signal.aborted) return
+      await this.#runOne(call, subject, context)
     }
   }
 
-  async #runOne(call: ToolCallView, subject: ToolCallSubject, context: ExecutorContext, finishing: Promise<void>[]): Promise<void> {
+  async #runOne(call: ToolCallView, subject: ToolCallSubject, context: ExecutorContext): Promise<void> {
     if (call.status === 'running') return
     // Nothing ran: the outcome is written in order and synced with the next durable record.
     const finish = (status: 'error' | 'denied' | 'interrupted', output: string): void => {
@@ -127,10 +124,10 @@ export class ToolExecutor {
       finish('denied', decision.message)
       return
     }
-    await this.#execute(call, changesNothing(subject), context, approvalWaitMs, finishing)
+    await this.#execute(call, changesNothing(subject), context, approvalWaitMs)
   }
 
-  async #execute(call: ToolCallView, readOnly: boolean, context: ExecutorContext, approvalWaitMs: number, finishing: Promise<void>[]): Promise<void> {
+  async #execute(call: ToolCallView, readOnly: boolean, context: ExecutorContext, approvalWaitMs: number): Promise<void> {
     const started = { type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments } as const
     if (readOnly) this.#recorder.record(started)
     else await this.#recorder.recordDurable(started)
@@ -150,21 +147,17 @@ export class ToolExecutor {
       durationMs: result.durationMs,
       artifactPath: result.artifactPath
     })
-    // The sync starts now but is awaited by runCalls, not here: a next call's tool.started,
-    // appended in the meantime, is made durable by the same fsync instead of a second one.
-    const synced = (readOnly ? Promise.resolve() : this.#recorder.sync()).then(() => {
-      this.timings.set(call.callId, {
-        emittedAt: context.emittedAt(call.callId),
-        approvalWaitMs,
-        hostWaitMs: result.hostWaitMs,
-        startedAt,
-        finishedAt: performance.now(),
-        runMs: result.durationMs
-      })
+    this.timings.set(call.callId, {
+      emittedAt: context.emittedAt(call.callId),
+      approvalWaitMs,
+      hostWaitMs: result.hostWaitMs,
+      startedAt,
+      finishedAt: performance.now(),
+      runMs: result.durationMs
     })
-    // runCalls awaits it; this only keeps a failure that comes before then from counting as unhandled.
-    synced.catch(() => {})
-    finishing.push(synced)
+    // A next call's tool.started, appended before this sync begins, shares its fsync. A failed
+    // sync is not lost: the log refuses every later append, so the run stops at its next record.
+    if (!readOnly) this.#recorder.sync().catch(() => {})
   }
 
   #outputRecorder(callId: string): { push: (data: string) => void; flush: () => void } {
