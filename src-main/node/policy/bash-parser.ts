@@ -1,17 +1,22 @@
 // Parses shell text with tree-sitter-bash (WASM) into a plain syntax tree. The WASM runtime and
 // the grammar load once per process; every parse after that is synchronous and takes microseconds.
+// Agents run the same commands again and again (tests, status, diffs), so recent trees are kept:
+// a tree is a pure function of the text, and nothing changes one once it is built.
 import { createRequire } from 'node:module'
 import { Language, Parser } from 'web-tree-sitter'
 
 export interface SyntaxNode {
-  type: string
+  readonly type: string
   /** Named nodes are grammar rules; anonymous ones are punctuation and keywords such as `&&`. */
-  named: boolean
+  readonly named: boolean
   /** The grammar field this node fills in its parent (`name`, `argument`, `redirect`, ...). */
-  field: string | null
-  text: string
-  children: SyntaxNode[]
+  readonly field: string | null
+  readonly text: string
+  readonly children: readonly SyntaxNode[]
 }
+
+/** A node while its tree is being copied. */
+type NodeInProgress = SyntaxNode & { children: SyntaxNode[] }
 
 export interface ParsedShell {
   root: SyntaxNode
@@ -42,20 +47,40 @@ async function createParser(): Promise<BashParser> {
   const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'))
   const parser = new Parser()
   parser.setLanguage(language)
+  const parseOnce = (source: string): ParsedShell => {
+    const tree = parser.parse(source)
+    if (!tree) throw new Error('the bash parser returned no tree')
+    try {
+      const hasError = tree.rootNode.hasError
+      const { root, depth } = copyTree(tree.walk(), source, hasError)
+      return { root, hasError, tooDeep: depth > MAX_SYNTAX_DEPTH }
+    } finally {
+      tree.delete()
+    }
+  }
+  const recent = new Map<string, ParsedShell>()
   return {
     parse(source: string): ParsedShell {
-      const tree = parser.parse(source)
-      if (!tree) throw new Error('the bash parser returned no tree')
-      try {
-        const hasError = tree.rootNode.hasError
-        const { root, depth } = copyTree(tree.walk(), source, hasError)
-        return { root, hasError, tooDeep: depth > MAX_SYNTAX_DEPTH }
-      } finally {
-        tree.delete()
+      const known = recent.get(source)
+      if (known) {
+        // Most recently used last, so the first key is the one to drop.
+        recent.delete(source)
+        recent.set(source, known)
+        return known
       }
+      const parsed = parseOnce(source)
+      if (source.length <= CACHED_SOURCE_CHARS) {
+        recent.set(source, parsed)
+        if (recent.size > CACHED_TREES) recent.delete(recent.keys().next().value as string)
+      }
+      return parsed
     }
   }
 }
+
+const CACHED_TREES = 256
+/** Longer texts (heredocs, generated scripts) are rarely run twice and would hold memory. */
+const CACHED_SOURCE_CHARS = 4096
 
 type Cursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>
 
@@ -68,7 +93,7 @@ export const MAX_SYNTAX_DEPTH = 200
 function copyTree(cursor: Cursor, source: string, mayHaveMissing: boolean): { root: SyntaxNode; depth: number } {
   try {
     const root = copyNode(cursor, source, mayHaveMissing)
-    const parents: SyntaxNode[] = []
+    const parents: NodeInProgress[] = []
     let current = root
     let depth = 0
     for (;;) {
@@ -95,7 +120,7 @@ function copyTree(cursor: Cursor, source: string, mayHaveMissing: boolean): { ro
   }
 }
 
-function copyNode(cursor: Cursor, source: string, mayHaveMissing: boolean): SyntaxNode {
+function copyNode(cursor: Cursor, source: string, mayHaveMissing: boolean): NodeInProgress {
   return {
     type: mayHaveMissing && cursor.nodeIsMissing ? 'MISSING' : cursor.nodeType,
     named: cursor.nodeIsNamed,
