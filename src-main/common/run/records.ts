@@ -209,9 +209,10 @@ export interface RecordEnvelope {
 export type RunRecord = RecordEnvelope & RunRecordBody
 
 /**
- * Records Tether syncs before acting on them: a crash afterwards must not lose that a run or
- * a person said something, or that a tool which can change things started or finished. (A read's
- * tool records are written in order but not waited on: running a read again is harmless.)
+ * Record types a run makes durable (fdatasync): its start and end, what a person said or was
+ * asked, a decision before its call runs, and the start and end of a call that can change
+ * something (the start before the call runs, the end as its output goes out). A read's tool
+ * records are written in order but not synced on their own: running a read again is harmless.
  */
 export const DURABLE_RECORD: Record<RunRecordType, boolean> = {
   'run.started': true,
