@@ -7,8 +7,8 @@ import { describeMachine } from './machine'
 
 const PROFILE_LABELS: Record<string, string> = {
   startMs: 'start (log created, task synced)',
-  toolStartedSyncMs: 'tool.started fsync',
-  toolFinishedSyncMs: 'tool.finished fsync',
+  toolStartedSyncMs: 'tool.started fsync (calls that change something)',
+  toolFinishedSyncMs: 'tool.finished to done (its fsync runs alongside)',
   gateMs: 'approval gate',
   hostRoundTripMs: 'tool host round trip',
   responseToToolsMs: 'response end -> first tool',

@@ -13,7 +13,7 @@ export interface TetherProfile {
   startMs: number
   /** Waiting for tool.started to be on disk, summed over calls. */
   toolStartedSyncMs: number
-  /** Waiting for tool.finished to be on disk, summed over calls. */
+  /** From appending tool.finished to the driver being done with the call (its sync is not waited on), summed over calls. */
   toolFinishedSyncMs: number
   /** The approval gate, summed over calls. */
   gateMs: number
@@ -21,7 +21,7 @@ export interface TetherProfile {
   hostRoundTripMs: number
   /** From a response's terminal event to the first tool.started of its calls. */
   responseToToolsMs: number
-  /** From the last tool.finished of a turn being on disk to the next request leaving. */
+  /** From the driver being done with the last call of a turn to the next request leaving. */
   toolsToRequestMs: number
   /** From the last terminal event to run() returning (run.finished synced). */
   finishMs: number
@@ -31,7 +31,7 @@ interface CallTimes {
   emittedAt?: number
   startedAppendedAt?: number
   finishedAppendedAt?: number
-  /** When the driver had tool.started on disk and when it had tool.finished on disk. */
+  /** When the driver had tool.started where it needs it (on disk for a call that changes something) and when it was done with the call. */
   startedAt?: number
   finishedAt?: number
 }

@@ -30,7 +30,7 @@ export class RunRecorder {
     return () => this.#listeners.delete(listener)
   }
 
-  /** Appends without waiting for the disk; durable types are synced at the next flush. */
+  /** Appends without waiting for the disk: written at the end of this turn of the event loop, synced with the next durable record. */
   record(body: RunRecordBody): RunRecord {
     const record = this.#writer.append(body)
     this.#state = reduce(this.#state, record)
