@@ -1,28 +1,15 @@
 /// <reference lib="dom" />
 // A newcomer with no API key: the welcome page offers the scripted demo, which streams, runs
 // tools in the sandbox, asks for one risky command, and leaves a saved run.
-import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
+import { useFreshApp } from './support/app-setup'
 import { expect, shot, test } from './support/fixtures'
 
 test.describe('the scripted demo', () => {
-  let data: Awaited<ReturnType<typeof makeDataDir>>
-  let host: BrowserHost
-
-  test.beforeEach(async () => {
-    data = await makeDataDir()
-    host = await startBrowserHost(data.path)
-  })
-
-  test.afterEach(async ({ page }) => {
-    // The page goes first, so it does not see its host disappear.
-    await page.close()
-    await host.stop()
-    await data.dispose()
-  })
+  const app = useFreshApp()
 
   test('runs without a key: streaming, sandboxed tools, an approval from the keyboard, a saved run', async ({ page }) => {
     test.setTimeout(120_000)
-    await page.goto(host.url)
+    await page.goto(app.host.url)
     await expect(page.getByRole('heading', { name: 'Try the scripted demo' })).toBeVisible()
     await shot(page, 'welcome')
     await page.getByRole('button', { name: 'Run the scripted demo' }).click()

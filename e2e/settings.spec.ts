@@ -3,30 +3,18 @@
 // the page learns only that a key is set, and the host keeps it in a file only the user can read.
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
+import { useFreshApp } from './support/app-setup'
 import { expect, shot, test } from './support/fixtures'
 
 const KEY = 'sk-e2e-secret-0123456789abcdef'
 
 test.describe('settings', () => {
-  let data: Awaited<ReturnType<typeof makeDataDir>>
-  let host: BrowserHost
-
-  test.beforeEach(async () => {
-    data = await makeDataDir()
-    host = await startBrowserHost(data.path)
-  })
-
-  test.afterEach(async ({ page }) => {
-    await page.close()
-    await host.stop()
-    await data.dispose()
-  })
+  const app = useFreshApp()
 
   test('a saved key is never sent back to the page; the run defaults persist', async ({ page }) => {
     const frames: string[] = []
     page.on('websocket', (socket) => socket.on('framereceived', (frame) => frames.push(String(frame.payload))))
-    await page.goto(host.url)
+    await page.goto(app.host.url)
     await page.keyboard.press('Control+,')
     const dialog = page.getByRole('dialog', { name: 'Settings' })
     await expect(dialog).toBeVisible()
@@ -47,15 +35,15 @@ test.describe('settings', () => {
     expect(await page.content()).not.toContain(KEY)
     expect(frames.some((frame) => frame.includes(KEY))).toBe(false)
 
-    const keyFile = join(data.path, 'keys.json')
+    const keyFile = join(app.data.path, 'keys.json')
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600)
     expect(JSON.parse(await readFile(keyFile, 'utf8'))).toEqual({ custom: KEY })
-    expect(await readFile(join(data.path, 'settings.json'), 'utf8')).not.toContain(KEY)
+    expect(await readFile(join(app.data.path, 'settings.json'), 'utf8')).not.toContain(KEY)
   })
 
   test('the theme follows the system and can be switched', async ({ page }) => {
     await page.emulateMedia({ colorScheme: 'dark' })
-    await page.goto(host.url)
+    await page.goto(app.host.url)
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
     await shot(page, 'welcome-dark')
     await page.getByRole('button', { name: /Theme:/ }).click()

@@ -67,6 +67,39 @@ export function useSimApp(options: { scenario: string | object; tokenIntervalMs:
   }
 }
 
+export interface FreshApp {
+  readonly data: DataDirHandle
+  readonly host: BrowserHost
+}
+
+/** Each test of the calling `describe` gets an empty data dir (no provider, no key) and a browser-mode host on it. */
+export function useFreshApp(): FreshApp {
+  let current: FreshApp | null = null
+  test.beforeEach(async () => {
+    const data = await makeDataDir()
+    current = { data, host: await startBrowserHost(data.path) }
+  })
+  test.afterEach(async ({ page }) => {
+    // The page goes first, so it does not see its host disappear.
+    await page.close()
+    await current?.host.stop()
+    await current?.data.dispose()
+    current = null
+  })
+  const get = (): FreshApp => {
+    if (!current) throw new Error('useFreshApp: used outside a test')
+    return current
+  }
+  return {
+    get data() {
+      return get().data
+    },
+    get host() {
+      return get().host
+    }
+  }
+}
+
 /** Opens a fresh copy of the sample repository in the app and starts a run with `task`. */
 export async function startRunOnSample(page: Page, app: SimApp, task: string): Promise<void> {
   const workspace = await sampleWorkspace(app.data.folder)
