@@ -2,6 +2,7 @@
 // uses (the same shell in bubblewrap, the same file tools and script isolate), one call after
 // another in the order the model emitted them, the way a hand-written SDK loop does.
 import { join } from 'node:path'
+import type { FunctionTool, ResponseIncludable } from 'openai/resources/responses/responses'
 import type { ClientRunContext } from './client'
 
 export interface FunctionCall {
@@ -14,6 +15,20 @@ export interface FunctionCallOutput {
   type: 'function_call_output'
   call_id: string
   output: string
+}
+
+/** What the hand-written SDK loops send with every request, the same settings Tether sends. */
+export function peerRequestSettings(context: ClientRunContext, tools: FunctionTool[]) {
+  const include: ResponseIncludable[] = ['reasoning.encrypted_content']
+  return {
+    model: context.model,
+    instructions: context.instructions,
+    tools,
+    tool_choice: 'auto' as const,
+    parallel_tool_calls: true,
+    store: false,
+    include
+  }
 }
 
 export function openPeerRun(context: ClientRunContext, runId: string): Promise<void> {

@@ -6,7 +6,7 @@ import OpenAI from 'openai'
 import type { FunctionTool, Response, ResponseInputItem } from 'openai/resources/responses/responses'
 import { performance } from 'node:perf_hooks'
 import type { BenchClient, ClientRunContext, ClientRunResult } from './client'
-import { executeCalls, openPeerRun } from './peer-tools'
+import { executeCalls, openPeerRun, peerRequestSettings } from './peer-tools'
 
 let runs = 0
 
@@ -19,13 +19,7 @@ async function runSdkHttp(context: ClientRunContext): Promise<ClientRunResult> {
   const transcript: ResponseInputItem[] = [{ role: 'user', content: context.task }]
   for (;;) {
     const stream = await client.responses.create({
-      model: context.model,
-      instructions: context.instructions,
-      tools,
-      tool_choice: 'auto',
-      parallel_tool_calls: true,
-      store: false,
-      include: ['reasoning.encrypted_content'],
+      ...peerRequestSettings(context, tools),
       input: transcript,
       stream: true
     })

@@ -6,7 +6,7 @@ import type { FunctionTool, Response, ResponseInputItem, ResponsesServerEvent } 
 import { ResponsesWS } from 'openai/resources/responses/ws'
 import { performance } from 'node:perf_hooks'
 import type { BenchClient, ClientRunContext, ClientRunResult } from './client'
-import { executeCalls, openPeerRun } from './peer-tools'
+import { executeCalls, openPeerRun, peerRequestSettings } from './peer-tools'
 
 let runs = 0
 
@@ -48,13 +48,7 @@ async function runSdkWs(context: ClientRunContext): Promise<ClientRunResult> {
       const pending = nextResponse(ws)
       ws.send({
         type: 'response.create',
-        model: context.model,
-        instructions: context.instructions,
-        tools,
-        tool_choice: 'auto',
-        parallel_tool_calls: true,
-        store: false,
-        include: ['reasoning.encrypted_content'],
+        ...peerRequestSettings(context, tools),
         input,
         ...(previous === null ? {} : { previous_response_id: previous })
       })
