@@ -208,32 +208,35 @@ export class ApprovalBroker implements ToolGate {
     if (answer === ABORTED) return { allowed: false, message: INTERRUPTED_MESSAGE }
     const problem = decisionProblem(answer)
     if (problem) return { allowed: false, message: `Tether could not read the person's answer about this ${noun(call.subject)} (${problem}), so it did not run.` }
-    const remembered = await this.#remember(call, request, answer)
+    const rule = ruleOf(request, answer)
+    const saved = rule !== null && answer.scope === 'always' && (await this.#saveForRepository(call, rule, answer))
+    // The run rule appears in the same step the answer is logged, so no call it settles is logged
+    // as decided by it before the answer that made it.
+    const remembered = this.#rememberForRun(call, rule, answer, saved)
     const message = answer.decision === 'deny' ? (answer.message?.trim() || null) : null
     this.#record(call, request, false, { decision: answer.decision, scope: remembered.scope, message, rule: remembered.rule, by: 'person' })
     return answer.decision === 'allow' ? ALLOWED : denial(call.subject, message)
   }
 
+  /** Saves an always answer's rule for the repository; false (and the rules file left alone) when it cannot be written or read. */
+  async #saveForRepository(call: GateCall, rule: string[], answer: PersonDecision): Promise<boolean> {
+    try {
+      await this.#policy.remember(call.workspace, call.runId, rule, 'always', answer.decision)
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /**
-   * Saves the rule a run or always answer asks for; the scope actually applied is what gets logged.
-   * An always rule is remembered for the run too: modes that ignore saved allow rules
+   * Remembers a run or always answer's rule for this run; the scope actually applied is what gets
+   * logged. An always rule is remembered for the run too: modes that ignore saved allow rules
    * (ask-always, read-only) still stop asking for the rest of this run.
    */
-  async #remember(call: GateCall, request: ApprovalRequestedRecord, answer: PersonDecision): Promise<{ scope: PersonDecision['scope']; rule: string[] | null }> {
-    const rule = request.suggestedRule
-    // The floor has no rule: an answer there is for this call only.
-    if (answer.scope === 'once' || rule === null || request.risk === 'forbid') return { scope: 'once', rule: null }
-    let saved = false
-    if (answer.scope === 'always') {
-      try {
-        await this.#policy.remember(call.workspace, call.runId, rule, 'always', answer.decision)
-        saved = true
-      } catch {
-        // A rules file that cannot be written (or read) is left alone; the answer still holds for this run.
-      }
-    }
+  #rememberForRun(call: GateCall, rule: string[] | null, answer: PersonDecision, saved: boolean): { scope: PersonDecision['scope']; rule: string[] | null } {
+    if (rule === null) return { scope: 'once', rule: null }
     try {
-      await this.#policy.remember(call.workspace, call.runId, rule, 'run', answer.decision)
+      this.#policy.rememberForRun(call.runId, rule, answer.decision)
     } catch {
       return { scope: saved ? 'always' : 'once', rule: saved ? rule : null }
     }
@@ -253,4 +256,10 @@ export class ApprovalBroker implements ToolGate {
     }
     call.note({ type: 'approval.decided', callId: call.callId, ...decided })
   }
+}
+
+/** The rule a run or always answer asks for; null for a once answer and for the floor, which has no rule. */
+function ruleOf(request: ApprovalRequestedRecord, answer: PersonDecision): string[] | null {
+  if (answer.scope === 'once' || request.risk === 'forbid') return null
+  return request.suggestedRule
 }

@@ -46,4 +46,6 @@ export interface ApprovalPolicy {
   evaluate(input: PolicyInput): Promise<PolicyVerdict>
   /** Saves an `always` rule for the workspace (persistent) or remembers a `run` rule; `decision` says whether it allows or denies. */
   remember(workspace: string, runId: string, rule: string[], scope: Exclude<ApprovalScope, 'once'>, decision: ApprovalDecision): Promise<void>
+  /** Remembers a `run` rule at once (no I/O); throws on a rule that is not valid. */
+  rememberForRun(runId: string, rule: string[], decision: ApprovalDecision): void
 }

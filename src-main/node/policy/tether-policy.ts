@@ -86,13 +86,15 @@ export class TetherPolicy implements ApprovalPolicy {
   }
 
   async remember(workspace: string, runId: string, rule: string[], scope: RuleScope, decision: ApprovalDecision): Promise<void> {
-    const problem = ruleProblem(rule)
-    if (problem) throw new Error(`not a valid rule: ${problem}`)
-    const prefixRule: PrefixRule = { decision, prefix: [...rule] }
-    if (scope === 'always') {
-      await this.rules.add(workspace, prefixRule)
+    if (scope === 'run') {
+      this.rememberForRun(runId, rule, decision)
       return
     }
+    await this.rules.add(workspace, validRule(rule, decision))
+  }
+
+  rememberForRun(runId: string, rule: string[], decision: ApprovalDecision): void {
+    const prefixRule = validRule(rule, decision)
     const rules = this.#runRules.get(runId) ?? []
     if (!rules.some((known) => sameRule(known, prefixRule))) this.#runRules.set(runId, [...rules, prefixRule])
   }
@@ -111,4 +113,10 @@ export class TetherPolicy implements ApprovalPolicy {
     }
     return environment
   }
+}
+
+function validRule(rule: string[], decision: ApprovalDecision): PrefixRule {
+  const problem = ruleProblem(rule)
+  if (problem) throw new Error(`not a valid rule: ${problem}`)
+  return { decision, prefix: [...rule] }
 }
