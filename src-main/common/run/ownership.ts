@@ -1,14 +1,25 @@
 // Copy-on-write for folds. `reduce` gives each call a fresh Ownership, so it copies every
 // collection it changes and never touches its input. `foldRecords` shares one Ownership across
-// all its records: a collection the fold has already copied is changed in place afterwards,
-// because no state the fold made in between is ever seen by anyone. That keeps folding a long
-// run linear. Copying a keyed collection per event is quadratic, and V8 copies an object with
+// all its records, and a `LiveFold` one across the records between two hand-outs: a collection
+// the fold has already copied is changed in place afterwards, because no state the fold made in
+// between is ever seen by anyone. That keeps folding a long run linear. Copying a keyed collection per event is quadratic, and V8 copies an object with
 // more than about a thousand keys (a long run's items) a hundred times slower than a small one.
 //
 // The rule that keeps this safe: once a step has changed something, it builds its result from
 // the changed state, never from the state it started with.
 export class Ownership {
-  readonly #owned = new WeakSet<object>()
+  readonly #owned: WeakSet<object>
+
+  constructor(owned: WeakSet<object> = new WeakSet()) {
+    this.#owned = owned
+  }
+
+  /** A new ownership that owns only those of `objects` this one owns: everything else is copied on write again. */
+  keeping(objects: readonly object[]): Ownership {
+    const owned = new WeakSet<object>()
+    for (const object of objects) if (this.#owned.has(object)) owned.add(object)
+    return new Ownership(owned)
+  }
 
   #writable<T extends object>(collection: T, copy: (collection: T) => T): T {
     if (this.#owned.has(collection)) return collection

@@ -7,6 +7,7 @@ import { emptyFunctionCall, emptyMessage, emptyReasoning, itemKeyOf, itemViewOf 
 import { Ownership } from './ownership'
 import type { ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView } from './state'
 import { requestedCall } from './state'
+import { updateTurn } from './turns'
 
 type LifecycleEvent = Extract<ServerEvent, { response: ResponseObject }>
 type Sequenced = { sequence_number?: number }
@@ -268,28 +269,25 @@ function applyError(state: RunState, event: Extract<ServerEvent, { type: 'error'
     const response = next.responses[open]
     if (response) next = withResponse(next, open, { ...response, status: 'failed', error: { code: error.code, message: error.message } }, own)
   } else if (isNestedError(event)) {
-    next = failTurn(next, error.code, error.message)
+    next = failTurn(next, error.code, error.message, own)
   }
   return next
 }
 
 /** Steers are sent one at a time, so the server's acknowledgement belongs to the latest undelivered one. */
-function markSteerDelivered(state: RunState): RunState {
+function markSteerDelivered(state: RunState, own: Ownership): RunState {
   for (let index = state.userInputs.length - 1; index >= 0; index--) {
     const input = state.userInputs[index]!
     if (input.kind !== 'steer' || input.delivered) continue
-    const userInputs = state.userInputs.slice()
-    userInputs[index] = { ...input, delivered: true }
-    return { ...state, userInputs }
+    return own.patch(state, { userInputs: own.withIndex(state.userInputs, index, { ...input, delivered: true }) })
   }
   return state
 }
 
-export function failTurn(state: RunState, code: string | null, message: string): RunState {
+export function failTurn(state: RunState, code: string | null, message: string, own: Ownership): RunState {
   const turn = state.cursor.turn
   if (turn === null) return state
-  const turns = state.turns.map((view) => (view.turn === turn ? { ...view, failure: { code, message } } : view))
-  return { ...state, turns }
+  return updateTurn(state, turn, own, (view) => ({ ...view, failure: { code, message } }))
 }
 
 function applyEvent(state: RunState, event: ServerEvent, own: Ownership): RunState {
@@ -343,7 +341,7 @@ function applyEvent(state: RunState, event: ServerEvent, own: Ownership): RunSta
     }
     case 'response.steer.accepted':
     case 'response.steer.pending':
-      return markSteerDelivered(state)
+      return markSteerDelivered(state, own)
     case 'response.output_text.annotation.added':
     case 'response.audio.delta':
     case 'response.audio.done':

@@ -6,6 +6,7 @@ import { Ownership } from './ownership'
 import { failTurn, isOpenStatus, reduceServerEvent } from './reduce-server-event'
 import type { ApprovalView, RunState, ToolCallView, TurnView } from './state'
 import { TERMINAL_TAIL_BYTES, initialRunState, requestedCall } from './state'
+import { turnIndexOf, updateTurn } from './turns'
 
 function updateCall(state: RunState, callId: string, own: Ownership, update: (call: ToolCallView) => ToolCallView): RunState {
   const existing = state.toolCalls[callId]
@@ -16,8 +17,12 @@ function updateCall(state: RunState, callId: string, own: Ownership, update: (ca
   })
 }
 
-function updateTurn(state: RunState, turn: number, update: (view: TurnView) => TurnView): RunState {
-  return { ...state, turns: state.turns.map((view) => (view.turn === turn ? update(view) : view)) }
+/** Turns with `view` as the last one, replacing an earlier view of the same turn (a resend). */
+function withSentTurn(turns: readonly TurnView[], view: TurnView, own: Ownership): TurnView[] {
+  const index = turnIndexOf(turns, view.turn)
+  if (index === -1) return own.withAppended(turns, view)
+  if (index === turns.length - 1) return own.withIndex(turns, index, view)
+  return [...turns.filter((other) => other.turn !== view.turn), view]
 }
 
 /** A response still streaming when the connection or the process went away will never finish. */
@@ -95,12 +100,11 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
         firstEventMs: null,
         durationMs: null
       }
-      let next: RunState = {
-        ...state,
-        turns: [...state.turns.filter((view) => view.turn !== record.turn), turn],
+      let next = own.patch(state, {
+        turns: withSentTurn(state.turns, turn, own),
         cursor: { responseIndex: null, lastSequence: null, turn: record.turn },
         sentThrough: state.timeline.length
-      }
+      })
       for (const item of record.input) {
         const callId = item.type === 'function_call_output' && 'call_id' in item ? item.call_id : null
         if (typeof callId === 'string' && next.toolCalls[callId]) {
@@ -111,7 +115,7 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
     }
     case 'request.failed': {
       const error = { source: 'request' as const, code: record.code, message: record.message, responseIndex: null, at: record.ts }
-      return failTurn(own.patch(state, { errors: own.withAppended(state.errors, error) }), record.code, record.message)
+      return failTurn(own.patch(state, { errors: own.withAppended(state.errors, error) }), record.code, record.message, own)
     }
     case 'server.event': {
       const before = state.responses.length
@@ -119,7 +123,7 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
       const next = reduceServerEvent(state, record.event, own)
       if (next.responses.length === before || turn === null) return next
       const added = Array.from({ length: next.responses.length - before }, (_, i) => before + i)
-      return updateTurn(next, turn, (view) => ({ ...view, responseIndexes: [...view.responseIndexes, ...added] }))
+      return updateTurn(next, turn, own, (view) => ({ ...view, responseIndexes: [...view.responseIndexes, ...added] }))
     }
     case 'server.malformed': {
       const error = { source: 'protocol' as const, code: record.error.code, message: record.error.message, responseIndex: null, at: record.ts }
@@ -179,7 +183,7 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
     case 'transport.changed':
       return changeTransport(state, record, own)
     case 'metrics.turn':
-      return updateTurn(state, record.turn, (view) => ({
+      return updateTurn(state, record.turn, own, (view) => ({
         ...view,
         firstEventMs: record.firstEventMs,
         durationMs: record.durationMs
@@ -213,7 +217,11 @@ function reduceOwned(state: RunState, record: RunRecord, own: Ownership): RunSta
   return reduceRecord(own.patch(state, { lastSeq: record.seq, lastTs: record.ts }), record, own)
 }
 
-/** One step; copies what it changes, so `state` and every state before it stay as they were. */
+/**
+ * One step; copies what it changes, so `state` and every state before it stay as they were. That
+ * copies each collection the record touches, so it costs what the run holds: folds of more than
+ * one record use `foldRecords` or a `LiveFold`.
+ */
 export function reduce(state: RunState, record: RunRecord): RunState {
   return reduceOwned(state, record, new Ownership())
 }
@@ -227,4 +235,59 @@ export function foldRecords(records: Iterable<RunRecord>, from: RunState = initi
   let state = from
   for (const record of records) state = reduceOwned(state, record, own)
   return state
+}
+
+/**
+ * The fold of the one writer that holds a run's state while it grows (the session driver, the
+ * renderer's open run): O(1) amortised per record, however long the run. Between hand-outs it
+ * changes the collections it copied in place; handing a state out gives up what that state could
+ * see change, so the next record copies what it touches and what was handed out stays as it was.
+ */
+export class LiveFold {
+  #state: RunState
+  #own = new Ownership()
+
+  constructor(from: RunState = initialRunState) {
+    this.#state = from
+  }
+
+  /** The working state, for reading now: the next record may change it in place, so never keep it. */
+  get current(): RunState {
+    return this.#state
+  }
+
+  apply(record: RunRecord): RunState {
+    this.#state = reduceOwned(this.#state, record, this.#own)
+    return this.#state
+  }
+
+  /** The state as of now, never to change. The next record copies what it touches (once per hand-out). */
+  snapshot(): RunState {
+    this.#own = new Ownership()
+    return this.#state
+  }
+
+  /**
+   * A view for a display that redraws from every new one: its item, call, approval, response and
+   * turn views never change, while its keyed collections and lists are the fold's own and show
+   * the records folded after it. O(1): nothing is copied until a record changes a view.
+   */
+  frame(): RunState {
+    const state = this.#state
+    this.#own = this.#own.keeping([
+      state,
+      state.items,
+      state.toolCalls,
+      state.toolCallOrder,
+      state.approvals,
+      state.timeline,
+      state.responses,
+      state.responseIndexById,
+      state.turns,
+      state.userInputs,
+      state.errors,
+      state.gaps
+    ])
+    return { ...state }
+  }
 }

@@ -63,7 +63,7 @@ export class RunManager {
     const fromLog = this.#live.has(runId) ? null : await this.#foldLog(runId)
     // The run may have been taken up while its log was read: the driver's state is then the newer one.
     const live = this.#live.get(runId)
-    if (live) return { runId, state: live.driver.state, running: live.running !== null }
+    if (live) return { runId, state: live.driver.snapshot(), running: live.running !== null }
     return { runId, state: fromLog ?? (await this.#foldLog(runId)), running: false }
   }
 
@@ -173,7 +173,7 @@ export class RunManager {
     driver.subscribe((record) => {
       for (const watcher of this.#watchers.get(runId) ?? []) watcher.record(record)
     })
-    const snapshot: RunSnapshot = { runId, state: driver.state, running: false }
+    const snapshot: RunSnapshot = { runId, state: driver.snapshot(), running: false }
     for (const watcher of this.#watchers.get(runId) ?? []) watcher.snapshot(snapshot)
   }
 

@@ -114,8 +114,14 @@ export class SessionDriver {
     }
   }
 
+  /** The live state, for reading now (it changes in place as records arrive): `snapshot()` to keep one. */
   get state(): RunState {
     return this.#recorder.state
+  }
+
+  /** The state as of now, never to change: for handing out. */
+  snapshot(): RunState {
+    return this.#recorder.snapshot()
   }
 
   get logPath(): string {

@@ -2,7 +2,7 @@
 // are folded from checkpoints kept every CHECKPOINT_EVERY records, so scrubbing anywhere costs at
 // most that many reducer steps.
 import type { RunRecord } from '../../../src-main/common/run/records'
-import { reduce } from '../../../src-main/common/run/reduce'
+import { foldRecords, LiveFold } from '../../../src-main/common/run/reduce'
 import { initialRunState, type RunState } from '../../../src-main/common/run/state'
 import type { TetherClient } from '../api/client'
 
@@ -49,22 +49,17 @@ export class Replay {
   #stateAt(position: number): RunState {
     if (position < 0) return initialRunState
     const base = Math.floor((position + 1) / CHECKPOINT_EVERY)
-    let state = this.#checkpoints[base] ?? initialRunState
-    for (let index = base * CHECKPOINT_EVERY; index <= position; index++) {
-      const record = this.records[index]
-      if (record) state = reduce(state, record)
-    }
-    return state
+    return foldRecords(this.records.slice(base * CHECKPOINT_EVERY, position + 1), this.#checkpoints[base] ?? initialRunState)
   }
 }
 
 /** checkpoints[k] is the state after the first k * CHECKPOINT_EVERY records. */
 export function checkpointsOf(records: RunRecord[]): RunState[] {
   const checkpoints: RunState[] = [initialRunState]
-  let state = initialRunState
+  const fold = new LiveFold()
   records.forEach((record, index) => {
-    state = reduce(state, record)
-    if ((index + 1) % CHECKPOINT_EVERY === 0) checkpoints.push(state)
+    fold.apply(record)
+    if ((index + 1) % CHECKPOINT_EVERY === 0) checkpoints.push(fold.snapshot())
   })
   return checkpoints
 }

@@ -1,10 +1,11 @@
 // One open run in the renderer: the host's snapshot, then its records folded with the same pure
 // reducer the host and the log use, so what is shown is exactly what the log says. Records are
 // folded once per animation frame within a time budget, so a burst (a reconnect, a fast stream on
-// a busy machine) spreads over frames instead of freezing one.
+// a busy machine) spreads over frames instead of freezing one. The fold is a LiveFold and each
+// frame gets a `frame()` of it, so a record costs the same at the end of a long run as at its start.
 import type { HostEvent, RunSnapshot } from '../../../src-main/common/api/contract'
 import type { RunRecord } from '../../../src-main/common/run/records'
-import { reduce } from '../../../src-main/common/run/reduce'
+import { LiveFold } from '../../../src-main/common/run/reduce'
 import { initialRunState, type RunState } from '../../../src-main/common/run/state'
 import type { TetherClient } from '../api/client'
 
@@ -13,8 +14,9 @@ const FOLD_BUDGET_MS = 6
 
 export class RunSession {
   readonly runId: string
-  /** Reducer output: replaced whole, never mutated. */
+  /** The fold's latest frame: replaced once per frame; its views never change (see LiveFold.frame). */
   state = $state.raw<RunState>(initialRunState)
+  #fold = new LiveFold()
   running = $state(false)
   loaded = $state(false)
   /** Why the run loop stopped without an outcome, or why the run could not be opened. */
@@ -72,7 +74,8 @@ export class RunSession {
   #useSnapshot(snapshot: RunSnapshot): void {
     const early = this.#early ?? []
     this.#early = null
-    this.state = snapshot.state
+    this.#fold = new LiveFold(snapshot.state)
+    this.state = this.#fold.frame()
     this.running = snapshot.running
     this.loaded = true
     if (early.length > 0) this.#enqueue(early)
@@ -91,23 +94,25 @@ export class RunSession {
     this.#drainScheduled = false
     if (this.#closed) return
     const deadline = performance.now() + budgetMs
-    let state = this.state
+    const fold = this.#fold
+    const lastSeqBefore = fold.current.lastSeq
     let index = 0
     while (index < this.#queue.length) {
       const record = this.#queue[index++]!
-      if (record.seq <= state.lastSeq) continue
-      if (record.seq !== state.lastSeq + 1) {
+      const lastSeq = fold.current.lastSeq
+      if (record.seq <= lastSeq) continue
+      if (record.seq !== lastSeq + 1) {
         // A record went missing (e.g. a reconnect): the host's snapshot is the way back.
         this.#queue = []
-        this.state = state
+        this.state = fold.frame()
         void this.open()
         return
       }
-      state = reduce(state, record)
+      fold.apply(record)
       if ((index & 31) === 0 && performance.now() > deadline) break
     }
     this.#queue = index >= this.#queue.length ? [] : this.#queue.slice(index)
-    this.state = state
+    if (fold.current.lastSeq !== lastSeqBefore) this.state = fold.frame()
     if (this.#queue.length > 0) this.#enqueue([])
   }
 }
