@@ -3,9 +3,10 @@
 // same contract runs over Electron IPC and over the browser-mode WebSocket.
 import type { ApprovalDecision, ApprovalMode, ApprovalScope, RunOutcome, RunRecord, Transport } from '../run/records'
 import type { RunState } from '../run/state'
+import type { ProviderName } from '../providers/providers'
 
 export type HostKind = 'electron' | 'browser'
-export type ProviderChoice = 'openai' | 'xai' | 'custom'
+export type ProviderChoice = ProviderName
 
 export interface AppInfo {
   host: HostKind

@@ -3,11 +3,12 @@
 // the renderer never imports this module (zod's JIT would trip the strict CSP there).
 import { z } from 'zod'
 import type { MethodName, ParamsOf } from './contract'
+import { PROVIDER_NAMES } from '../providers/providers'
 
 const runId = z.string().regex(/^run_\d{8}T\d{6}Z_[0-9a-f]{6}$/, 'not a run id')
 const text = z.string().min(1).max(200_000)
 const path = z.string().min(1).max(4096).refine((value) => !value.includes('\0'), 'contains a NUL byte')
-const provider = z.enum(['openai', 'xai', 'custom'])
+const provider = z.enum(PROVIDER_NAMES)
 const host = z
   .string()
   .min(1)

@@ -12,7 +12,7 @@ and asks before risky ones. The run log lands under TETHER_HOME (see \`tether ru
   --workspace DIR        the repository to work in
   --provider NAME        openai (OPENAI_API_KEY, default), xai (XAI_API_KEY) or custom
   --base-url URL         any Responses-compatible server (key from TETHER_API_KEY)
-  --model M              model name (default: gpt-5.2 for OpenAI, grok-4 for xAI)
+  --model M              model name (default: gpt-5.2 for OpenAI, grok-4.20-reasoning for xAI)
   --transport ws|sse     WebSocket (default) or HTTP + SSE
   --approval MODE        ask-risky (default), auto-in-sandbox, ask-always, read-only
   --store                let the server store responses (default: not stored)
@@ -91,6 +91,4 @@ export function parseRunOptions(args: string[]): RunCliOptions {
   return options
 }
 
-export function defaultModel(provider: string): string {
-  return provider === 'xai' ? 'grok-4' : 'gpt-5.2'
-}
+

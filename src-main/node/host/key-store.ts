@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { KeyStatus, ProviderChoice } from '../../common/api/contract'
 import { readOptionalFile, writePrivateFile } from './private-file'
 import { KEY_FILES } from '../store/data-dir'
+import { PROVIDERS } from '../../common/providers/providers'
 
 export interface KeyStore {
   /** `os`: encrypted by the OS keychain; `file`: a 0600 file; null: this host cannot save keys. */
@@ -14,11 +15,6 @@ export interface KeyStore {
   remove(provider: ProviderChoice): Promise<void>
 }
 
-export const KEY_VARIABLES: Record<ProviderChoice, string> = {
-  openai: 'OPENAI_API_KEY',
-  xai: 'XAI_API_KEY',
-  custom: 'TETHER_API_KEY'
-}
 
 const keyFileSchema = z.record(z.string(), z.string())
 
@@ -61,7 +57,8 @@ export async function resolveKey(
 ): Promise<{ key: string; status: KeyStatus } | null> {
   const stored = await store.read(provider)
   if (stored) return { key: stored, status: { configured: true, source: 'stored' } }
-  const fromEnv = env[KEY_VARIABLES[provider]] ?? (provider === 'custom' ? env.OPENAI_API_KEY : undefined)
+  const { keyVariable, fallbackKeyVariable } = PROVIDERS[provider]
+  const fromEnv = env[keyVariable] ?? (fallbackKeyVariable === null ? undefined : env[fallbackKeyVariable])
   if (fromEnv) return { key: fromEnv, status: { configured: true, source: 'env' } }
   return null
 }

@@ -3,15 +3,15 @@
 import { rename } from 'node:fs/promises'
 import { z } from 'zod'
 import type { ProviderChoice, SettingsPatch } from '../../common/api/contract'
+import { PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import type { ApprovalMode, Transport } from '../../common/run/records'
 import { readOptionalFile, writePrivateFile } from './private-file'
 
-export const DEFAULT_MODEL = 'gpt-5.2'
 const RECENT_REPO_LIMIT = 12
 
 const storedSchema = z.object({
   version: z.literal(1),
-  provider: z.enum(['openai', 'xai', 'custom']),
+  provider: z.enum(PROVIDER_NAMES),
   customBaseUrl: z.string().nullable(),
   model: z.string().min(1),
   transport: z.enum(['ws', 'sse']),
@@ -26,7 +26,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   version: 1,
   provider: 'openai',
   customBaseUrl: null,
-  model: DEFAULT_MODEL,
+  model: PROVIDERS.openai.defaultModel,
   transport: 'ws' satisfies Transport,
   approvalMode: 'ask-risky' satisfies ApprovalMode,
   networkAllowlist: [],

@@ -15,7 +15,8 @@ import type {
 import { isMethodName } from '../../common/api/contract'
 import { parseParams } from '../../common/api/schemas'
 import type { RunState } from '../../common/run/state'
-import { DEFAULT_BASE_URLS, type Provider } from '../session/provider'
+import type { Provider } from '../session/provider'
+import { isProviderName, PROVIDERS } from '../../common/providers/providers'
 import { DEFAULT_INSTRUCTIONS, type SessionOptions } from '../session/session-options'
 import type { ToolGate } from '../session/tool-gate'
 import type { DataDir } from '../store/data-dir'
@@ -28,7 +29,7 @@ import { changesSince, saveBaseline } from './changes'
 import { ClientSession, type EventSink } from './client-session'
 import { DEMO_MODEL, DEMO_PROVIDER_LABEL, demoParentDir, prepareDemoWorkspace, type DemoModel } from './demo'
 import { apiErrorOf, HostError } from './host-error'
-import { keyStatusOf, resolveKey, KEY_VARIABLES, type KeyStore } from './key-store'
+import { keyStatusOf, resolveKey, type KeyStore } from './key-store'
 import { describeRepo, resolveFolder } from './repos'
 import { RunHeads } from './run-heads'
 import { RunManager } from './run-manager'
@@ -61,11 +62,7 @@ export interface HostOptions {
 type Handlers = { [M in MethodName]: (params: ParamsOf<M>, session: ClientSession) => Promise<ResultOf<M>> }
 
 function baseUrlOf(settings: StoredSettings): string {
-  return settings.provider === 'custom' ? (settings.customBaseUrl ?? '') : DEFAULT_BASE_URLS[settings.provider]
-}
-
-function isProviderChoice(name: string | undefined): name is ProviderChoice {
-  return name === 'openai' || name === 'xai' || name === 'custom'
+  return PROVIDERS[settings.provider].baseUrl ?? settings.customBaseUrl ?? ''
 }
 
 export class TetherHost {
@@ -171,7 +168,7 @@ export class TetherHost {
     if (!baseUrl) throw new HostError('invalid_request', 'the custom provider needs a base URL: set it in Settings')
     const resolved = await resolveKey(this.options.keys, name, this.options.env)
     if (!resolved) {
-      throw new HostError('unavailable', `no API key for ${name}: add one in Settings or set ${KEY_VARIABLES[name]}`)
+      throw new HostError('unavailable', `no API key for ${name}: add one in Settings or set ${PROVIDERS[name].keyVariable}`)
     }
     return { name, baseUrl, apiKey: resolved.key }
   }
@@ -210,8 +207,8 @@ export class TetherHost {
     if (label === DEMO_PROVIDER_LABEL) {
       provider = await this.#demoProvider()
     } else if (target.kind === 'existing') {
-      if (!isProviderChoice(label ?? undefined)) throw new HostError('unavailable', `the run used an unknown provider '${label}'`)
-      provider = await this.#provider(label as ProviderChoice, target.state.provider?.baseUrl ?? '')
+      if (!isProviderName(label)) throw new HostError('unavailable', `the run used an unknown provider '${label}'`)
+      provider = await this.#provider(label, target.state.provider?.baseUrl ?? '')
     } else {
       provider = await this.#provider(settings.provider, baseUrlOf(settings))
     }
@@ -264,7 +261,7 @@ export class TetherHost {
     },
     setApiKey: async ({ provider, key }) => {
       if (this.options.keys.kind === null) {
-        throw new HostError('unavailable', `this system offers no safe place to save a key: set ${KEY_VARIABLES[provider]} instead`)
+        throw new HostError('unavailable', `this system offers no safe place to save a key: set ${PROVIDERS[provider].keyVariable} instead`)
       }
       await this.options.keys.write(provider, key)
       return this.#settingsView()

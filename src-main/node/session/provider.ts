@@ -1,22 +1,13 @@
 // Which server a run talks to and with which key. The key lives only here and in request
 // headers: never in a record, a log line or anything sent to the renderer.
-export type ProviderName = 'openai' | 'xai' | 'custom'
+import { isProviderName, PROVIDER_NAMES, PROVIDERS, type ProviderName } from '../../common/providers/providers'
+
+export type { ProviderName }
 
 export interface Provider {
   name: ProviderName
   baseUrl: string
   apiKey: string
-}
-
-export const DEFAULT_BASE_URLS: Record<Exclude<ProviderName, 'custom'>, string> = {
-  openai: 'https://api.openai.com/v1',
-  xai: 'https://api.x.ai/v1'
-}
-
-const KEY_VARIABLES: Record<ProviderName, string> = {
-  openai: 'OPENAI_API_KEY',
-  xai: 'XAI_API_KEY',
-  custom: 'TETHER_API_KEY'
 }
 
 export class ProviderConfigError extends Error {}
@@ -26,16 +17,15 @@ export function resolveProvider(
   env: NodeJS.ProcessEnv = process.env
 ): Provider {
   const requested = options.provider ?? (options.baseUrl ? 'custom' : 'openai')
-  if (requested !== 'openai' && requested !== 'xai' && requested !== 'custom') {
-    throw new ProviderConfigError(`unknown provider '${requested}' (expected openai, xai or custom)`)
+  if (!isProviderName(requested)) {
+    throw new ProviderConfigError(`unknown provider '${requested}' (expected ${PROVIDER_NAMES.join(', ')})`)
   }
-  const name: ProviderName = requested
-  const baseUrl = (options.baseUrl ?? (name === 'custom' ? undefined : DEFAULT_BASE_URLS[name]))?.replace(/\/+$/, '')
-  if (!baseUrl) throw new ProviderConfigError('a custom provider needs --base-url')
-  const variable = KEY_VARIABLES[name]
-  const apiKey = env[variable] ?? (name === 'custom' ? env.OPENAI_API_KEY : undefined)
-  if (!apiKey) throw new ProviderConfigError(`no API key: set ${variable}`)
-  return { name, baseUrl, apiKey }
+  const profile = PROVIDERS[requested]
+  const baseUrl = (options.baseUrl ?? profile.baseUrl)?.replace(/\/+$/, '')
+  if (!baseUrl) throw new ProviderConfigError(`--provider ${requested} needs --base-url`)
+  const apiKey = env[profile.keyVariable] ?? (profile.fallbackKeyVariable === null ? undefined : env[profile.fallbackKeyVariable])
+  if (!apiKey) throw new ProviderConfigError(`no API key: set ${profile.keyVariable}`)
+  return { name: requested, baseUrl, apiKey }
 }
 
 export function websocketUrl(baseUrl: string): string {

@@ -11,7 +11,8 @@ import { SandboxedToolRuntime } from '../../tools/sandboxed-tool-runtime'
 import { CliError, EXIT_USAGE } from '../cli-error'
 import { ANSI_STYLE, LiveView, PLAIN_STYLE } from '../live-view'
 import { renderMetrics } from '../render-transcript'
-import { defaultModel, parseRunOptions, RUN_HELP, type RunCliOptions } from '../run-options'
+import { parseRunOptions, RUN_HELP, type RunCliOptions } from '../run-options'
+import { defaultModelOf } from '../../../common/providers/providers'
 import { createRunGate } from '../run-gate'
 
 const EXIT_CODES: Record<RunOutcome, number> = { completed: 0, failed: 1, incomplete: 3, interrupted: 130 }
@@ -58,7 +59,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const sessionOptions = (gate: SessionOptions['gate']): SessionOptions => ({
     provider: connection.provider,
     providerLabel: connection.label,
-    model: options.model ?? recorded?.model ?? defaultModel(connection.provider.name),
+    model: options.model ?? recorded?.model ?? defaultModelOf(connection.provider.name),
     transport: options.transport,
     store: options.store,
     instructions: DEFAULT_INSTRUCTIONS,
