@@ -3,7 +3,7 @@ import { formatFault, parseFault, parseFaults } from './fault-spec'
 
 describe('fault specs', () => {
   it('parses every documented form and formats it back', () => {
-    const specs = ['drop-once:0', 'drop-every:12', 'close:1011@3', 'close:4000@0', 'error@7', 'failed@2', 'stall:250@4', 'sparse', 'evict', 'no-websocket', 'upgrade-429:3', 'rate-limit@1', 'no-pong']
+    const specs = ['drop-once:0', 'drop-every:12', 'close:1011@3', 'close:4000@0', 'error@7', 'failed@2', 'stall:250@4', 'sparse', 'evict', 'no-websocket', 'upgrade-429:3', 'rate-limit@1', 'rate-limit:5@2', 'quota@0', 'no-pong']
     expect(parseFaults(specs).map(formatFault)).toEqual(specs)
     expect(parseFault('close:1011@3')).toEqual({ ok: true, fault: { kind: 'close', code: 1011, at: 3 } })
     expect(parseFault(' drop-once:5 ')).toEqual({ ok: true, fault: { kind: 'drop', every: false, at: 5 } })
@@ -14,7 +14,7 @@ describe('fault specs', () => {
     expect(parseFault('drop:3')).toEqual({
       ok: false,
       message:
-        "unknown fault 'drop:3'; expected one of: drop-once:N, drop-every:N, close:CODE@N, error@N, failed@N, stall:MS@N, sparse, evict, no-websocket, upgrade-429:SECONDS, rate-limit@R, no-pong"
+        "unknown fault 'drop:3'; expected one of: drop-once:N, drop-every:N, close:CODE@N, error@N, failed@N, stall:MS@N, sparse, evict, no-websocket, upgrade-429:SECONDS, rate-limit@R, quota@R, no-pong"
     })
     expect(() => parseFaults(['error@x', 'stall:5', 'sparse'])).toThrow(/fault 'error@x'.*; unknown fault 'stall:5'/)
     expect(parseFault('drop-once:-1').ok).toBe(false)

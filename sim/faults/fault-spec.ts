@@ -10,7 +10,10 @@
 //   evict            every previous_response_id misses (previous_response_not_found)
 //   no-websocket     every WebSocket upgrade is refused with 426 Upgrade Required
 //   upgrade-429:S    the first WebSocket upgrade is refused with 429 and Retry-After: S
-//   rate-limit@R     the R-th create request (0-based, both transports) is refused with 429
+//   rate-limit@R     the R-th create request (0-based, both transports) is refused with 429 and
+//                    OpenAI's rate-limit headers (retry after 1 s; over WS as `error.headers`)
+//   rate-limit:S@R   the same, asking for a retry after S seconds
+//   quota@R          the R-th create request is refused with 429 `insufficient_quota`
 //   no-pong          WebSocket pings are not answered
 import { assertNever } from '../../src-main/common/run/records'
 
@@ -24,7 +27,8 @@ export type FaultSpec =
   | { kind: 'evict' }
   | { kind: 'no-websocket' }
   | { kind: 'upgrade-429'; retryAfterSeconds: number }
-  | { kind: 'rate-limit'; request: number }
+  | { kind: 'rate-limit'; request: number; retryAfterSeconds: number }
+  | { kind: 'quota'; request: number }
   | { kind: 'no-pong' }
 
 export type FaultParse = { ok: true; fault: FaultSpec } | { ok: false; message: string }
@@ -41,6 +45,7 @@ export const FAULT_SYNTAX = [
   'no-websocket',
   'upgrade-429:SECONDS',
   'rate-limit@R',
+  'quota@R',
   'no-pong'
 ] as const
 
@@ -61,7 +66,8 @@ const PATTERNS: Array<[RegExp, (match: RegExpMatchArray) => FaultSpec | string]>
   [/^evict$/, () => ({ kind: 'evict' })],
   [/^no-websocket$/, () => ({ kind: 'no-websocket' })],
   [new RegExp(`^upgrade-429:${COUNT}$`), (m) => ({ kind: 'upgrade-429', retryAfterSeconds: Number(m[1]) })],
-  [new RegExp(`^rate-limit@${COUNT}$`), (m) => ({ kind: 'rate-limit', request: Number(m[1]) })],
+  [new RegExp(`^rate-limit(?::${COUNT})?@${COUNT}$`), (m) => ({ kind: 'rate-limit', request: Number(m[2]), retryAfterSeconds: m[1] === undefined ? 1 : Number(m[1]) })],
+  [new RegExp(`^quota@${COUNT}$`), (m) => ({ kind: 'quota', request: Number(m[1]) })],
   [/^no-pong$/, () => ({ kind: 'no-pong' })]
 ]
 
@@ -113,7 +119,9 @@ export function formatFault(fault: FaultSpec): string {
     case 'upgrade-429':
       return `upgrade-429:${fault.retryAfterSeconds}`
     case 'rate-limit':
-      return `rate-limit@${fault.request}`
+      return fault.retryAfterSeconds === 1 ? `rate-limit@${fault.request}` : `rate-limit:${fault.retryAfterSeconds}@${fault.request}`
+    case 'quota':
+      return `quota@${fault.request}`
     default:
       return assertNever(fault, 'fault')
   }

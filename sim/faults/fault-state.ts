@@ -1,5 +1,6 @@
 // Live fault state of one server: which one-shot faults have fired and how many create requests
 // have arrived. Replaced as a whole when the faults are reconfigured, so re-arming is explicit.
+import { errors, type ApiError } from '../protocol/errors'
 import { assertNever } from '../../src-main/common/run/records'
 import type { FaultSpec } from './fault-spec'
 
@@ -33,10 +34,14 @@ export class FaultState {
     return null
   }
 
-  /** Called once per create request on either transport; true when this one is rate-limited. */
-  rateLimitsNextRequest(): boolean {
+  /** Called once per create request on either transport: the error that refuses this one, if any. */
+  refusalForNextRequest(): ApiError | null {
     const index = this.createRequests++
-    return this.specs.some((fault) => fault.kind === 'rate-limit' && fault.request === index)
+    for (const fault of this.specs) {
+      if (fault.kind === 'rate-limit' && fault.request === index) return errors.rateLimited(fault.retryAfterSeconds)
+      if (fault.kind === 'quota' && fault.request === index) return errors.insufficientQuota()
+    }
+    return null
   }
 
   /**

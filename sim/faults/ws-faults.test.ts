@@ -72,12 +72,13 @@ describe('WebSocket faults', () => {
     expect(client.received).toHaveLength(4)
   })
 
-  it('error@N replaces event N with a flat error, ends the response, and fires once', async () => {
+  it('error@N replaces event N with a flat error, ends the response with response.failed, and fires once', async () => {
     const client = await connect(['error@3'])
     client.send({ ...CREATE, input: 'go' })
-    const frames = await client.turn(0)
-    expect(frames.map((frame) => frame.type)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'error'])
+    const frames = await client.until((frame) => frame.type === 'response.failed', 0)
+    expect(frames.map((frame) => frame.type)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'error', 'response.failed'])
     expect(frames[3]).toEqual({ type: 'error', code: 'server_error', message: 'The server had an error while processing your request. Sorry about that!', param: null, sequence_number: 3 })
+    expect(frames[4]).toMatchObject({ sequence_number: 4, response: { status: 'failed', error: { code: 'server_error' } } })
     client.send({ ...CREATE, input: 'go' })
     expect((await client.turn(frames.length)).at(-1)!.type).toBe('response.completed')
   })
@@ -149,21 +150,36 @@ describe('WebSocket faults', () => {
     expect(await handshakeStatus(sim.baseUrl)).toMatchObject({ status: 426 })
     sim.configure({ faults: ['upgrade-429:7'] })
     const limited = await handshakeStatus(sim.baseUrl)
-    expect(limited).toMatchObject({ status: 429, headers: { 'retry-after': '7' } })
-    expect(JSON.parse(limited.body)).toEqual({ error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null, message: 'Rate limit reached. Please try again in 7s.' } })
+    expect(limited).toMatchObject({ status: 429, headers: { 'retry-after': '7', 'retry-after-ms': '7000', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '7s' } })
+    expect(JSON.parse(limited.body)).toEqual({
+      error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null, message: 'Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 7s.' }
+    })
     expect((await handshakeStatus(sim.baseUrl)).status).toBe(101)
     expect(sim.stats()).toMatchObject({ wsHandshakes: 3, wsConnections: 1 })
   })
 
-  it('rate-limit@R refuses the R-th create with a nested 429', async () => {
-    const client = await connect(['rate-limit@1'])
+  it('rate-limit@R refuses the R-th create with a nested 429 and its headers; quota@R with insufficient_quota', async () => {
+    const client = await connect(['rate-limit@1', 'quota@2'])
     client.send({ ...CREATE, input: 'go' })
     await client.turn(0)
     const from = client.received.length
     client.send({ ...CREATE, input: 'go' })
     expect(await client.turn(from)).toEqual([
-      { type: 'error', status: 429, error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null, message: 'Rate limit reached. Please try again in 1s.' } }
+      {
+        type: 'error',
+        status: 429,
+        error: {
+          type: 'rate_limit_error',
+          code: 'rate_limit_exceeded',
+          param: null,
+          message: 'Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 1s.',
+          headers: { 'retry-after': '1', 'retry-after-ms': '1000', 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s' }
+        }
+      }
     ])
+    const next = client.received.length
+    client.send({ ...CREATE, input: 'go' })
+    expect((await client.turn(next))[0]).toMatchObject({ type: 'error', status: 429, error: { type: 'insufficient_quota', code: 'insufficient_quota' } })
   })
 
   it('no-pong leaves pings unanswered; without it pings are answered', async () => {

@@ -40,7 +40,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-export function parseCreateRequest(body: unknown, transport: Transport): Checked<CreateRequest> {
+/** `xai`: xAI's create-response rules on top of OpenAI's (a continuation may not carry instructions). */
+export function parseCreateRequest(body: unknown, transport: Transport, dialect: 'openai' | 'xai' = 'openai'): Checked<CreateRequest> {
   if (!isObject(body)) return fail(errors.invalidType('body', 'an object', body))
   for (const key of Object.keys(body)) {
     const known = HTTP_CREATE_PARAMETERS.has(key) || (transport === 'ws' && WS_ONLY_CREATE_PARAMETERS.has(key))
@@ -74,6 +75,7 @@ export function parseCreateRequest(body: unknown, transport: Transport): Checked
   }
 
   if (body.previous_response_id != null && body.conversation != null) return fail(errors.conflictingContinuation())
+  if (dialect === 'xai' && body.previous_response_id != null && body.instructions != null) return fail(errors.instructionsWithContinuation())
   if (transport === 'ws' && body.background === true) return fail(errors.backgroundOverWebSocket())
 
   if (streamId !== undefined && (typeof streamId !== 'string' || !STREAM_ID_PATTERN.test(streamId))) return fail(errors.invalidStreamId())

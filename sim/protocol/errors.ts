@@ -3,16 +3,18 @@
 // flat streaming `error` event (failure after the response started).
 export interface ApiError {
   status: number
-  type: 'invalid_request_error' | 'server_error' | 'rate_limit_error' | 'authentication_error'
+  type: 'invalid_request_error' | 'server_error' | 'rate_limit_error' | 'authentication_error' | 'insufficient_quota'
   code: string | null
   message: string
   param: string | null
+  /** Response headers that go with it: HTTP headers, or `error.headers` of a WebSocket `error` event. */
+  headers?: Record<string, string>
 }
 
 export interface NestedErrorFrame {
   type: 'error'
   status: number
-  error: { type: string; code: string | null; message: string; param: string | null }
+  error: { type: string; code: string | null; message: string; param: string | null; headers?: Record<string, string> }
   stream_id?: string
 }
 
@@ -29,7 +31,7 @@ export function nestedErrorFrame(error: ApiError, streamId?: string): NestedErro
   const frame: NestedErrorFrame = {
     type: 'error',
     status: error.status,
-    error: { type: error.type, code: error.code, message: error.message, param: error.param }
+    error: { type: error.type, code: error.code, message: error.message, param: error.param, ...(error.headers ? { headers: error.headers } : {}) }
   }
   if (streamId !== undefined) frame.stream_id = streamId
   return frame
@@ -41,7 +43,22 @@ export function flatErrorFrame(error: ApiError, sequenceNumber: number, streamId
   return frame
 }
 
-export function httpErrorBody(error: ApiError): { error: { message: string; type: string; param: string | null; code: string | null } } {
+/** xAI's `code` field is the gRPC status description of the HTTP status (vercel/ai, packages/xai/src/xai-error.test.ts). */
+const XAI_CODES: Record<number, string> = {
+  400: 'Client specified an invalid argument',
+  401: 'The request does not have valid authentication credentials for the operation',
+  403: 'The caller does not have permission to execute the specified operation',
+  404: 'Some requested entity was not found',
+  429: 'Some resource has been exhausted',
+  500: 'Internal error',
+  503: 'The service is currently unavailable'
+}
+
+export type HttpErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } } | { code: string; error: string }
+
+/** OpenAI's `{ error: { … } }`, or xAI's `{ code, error }`. */
+export function httpErrorBody(error: ApiError, dialect: 'openai' | 'xai' = 'openai'): HttpErrorBody {
+  if (dialect === 'xai') return { code: XAI_CODES[error.status] ?? XAI_CODES[500]!, error: error.message }
   return { error: { message: error.message, type: error.type, param: error.param, code: error.code } }
 }
 
@@ -71,6 +88,8 @@ export const errors = {
   previousResponseNotFound: (id: string): ApiError =>
     invalid(`Previous response with id '${id}' not found.`, 'previous_response_id', 'previous_response_not_found'),
   responseNotFound: (id: string): ApiError => ({ status: 404, type: 'invalid_request_error', code: null, message: `Response with id '${id}' not found.`, param: null }),
+  // xAI's create-response reference: `instructions` "Cannot be used with previous_response_id".
+  instructionsWithContinuation: (): ApiError => invalid('Invalid request: instructions cannot be used together with previous_response_id.', 'instructions', null),
   conflictingContinuation: (): ApiError =>
     invalid("Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.", 'previous_response_id', 'mutually_exclusive_parameters'),
   backgroundOverWebSocket: (): ApiError => invalid('Background responses are not supported over WebSocket.', 'background', 'unsupported_parameter'),
@@ -101,11 +120,28 @@ export const errors = {
     message: 'The server had an error while processing your request. Sorry about that!',
     param: null
   }),
+  // The headers OpenAI sends with a 429 (https://platform.openai.com/docs/guides/rate-limits), over
+  // HTTP and, in the WebSocket `error` event, as `error.headers`.
   rateLimited: (retryAfterSeconds: number): ApiError => ({
     status: 429,
     type: 'rate_limit_error',
     code: 'rate_limit_exceeded',
-    message: `Rate limit reached. Please try again in ${retryAfterSeconds}s.`,
+    message: `Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in ${retryAfterSeconds}s.`,
+    param: null,
+    headers: {
+      'retry-after': String(Math.ceil(retryAfterSeconds)),
+      'retry-after-ms': String(Math.round(retryAfterSeconds * 1000)),
+      'x-ratelimit-limit-requests': '3',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': `${retryAfterSeconds}s`
+    }
+  }),
+  // OpenAI's words for an account without credit (a recorded stream: sim/recorded/openai-error.jsonl).
+  insufficientQuota: (): ApiError => ({
+    status: 429,
+    type: 'insufficient_quota',
+    code: 'insufficient_quota',
+    message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
     param: null
   }),
   missingApiKey: (): ApiError => ({

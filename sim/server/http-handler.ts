@@ -60,8 +60,9 @@ export class HttpHandler {
     info.http ??= context.recorder.connectionOpened(info.id, 'http')
     const body = context.recorder.message('http', info.id, raw.toString('utf8'), raw.byteLength)
     if (body === undefined) return this.replyError(info, response, errors.malformedJsonBody())
-    if (context.faults().rateLimitsNextRequest()) return this.replyError(info, response, errors.rateLimited(1), { 'retry-after': '1' })
-    const parsed = parseCreateRequest(body, 'http')
+    const refusal = context.faults().refusalForNextRequest()
+    if (refusal) return this.replyError(info, response, refusal)
+    const parsed = parseCreateRequest(body, 'http', context.settings().dialect)
     if (!parsed.ok) return this.replyError(info, response, parsed.error)
     this.run(response, info, parsed.value).catch(() => {
       // A bug in the sim must not look like a hung server to the client under test.
@@ -82,7 +83,7 @@ export class HttpHandler {
     )
     if (!prepared.ok) return this.replyError(info, response, prepared.error)
     const { value } = prepared
-    const link = request.stream ? this.sseLink(response, info, request) : this.silentLink(response)
+    const link = request.stream ? this.sseLink(response, info) : this.silentLink(response)
     const connection = info.http
     const stream = new EventStream(link, () => context.faults(), context.scheduler, (bytes) => connection && context.recorder.eventSent(connection, bytes))
     const logged = context.recorder.responseStarted({
@@ -122,9 +123,7 @@ export class HttpHandler {
    * SSE. Headers go out with the first event; a request refused before its first event (an
    * injected error at event 0) gets a plain HTTP error instead, as a real server would answer.
    */
-  private sseLink(response: ServerResponse, info: SocketInfo, request: CreateRequest): Link {
-    const options = request.params.stream_options as { include_obfuscation?: unknown } | null | undefined
-    const obfuscate = options?.include_obfuscation !== false
+  private sseLink(response: ServerResponse, info: SocketInfo): Link {
     let dead = false
     let started = false
     const handler = this
@@ -146,7 +145,7 @@ export class HttpHandler {
             response.flushHeaders()
           })
         }
-        const text = formatSseEvent(frame, obfuscate)
+        const text = formatSseEvent(frame)
         info.outbound.push(() => {
           if (!response.destroyed) response.write(text)
         })
@@ -194,6 +193,6 @@ export class HttpHandler {
   }
 
   private replyError(info: SocketInfo, response: ServerResponse, error: ApiError, headers: Record<string, string> = {}): void {
-    this.replyJson(info, response, error.status, httpErrorBody(error), headers)
+    this.replyJson(info, response, error.status, httpErrorBody(error, this.context.settings().dialect), { ...error.headers, ...headers })
   }
 }

@@ -11,6 +11,7 @@ import { buildResponse, type ResponseFacts, type WireResponse } from '../protoco
 import type { Scheduler } from '../net/scheduler'
 import type { EventOutcome, EventStream } from './event-stream'
 import type { PreparedResponse } from './prepare-response'
+import { wantsObfuscation, withObfuscation } from '../protocol/obfuscation'
 
 export interface AcceptedSteer {
   id: string
@@ -50,11 +51,14 @@ export class ResponseRun {
   private cutForSteer = false
   private finished = false
   private readonly createdAt = Math.floor(Date.now() / 1000)
+  private readonly obfuscate: boolean
 
   constructor(
     readonly prepared: PreparedResponse,
     private readonly deps: RunDeps
-  ) {}
+  ) {
+    this.obfuscate = wantsObfuscation(prepared.request.params)
+  }
 
   get id(): string {
     return this.prepared.id
@@ -167,10 +171,20 @@ export class ResponseRun {
     switch (outcome.kind) {
       case 'gone':
         return { kind: 'gone' }
-      case 'error':
-        // Before `response.created` the request itself is refused (nested); afterwards the stream fails (flat).
-        stream.sendReplacement(this.sequence === 0 ? nestedErrorFrame(errors.serverError(), streamId) : flatErrorFrame(errors.serverError(), this.sequence++, streamId))
+      case 'error': {
+        // Before `response.created` the request itself is refused (nested); afterwards the stream
+        // fails (flat) and, as the API does (sim/recorded/openai-error.jsonl), the response then
+        // ends with its own `response.failed`, which carries its usage.
+        const error = errors.serverError()
+        if (this.sequence === 0) {
+          stream.sendReplacement(nestedErrorFrame(error, streamId))
+          return { kind: 'errored', steers: this.steers }
+        }
+        stream.sendReplacement(flatErrorFrame(error, this.sequence++, streamId))
+        const response = this.response({ status: 'failed', output: this.tracker.snapshot(), error: { code: error.code ?? 'server_error', message: error.message } })
+        stream.sendReplacement(this.frame({ type: 'response.failed', response: this.shaped(response) }, this.sequence++))
         return { kind: 'errored', steers: this.steers }
+      }
       case 'failed': {
         const { code, message } = errors.serverError()
         const response = this.response({ status: 'failed', output: this.tracker.snapshot(), error: { code: code ?? 'server_error', message } })
@@ -200,7 +214,8 @@ export class ResponseRun {
 
   private frame(body: object, sequenceNumber: number): object {
     const { streamId } = this.deps
-    return streamId === undefined ? { ...body, sequence_number: sequenceNumber } : { ...body, sequence_number: sequenceNumber, stream_id: streamId }
+    const framed = streamId === undefined ? { ...body, sequence_number: sequenceNumber } : { ...body, sequence_number: sequenceNumber, stream_id: streamId }
+    return withObfuscation(framed, this.obfuscate)
   }
 
   /** Sparse streams omit `output` from terminal responses. */

@@ -21,7 +21,11 @@ export interface SimSettings {
   apiKey: string | null
   /** Overrides the scenario's (and its turns') timing. */
   timing: Partial<Timing>
+  /** Whose answers to give where servers differ (see sim/README.md, "xAI mode"). */
+  dialect: SimDialect
 }
+
+export type SimDialect = 'openai' | 'xai'
 
 export interface SimConfig {
   /** A scenario object, a built-in scenario name, or a path to a scenario JSON file. */
@@ -33,6 +37,7 @@ export interface SimConfig {
   connectionAgeLimitMs?: number
   apiKey?: string | null
   timing?: Partial<Timing>
+  dialect?: SimDialect
 }
 
 export interface SimOptions extends SimConfig {
@@ -74,7 +79,8 @@ export function applyConfig(base: SimSettings | null, patch: SimConfig): SimSett
     handshakeMs: nonNegative('handshakeMs', patch.handshakeMs ?? base?.handshakeMs ?? 0),
     connectionAgeLimitMs: nonNegative('connectionAgeLimitMs', patch.connectionAgeLimitMs ?? base?.connectionAgeLimitMs ?? DEFAULT_CONNECTION_AGE_LIMIT_MS),
     apiKey: patch.apiKey === undefined ? (base?.apiKey ?? null) : patch.apiKey,
-    timing: patch.timing ?? base?.timing ?? {}
+    timing: patch.timing ?? base?.timing ?? {},
+    dialect: patch.dialect ?? base?.dialect ?? 'openai'
   }
 }
 

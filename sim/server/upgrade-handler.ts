@@ -46,7 +46,7 @@ export class UpgradeHandler {
       return this.refuse(socket, { status: 426, type: 'invalid_request_error', code: null, message: 'WebSocket mode is not available on this server.', param: null })
     }
     const retryAfter = faults.upgradeRefusal()
-    if (retryAfter !== null) return this.refuse(socket, errors.rateLimited(retryAfter), { 'Retry-After': String(retryAfter) })
+    if (retryAfter !== null) return this.refuse(socket, errors.rateLimited(retryAfter))
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       const info = context.recorder.connectionOpened(connectionId, 'ws')
       const session = new WsSession(ws, context, info)
@@ -57,13 +57,13 @@ export class UpgradeHandler {
 
   private refuse(socket: Socket, error: ApiError, headers: Record<string, string> = {}): void {
     if (socket.destroyed) return
-    const body = JSON.stringify(httpErrorBody(error))
+    const body = JSON.stringify(httpErrorBody(error, this.context.settings().dialect))
     const lines = [
       `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}`,
       'Content-Type: application/json',
       `Content-Length: ${Buffer.byteLength(body)}`,
       'Connection: close',
-      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)
+      ...Object.entries({ ...error.headers, ...headers }).map(([name, value]) => `${name}: ${value}`)
     ]
     socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`)
   }

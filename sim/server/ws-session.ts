@@ -128,10 +128,11 @@ export class WsSession {
   private create(event: Record<string, unknown>): void {
     const { context } = this
     const echoStreamId = typeof event.stream_id === 'string' && STREAM_ID_PATTERN.test(event.stream_id) ? event.stream_id : undefined
-    if (context.faults().rateLimitsNextRequest()) return this.refuse(errors.rateLimited(1), echoStreamId)
+    const refusal = context.faults().refusalForNextRequest()
+    if (refusal) return this.refuse(refusal, echoStreamId)
     const ageLimit = context.settings().connectionAgeLimitMs
     if (context.scheduler.now() - this.openedAt >= ageLimit) return this.refuse(errors.connectionLimitReached(ageLimit))
-    const parsed = parseCreateRequest(event, 'ws')
+    const parsed = parseCreateRequest(event, 'ws', context.settings().dialect)
     if (!parsed.ok) return this.refuse(parsed.error, parsed.error.code === 'invalid_stream_id' ? undefined : echoStreamId)
     const lane = this.laneFor(parsed.value.streamId)
     if (!lane) return this.refuse(errors.streamLimitReached(MAX_NAMED_LANES), parsed.value.streamId)

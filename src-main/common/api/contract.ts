@@ -4,6 +4,7 @@
 import type { ApprovalDecision, ApprovalMode, ApprovalScope, RunOutcome, RunRecord, Transport } from '../run/records'
 import type { RunState } from '../run/state'
 import type { ProviderName } from '../providers/providers'
+import type { ReasoningEffort, ReasoningSummary } from '../providers/reasoning'
 
 export type HostKind = 'electron' | 'browser'
 export type ProviderChoice = ProviderName
@@ -34,13 +35,17 @@ export interface SettingsView {
   transport: Transport
   approvalMode: ApprovalMode
   networkAllowlist: string[]
+  /** null: the model's default effort. */
+  reasoningEffort: ReasoningEffort | null
+  /** null: the provider's default (PROVIDERS[provider].defaultReasoningSummary). */
+  reasoningSummary: ReasoningSummary | null
   keys: Record<ProviderChoice, KeyStatus>
   /** Where a saved key goes: the OS keychain (`os`), a 0600 file (`file`), or nowhere (`null`: use env). */
   keyStorage: 'os' | 'file' | null
 }
 
 export type SettingsPatch = Partial<
-  Pick<SettingsView, 'provider' | 'baseUrl' | 'model' | 'transport' | 'approvalMode' | 'networkAllowlist'>
+  Pick<SettingsView, 'provider' | 'baseUrl' | 'model' | 'transport' | 'approvalMode' | 'networkAllowlist' | 'reasoningEffort' | 'reasoningSummary'>
 >
 
 export interface RecentRepo {

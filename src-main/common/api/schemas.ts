@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { MethodName, ParamsOf } from './contract'
 import { PROVIDER_NAMES } from '../providers/providers'
+import { REASONING_EFFORTS, REASONING_SUMMARIES } from '../providers/reasoning'
 
 const runId = z.string().regex(/^run_\d{8}T\d{6}Z_[0-9a-f]{6}$/, 'not a run id')
 const text = z.string().min(1).max(200_000)
@@ -27,7 +28,9 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
     model: z.string().min(1).max(200).optional(),
     transport: z.enum(['ws', 'sse']).optional(),
     approvalMode: z.enum(['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']).optional(),
-    networkAllowlist: z.array(host).max(200).optional()
+    networkAllowlist: z.array(host).max(200).optional(),
+    reasoningEffort: z.enum(REASONING_EFFORTS).nullable().optional(),
+    reasoningSummary: z.enum(REASONING_SUMMARIES).nullable().optional()
   }),
   setApiKey: z.strictObject({ provider, key: z.string().trim().min(8).max(1000).regex(/^[\x21-\x7e]+$/, 'contains spaces or control characters') }),
   clearApiKey: z.strictObject({ provider }),

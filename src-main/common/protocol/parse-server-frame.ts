@@ -23,13 +23,14 @@ const responseObject = z.looseObject({
   status: z.string().optional(),
   output: z.array(outputItem).optional()
 })
-const itemAddress = { item_id: z.string(), output_index: z.number().int().nonnegative() }
+// Some servers leave `output_index` out; the reducer then places the item by its id.
+const itemAddress = { item_id: z.string(), output_index: z.number().int().nonnegative().optional() }
 const contentAddress = { ...itemAddress, content_index: z.number().int().nonnegative() }
 const summaryAddress = { ...itemAddress, summary_index: z.number().int().nonnegative() }
 const envelope = { sequence_number: sequence, stream_id: streamId }
 
 const lifecycle = z.looseObject({ ...envelope, response: responseObject })
-const itemEvent = z.looseObject({ ...envelope, output_index: z.number().int().nonnegative(), item: outputItem })
+const itemEvent = z.looseObject({ ...envelope, output_index: z.number().int().nonnegative().optional(), item: outputItem })
 const partEvent = z.looseObject({ ...envelope, ...contentAddress, part: z.looseObject({ type: z.string() }) })
 const summaryPartEvent = z.looseObject({ ...envelope, ...summaryAddress, part: z.looseObject({ type: z.string() }) })
 const contentDelta = z.looseObject({ ...envelope, ...contentAddress, delta: z.string() })

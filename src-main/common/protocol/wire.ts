@@ -114,19 +114,43 @@ export function isNestedError(event: ErrorEvent): event is NestedErrorEvent {
 /** Both error shapes reduced to what a person or a retry policy needs. */
 export interface WireError {
   code: string | null
+  /** OpenAI's `error.type` (`insufficient_quota`, `invalid_request_error`, …). */
+  type: string | null
   message: string
   status: number | null
   param: string | null
+  /** Response headers the server attached (`retry-after`, `x-ratelimit-reset-*`, …). */
+  headers: Record<string, string> | null
 }
 
+function stringMap(value: unknown): Record<string, string> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+  const entries = Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+  return entries.length === 0 ? null : Object.fromEntries(entries)
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null
+}
+
+/**
+ * The SDK's types put `headers` inside `error`; Codex reads them next to `status` (ChatGPT
+ * backend). Both places are read, the nested one winning.
+ */
 export function wireErrorOf(event: ErrorEvent): WireError {
   if (isNestedError(event)) {
+    const outer = event as { headers?: unknown; status?: unknown }
+    const inner = event.error as { type?: unknown; headers?: unknown; param?: unknown; code?: unknown }
+    const headers = { ...stringMap(outer.headers), ...stringMap(inner.headers) }
     return {
-      code: event.error.code,
+      code: stringOrNull(inner.code),
+      type: stringOrNull(inner.type),
       message: event.error.message,
-      status: event.status ?? null,
-      param: event.error.param
+      status: typeof outer.status === 'number' ? outer.status : null,
+      param: stringOrNull(inner.param),
+      headers: Object.keys(headers).length === 0 ? null : headers
     }
   }
-  return { code: event.code, message: event.message, status: null, param: event.param }
+  const flat = event as { code?: unknown; param?: unknown }
+  return { code: stringOrNull(flat.code), type: null, message: event.message, status: null, param: stringOrNull(flat.param), headers: null }
 }

@@ -188,3 +188,8 @@ export function describeError(facts: ErrorFacts): string {
   const text = facts.message.length > 0 ? `${code}: ${facts.message}` : code
   return errorClass.advice === null ? text : `${text} (${errorClass.advice})`
 }
+
+/** "rate limited, retrying in 5 s": the banner counts it down; the terminal prints it once. */
+export function retryNotice(name: ErrorClassName, delayMs: number): string {
+  return `${ERROR_CLASSES[name].label}, retrying in ${Math.max(1, Math.ceil(delayMs / 1000))} s`
+}

@@ -1,5 +1,6 @@
 // Output items as the reducer keeps them: building views from API items and from sparse events.
 import type { OutputItem } from '../protocol/wire'
+import { summarizeItem } from './item-summary'
 import type { FunctionCallItemView, ItemView, MessageItemView, PartView, ReasoningItemView } from './state'
 
 export function itemKeyOf(responseIndex: number, itemId: string | null, outputIndex: number): string {
@@ -23,7 +24,8 @@ export function itemViewOf(place: Placement, item: OutputItem, fallbackStatus: I
       const parts: PartView[] = (item.content ?? []).map((part) =>
         part.type === 'refusal' ? { type: 'refusal', text: part.refusal } : { type: 'output_text', text: part.text }
       )
-      return { ...base, kind: 'message', parts }
+      const phase = (item as { phase?: unknown }).phase
+      return { ...base, kind: 'message', parts, phase: typeof phase === 'string' ? phase : null }
     }
     case 'function_call':
       return { ...base, kind: 'function_call', callId: item.call_id, name: item.name, arguments: item.arguments ?? '' }
@@ -36,12 +38,12 @@ export function itemViewOf(place: Placement, item: OutputItem, fallbackStatus: I
         encryptedContent: item.encrypted_content ?? null
       }
     default:
-      return { ...base, kind: 'other', itemType: item.type, item }
+      return { ...base, kind: 'other', itemType: item.type, summary: summarizeItem(item), item }
   }
 }
 
 export function emptyMessage(place: Placement, id: string | null): MessageItemView {
-  return { ...place, id, status: 'in_progress', kind: 'message', parts: [] }
+  return { ...place, id, status: 'in_progress', kind: 'message', parts: [], phase: null }
 }
 
 export function emptyFunctionCall(place: Placement, id: string | null): FunctionCallItemView {

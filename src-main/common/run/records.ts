@@ -1,6 +1,8 @@
 // The run log vocabulary. One closed union: every line of a run log is exactly one of these.
 import type { FunctionTool, InputItem, ServerEvent } from '../protocol/wire'
 import type { ProtocolError } from '../protocol/parse-server-frame'
+import type { ErrorClassName } from '../providers/error-classes'
+import type { ReasoningSettings } from '../providers/reasoning'
 
 export const RUN_LOG_VERSION = 1
 
@@ -19,6 +21,8 @@ export interface RunSettings {
   approvalMode: ApprovalMode
   networkAllowlist: string[]
   instructions: string
+  /** What the run asked of a reasoning model; absent in logs written before it could ask. */
+  reasoning?: ReasoningSettings
 }
 
 export type ToolCallStatus = 'ok' | 'error' | 'timeout' | 'interrupted' | 'denied'
@@ -64,6 +68,20 @@ export interface RequestFailedRecord {
   code: string | null
   message: string
   retryable: boolean
+}
+
+/** A failed attempt that will be tried again after `delayMs` (rate limits, overload, server errors). */
+export interface RetryScheduledRecord {
+  type: 'retry.scheduled'
+  turn: number
+  errorClass: ErrorClassName
+  code: string | null
+  message: string
+  delayMs: number
+  /** The server named the delay (`retry-after`, `retry-after-ms`, `x-ratelimit-reset-*`). */
+  serverDelay: boolean
+  attempt: number
+  maxAttempts: number
 }
 
 export interface ServerEventRecord {
@@ -183,6 +201,7 @@ export type RunRecordBody =
   | RunResumedRecord
   | RequestSentRecord
   | RequestFailedRecord
+  | RetryScheduledRecord
   | ServerEventRecord
   | ServerMalformedRecord
   | ToolStartedRecord
@@ -219,6 +238,7 @@ export const DURABLE_RECORD: Record<RunRecordType, boolean> = {
   'run.resumed': true,
   'request.sent': false,
   'request.failed': false,
+  'retry.scheduled': false,
   'server.event': false,
   'server.malformed': false,
   'tool.started': true,

@@ -79,7 +79,7 @@ describe('reduce over Responses server events', () => {
         lastTs: tsOf(12),
         turns: [turnOne],
         responses: [
-          { id: 'resp_1', turn: 1, status: 'completed', previousResponseId: null, itemKeys: ['0:msg_1'], usage, error: null, incompleteReason: null }
+          { id: 'resp_1', turn: 1, status: 'completed', previousResponseId: null, itemKeys: ['0:msg_1'], usage, error: null, incompleteReason: null, ended: true }
         ],
         responseIndexById: { resp_1: 0 },
         items: {
@@ -90,7 +90,8 @@ describe('reduce over Responses server events', () => {
             outputIndex: 0,
             status: 'completed',
             kind: 'message',
-            parts: [{ type: 'output_text', text: "It's 18 °C and cloudy in Paris." }]
+            parts: [{ type: 'output_text', text: "It's 18 °C and cloudy in Paris." }],
+            phase: null
           }
         },
         userInputs: [{ kind: 'task', text: TASK, at: tsOf(1), delivered: false }],
@@ -116,10 +117,11 @@ describe('reduce over Responses server events', () => {
       outputIndex: 0,
       status: 'in_progress',
       kind: 'message',
-      parts: [{ type: 'output_text', text: 'Hel' }]
+      parts: [{ type: 'output_text', text: 'Hel' }],
+      phase: null
     })
     expect(state.responses).toEqual([
-      { id: 'resp_1', turn: 1, status: 'in_progress', previousResponseId: null, itemKeys: ['0:msg_1'], usage: null, error: null, incompleteReason: null }
+      { id: 'resp_1', turn: 1, status: 'in_progress', previousResponseId: null, itemKeys: ['0:msg_1'], usage: null, error: null, incompleteReason: null, ended: false }
     ])
   })
 
@@ -181,7 +183,8 @@ describe('reduce over Responses server events', () => {
             itemKeys: ['0:rs_1', '0:fc_1', '0:fc_2'],
             usage: firstUsage,
             error: null,
-            incompleteReason: null
+            incompleteReason: null,
+          ended: true
           },
           {
             id: 'resp_2',
@@ -191,7 +194,8 @@ describe('reduce over Responses server events', () => {
             itemKeys: ['1:msg_1'],
             usage: secondUsage,
             error: null,
-            incompleteReason: null
+            incompleteReason: null,
+          ended: true
           }
         ],
         responseIndexById: { resp_1: 0, resp_2: 1 },
@@ -236,7 +240,8 @@ describe('reduce over Responses server events', () => {
             outputIndex: 0,
             status: 'completed',
             kind: 'message',
-            parts: [{ type: 'output_text', text: 'Paris 18 °C, Tokyo 24 °C.' }]
+            parts: [{ type: 'output_text', text: 'Paris 18 °C, Tokyo 24 °C.' }],
+            phase: null
           }
         },
         toolCalls: {
@@ -339,7 +344,8 @@ describe('reduce over Responses server events', () => {
         outputIndex: 1,
         status: 'completed',
         kind: 'message',
-        parts: [{ type: 'output_text', text: 'Cloudy, 18 °C.' }]
+        parts: [{ type: 'output_text', text: 'Cloudy, 18 °C.' }],
+        phase: null
       }
     })
     expect(state.timeline).toEqual([
@@ -379,7 +385,8 @@ describe('reduce over Responses server events', () => {
         outputIndex: 0,
         status: 'completed',
         kind: 'message',
-        parts: [{ type: 'refusal', text: "I can't help with that." }]
+        parts: [{ type: 'refusal', text: "I can't help with that." }],
+        phase: null
       }
     })
     expect(state.responses.map((response) => response.status)).toEqual(['completed'])
@@ -406,7 +413,8 @@ describe('reduce over Responses server events', () => {
             itemKeys: ['0:msg_1'],
             usage,
             error: null,
-            incompleteReason: 'max_output_tokens'
+            incompleteReason: 'max_output_tokens',
+          ended: true
           }
         ],
         responseIndexById: { resp_1: 0 },
@@ -419,7 +427,8 @@ describe('reduce over Responses server events', () => {
             // The terminal `output` is authoritative: the item stopped short.
             status: 'incomplete',
             kind: 'message',
-            parts: [{ type: 'output_text', text: 'The forecast for the next' }]
+            parts: [{ type: 'output_text', text: 'The forecast for the next' }],
+            phase: null
           }
         },
         userInputs: [{ kind: 'task', text: TASK, at: tsOf(1), delivered: false }],
@@ -452,7 +461,8 @@ describe('reduce over Responses server events', () => {
             itemKeys: [],
             usage,
             error: { code: 'server_error', message: 'The server had an error.' },
-            incompleteReason: null
+            incompleteReason: null,
+          ended: true
           }
         ],
         responseIndexById: { resp_1: 0 },
@@ -487,7 +497,8 @@ describe('reduce over Responses server events', () => {
             itemKeys: ['0:msg_1'],
             usage: null,
             error: { code: 'server_error', message: 'The model produced invalid output.' },
-            incompleteReason: null
+            incompleteReason: null,
+          ended: false
           }
         ],
         responseIndexById: { resp_1: 0 },
@@ -499,7 +510,8 @@ describe('reduce over Responses server events', () => {
             outputIndex: 0,
             status: 'in_progress',
             kind: 'message',
-            parts: [{ type: 'output_text', text: 'Paris is cloud' }]
+            parts: [{ type: 'output_text', text: 'Paris is cloud' }],
+            phase: null
           }
         },
         userInputs: [{ kind: 'task', text: TASK, at: tsOf(1), delivered: false }],
@@ -536,7 +548,7 @@ describe('reduce over Responses server events', () => {
     const retried = fold([...opening, { type: 'server.event', event: refused }, requestSent(1, [userTask(TASK)], null, 600), ...serverEvents(retry.events)])
     expect(retried.turns).toEqual([{ ...turnOne, bytes: 600, sentAt: tsOf(4) }])
     expect(retried.responses).toEqual([
-      { id: 'resp_1', turn: 1, status: 'completed', previousResponseId: null, itemKeys: ['0:msg_1'], usage, error: null, incompleteReason: null }
+      { id: 'resp_1', turn: 1, status: 'completed', previousResponseId: null, itemKeys: ['0:msg_1'], usage, error: null, incompleteReason: null, ended: true }
     ])
     expect(retried.errors).toEqual(failedOnly.errors)
   })
@@ -603,7 +615,8 @@ describe('reduce over Responses server events', () => {
             itemKeys: ['0:rs_1', '0:fc_1', '0:msg_1'],
             usage,
             error: null,
-            incompleteReason: null
+            incompleteReason: null,
+          ended: true
           }
         ],
         responseIndexById: { resp_1: 0 },
@@ -637,7 +650,8 @@ describe('reduce over Responses server events', () => {
             outputIndex: 2,
             status: 'completed',
             kind: 'message',
-            parts: [{ type: 'output_text', text: 'Checking now.' }]
+            parts: [{ type: 'output_text', text: 'Checking now.' }],
+            phase: null
           }
         },
         toolCalls: {
@@ -668,7 +682,7 @@ describe('reduce over Responses server events', () => {
     terminal.pushWithSequence({ type: 'response.completed', response: terminal.response('completed', { usage }), sequence_number: 0 }, 2)
     const state = fold([...opening, ...serverEvents(deltas), ...serverEvents(terminal.events)])
     expect(state.responses).toEqual([
-      { id: 'resp_1', turn: 1, status: 'completed', previousResponseId: null, itemKeys: ['0:msg_1'], usage, error: null, incompleteReason: null }
+      { id: 'resp_1', turn: 1, status: 'completed', previousResponseId: null, itemKeys: ['0:msg_1'], usage, error: null, incompleteReason: null, ended: true }
     ])
     expect(state.responseIndexById).toEqual({ resp_1: 0 })
     expect(state.items).toEqual({
@@ -679,7 +693,8 @@ describe('reduce over Responses server events', () => {
         outputIndex: 0,
         status: 'in_progress',
         kind: 'message',
-        parts: [{ type: 'output_text', text: 'Sunny.' }]
+        parts: [{ type: 'output_text', text: 'Sunny.' }],
+        phase: null
       }
     })
     expect(state.turns).toEqual([turnOne])
@@ -706,7 +721,8 @@ describe('reduce over Responses server events', () => {
       outputIndex: 0,
       status: 'completed',
       kind: 'message',
-      parts: [{ type: 'output_text', text: 'Cloudy today.' }]
+      parts: [{ type: 'output_text', text: 'Cloudy today.' }],
+      phase: null
     })
     expect(withDuplicates.usage).toEqual(usage)
   })
@@ -724,7 +740,7 @@ describe('reduce over Responses server events', () => {
     const late = new ResponseStream('resp_1').created().events[0]!
     const state = fold([...opening, ...serverEvents([delta(0, 'Sun'), delta(1, 'ny.'), late])])
     expect(state.responses).toEqual([
-      { id: 'resp_1', turn: 1, status: 'in_progress', previousResponseId: null, itemKeys: ['0:msg_1'], usage: null, error: null, incompleteReason: null }
+      { id: 'resp_1', turn: 1, status: 'in_progress', previousResponseId: null, itemKeys: ['0:msg_1'], usage: null, error: null, incompleteReason: null, ended: false }
     ])
     expect(state.responseIndexById).toEqual({ resp_1: 0 })
     expect(state.duplicates).toBe(1)
@@ -749,7 +765,8 @@ describe('reduce over Responses server events', () => {
       outputIndex: 0,
       status: 'in_progress',
       kind: 'message',
-      parts: [{ type: 'output_text', text: 'Rain later. Maybe.' }]
+      parts: [{ type: 'output_text', text: 'Rain later. Maybe.' }],
+      phase: null
     })
     expect(state.cursor).toEqual({ responseIndex: 0, lastSequence: 9, turn: 1 })
     expect(state.duplicates).toBe(0)

@@ -1,11 +1,14 @@
-// Folding one Responses server event into RunState. Tolerates sparse streams (deltas without
-// `added` events, terminal events without `output`), ignores unknown types, drops duplicates by
+// Folding one Responses server event into RunState. Tolerates what real servers send: sparse
+// streams (deltas without `added` events, terminal events without `output`), response and item ids
+// that change mid-stream (some compatible servers rotate them), `output_index` values that skip a
+// number while the final `output` is compact, items without `output_index`, and an `error` before
+// or after the response's terminal event. Ignores unknown event types, drops duplicates by
 // `sequence_number` and records gaps.
 import type { OutputItem, ResponseObject, ServerEvent, Usage } from '../protocol/wire'
 import { isKnownServerEventType, isNestedError, wireErrorOf } from '../protocol/wire'
 import { emptyFunctionCall, emptyMessage, emptyReasoning, itemKeyOf, itemViewOf } from './items'
 import { Ownership } from './ownership'
-import type { ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView } from './state'
+import type { ErrorView, ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView } from './state'
 import { requestedCall } from './state'
 import { updateTurn } from './turns'
 
@@ -38,7 +41,8 @@ function newResponse(id: string | null, turn: number | null): ResponseView {
     itemKeys: [],
     usage: null,
     error: null,
-    incompleteReason: null
+    incompleteReason: null,
+    ended: false
   }
 }
 
@@ -74,7 +78,10 @@ function enterResponseOf(state: RunState, event: ServerEvent, own: Ownership): R
     }
     const open = openActiveIndex(state)
     const active = open === null ? null : state.responses[open]
-    if (open !== null && active && active.id === null) {
+    // While a response streams, a lifecycle event under a new id is that response renamed (a
+    // sparse stream naming it late, or a server rotating ids): a new response starts only after
+    // the open one ended. The latest name is the one a continuation refers to.
+    if (open !== null && active) {
       const named = withResponse(state, open, { ...active, id }, own)
       return own.patch(named, { responseIndexById: own.withKey(named.responseIndexById, id, open) })
     }
@@ -152,21 +159,65 @@ function putItem(state: RunState, item: ItemView, own: Ownership): RunState {
   return syncToolCall(next, item, own)
 }
 
-function placeOf(state: RunState, responseIndex: number, itemId: string | null, outputIndex: number) {
+/** The key of the response's item with API id `itemId`. Only for events that lack an index: it scans the response. */
+function keyById(state: RunState, responseIndex: number, itemId: string | null): string | null {
   const response = state.responses[responseIndex]
+  if (itemId === null || !response) return null
+  return response.itemKeys.find((key) => key !== '' && state.items[key]?.id === itemId) ?? null
+}
+
+type Place = { key: string; responseIndex: number; outputIndex: number }
+
+/** Where an item goes: by `output_index`, or (without one) where its id already is, else after the last. */
+function placeOf(state: RunState, responseIndex: number, itemId: string | null, outputIndex: number | undefined): Place {
+  const response = state.responses[responseIndex]
+  if (outputIndex === undefined) {
+    const known = keyById(state, responseIndex, itemId)
+    const item = known === null ? undefined : state.items[known]
+    if (known !== null && item) return { key: known, responseIndex, outputIndex: item.outputIndex }
+    const next = response?.itemKeys.length ?? 0
+    return { key: itemKeyOf(responseIndex, itemId, next), responseIndex, outputIndex: next }
+  }
   const key = response?.itemKeys[outputIndex] || itemKeyOf(responseIndex, itemId, outputIndex)
   return { key, responseIndex, outputIndex }
 }
 
-function putWholeItem(state: RunState, outputIndex: number, item: OutputItem, done: boolean, own: Ownership): RunState {
+function itemIdOf(item: OutputItem): string | null {
+  return 'id' in item && typeof item.id === 'string' ? item.id : null
+}
+
+function putWholeItem(state: RunState, outputIndex: number | undefined, item: OutputItem, done: boolean, own: Ownership): RunState {
   const responseIndex = state.cursor.responseIndex
   if (responseIndex === null) return state
-  const itemId = 'id' in item && typeof item.id === 'string' ? item.id : null
-  const view = itemViewOf(placeOf(state, responseIndex, itemId, outputIndex), item, done ? 'completed' : 'in_progress')
+  const view = itemViewOf(placeOf(state, responseIndex, itemIdOf(item), outputIndex), item, done ? 'completed' : 'in_progress')
   return putItem(state, view, own)
 }
 
-type Address = { item_id: string; output_index: number }
+/**
+ * Folds the terminal response's `output`. Its array is compact even where the streamed
+ * `output_index` values skipped a number (a real OpenAI stream does), so an item is matched to
+ * what streamed by its id first, and by position only when the id is new (servers that rotate ids).
+ */
+function putFinalOutput(state: RunState, output: OutputItem[], own: Ownership): RunState {
+  const responseIndex = state.cursor.responseIndex
+  if (responseIndex === null) return state
+  const finalIds = new Set(output.map(itemIdOf).filter((id): id is string => id !== null))
+  const claimed = new Set<string>()
+  let next = state
+  output.forEach((item, position) => {
+    const byId = keyById(next, responseIndex, itemIdOf(item))
+    const atPosition = next.responses[responseIndex]?.itemKeys[position]
+    const positionFree =
+      atPosition === undefined || atPosition === '' || (!claimed.has(atPosition) && !finalIds.has(next.items[atPosition]?.id ?? ''))
+    const outputIndex = byId !== null ? next.items[byId]!.outputIndex : positionFree ? position : (next.responses[responseIndex]?.itemKeys.length ?? position)
+    next = putWholeItem(next, outputIndex, item, true, own)
+    const key = next.responses[responseIndex]?.itemKeys[outputIndex]
+    if (key) claimed.add(key)
+  })
+  return next
+}
+
+type Address = { item_id: string; output_index?: number }
 
 /** Finds the item an event addresses, creating an empty one of the expected kind for sparse streams. */
 function itemFor<K extends ItemView['kind']>(
@@ -247,24 +298,32 @@ function applyLifecycle(state: RunState, event: LifecycleEvent, own: Ownership):
     own
   )
   if (!terminal) return next
+  next = withResponse(next, index, { ...next.responses[index]!, ended: true }, own)
   // The terminal response is authoritative; without `output`, the items already seen stand.
-  const output = Array.isArray(response.output) ? response.output : []
-  output.forEach((item, outputIndex) => {
-    next = putWholeItem(next, outputIndex, item, true, own)
-  })
+  next = putFinalOutput(next, Array.isArray(response.output) ? response.output : [], own)
   next = own.patch(next, { usage: addUsage(next.usage, response.usage) })
   if (status === 'failed' && response.error) {
-    const view = { source: 'response' as const, code: response.error.code ?? null, message: response.error.message }
-    next = own.patch(next, { errors: own.withAppended(next.errors, { ...view, responseIndex: index, at: state.lastTs ?? 0 }) })
+    next = appendError(next, { source: 'response', code: response.error.code ?? null, message: response.error.message, responseIndex: index, at: state.lastTs ?? 0 }, own)
   }
   return next
+}
+
+/** One failure reported twice (an `error` event and its `response.failed`, in either order) is one error. */
+function appendError(state: RunState, error: ErrorView, own: Ownership): RunState {
+  const same = state.errors.some(
+    (seen) => seen.responseIndex !== null && seen.responseIndex === error.responseIndex && seen.code === error.code && seen.message === error.message
+  )
+  return same ? state : own.patch(state, { errors: own.withAppended(state.errors, error) })
 }
 
 function applyError(state: RunState, event: Extract<ServerEvent, { type: 'error' }>, own: Ownership): RunState {
   const error = wireErrorOf(event)
   const open = openActiveIndex(state)
-  const view = { source: 'server' as const, code: error.code, message: error.message, responseIndex: open, at: state.lastTs ?? 0 }
-  let next = own.patch(state, { errors: own.withAppended(state.errors, view) })
+  // Without an open response, the error may belong to the one that just failed (its `response.failed` came first).
+  const last = state.cursor.responseIndex
+  const failedJustNow = open === null && last !== null && state.responses[last]?.status === 'failed' && !isNestedErrorWithStatus(event)
+  const responseIndex = open ?? (failedJustNow ? last : null)
+  let next = appendError(state, { source: 'server', code: error.code, message: error.message, responseIndex, at: state.lastTs ?? 0 }, own)
   if (open !== null) {
     const response = next.responses[open]
     if (response) next = withResponse(next, open, { ...response, status: 'failed', error: { code: error.code, message: error.message } }, own)
@@ -389,9 +448,18 @@ function applyEvent(state: RunState, event: ServerEvent, own: Ownership): RunSta
   }
 }
 
-/** Events that belong to a response's stream (as opposed to steering and request-level errors). */
+/** A request rejected before any response: the nested shape with an HTTP-like status. */
+function isNestedErrorWithStatus(event: Extract<ServerEvent, { type: 'error' }>): boolean {
+  return isNestedError(event) && typeof event.status === 'number'
+}
+
+/**
+ * Events that belong to a response's stream (as opposed to steering and request-level errors).
+ * An error inside a streaming response counts, whichever shape it takes: OpenAI streams a nested
+ * `error` without `status` (with a `sequence_number`) before `response.failed`.
+ */
 function belongsToResponse(state: RunState, event: ServerEvent): boolean {
-  if (event.type === 'error') return !isNestedError(event) && openActiveIndex(state) !== null
+  if (event.type === 'error') return openActiveIndex(state) !== null && !isNestedErrorWithStatus(event)
   return event.type.startsWith('response.') && !event.type.startsWith('response.steer.')
 }
 
@@ -400,7 +468,8 @@ function isForEndedResponse(state: RunState, event: ServerEvent): boolean {
   if (!isLifecycle(event)) return false
   const known = state.responseIndexById[event.response.id]
   const response = known === undefined ? undefined : state.responses[known]
-  return response !== undefined && !isOpenStatus(response.status)
+  // A response an `error` ended still takes its terminal event once: that carries the usage.
+  return response !== undefined && !isOpenStatus(response.status) && (response.ended || response.status === 'dropped')
 }
 
 /**

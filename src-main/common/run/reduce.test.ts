@@ -52,7 +52,8 @@ const completedResponse: ResponseView = {
   itemKeys: ['0:fc_1'],
   usage,
   error: null,
-  incompleteReason: null
+  incompleteReason: null,
+ended: true
 }
 
 const shellItem = {
@@ -292,7 +293,7 @@ describe('reduce over Tether records', () => {
           }
         ],
         responses: [
-          { id: 'resp_1', turn: 1, status: 'dropped', previousResponseId: null, itemKeys: ['0:msg_1'], usage: null, error: null, incompleteReason: null }
+          { id: 'resp_1', turn: 1, status: 'dropped', previousResponseId: null, itemKeys: ['0:msg_1'], usage: null, error: null, incompleteReason: null, ended: false }
         ],
         responseIndexById: { resp_1: 0 },
         items: {
@@ -303,7 +304,8 @@ describe('reduce over Tether records', () => {
             outputIndex: 0,
             status: 'in_progress',
             kind: 'message',
-            parts: [{ type: 'output_text', text: 'Running the tests now' }]
+            parts: [{ type: 'output_text', text: 'Running the tests now' }],
+            phase: null
           }
         },
         userInputs: [{ kind: 'task', text: TASK, at: tsOf(2), delivered: false }],
@@ -445,7 +447,7 @@ describe('reduce over Tether records', () => {
           }
         ],
         responses: [
-          { id: 'resp_1', turn: 1, status: 'dropped', previousResponseId: null, itemKeys: [], usage: null, error: null, incompleteReason: null }
+          { id: 'resp_1', turn: 1, status: 'dropped', previousResponseId: null, itemKeys: [], usage: null, error: null, incompleteReason: null, ended: false }
         ],
         responseIndexById: { resp_1: 0 },
         cursor: { responseIndex: 0, lastSequence: 0, turn: 1 }

@@ -101,6 +101,7 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
         durationMs: null
       }
       let next = own.patch(state, {
+        retry: null,
         turns: withSentTurn(state.turns, turn, own),
         cursor: { responseIndex: null, lastSequence: null, turn: record.turn },
         sentThrough: state.timeline.length
@@ -117,6 +118,18 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
       const error = { source: 'request' as const, code: record.code, message: record.message, responseIndex: null, at: record.ts }
       return failTurn(own.patch(state, { errors: own.withAppended(state.errors, error) }), record.code, record.message, own)
     }
+    case 'retry.scheduled':
+      return own.patch(state, {
+        retry: {
+          errorClass: record.errorClass,
+          code: record.code,
+          message: record.message,
+          retryAt: record.ts + record.delayMs,
+          serverDelay: record.serverDelay,
+          attempt: record.attempt,
+          maxAttempts: record.maxAttempts
+        }
+      })
     case 'server.event': {
       const before = state.responses.length
       const turn = state.cursor.turn
@@ -204,6 +217,7 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
     case 'run.finished':
       return {
         ...dropOpenResponse(state, own),
+        retry: null,
         status: record.outcome,
         finishReason: record.reason,
         finishedAt: record.ts

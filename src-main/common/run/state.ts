@@ -1,6 +1,7 @@
 // RunState: everything the UI, resume and replay need, folded from run records by `reduce`.
 // Plain JSON only (it crosses process boundaries), normalized by key, never mutated.
 import type { FunctionTool, OutputItem, ResponseStatus, Usage } from '../protocol/wire'
+import type { ErrorClassName } from '../providers/error-classes'
 import type {
   ApprovalDecision,
   ApprovalScope,
@@ -28,6 +29,8 @@ export interface ResponseView {
   usage: Usage | null
   error: { code: string | null; message: string } | null
   incompleteReason: string | null
+  /** Its terminal event arrived (an `error` alone ends a response without one; usage comes with it). */
+  ended: boolean
 }
 
 export interface PartView {
@@ -47,6 +50,8 @@ interface ItemBase {
 export interface MessageItemView extends ItemBase {
   kind: 'message'
   parts: PartView[]
+  /** `commentary` or `final_answer` on models that mark it; resent as it came. */
+  phase: string | null
 }
 
 export interface FunctionCallItemView extends ItemBase {
@@ -63,10 +68,12 @@ export interface ReasoningItemView extends ItemBase {
   encryptedContent: string | null
 }
 
-/** Item types Tether does not render (hosted tools and the like), kept verbatim for resends. */
+/** Item types Tether does not run (hosted tools and the like): kept verbatim for resends, shown by type and summary. */
 export interface OtherItemView extends ItemBase {
   kind: 'other'
   itemType: string
+  /** What it did, in a line a person can read ("searched the web: …"). */
+  summary: string
   item: OutputItem | null
 }
 
@@ -178,6 +185,18 @@ export interface ErrorView {
   at: number
 }
 
+/** A retry the run is waiting for, until the next request goes out. */
+export interface RetryView {
+  errorClass: ErrorClassName
+  code: string | null
+  message: string
+  /** When the retry goes out (ms since epoch, from the record's timestamp). */
+  retryAt: number
+  serverDelay: boolean
+  attempt: number
+  maxAttempts: number
+}
+
 export interface TransportView {
   transport: Transport
   state: TransportState | 'idle'
@@ -228,6 +247,7 @@ export interface RunState {
   /** Timeline entries before this index were part of what a sent request or the server already holds. */
   sentThrough: number
   transport: TransportView
+  retry: RetryView | null
   errors: ErrorView[]
   usage: Usage | null
   cursor: StreamCursor
@@ -273,6 +293,7 @@ export const initialRunState: RunState = Object.freeze({
     rotations: 0,
     fellBack: false
   },
+  retry: null,
   errors: [],
   usage: null,
   cursor: { responseIndex: null, lastSequence: null, turn: null },

@@ -12,11 +12,16 @@ describe('summarize', () => {
     expect(summarize(state, [{ code: 'torn_tail', message: 'the last 12 bytes are an unfinished line' }])).toEqual({
       status: 'completed',
       responses: [
-        { id: 'resp_1', status: 'completed' },
-        { id: 'resp_2', status: 'dropped' },
-        { id: 'resp_3', status: 'completed' }
+        { id: 'resp_1', status: 'completed', incompleteReason: null },
+        { id: 'resp_2', status: 'dropped', incompleteReason: null },
+        { id: 'resp_3', status: 'completed', incompleteReason: null }
       ],
       messages: ['All 12 tests pass.'],
+      output: [
+        { type: 'reasoning', summary: ['Run npm test first.'], text: [] },
+        { type: 'function_call', callId: 'call_sh', name: 'shell', arguments: SAMPLE_ARGS },
+        { type: 'message', text: 'All 12 tests pass.', refusal: null, phase: null }
+      ],
       toolCalls: [{ callId: 'call_sh', name: 'shell', arguments: SAMPLE_ARGS, status: 'ok' }],
       usage: {
         input_tokens: 650,
@@ -34,8 +39,9 @@ describe('summarize', () => {
     const state = foldRecords(stamp([runStarted(), ...serverEvents(open.events.slice(0, 5))]))
     expect(summarize(state)).toEqual({
       status: 'in_progress',
-      responses: [{ id: 'resp_1', status: 'in_progress' }],
+      responses: [{ id: 'resp_1', status: 'in_progress', incompleteReason: null }],
       messages: ['Still going'],
+      output: [{ type: 'message', text: 'Still going', refusal: null, phase: null }],
       toolCalls: [],
       usage: null,
       errors: []

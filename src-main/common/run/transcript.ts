@@ -19,7 +19,9 @@ function inputItemOf(item: ItemView): InputItem | null {
       if (item.id === null) {
         return { type: 'message', role: 'assistant', content: item.parts.map((part) => part.text).join('') }
       }
-      return { id: item.id, type: 'message', role: 'assistant', status: 'completed', content }
+      const message = { id: item.id, type: 'message' as const, role: 'assistant' as const, status: 'completed' as const, content }
+      // Models that mark commentary and final answers need the mark back on every resend.
+      return item.phase === null ? message : ({ ...message, phase: item.phase } as InputItem)
     }
     case 'function_call':
       if (item.callId === null || item.name === null) return null

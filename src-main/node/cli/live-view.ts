@@ -1,10 +1,14 @@
 // What `tether run` shows on a terminal while a run streams: assistant text as it arrives, one
 // line per tool call and its result, transport trouble, and the outcome.
+import { retryNotice } from '../../common/providers/error-classes'
+import { summarizeItem } from '../../common/run/item-summary'
 import type { RunRecord } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import type { RunState } from '../../common/run/state'
 
 const OUTPUT_LINES = 6
+/** Item types the live view shows as they stream (text, thinking) or as tool lines. */
+const SHOWN_ELSEWHERE = new Set(['message', 'reasoning', 'function_call'])
 
 export interface LiveViewStyle {
   dim: (text: string) => string
@@ -61,8 +65,10 @@ export class LiveView {
         if (event.type === 'response.output_text.delta') {
           this.#write(event.delta)
           this.#midLine = !event.delta.endsWith('\n')
-        } else if (event.type === 'response.reasoning_summary_text.done') {
+        } else if (event.type === 'response.reasoning_summary_text.done' || event.type === 'response.reasoning_text.done') {
           this.#line(dim(`(thinking) ${event.text}`))
+        } else if (event.type === 'response.output_item.done' && !SHOWN_ELSEWHERE.has(event.item.type)) {
+          this.#line(dim(`· ${event.item.type}: ${summarizeItem(event.item)}`))
         } else if (event.type === 'response.refusal.done') {
           this.#line(warn(`refused: ${event.refusal}`))
         } else if (event.type === 'error') {
@@ -94,6 +100,9 @@ export class LiveView {
         return
       case 'request.failed':
         this.#line(warn(`request failed: ${record.message}`))
+        return
+      case 'retry.scheduled':
+        this.#line(warn(`⟳ ${retryNotice(record.errorClass, record.delayMs)} (${record.attempt}/${record.maxAttempts}): ${record.message}`))
         return
       case 'run.finished':
         this.#line(bold(`■ ${record.outcome}${record.reason ? `: ${record.reason}` : ''}`) + dim(`  (run ${state.runId})`))

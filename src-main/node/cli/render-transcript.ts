@@ -22,18 +22,25 @@ function renderItem(state: RunState, item: ItemView): string | null {
   const response = state.responses[item.responseIndex]
   const dropped = response?.status === 'dropped' ? ' (dropped with the connection)' : ''
   switch (item.kind) {
-    case 'message':
+    case 'message': {
+      const phase = item.phase === null ? '' : ` (${item.phase.replace('_', ' ')})`
       return item.parts
-        .map((part) => (part.type === 'refusal' ? `assistant refused${dropped}: ${part.text}` : `assistant${dropped}:\n${indent(part.text)}`))
+        .map((part) => (part.type === 'refusal' ? `assistant refused${dropped}: ${part.text}` : `assistant${phase}${dropped}:\n${indent(part.text)}`))
         .join('\n')
-    case 'reasoning':
-      return item.summary.length > 0 ? `thinking${dropped}:\n${indent(item.summary.join('\n'))}` : null
+    }
+    case 'reasoning': {
+      const blocks = [
+        item.summary.length > 0 ? `thinking${dropped}:\n${indent(item.summary.join('\n'))}` : null,
+        item.content.length > 0 ? `reasoning text${dropped}:\n${indent(item.content.join(''))}` : null
+      ].filter((block): block is string => block !== null)
+      return blocks.length > 0 ? blocks.join('\n\n') : null
+    }
     case 'function_call': {
       const call = item.callId ? state.toolCalls[item.callId] : undefined
       return `call ${item.name ?? '?'} ${item.arguments}${dropped} [${call?.status ?? 'requested'}]`
     }
     case 'other':
-      return `${item.itemType} item${dropped}`
+      return `${item.itemType}${dropped}: ${item.summary}`
   }
 }
 
@@ -60,6 +67,9 @@ export function renderTranscript(state: RunState): string {
         break
       }
     }
+  }
+  for (const response of state.responses) {
+    if (response.status === 'incomplete') blocks.push(`response ${response.id ?? '(unnamed)'} incomplete: ${response.incompleteReason ?? 'no reason given'}`)
   }
   for (const error of state.errors) blocks.push(`error [${error.code ?? error.source}]: ${error.message}`)
   blocks.push(`status: ${lastResponseStatus(state)}`)

@@ -1,6 +1,14 @@
 // Flags of `tether run`, validated into what the session needs.
 import { parseArgs } from 'node:util'
 import type { ApprovalMode, Transport } from '../../common/run/records'
+import {
+  isReasoningEffort,
+  isReasoningSummary,
+  REASONING_EFFORTS,
+  REASONING_SUMMARIES,
+  type ReasoningEffort,
+  type ReasoningSummary
+} from '../../common/providers/reasoning'
 import { CliError, EXIT_USAGE } from './cli-error'
 
 export const RUN_HELP = `usage: tether run --workspace DIR [options] TASK
@@ -16,6 +24,8 @@ and asks before risky ones. The run log lands under TETHER_HOME (see \`tether ru
   --transport ws|sse     WebSocket (default) or HTTP + SSE
   --approval MODE        ask-risky (default), auto-in-sandbox, ask-always, read-only
   --store                let the server store responses (default: not stored)
+  --reasoning-effort E   ${REASONING_EFFORTS.join('|')} (default: the model's own)
+  --reasoning-summary S  ${REASONING_SUMMARIES.join('|')} (default: auto for OpenAI, none elsewhere)
   --allow-network HOSTS  comma-separated hosts the sandboxed shell may reach
   --sim                  use the built-in scripted model server instead of a provider; no key needed
   --scenario NAME|FILE   the sim's scenario (default: demo)
@@ -36,6 +46,10 @@ export interface RunCliOptions {
   transport: Transport
   approvalMode: ApprovalMode
   store: boolean
+  /** null: the model's default effort. */
+  reasoningEffort: ReasoningEffort | null
+  /** null: the provider's default (see PROVIDERS). */
+  reasoningSummary: ReasoningSummary | null
   networkAllowlist: string[]
   /** The sim's scenario when the run talks to the built-in sim. */
   sim: string | null
@@ -56,6 +70,8 @@ export function parseRunOptions(args: string[]): RunCliOptions {
       transport: { type: 'string', default: 'ws' },
       approval: { type: 'string', default: 'ask-risky' },
       store: { type: 'boolean', default: false },
+      'reasoning-effort': { type: 'string' },
+      'reasoning-summary': { type: 'string' },
       'allow-network': { type: 'string' },
       sim: { type: 'boolean', default: false },
       scenario: { type: 'string' },
@@ -67,6 +83,10 @@ export function parseRunOptions(args: string[]): RunCliOptions {
   if (transport !== 'ws' && transport !== 'sse') throw new CliError(`--transport must be ws or sse, got '${transport}'`, EXIT_USAGE)
   const approvalMode = values.approval as ApprovalMode
   if (!APPROVAL_MODES.includes(approvalMode)) throw new CliError(`--approval must be one of ${APPROVAL_MODES.join(', ')}`, EXIT_USAGE)
+  const effort = values['reasoning-effort']
+  if (effort !== undefined && !isReasoningEffort(effort)) throw new CliError(`--reasoning-effort must be one of ${REASONING_EFFORTS.join(', ')}`, EXIT_USAGE)
+  const summary = values['reasoning-summary']
+  if (summary !== undefined && !isReasoningSummary(summary)) throw new CliError(`--reasoning-summary must be one of ${REASONING_SUMMARIES.join(', ')}`, EXIT_USAGE)
   const task = positionals.length > 0 ? positionals.join(' ') : null
   const options: RunCliOptions = {
     workspace: values.workspace ?? null,
@@ -78,6 +98,8 @@ export function parseRunOptions(args: string[]): RunCliOptions {
     transport,
     approvalMode,
     store: values.store,
+    reasoningEffort: effort ?? null,
+    reasoningSummary: summary ?? null,
     networkAllowlist: (values['allow-network'] ?? '').split(',').map((host) => host.trim()).filter((host) => host.length > 0),
     sim: values.sim || values.scenario !== undefined ? (values.scenario ?? 'demo') : null,
     json: values.json,

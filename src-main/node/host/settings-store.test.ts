@@ -36,6 +36,16 @@ describe('SettingsStore', () => {
     })
   })
 
+  it('reads a file from before the reasoning settings as their defaults, and keeps them once chosen', async () => {
+    const path = join(folder, 'settings.json')
+    const { reasoningEffort: _effort, reasoningSummary: _summary, ...older } = DEFAULT_SETTINGS
+    await writeFile(path, JSON.stringify({ ...older, model: 'gpt-5-mini' }))
+    const store = await SettingsStore.open(path)
+    expect(store.current).toEqual({ ...DEFAULT_SETTINGS, model: 'gpt-5-mini' })
+    await store.update({ reasoningEffort: 'high', reasoningSummary: 'detailed' })
+    expect((await SettingsStore.open(path)).current).toEqual({ ...DEFAULT_SETTINGS, model: 'gpt-5-mini', reasoningEffort: 'high', reasoningSummary: 'detailed' })
+  })
+
   it('sets a damaged file aside instead of overwriting it', async () => {
     const path = join(folder, 'settings.json')
     await writeFile(path, '{"version":1,"provider":"openai"')

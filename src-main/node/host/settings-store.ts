@@ -4,6 +4,7 @@ import { rename } from 'node:fs/promises'
 import { z } from 'zod'
 import type { ProviderChoice, SettingsPatch } from '../../common/api/contract'
 import { PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
+import { REASONING_EFFORTS, REASONING_SUMMARIES } from '../../common/providers/reasoning'
 import type { ApprovalMode, Transport } from '../../common/run/records'
 import { readOptionalFile, writePrivateFile } from './private-file'
 
@@ -17,6 +18,9 @@ const storedSchema = z.object({
   transport: z.enum(['ws', 'sse']),
   approvalMode: z.enum(['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']),
   networkAllowlist: z.array(z.string()),
+  // Files written before these existed read as "the defaults".
+  reasoningEffort: z.enum(REASONING_EFFORTS).nullable().default(null),
+  reasoningSummary: z.enum(REASONING_SUMMARIES).nullable().default(null),
   recentRepos: z.array(z.object({ path: z.string(), openedAt: z.number() }))
 })
 
@@ -30,6 +34,8 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   transport: 'ws' satisfies Transport,
   approvalMode: 'ask-risky' satisfies ApprovalMode,
   networkAllowlist: [],
+  reasoningEffort: null,
+  reasoningSummary: null,
   recentRepos: []
 }
 

@@ -46,6 +46,8 @@ describe('TetherHost.dispatch', () => {
         transport: 'ws',
         approvalMode: 'ask-risky',
         networkAllowlist: [],
+        reasoningEffort: null,
+        reasoningSummary: null,
         keys: { openai: { configured: true, source: 'stored' }, xai: { configured: false, source: null }, custom: { configured: false, source: null } },
         keyStorage: 'file'
       }

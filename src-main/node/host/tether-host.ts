@@ -143,6 +143,8 @@ export class TetherHost {
       transport: current.transport,
       approvalMode: current.approvalMode,
       networkAllowlist: current.networkAllowlist,
+      reasoningEffort: current.reasoningEffort,
+      reasoningSummary: current.reasoningSummary,
       keys: {
         openai: await keyStatusOf(keys, 'openai', env),
         xai: await keyStatusOf(keys, 'xai', env),
@@ -221,6 +223,10 @@ export class TetherHost {
       transport: existing?.transport ?? settings.transport,
       store: existing?.store ?? false,
       instructions: existing?.instructions ?? DEFAULT_INSTRUCTIONS,
+      reasoning: existing?.reasoning ?? {
+        effort: settings.reasoningEffort,
+        summary: settings.reasoningSummary ?? PROVIDERS[provider.name].defaultReasoningSummary
+      },
       approvalMode: existing?.approvalMode ?? settings.approvalMode,
       networkAllowlist: existing?.networkAllowlist ?? settings.networkAllowlist,
       unsandboxed: false,

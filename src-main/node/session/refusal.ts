@@ -1,24 +1,49 @@
-// An HTTP status in place of a stream, as the driver sees it.
+// An HTTP status in place of a stream, as the driver sees it. Bodies come in OpenAI's shape
+// (`{ "error": { "type", "code", "message" } }`) or xAI's (`{ "code": "…", "error": "…" }`, see
+// PROVIDERS.xai.errorBody); both are read whichever provider answered, since proxies mix them.
+import type { IncomingHttpHeaders } from 'node:http'
+import { retryHeadersOf } from '../../common/providers/retry-hints'
 import type { TurnEnd } from './transport'
 
-export function retryAfterMs(header: string | string[] | undefined): number | null {
-  const value = Array.isArray(header) ? header[0] : header
-  if (!value) return null
-  const seconds = Number(value)
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now())
+type Refused = Extract<TurnEnd, { kind: 'refused' }>
+
+interface BodyFacts {
+  code: string | null
+  type: string | null
+  message: string | null
 }
 
-export function refusalFromBody(status: number, body: string, retryAfter: number | null): Extract<TurnEnd, { kind: 'refused' }> {
-  let code: string | null = null
-  let message = `HTTP ${status}`
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null
+}
+
+function bodyFacts(body: string): BodyFacts | null {
+  let parsed: unknown
   try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } }
-    if (typeof parsed.error?.code === 'string') code = parsed.error.code
-    if (typeof parsed.error?.message === 'string') message = `HTTP ${status}: ${parsed.error.message}`
+    parsed = JSON.parse(body)
   } catch {
-    if (body.trim().length > 0) message = `HTTP ${status}: ${body.trim().slice(0, 200)}`
+    return null
   }
-  return { kind: 'refused', status, code, message, retryAfterMs: retryAfter }
+  if (typeof parsed !== 'object' || parsed === null) return null
+  const { error, code } = parsed as { error?: unknown; code?: unknown }
+  if (typeof error === 'string') return { code: text(code), type: null, message: error }
+  if (typeof error === 'object' && error !== null) {
+    const nested = error as { code?: unknown; type?: unknown; message?: unknown }
+    return { code: text(nested.code), type: text(nested.type), message: text(nested.message) }
+  }
+  return null
+}
+
+export function refusalFromBody(status: number, body: string, headers: IncomingHttpHeaders = {}): Refused {
+  const facts = bodyFacts(body)
+  const trimmed = body.trim()
+  const detail = facts?.message ?? (facts === null && trimmed.length > 0 ? trimmed.slice(0, 200) : null)
+  return {
+    kind: 'refused',
+    status,
+    code: facts?.code ?? null,
+    type: facts?.type ?? null,
+    message: detail === null ? `HTTP ${status}` : `HTTP ${status}: ${detail}`,
+    headers: retryHeadersOf(headers)
+  }
 }

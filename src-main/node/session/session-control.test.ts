@@ -108,6 +108,23 @@ describe('steer', () => {
   })
 })
 
+describe('steer on a provider without steering', () => {
+  it('never sends response.steer to xAI: the input rides with the next turn', async () => {
+    fixture = await sessionFixture({ scenario: LONG_ANSWER, dialect: 'xai' })
+    const driver = await fixture.start('Write a lot.', { provider: { name: 'xai', baseUrl: fixture.sim.baseUrl, apiKey: 'test-key' } })
+    const streaming = whenRecord(driver, (record) => record.type === 'server.event' && record.event.type === 'response.output_text.delta')
+    const running = driver.run()
+    await streaming
+    await driver.steer('Keep it short.')
+    expect(await running).toBe('completed')
+    await driver.close()
+    expect(fixture.sim.received.filter((message) => (message.body as { type?: string }).type === 'response.steer')).toHaveLength(0)
+    const creates = fixture.sim.received.filter((message) => (message.body as { type?: string }).type === 'response.create')
+    expect(creates.at(-1)?.text.includes('Keep it short.')).toBe(true)
+    expect(driver.state.errors).toEqual([])
+  })
+})
+
 describe('malformed frames', () => {
   it('records a frame that is not JSON and carries on with the stream', async () => {
     fixture = await sessionFixture({ scenario: 'parallel' })

@@ -47,15 +47,18 @@ describe('SessionDriver over WebSocket', () => {
     expect(fixture.read('ledger.txt')).toBe('step-1\nstep-2\n')
     expect(fixture.read('done.txt')).toBe('done\n')
     const summary = summarize(driver.state)
-    expect({ ...summary, usage: null }).toEqual({
+    expect({ ...summary, usage: null, output: [] }).toEqual({
       status: 'completed',
-      responses: summary.responses.map((response) => ({ id: response.id, status: 'completed' })),
+      responses: summary.responses.map((response) => ({ id: response.id, status: 'completed', incompleteReason: null })),
+      output: [],
       messages: ['Recording the first step.', 'All done: the ledger has two steps.'],
       toolCalls: summary.toolCalls.map((call) => ({ ...call, status: 'ok' })),
       usage: null,
       errors: []
     })
     expect(summary.toolCalls.map((call) => call.name)).toEqual(['read_file', 'list_dir', 'shell', 'write_file', 'shell'])
+    // The output lists the calls where the model made them, between its reasoning and its messages.
+    expect(summary.output.flatMap((item) => (item.type === 'function_call' ? [(item as { name: string }).name] : []))).toEqual(summary.toolCalls.map((call) => call.name))
     expect(driver.state.turns.map((turn) => turn.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental'])
     expect(fixture.sim.stats().wsHandshakes).toBe(1)
     expect(await fixture.reload(driver)).toEqual(driver.state)

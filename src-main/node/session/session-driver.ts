@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import { mkdir, realpath } from 'node:fs/promises'
 import type { InputItem, ServerEvent } from '../../common/protocol/wire'
-import type { RunOutcome, RunSettings, Transport } from '../../common/run/records'
+import type { RetryScheduledRecord, RunOutcome, RunSettings, Transport } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import { foldRecords } from '../../common/run/reduce'
 import { nextStep } from '../../common/run/next-step'
@@ -14,6 +14,9 @@ import type { DataDir } from '../store/data-dir'
 import { newRunId } from '../store/run-id'
 import { readRunLog } from '../store/run-log-reader'
 import { RunLogWriter } from '../store/run-log-writer'
+import { describeError, errorClassOf, type ErrorFacts } from '../../common/providers/error-classes'
+import { retryHintsOf } from '../../common/providers/retry-hints'
+import { PROVIDERS } from '../../common/providers/providers'
 import { backoffDelayMs, sleep } from './backoff'
 import { buildRequest } from './request-builder'
 import { RunRecorder, type RecordListener } from './run-recorder'
@@ -25,6 +28,12 @@ import { WsTransport } from './ws-transport'
 
 /** What a failed attempt means for the loop. */
 type Recovery = { kind: 'retry'; delayMs: number } | { kind: 'fail'; reason: string }
+
+/** A refused key or an empty account fails the upgrade and the POST alike: no fallback helps. */
+function isPermanentForAccount(facts: ErrorFacts): boolean {
+  const name = errorClassOf(facts).name
+  return name === 'auth' || name === 'quota'
+}
 
 export class RunNotFoundError extends Error {}
 
@@ -41,7 +50,8 @@ export class SessionDriver {
   #held: { connectionId: number | null; responseId: string } | null = null
   #abort = new AbortController()
   #emittedAt = new Map<string, number>()
-  #steeringSupported = true
+  /** Where the provider has no `response.steer`, input waits for the next turn without trying. */
+  #steeringSupported: boolean
   #running = false
   #failures = 0
   #wsFailures = 0
@@ -52,6 +62,7 @@ export class SessionDriver {
     this.#options = options
     this.#recovery = { ...DEFAULT_RECOVERY, ...options.recovery }
     this.#settings = settings
+    this.#steeringSupported = PROVIDERS[options.provider.name].steering
     this.#dataDir = dataDir
     this.#transport = this.#createTransport(settings.transport)
     this.#executor = new ToolExecutor(recorder, options.tools, options.gate)
@@ -69,7 +80,8 @@ export class SessionDriver {
       store: options.store,
       approvalMode: options.approvalMode,
       networkAllowlist: options.networkAllowlist,
-      instructions: options.instructions
+      instructions: options.instructions,
+      ...(options.reasoning ? { reasoning: options.reasoning } : {})
     }
     // One sync makes both the run and its task durable.
     recorder.record({
@@ -217,14 +229,21 @@ export class SessionDriver {
   /** Sends one request and reads it to its end. Returns null on success, else what to do. */
   async #sendTurn(): Promise<Recovery | null> {
     const refused = await this.#ensureConnection()
-    if (refused) return this.#recover(refused, false)
+    if (refused) return this.#recover(refused, false, this.state.turns.length + 1)
     const state = this.state
     const held = this.#held
     // Without storage, only the connection that produced a response still holds it.
     const reuse = held !== null && (this.#settings.store || (held.connectionId !== null && held.connectionId === this.#transport.connectionId))
     const request = buildRequest(
       state,
-      { model: state.model ?? this.#options.model, instructions: this.#settings.instructions, tools: state.tools, store: this.#settings.store },
+      {
+        model: state.model ?? this.#options.model,
+        instructions: this.#settings.instructions,
+        tools: state.tools,
+        store: this.#settings.store,
+        reasoning: this.#settings.reasoning ?? null,
+        continuation: PROVIDERS[this.#options.provider.name].continuation
+      },
       reuse ? held.responseId : null
     )
     const turn = state.turns.length + 1
@@ -260,10 +279,10 @@ export class SessionDriver {
       durationMs: endedAt - sentAt
     })
     if (end.kind === 'refused') {
-      const retryable = end.status === 429 || end.status >= 500 || (end.status === 426 && this.#transport.kind === 'ws')
+      const retryable = (end.status === 426 && this.#transport.kind === 'ws') || errorClassOf(end).retry !== 'never'
       this.#recorder.record({ type: 'request.failed', turn, status: end.status, code: end.code, message: end.message, retryable })
     }
-    return this.#recover(end, request.mode === 'incremental')
+    return this.#recover(end, request.mode === 'incremental', turn)
   }
 
   async #ensureConnection(): Promise<TurnEnd | null> {
@@ -302,7 +321,7 @@ export class SessionDriver {
   }
 
   /** Decides what an ended turn means: carry on, retry (and how), or give up. */
-  #recover(end: TurnEnd, wasIncremental: boolean): Recovery | null {
+  #recover(end: TurnEnd, wasIncremental: boolean, turn: number): Recovery | null {
     switch (end.kind) {
       case 'terminal': {
         const response = end.event.response
@@ -313,41 +332,83 @@ export class SessionDriver {
           return null
         }
         this.#held = null
-        return this.#retryOrFail(`the response failed: ${response.error?.message ?? 'no reason given'}`)
+        const error = response.error
+        return this.#onError({ status: null, code: error?.code ?? null, message: error?.message ?? 'the response failed without a reason', headers: null }, wasIncremental, turn)
       }
-      case 'error': {
-        const { code, message, status } = end.error
+      case 'error':
         this.#held = null
-        if (code === 'previous_response_not_found') return wasIncremental ? { kind: 'retry', delayMs: 0 } : { kind: 'fail', reason: message }
-        if (code === 'websocket_connection_limit_reached') {
-          this.#transport.close('connection limit reached')
-          this.#recordTransport('rotated', message)
-          return { kind: 'retry', delayMs: 0 }
-        }
-        if (status === 429 || code === 'rate_limit_exceeded' || status === null || status >= 500) return this.#retryOrFail(message)
-        // A failed continuation evicts the previous response: resend the whole transcript once.
-        return wasIncremental ? { kind: 'retry', delayMs: 0 } : { kind: 'fail', reason: `${code ?? 'error'}: ${message}` }
-      }
+        return this.#onError(end.error, wasIncremental, turn)
       case 'dropped':
         this.#held = this.#settings.store ? this.#held : null
         return this.#onDrop(end.reason)
-      case 'refused':
-        if (end.status === 426 && this.#transport.kind === 'ws') {
+      case 'refused': {
+        const upgrade = this.#transport.kind === 'ws'
+        if (upgrade && end.status === 426) {
           this.#fallBack(`the server refused the WebSocket upgrade (426)`)
           return { kind: 'retry', delayMs: 0 }
         }
-        if (end.status === 401 || end.status === 403) return { kind: 'fail', reason: end.message }
-        if (end.status === 429 || end.status >= 500) {
-          const retry = this.#retryOrFail(end.message)
-          return retry.kind === 'retry' && end.retryAfterMs !== null ? { kind: 'retry', delayMs: end.retryAfterMs } : retry
-        }
-        return this.#transport.kind === 'ws' ? this.#onDrop(end.message) : { kind: 'fail', reason: end.message }
+        // A server without WebSocket mode may refuse the upgrade with any 4xx: that counts toward falling back.
+        const retry = errorClassOf(end).retry
+        if (upgrade && (retry === 'never' || retry === 'resend_full') && !isPermanentForAccount(end)) return this.#onDrop(end.message)
+        return this.#onError(end, wasIncremental, turn)
+      }
       case 'aborted':
         this.#transport.close('interrupted')
         return null
       default:
         return assertNever(end, 'turn end')
     }
+  }
+
+  /** One error class table decides for every transport and shape (see common/providers/error-classes). */
+  #onError(facts: ErrorFacts & { headers: Record<string, string> | null }, wasIncremental: boolean, turn: number): Recovery {
+    const errorClass = errorClassOf(facts)
+    const hints = retryHintsOf(facts.headers, Date.now())
+    // Whatever failed, the next request does not lean on the previous response (a failed
+    // continuation evicts it), so an immediate retry is a full resend and cannot loop.
+    this.#held = null
+    switch (errorClass.retry) {
+      case 'resend_full':
+        return wasIncremental ? { kind: 'retry', delayMs: 0 } : { kind: 'fail', reason: describeError(facts) }
+      case 'reconnect':
+        this.#transport.close('connection limit reached')
+        this.#recordTransport('rotated', facts.message)
+        return { kind: 'retry', delayMs: 0 }
+      case 'never':
+        // `x-should-retry: true` can only turn a generic rejection into a retry, never a refused key or quota.
+        if (hints.shouldRetry === true && errorClass.name === 'invalid_request') return this.#retryLater(errorClass.name, facts, hints.delayMs, turn)
+        // A failed continuation evicts the previous response; the whole transcript may still be accepted.
+        if (wasIncremental && errorClass.name === 'invalid_request') return { kind: 'retry', delayMs: 0 }
+        return { kind: 'fail', reason: describeError(facts) }
+      case 'backoff':
+        if (hints.shouldRetry === false) return { kind: 'fail', reason: `${describeError(facts)} (the server says not to retry)` }
+        return this.#retryLater(errorClass.name, facts, hints.delayMs, turn)
+      default:
+        return assertNever(errorClass.retry, 'retry kind')
+    }
+  }
+
+  /** Backs off (for as long as the server asked, if it did) and records the wait for the banner. */
+  #retryLater(errorClass: RetryScheduledRecord['errorClass'], facts: ErrorFacts, serverDelayMs: number | null, turn: number): Recovery {
+    this.#failures += 1
+    const { maxAttempts, maxServerDelayMs } = this.#recovery
+    if (this.#failures > maxAttempts) return { kind: 'fail', reason: `gave up after ${this.#failures - 1} retries: ${describeError(facts)}` }
+    if (serverDelayMs !== null && serverDelayMs > maxServerDelayMs) {
+      return { kind: 'fail', reason: `${describeError(facts)}: the server asks to wait ${Math.ceil(serverDelayMs / 1000)} s; resume the run later` }
+    }
+    const delayMs = serverDelayMs ?? backoffDelayMs(this.#recovery.backoff, this.#failures - 1)
+    this.#recorder.record({
+      type: 'retry.scheduled',
+      turn,
+      errorClass,
+      code: facts.code,
+      message: facts.message,
+      delayMs,
+      serverDelay: serverDelayMs !== null,
+      attempt: this.#failures,
+      maxAttempts
+    })
+    return { kind: 'retry', delayMs }
   }
 
   #onDrop(reason: string): Recovery {

@@ -1,4 +1,5 @@
 import type { ApprovalMode, Transport } from '../../common/run/records'
+import type { ReasoningSettings } from '../../common/providers/reasoning'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { BackoffPolicy } from './backoff'
 import { DEFAULT_BACKOFF } from './backoff'
@@ -14,6 +15,8 @@ export interface RecoveryPolicy {
   wsFailuresBeforeFallback: number
   /** Open a new socket between turns once the current one is this old (the server's limit is 60 min). */
   rotateAfterMs: number
+  /** A server asking for a longer wait than this ends the run with its reason instead. */
+  maxServerDelayMs: number
   backoff: BackoffPolicy
 }
 
@@ -21,6 +24,7 @@ export const DEFAULT_RECOVERY: RecoveryPolicy = {
   maxAttempts: 6,
   wsFailuresBeforeFallback: 3,
   rotateAfterMs: 55 * 60_000,
+  maxServerDelayMs: 60_000,
   backoff: DEFAULT_BACKOFF
 }
 
@@ -39,6 +43,8 @@ export interface SessionOptions {
   transport: Transport
   store: boolean
   instructions: string
+  /** What a new run asks of a reasoning model; a resumed run keeps what its log says. */
+  reasoning?: ReasoningSettings
   approvalMode: ApprovalMode
   networkAllowlist: string[]
   /** Run commands outside the OS sandbox; every command then asks. */

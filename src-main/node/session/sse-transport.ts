@@ -6,16 +6,18 @@ import { performance } from 'node:perf_hooks'
 import { createParser } from 'eventsource-parser'
 import { frameOf } from './frames'
 import { authHeaders, type Provider } from './provider'
-import { refusalFromBody, retryAfterMs } from './refusal'
+import { refusalFromBody } from './refusal'
 import type { ModelTransport, SentTurn, TurnEnd, TurnRequest } from './transport'
 import { TurnTracker } from './turn-tracker'
 
 export interface SseTransportOptions {
   idleTimeoutMs: number
+  /** How long an `error` waits for the `response.failed` that usually follows it. */
+  errorGraceMs: number
   newConnectionPerTurn: boolean
 }
 
-export const DEFAULT_SSE_OPTIONS: SseTransportOptions = { idleTimeoutMs: 300_000, newConnectionPerTurn: false }
+export const DEFAULT_SSE_OPTIONS: SseTransportOptions = { idleTimeoutMs: 300_000, errorGraceMs: 1000, newConnectionPerTurn: false }
 
 export class SseTransport implements ModelTransport {
   readonly kind = 'sse' as const
@@ -53,11 +55,13 @@ export class SseTransport implements ModelTransport {
     const ended = new Promise<TurnEnd>((resolve) => {
       let done = false
       let idle: NodeJS.Timeout | null = null
+      let grace: NodeJS.Timeout | null = null
       /** `drain` lets a stream that delivered its terminal event end by itself, so the socket goes back to the keep-alive pool. */
       const finish = (end: TurnEnd, drain: http.IncomingMessage | null = null): void => {
         if (done) return
         done = true
         if (idle) clearTimeout(idle)
+        if (grace) clearTimeout(grace)
         request.signal.removeEventListener('abort', onAbort)
         if (drain === null) {
           outgoing.destroy()
@@ -91,7 +95,7 @@ export class SseTransport implements ModelTransport {
           const chunks: Buffer[] = []
           response.on('data', (chunk: Buffer) => chunks.push(chunk))
           response.on('end', () =>
-            finish(refusalFromBody(status, Buffer.concat(chunks).toString('utf8'), retryAfterMs(response.headers['retry-after'])))
+            finish(refusalFromBody(status, Buffer.concat(chunks).toString('utf8'), response.headers))
           )
           return
         }
@@ -103,7 +107,9 @@ export class SseTransport implements ModelTransport {
             request.onFrame(frame)
             if (frame.kind !== 'event') return
             const end = tracker.observe(frame.event)
-            if (end) finish(end, end.kind === 'terminal' ? response : null)
+            if (end) return finish(end, end.kind === 'terminal' ? response : null)
+            const pending = tracker.pendingEnd
+            if (pending && !grace) grace = setTimeout(() => finish(pending), this.#options.errorGraceMs)
           }
         })
         response.setEncoding('utf8')
@@ -111,7 +117,7 @@ export class SseTransport implements ModelTransport {
           armIdle()
           parser.feed(chunk)
         })
-        response.on('end', () => finish({ kind: 'dropped', reason: 'the stream ended before the response did' }))
+        response.on('end', () => finish(tracker.pendingEnd ?? { kind: 'dropped', reason: 'the stream ended before the response did' }))
         response.on('error', (error) => finish({ kind: 'dropped', reason: `stream error: ${error.message}` }))
       })
       armIdle()

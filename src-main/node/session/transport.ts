@@ -14,7 +14,7 @@ export type TurnEnd =
   /** The connection went away, or went silent past the idle timeout, before a terminal event. */
   | { kind: 'dropped'; reason: string }
   /** The server refused the request before streaming (HTTP status on upgrade or POST). */
-  | { kind: 'refused'; status: number; code: string | null; message: string; retryAfterMs: number | null }
+  | { kind: 'refused'; status: number; code: string | null; type: string | null; message: string; headers: Record<string, string> | null }
   | { kind: 'aborted' }
 
 export interface TurnRequest {

@@ -37,7 +37,22 @@ describe('TurnTracker', () => {
   it('ends on errors of both shapes', () => {
     const nested = { type: 'error', status: 400, error: { type: 'invalid_request_error', code: 'previous_response_not_found', message: 'gone', param: 'previous_response_id' } } as unknown as ServerEvent
     const flat = { type: 'error', code: 'server_error', message: 'boom', param: null, sequence_number: 4 } as unknown as ServerEvent
-    expect(feed([nested])).toEqual([{ kind: 'error', error: { code: 'previous_response_not_found', message: 'gone', status: 400, param: 'previous_response_id' } }])
-    expect(feed([created('resp_1'), flat])).toEqual([null, { kind: 'error', error: { code: 'server_error', message: 'boom', status: null, param: null } }])
+    expect(feed([nested])).toEqual([
+      { kind: 'error', error: { code: 'previous_response_not_found', type: 'invalid_request_error', message: 'gone', status: 400, param: 'previous_response_id', headers: null } }
+    ])
+    const tracker = new TurnTracker()
+    expect([tracker.observe(created('resp_1')), tracker.observe(flat), tracker.pendingEnd]).toEqual([
+      null,
+      null,
+      { kind: 'error', error: { code: 'server_error', type: null, message: 'boom', status: null, param: null, headers: null } }
+    ])
+  })
+
+  it("waits for the response.failed that follows an error, and ends with the error's facts", () => {
+    // As OpenAI streams it (vercel/ai, openai-error.1.chunks.txt): error, then response.failed.
+    const quota = { type: 'error', sequence_number: 2, error: { type: 'insufficient_quota', code: 'insufficient_quota', message: 'You exceeded your current quota', param: null } } as unknown as ServerEvent
+    const failed = { type: 'response.failed', sequence_number: 3, response: { ...response('resp_1', 'failed'), error: { code: 'insufficient_quota', message: 'You exceeded your current quota' } } } as unknown as ServerEvent
+    const end = { kind: 'error', error: { code: 'insufficient_quota', type: 'insufficient_quota', message: 'You exceeded your current quota', status: null, param: null, headers: null } }
+    expect(feed([created('resp_1'), quota, failed])).toEqual([null, null, end])
   })
 })

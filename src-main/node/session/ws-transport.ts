@@ -7,10 +7,12 @@ import { frameOf } from './frames'
 import { authHeaders, websocketUrl, type Provider } from './provider'
 import type { InboundFrame, ModelTransport, SentTurn, TurnEnd, TurnRequest } from './transport'
 import { TurnTracker } from './turn-tracker'
-import { refusalFromBody, retryAfterMs } from './refusal'
+import { refusalFromBody } from './refusal'
 
 export interface WsTransportOptions {
   handshakeTimeoutMs: number
+  /** How long an `error` waits for the `response.failed` that usually follows it. */
+  errorGraceMs: number
   pingIntervalMs: number
   pongTimeoutMs: number
   idleTimeoutMs: number
@@ -18,6 +20,7 @@ export interface WsTransportOptions {
 
 export const DEFAULT_WS_OPTIONS: WsTransportOptions = {
   handshakeTimeoutMs: 15_000,
+  errorGraceMs: 1000,
   pingIntervalMs: 20_000,
   pongTimeoutMs: 10_000,
   idleTimeoutMs: 300_000
@@ -28,6 +31,7 @@ interface ActiveTurn {
   tracker: TurnTracker
   finish: (end: TurnEnd) => void
   idleTimer: NodeJS.Timeout | null
+  graceTimer: NodeJS.Timeout | null
 }
 
 let nextConnectionId = 1
@@ -80,7 +84,7 @@ export class WsTransport implements ModelTransport {
         response.on('data', (chunk: Buffer) => chunks.push(chunk))
         response.on('end', () => {
           const status = response.statusCode ?? 0
-          settle(refusalFromBody(status, Buffer.concat(chunks).toString('utf8'), retryAfterMs(response.headers['retry-after'])))
+          settle(refusalFromBody(status, Buffer.concat(chunks).toString('utf8'), response.headers))
           socket.terminate()
         })
       })
@@ -117,9 +121,11 @@ export class WsTransport implements ModelTransport {
         onFrame: request.onFrame,
         tracker: new TurnTracker(),
         idleTimer: null,
+        graceTimer: null,
         finish: (end) => {
           if (this.#active !== active) return
           if (active.idleTimer) clearTimeout(active.idleTimer)
+          if (active.graceTimer) clearTimeout(active.graceTimer)
           this.#active = null
           request.signal.removeEventListener('abort', onAbort)
           resolve(end)
@@ -164,7 +170,9 @@ export class WsTransport implements ModelTransport {
     active.onFrame(frame)
     if (frame.kind !== 'event') return
     const end = active.tracker.observe(frame.event)
-    if (end) active.finish(end)
+    if (end) return active.finish(end)
+    const pending = active.tracker.pendingEnd
+    if (pending && !active.graceTimer) active.graceTimer = setTimeout(() => active.finish(pending), this.#options.errorGraceMs)
   }
 
   #armIdle(socket: WebSocket, active: ActiveTurn): void {
@@ -193,7 +201,7 @@ export class WsTransport implements ModelTransport {
 
   #lost(socket: WebSocket, reason: string): void {
     if (socket !== this.#socket) return
-    this.#active?.finish({ kind: 'dropped', reason })
+    this.#active?.finish(this.#active.tracker.pendingEnd ?? { kind: 'dropped', reason })
     this.#teardown()
   }
 

@@ -104,6 +104,13 @@ export function parseReplaySource(bytes: Buffer): ReplaySource {
   return { kind: sse ? 'sse-events' : 'jsonl-events', records: eventRecords(events), problems }
 }
 
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+/** `-` reads standard input (the output of `tether run --json`, say). */
 export async function loadReplaySource(path: string): Promise<ReplaySource> {
-  return parseReplaySource(await readFile(path))
+  return parseReplaySource(path === '-' ? await readStdin() : await readFile(path))
 }

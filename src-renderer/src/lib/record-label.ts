@@ -1,6 +1,7 @@
 // One line per run record, for the replay timeline.
 import type { RunRecord } from '../../../src-main/common/run/records'
 import { assertNever } from '../../../src-main/common/run/records'
+import { retryNotice } from '../../../src-main/common/providers/error-classes'
 
 function clip(text: string, length = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim()
@@ -17,6 +18,8 @@ export function recordLabel(record: RunRecord): string {
       return `Turn ${record.turn} sent (${record.mode}, ${record.input.length} item${record.input.length === 1 ? '' : 's'}, ${record.bytes} B)`
     case 'request.failed':
       return `Request failed · ${record.code ?? record.status ?? ''} ${clip(record.message)}`
+    case 'retry.scheduled':
+      return `Retry ${record.attempt}/${record.maxAttempts} · ${retryNotice(record.errorClass, record.delayMs)}`
     case 'server.event': {
       const event = record.event as { type: string; delta?: unknown }
       return typeof event.delta === 'string' ? `${event.type} “${clip(event.delta, 40)}”` : event.type

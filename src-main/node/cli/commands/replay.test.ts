@@ -17,10 +17,15 @@ const NOT_REPLAYABLE = 'neither a Tether run log nor a stream of Responses serve
 const WEATHER_SUMMARY = {
   status: 'completed',
   responses: [
-    { id: 'resp_A', status: 'completed' },
-    { id: 'resp_B', status: 'completed' }
+    { id: 'resp_A', status: 'completed', incompleteReason: null },
+    { id: 'resp_B', status: 'completed', incompleteReason: null }
   ],
   messages: ["It's 18 °C and cloudy in Paris."],
+  output: [
+    { type: 'reasoning', summary: [], text: [] },
+    { type: 'function_call', callId: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+    { type: 'message', text: "It's 18 °C and cloudy in Paris.", refusal: null, phase: null }
+  ],
   toolCalls: [{ callId: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'requested' }],
   usage: {
     input_tokens: 252,
@@ -74,8 +79,9 @@ describe('tether replay on a raw event stream', () => {
     const result = await runCli(['replay', '--json', '--until', '3', FIXTURE])
     expect(JSON.parse(result.stdout)).toEqual({
       status: 'in_progress',
-      responses: [{ id: 'resp_A', status: 'in_progress' }],
+      responses: [{ id: 'resp_A', status: 'in_progress', incompleteReason: null }],
       messages: [],
+      output: [{ type: 'reasoning', summary: [], text: [] }],
       toolCalls: [],
       usage: null,
       errors: []
@@ -190,6 +196,6 @@ describe('tether replay on bad input', () => {
   it('prints its usage with --help', async () => {
     const result = await runCli(['replay', '--help'])
     expect(result.code).toBe(0)
-    expect(result.stdout.split('\n')[0]).toBe('usage: tether replay FILE [--json] [--until SEQ]')
+    expect(result.stdout.split('\n')[0]).toBe('usage: tether replay FILE|- [--json] [--until SEQ]')
   })
 })

@@ -6,10 +6,11 @@ import { loadReplaySource, NotReplayableError } from '../../store/replay-source'
 import { CliError, EXIT_USAGE } from '../cli-error'
 import { renderMetrics, renderTranscript } from '../render-transcript'
 
-const HELP = `usage: tether replay FILE [--json] [--until SEQ]
+const HELP = `usage: tether replay FILE|- [--json] [--until SEQ]
 
-Prints the transcript of a Tether run log, or of a raw stream of Responses server events
-(JSONL with one event per line, or SSE text with data: lines).
+Prints the transcript of a Tether run log (or of \`tether run --json\` output; - reads stdin),
+or of a raw stream of Responses server events (JSONL with one event per line, or SSE text with
+data: lines).
 
   --json        print one JSON object: status, responses, messages, toolCalls, usage, errors
   --until SEQ   stop after the record with this seq (for raw streams: the 0-based event index)`

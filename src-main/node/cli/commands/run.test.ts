@@ -73,8 +73,12 @@ describe('tether run', () => {
     expect(records.at(-1)).toMatchObject({ type: 'run.finished', outcome: 'completed' })
     expect(readFileSync(join(workspace, 'ledger.txt'), 'utf8')).toBe('one\ntwo\nthree\n')
     const runId = (records[0] as Extract<RunRecord, { type: 'run.started' }>).runId
-    const logged = await readRunLog(new DataDir(home).runLog(runId))
-    expect(logged.records).toEqual(records)
+    // stdout is the log, byte for byte with its checksums, and `tether replay -` folds it to the run's end.
+    expect(result.stdout).toBe(readFileSync(new DataDir(home).runLog(runId), 'utf8'))
+    const replayed = JSON.parse(execFileSync(process.execPath, [CLI, 'replay', '--json', '-'], { input: result.stdout, encoding: 'utf8' })) as { status: string; messages: string[] }
+    const fromLog = JSON.parse(execFileSync(process.execPath, [CLI, 'replay', '--json', new DataDir(home).runLog(runId)], { encoding: 'utf8' })) as unknown
+    expect(replayed).toEqual(fromLog)
+    expect(replayed.status).toBe('completed')
   })
 
   it('resumes after the process is killed mid-run: finished calls are not re-run, the interrupted one is reported', async () => {

@@ -7,12 +7,13 @@ import { DEFAULT_INSTRUCTIONS, type SessionOptions } from '../../session/session
 import { ProviderConfigError, resolveProvider, type Provider } from '../../session/provider'
 import { DataDir, defaultDataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
+import { encodeRecord } from '../../store/record-codec'
 import { SandboxedToolRuntime } from '../../tools/sandboxed-tool-runtime'
 import { CliError, EXIT_USAGE } from '../cli-error'
 import { ANSI_STYLE, LiveView, PLAIN_STYLE } from '../live-view'
 import { renderMetrics } from '../render-transcript'
 import { parseRunOptions, RUN_HELP, type RunCliOptions } from '../run-options'
-import { defaultModelOf } from '../../../common/providers/providers'
+import { defaultModelOf, PROVIDERS } from '../../../common/providers/providers'
 import { createRunGate } from '../run-gate'
 
 const EXIT_CODES: Record<RunOutcome, number> = { completed: 0, failed: 1, incomplete: 3, interrupted: 130 }
@@ -63,6 +64,10 @@ export async function runCommand(args: string[]): Promise<number> {
     transport: options.transport,
     store: options.store,
     instructions: DEFAULT_INSTRUCTIONS,
+    reasoning: {
+      effort: options.reasoningEffort,
+      summary: options.reasoningSummary ?? PROVIDERS[connection.provider.name].defaultReasoningSummary
+    },
     approvalMode: options.approvalMode,
     networkAllowlist: options.networkAllowlist,
     unsandboxed: false,
@@ -81,9 +86,10 @@ export async function runCommand(args: string[]): Promise<number> {
       driver = await SessionDriver.start(dataDir, workspace, options.task!, sessionOptions(gate))
     }
     const view = new LiveView((text) => process.stdout.write(text), style)
-    // With --json, stdout is the log itself: what is already in it, then every new record.
-    if (options.json) for (const record of (await readRunLog(driver.logPath)).records) process.stdout.write(`${JSON.stringify(record)}\n`)
-    driver.subscribe((record, state) => (options.json ? process.stdout.write(`${JSON.stringify(record)}\n`) : view.show(record, state)))
+    // With --json, stdout is the log itself, line for line with checksums (`tether replay -` reads
+    // it back): what is already in it, then every new record.
+    if (options.json) for (const record of (await readRunLog(driver.logPath)).records) process.stdout.write(encodeRecord(record))
+    driver.subscribe((record, state) => (options.json ? process.stdout.write(encodeRecord(record)) : view.show(record, state)))
     if (!options.json) process.stderr.write(style.dim(`run ${driver.runId} · log ${driver.logPath}\n`))
     const active = driver
     let interrupts = 0

@@ -17,6 +17,8 @@ first line of stdout and serves until interrupted.
   --handshake-ms N         cost of each new connection, modelling TCP + TLS setup (default 0)
   --fault SPEC             inject a fault; repeatable: ${FAULT_SYNTAX.join(', ')}
   --api-key KEY            accept only this bearer key (default: any non-empty key)
+  --dialect openai|xai     whose answers to give where servers differ: xAI's error bodies and its
+                           refusal of instructions beside previous_response_id (default openai)
   --connection-limit-ms N  WebSocket connection age limit (default 3600000)
   --ttft-ms N              override the scenario's time to first token
   --token-interval-ms N    override the scenario's time per output token
@@ -29,6 +31,11 @@ export interface SimIo {
   stderr: (text: string) => void
   /** Aborting stops the server and ends the command. */
   signal: AbortSignal
+}
+
+function dialectOf(value: string | undefined): 'openai' | 'xai' {
+  if (value === undefined || value === 'openai' || value === 'xai') return value ?? 'openai'
+  throw new CliError(`--dialect must be openai or xai, got '${value}'`, EXIT_USAGE)
 }
 
 function number(name: string, value: string | undefined): number | undefined {
@@ -56,6 +63,7 @@ function parseOptions(args: string[]) {
         'handshake-ms': { type: 'string' },
         fault: { type: 'string', multiple: true },
         'api-key': { type: 'string' },
+        dialect: { type: 'string' },
         'connection-limit-ms': { type: 'string' },
         'ttft-ms': { type: 'string' },
         'token-interval-ms': { type: 'string' },
@@ -95,6 +103,7 @@ export async function runSim(args: string[], io: SimIo): Promise<number> {
     handshakeMs: number('handshake-ms', values['handshake-ms']),
     connectionAgeLimitMs: number('connection-limit-ms', values['connection-limit-ms']),
     apiKey: values['api-key'] ?? null,
+    dialect: dialectOf(values.dialect),
     timing: {
       ...(ttftMs === undefined ? {} : { ttftMs }),
       ...(tokenIntervalMs === undefined ? {} : { tokenIntervalMs }),
