@@ -202,10 +202,17 @@ function putFinalOutput(state: RunState, output: OutputItem[], own: Ownership): 
   const responseIndex = state.cursor.responseIndex
   if (responseIndex === null) return state
   const finalIds = new Set(output.map(itemIdOf).filter((id): id is string => id !== null))
+  // What streamed, by id: one pass, so a response of n items costs O(n), not O(n²).
+  const streamedById = new Map<string, string>()
+  for (const key of state.responses[responseIndex]?.itemKeys ?? []) {
+    const id = key === '' ? null : (state.items[key]?.id ?? null)
+    if (id !== null) streamedById.set(id, key)
+  }
   const claimed = new Set<string>()
   let next = state
   output.forEach((item, position) => {
-    const byId = keyById(next, responseIndex, itemIdOf(item))
+    const id = itemIdOf(item)
+    const byId = id === null ? null : (streamedById.get(id) ?? null)
     const atPosition = next.responses[responseIndex]?.itemKeys[position]
     const positionFree =
       atPosition === undefined || atPosition === '' || (!claimed.has(atPosition) && !finalIds.has(next.items[atPosition]?.id ?? ''))
