@@ -66,7 +66,8 @@ export function buildResponse(facts: ResponseFacts): WireResponse {
 export function makeUsage(counts: { input: number; cached: number; output: number; reasoning: number }): Usage {
   return {
     input_tokens: counts.input,
-    input_tokens_details: { cached_tokens: counts.cached, cache_write_tokens: counts.input - counts.cached },
+    // Nothing is written to the cache below its 1,024-token minimum (see promptCacheHit).
+    input_tokens_details: { cached_tokens: counts.cached, cache_write_tokens: counts.input < 1024 ? 0 : counts.input - counts.cached },
     output_tokens: counts.output,
     output_tokens_details: { reasoning_tokens: counts.reasoning },
     total_tokens: counts.input + counts.output

@@ -40,6 +40,15 @@ export interface PrepareDeps {
   findParent: (id: string) => FoundParent | null
 }
 
+/**
+ * OpenAI's prompt cache (platform.openai.com/docs/guides/prompt-caching) keeps prefixes of 1,024
+ * tokens or more and reports hits in steps of 128 tokens: a shorter prefix reports no cached
+ * tokens at all.
+ */
+export function promptCacheHit(prefixTokens: number): number {
+  return prefixTokens < 1024 ? 0 : prefixTokens - (prefixTokens % 128)
+}
+
 export function prepareResponse(deps: PrepareDeps, request: CreateRequest, prependedInput: readonly InputItem[] = []): Prepared {
   let parent: FoundParent | null = null
   if (request.previousResponseId !== null) {
@@ -58,7 +67,7 @@ export function prepareResponse(deps: PrepareDeps, request: CreateRequest, prepe
   const decision = deps.model.respond(request, context)
   const renderedItems = parent?.source.kind === 'connection' ? newInput.length : context.length
   const inputTokens = estimateTokens(JSON.stringify(context)) + estimateTokens(request.instructions ?? '')
-  const cachedTokens = parent ? Math.min(inputTokens, estimateTokens(JSON.stringify(parentContext))) : 0
+  const cachedTokens = promptCacheHit(parent ? Math.min(inputTokens, estimateTokens(JSON.stringify(parentContext))) : 0)
   return {
     ok: true,
     value: {
