@@ -21,7 +21,7 @@ export interface ProviderProfile {
   keyVariable: string
   fallbackKeyVariable: string | null
   defaultModel: string
-  /** Models offered as suggestions; any other name is passed through. */
+  /** Models the app suggests for the model field; any other name is passed through. */
   models: readonly string[]
   /** What a `response.create` with `previous_response_id` may carry besides the new input. */
   continuation: { instructions: boolean }
@@ -32,8 +32,6 @@ export interface ProviderProfile {
   steering: boolean
   /** `context_management: [{ type: "compaction" }]` inside a normal response. */
   serverCompaction: boolean
-  /** `reasoning.effort` and `reasoning.summary` are accepted (model-dependent where true). */
-  reasoningControls: boolean
   /** The reasoning summary asked for when the person chose none. */
   defaultReasoningSummary: ReasoningSummary
   /** Where the facts in this row come from. */
@@ -55,7 +53,6 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderProfile>> = {
     websocket: true,
     steering: true,
     serverCompaction: true,
-    reasoningControls: true,
     // As Codex does: reasoning models stream a summary the person can open.
     defaultReasoningSummary: 'auto',
     docs: [
@@ -86,10 +83,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderProfile>> = {
     steering: false,
     // xAI documents only the standalone `POST /v1/responses/compact`, not `context_management`.
     serverCompaction: false,
-    // grok-4.20 models reject `reasoning.effort` (vercel/ai, packages/xai/src/supports-reasoning-effort.ts);
-    // others accept it. A rejection is an invalid_request the person sees with its message.
-    reasoningControls: true,
-    // xAI's reasoning models stream their summary unasked (recorded in sim/recorded).
+    // xAI's reasoning models stream their summary unasked (sim/recorded). grok-4.20 models reject
+    // `reasoning.effort` (vercel/ai, packages/xai/src/supports-reasoning-effort.ts), so Tether asks
+    // for an effort only when the person chose one; a rejection names itself as an invalid request.
     defaultReasoningSummary: 'none',
     docs: [
       'https://docs.x.ai/developers/advanced-api-usage/websocket-mode',
@@ -111,7 +107,6 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderProfile>> = {
     websocket: true,
     steering: true,
     serverCompaction: false,
-    reasoningControls: true,
     // Unknown servers may reject a field they do not know; the person can ask with --reasoning-summary.
     defaultReasoningSummary: 'none',
     docs: []
