@@ -20,6 +20,15 @@ export function timingFor(scenario: Scenario, turn: Turn | undefined, override: 
   return { ...DEFAULT_TIMING, ...scenario.timing, ...turn?.timing, ...override }
 }
 
+/** Whether the last tool output in the conversation matches `pattern`. */
+function lastOutputMatches(context: readonly InputItem[], pattern: string): boolean {
+  for (let index = context.length - 1; index >= 0; index--) {
+    const item = context[index] as { type?: string; output?: unknown }
+    if (item.type === 'function_call_output') return typeof item.output === 'string' && new RegExp(pattern).test(item.output)
+  }
+  return false
+}
+
 export class ScriptedModel {
   private readonly plays = new Map<number, number>()
   private readonly callsPerTurn: number[]
@@ -54,7 +63,8 @@ export class ScriptedModel {
     const turn = this.scenario.turns[choice.turnIndex] as Turn
     const ending = this.endingFor(choice.turnIndex, turn)
     const timing = timingFor(this.scenario, turn, this.timingOverride())
-    const items = selectItems(turn, { callsAnswered: choice.callsAnswered, parallelToolCalls: request.parallelToolCalls, toolChoice: request.toolChoice })
+    const alternative = choice.callsAnswered === 0 && turn.instead && lastOutputMatches(context, turn.instead.lastOutputMatches) ? turn.instead.output : null
+    const items = alternative ?? selectItems(turn, { callsAnswered: choice.callsAnswered, parallelToolCalls: request.parallelToolCalls, toolChoice: request.toolChoice })
     const plan = renderItems(items, { ...common, timing, callsAnswered: choice.callsAnswered, truncateLastItem: ending.status === 'incomplete' })
     return { plan, ending, turn: choice.turnIndex, timing }
   }

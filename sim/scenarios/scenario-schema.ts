@@ -51,10 +51,28 @@ const endingSchema = z.discriminatedUnion('status', [
   })
 ])
 
+/**
+ * What a turn plays instead when the last tool output in the conversation matches `pattern` (a
+ * regular expression), e.g. when the person denied the call before it. It ends the script there,
+ * so it has no function calls.
+ */
+const alternativeSchema = z.strictObject({
+  lastOutputMatches: z.string().min(1).refine((pattern) => {
+    try {
+      new RegExp(pattern)
+      return true
+    } catch {
+      return false
+    }
+  }, 'not a valid regular expression'),
+  output: z.array(scriptedItemSchema).min(1).refine((items) => items.every((item) => item.type !== 'function_call'), 'an alternative ends the script: no function calls')
+})
+
 export const turnSchema = z.strictObject({
   /** Free text for people reading the scenario; never sent. */
   note: z.string().optional(),
   output: z.array(scriptedItemSchema).min(1),
+  instead: alternativeSchema.optional(),
   end: endingSchema.optional(),
   timing: timingSchema.optional()
 })

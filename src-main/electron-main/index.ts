@@ -9,6 +9,7 @@ import { APP_ENTRY, APP_SCHEME, handleAppRequest } from './app-protocol'
 import { denyPermissions, hardenContents } from './harden-contents'
 import { connectContents, registerIpc } from './ipc-bridge'
 import { externalLink } from './navigation'
+import { showNotification } from './notifications'
 import { SafeStorageKeyStore } from './safe-storage-keys'
 import { hardenedWebPreferences } from './web-preferences'
 
@@ -53,7 +54,8 @@ async function start(): Promise<void> {
       const picked = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
       return picked.canceled ? null : (picked.filePaths[0] ?? null)
     },
-    openExternal: async (url) => openExternal(url)
+    openExternal: async (url) => openExternal(url),
+    notify: (note, onClick) => showNotification(() => mainWindow, note, onClick)
   })
   registerIpc(ipcMain, host)
   mainWindow = createWindow(host)

@@ -66,6 +66,8 @@ export interface RunListItem {
   status: RunOutcome | 'unfinished'
   /** This host is running it right now. */
   running: boolean
+  /** Approvals it is waiting on right now (0 for a run this host does not hold). */
+  waitingApprovals: number
   startedAt: number | null
   durationMs: number | null
 }
@@ -107,6 +109,21 @@ export interface ArtifactView {
   truncated: boolean
 }
 
+export interface RunSearchHit {
+  runId: string
+  /** Where it matched: the task, a later message of the person, an answer, or a command. */
+  field: 'task' | 'message' | 'answer' | 'command'
+  /** The text around the match, on one line. */
+  snippet: string
+}
+
+export interface WorkspaceFiles {
+  /** Workspace-relative paths with `/`, sorted. */
+  files: string[]
+  /** More files exist than were listed. */
+  truncated: boolean
+}
+
 export interface ApprovalAnswer {
   runId: string
   callId: string
@@ -129,7 +146,10 @@ export interface ApiMethods {
   openRepo: { params: { path: string }; result: RecentRepo }
   pickFolder: { params: null; result: { path: string | null } }
   listRuns: { params: { workspace: string | null }; result: RunListItem[] }
-  startRun: { params: { workspace: string; task: string }; result: RunRef }
+  /** Runs whose task, messages, answers or commands contain `query` (case folded), newest first. */
+  searchRuns: { params: { query: string; workspace: string | null }; result: RunSearchHit[] }
+  /** `model`: this run's model, instead of the one in the settings. */
+  startRun: { params: { workspace: string; task: string; model?: string }; result: RunRef }
   startDemo: { params: null; result: RunRef & { workspace: string } }
   subscribeRun: { params: RunRef; result: RunSnapshot }
   unsubscribeRun: { params: RunRef; result: null }
@@ -142,6 +162,10 @@ export interface ApiMethods {
   getChanges: { params: RunRef; result: ChangesView }
   getArtifact: { params: RunRef & { callId: string }; result: ArtifactView }
   openExternal: { params: { url: string }; result: { opened: boolean } }
+  /** A desktop notification about a run; a click comes back as `notification.clicked`. Browser mode has none (the page uses the web Notification API). */
+  notify: { params: RunRef & { title: string; body: string }; result: { shown: boolean } }
+  /** The files of an opened repository the person can mention with `@` (.gitignore respected; bounded). */
+  listWorkspaceFiles: { params: { workspace: string }; result: WorkspaceFiles }
 }
 
 export type MethodName = keyof ApiMethods
@@ -159,6 +183,7 @@ const METHODS: Record<MethodName, true> = {
   openRepo: true,
   pickFolder: true,
   listRuns: true,
+  searchRuns: true,
   startRun: true,
   startDemo: true,
   subscribeRun: true,
@@ -171,7 +196,9 @@ const METHODS: Record<MethodName, true> = {
   decideApproval: true,
   getChanges: true,
   getArtifact: true,
-  openExternal: true
+  openExternal: true,
+  notify: true,
+  listWorkspaceFiles: true
 }
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[]
@@ -188,6 +215,8 @@ export type HostEvent =
   /** The run loop started or stopped in this host; `error` when it stopped on a fault, not an outcome. */
   | { type: 'run.activity'; runId: string; running: boolean; error: string | null }
   | { type: 'runs.changed' }
+  /** The person clicked the desktop notification this page asked for. */
+  | { type: 'notification.clicked'; runId: string }
 
 export type ApiErrorCode = 'invalid_request' | 'not_found' | 'conflict' | 'unavailable' | 'unauthorized' | 'internal'
 

@@ -17,6 +17,14 @@ const host = z
   .regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i, 'not a host name')
 
 const runRef = z.strictObject({ runId })
+const model = z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'a model id is printable text without spaces')
+/** One line of plain text for a desktop notification: no control characters, bounded. */
+const notificationText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/.test(value), 'contains control or direction characters')
 const none = z.null()
 
 const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
@@ -25,7 +33,7 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
   updateSettings: z.strictObject({
     provider: provider.optional(),
     baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
-    model: z.string().min(1).max(200).optional(),
+    model: model.optional(),
     transport: z.enum(['ws', 'sse']).optional(),
     approvalMode: z.enum(['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']).optional(),
     networkAllowlist: z.array(host).max(200).optional(),
@@ -38,7 +46,8 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
   openRepo: z.strictObject({ path }),
   pickFolder: none,
   listRuns: z.strictObject({ workspace: path.nullable() }),
-  startRun: z.strictObject({ workspace: path, task: text }),
+  searchRuns: z.strictObject({ query: z.string().min(1).max(500), workspace: path.nullable() }),
+  startRun: z.strictObject({ workspace: path, task: text, model: model.optional() }),
   startDemo: none,
   subscribeRun: runRef,
   unsubscribeRun: runRef,
@@ -56,7 +65,9 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
   }),
   getChanges: runRef,
   getArtifact: z.strictObject({ runId, callId: z.string().min(1).max(200) }),
-  openExternal: z.strictObject({ url: z.string().min(1).max(2048) })
+  openExternal: z.strictObject({ url: z.string().min(1).max(2048) }),
+  notify: z.strictObject({ runId, title: notificationText(120), body: notificationText(400) }),
+  listWorkspaceFiles: z.strictObject({ workspace: path })
 }
 
 export type ParamsCheck<M extends MethodName> = { ok: true; params: ParamsOf<M> } | { ok: false; message: string }

@@ -84,8 +84,16 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
         startedAt: record.ts,
         transport: { ...state.transport, transport: record.settings.transport }
       }
-    case 'run.resumed':
-      return { ...dropOpenResponse(state, own), status: 'running', finishReason: null, finishedAt: null, resumes: state.resumes + 1 }
+    case 'run.resumed': {
+      const next = dropOpenResponse(state, own)
+      return own.patch(next, {
+        timeline: own.withAppended(next.timeline, { kind: 'resumed', reason: record.reason, at: record.ts }),
+        status: 'running',
+        finishReason: null,
+        finishedAt: null,
+        resumes: state.resumes + 1
+      })
+    }
     case 'request.sent': {
       const turn: TurnView = {
         turn: record.turn,

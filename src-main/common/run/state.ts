@@ -213,6 +213,8 @@ export type TimelineEntry =
   | { kind: 'user'; index: number }
   | { kind: 'item'; key: string }
   | { kind: 'tool_result'; callId: string }
+  /** The run was taken up again (resumed, retried, or continued by a follow-up). */
+  | { kind: 'resumed'; reason: string; at: number }
 
 export interface StreamCursor {
   /** Index into `responses` of the response events currently belong to. */

@@ -1,5 +1,6 @@
 // What the model has seen, rebuilt from RunState: the full input for a resend, and the
 // assistant text for people and for `tether replay`.
+import { assertNever } from './records'
 import type { InputItem } from '../protocol/wire'
 import type { ItemView, ResponseView, RunState } from './state'
 
@@ -65,6 +66,10 @@ export function transcriptOf(state: RunState): InputItem[] {
         }
         break
       }
+      case 'resumed':
+        break
+      default:
+        assertNever(entry, 'timeline entry')
     }
   }
   return input

@@ -1,4 +1,5 @@
 // The human-readable transcript `tether replay` prints.
+import { assertNever } from '../../common/run/records'
 import type { MetricsSummary } from '../../common/run/metrics-summary'
 import type { ItemView, RunState } from '../../common/run/state'
 import { lastResponseStatus } from '../../common/run/summary'
@@ -66,6 +67,11 @@ export function renderTranscript(state: RunState): string {
         blocks.push(`result of ${call.name} (${call.status}${exit}):\n${indent(preview(call.output ?? ''), '  │ ')}`)
         break
       }
+      case 'resumed':
+        blocks.push(`(resumed: ${entry.reason})`)
+        break
+      default:
+        assertNever(entry, 'timeline entry')
     }
   }
   for (const response of state.responses) {

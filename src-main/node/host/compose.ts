@@ -15,6 +15,7 @@ export interface ComposeOptions {
   dataDir?: string
   pickFolder?: HostOptions['pickFolder']
   openExternal?: HostOptions['openExternal']
+  notify?: HostOptions['notify']
 }
 
 /** The built-in sim with the `demo` scenario, on 127.0.0.1 in this process. */
@@ -45,6 +46,7 @@ export async function composeHost(options: ComposeOptions): Promise<TetherHost> 
     toolServices: (desk) => startToolServices(dataDir, desk),
     demoModel: (await sampleRepoExists(paths.resources)) ? startDemoModel : null,
     pickFolder: options.pickFolder,
-    openExternal: options.openExternal
+    openExternal: options.openExternal,
+    notify: options.notify
   })
 }

@@ -110,6 +110,31 @@ describe('runs driven by the host', () => {
     expect(view.batches).toBeLessThan(log.records.length / 3)
   })
 
+  it('lists the approval a run waits on, and a run interrupted and resumed in this host is logged as resumed', async () => {
+    const view = new RendererView()
+    const session = connect(fixture.host, view)
+    const started = await fixture.host.dispatch(session, 'startRun', { workspace, task: 'The build output looks stale.' })
+    const runId = (started as { ok: true; result: { runId: string } }).result.runId
+    view.open(((await fixture.host.dispatch(session, 'subscribeRun', { runId })) as { ok: true; result: RunSnapshot }).result)
+    const waiting = (): boolean => Object.values(view.state?.approvals ?? {}).some((approval) => approval.decision === null && fixture.host.desk.isWaiting(runId, approval.callId))
+    await until(waiting, 'the approval')
+    const listed = async () => ((await fixture.host.dispatch(session, 'listRuns', { workspace: null })) as { ok: true; result: { id: string; waitingApprovals: number }[] }).result
+    expect((await listed()).find((run) => run.id === runId)?.waitingApprovals).toBe(1)
+    const changedAt = view.events.length
+
+    expect(await fixture.host.dispatch(session, 'interrupt', { runId })).toEqual({ ok: true, result: null })
+    await until(() => view.state?.status === 'interrupted', 'the interrupt')
+    await until(() => view.events.slice(changedAt).some((event) => event.type === 'run.activity' && !event.running), 'the run loop to stop')
+    expect(await fixture.host.dispatch(session, 'resumeRun', { runId })).toEqual({ ok: true, result: null })
+    await until(() => view.state?.status === 'running', 'the resume')
+    expect(view.state!.timeline.filter((entry) => entry.kind === 'resumed')).toEqual([{ kind: 'resumed', reason: 'resumed from the app', at: expect.any(Number) }])
+    await until(waiting, 'the approval asked again')
+    const approval = Object.values(view.state!.approvals).find((pending) => pending.decision === null)!
+    await fixture.host.dispatch(session, 'decideApproval', { runId, callId: approval.callId, decision: 'allow', scope: 'once', message: null })
+    await until(() => view.state?.status === 'completed', 'the run to complete')
+    expect((await listed()).find((run) => run.id === runId)?.waitingApprovals).toBe(0)
+  })
+
   it('asks again after the host stopped during an approval, and the answer resumes the run', async () => {
     const first = new RendererView()
     const session = connect(fixture.host, first)

@@ -17,7 +17,7 @@ export interface RunServices {
   dataDir: DataDir
   desk: ApprovalDesk
   /** Options for a new run, or for continuing one whose folded state is given. */
-  sessionOptions(target: { kind: 'new'; demo: boolean } | { kind: 'existing'; state: RunState }): Promise<SessionOptions>
+  sessionOptions(target: { kind: 'new'; demo: boolean; model?: string } | { kind: 'existing'; state: RunState }): Promise<SessionOptions>
   /** Called once a new run exists and before it acts: e.g. to snapshot the repo for its diff. */
   beforeFirstTurn?(runId: string, workspace: string): Promise<void>
 }
@@ -32,6 +32,16 @@ export interface RunWatcher {
 interface LiveRun {
   driver: SessionDriver
   running: Promise<RunOutcome | null> | null
+  /** Pending approvals when the list last heard of them. */
+  waiting: number
+  /** A recount is queued for the end of this tick. */
+  recount: boolean
+}
+
+function pendingApprovals(state: RunState): number {
+  let count = 0
+  for (const approval of Object.values(state.approvals)) if (approval.decision === null) count++
+  return count
 }
 
 export class RunManager {
@@ -49,8 +59,15 @@ export class RunManager {
     return this.#live.get(runId)?.running != null
   }
 
-  async start(workspace: string, task: string, demo: boolean): Promise<string> {
-    const options = await this.#services.sessionOptions({ kind: 'new', demo })
+  /** Approvals a run this host holds is waiting on; 0 for a run it does not hold. */
+  waitingApprovals(runId: string): number {
+    const live = this.#live.get(runId)
+    return live ? pendingApprovals(live.driver.state) : 0
+  }
+
+  /** Starts a run; `model` overrides the settings' model for this run. */
+  async start(workspace: string, task: string, demo: boolean, model?: string): Promise<string> {
+    const options = await this.#services.sessionOptions(model === undefined ? { kind: 'new', demo } : { kind: 'new', demo, model })
     const driver = await SessionDriver.start(this.#services.dataDir, workspace, task, options)
     await this.#services.beforeFirstTurn?.(driver.runId, driver.state.workspace ?? workspace)
     this.#adopt(driver)
@@ -112,7 +129,9 @@ export class RunManager {
     if (this.isRunning(runId)) throw new HostError('conflict', 'the run is already running')
     const state = (await this.snapshot(runId)).state
     if (state.status === 'completed') throw new HostError('conflict', 'the run completed; send a follow-up to continue it')
-    if (!this.#live.has(runId)) await this.#takeUp(runId, 'resumed from the app')
+    const held = this.#live.get(runId)?.driver
+    if (held) await held.resumeHeld('resumed from the app')
+    else await this.#takeUp(runId, 'resumed from the app')
     this.#launch(runId)
   }
 
@@ -169,12 +188,31 @@ export class RunManager {
 
   #adopt(driver: SessionDriver): void {
     const runId = driver.runId
-    this.#live.set(runId, { driver, running: null })
+    const live: LiveRun = { driver, running: null, waiting: pendingApprovals(driver.state), recount: false }
+    this.#live.set(runId, live)
     driver.subscribe((record) => {
       for (const watcher of this.#watchers.get(runId) ?? []) watcher.record(record)
+      if (record.type === 'approval.requested' || record.type === 'approval.decided') this.#recountApprovals(live)
     })
     const snapshot: RunSnapshot = { runId, state: driver.snapshot(), running: false }
     for (const watcher of this.#watchers.get(runId) ?? []) watcher.snapshot(snapshot)
+  }
+
+  /**
+   * The runs list shows which runs wait for the person: it hears when that number changes. Counted
+   * once per tick, so a question a rule or the mode answers at once (request and decision
+   * together) changes nothing.
+   */
+  #recountApprovals(live: LiveRun): void {
+    if (live.recount) return
+    live.recount = true
+    queueMicrotask(() => {
+      live.recount = false
+      const waiting = pendingApprovals(live.driver.state)
+      if (waiting === live.waiting) return
+      live.waiting = waiting
+      this.#onListChanged()
+    })
   }
 
   #launch(runId: string): void {

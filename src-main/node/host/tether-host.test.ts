@@ -1,4 +1,4 @@
-import { mkdir, realpath } from 'node:fs/promises'
+import { mkdir, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostEvent } from '../../common/api/contract'
@@ -74,6 +74,26 @@ describe('TetherHost.dispatch', () => {
     })
   })
 
+  it('lists the files of an opened repo for @ mentions, and refuses a folder nobody opened', async () => {
+    const real = await realpath(fixture.workspace)
+    await mkdir(join(fixture.workspace, 'src'))
+    await writeFile(join(fixture.workspace, 'src', 'cart.ts'), '')
+    expect(await fixture.host.dispatch(session, 'listWorkspaceFiles', { workspace: fixture.workspace })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: `${real} is not an opened repository` }
+    })
+    await fixture.host.dispatch(session, 'openRepo', { path: fixture.workspace })
+    expect(await fixture.host.dispatch(session, 'listWorkspaceFiles', { workspace: fixture.workspace })).toEqual({ ok: true, result: { files: ['src/cart.ts'], truncated: false } })
+  })
+
+  it('shows no desktop notification in browser mode, and refuses notification text with control characters', async () => {
+    expect(await fixture.host.dispatch(session, 'notify', { runId: RUN_ID, title: 'A run needs your approval', body: 'Fix the tests' })).toEqual({ ok: true, result: { shown: false } })
+    expect(await fixture.host.dispatch(session, 'notify', { runId: RUN_ID, title: 'A run\u202e', body: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'notify: title: contains control or direction characters' }
+    })
+  })
+
   it('lists past runs with their task and opens one as the state its log folds to', async () => {
     const bodies = pendingApprovalRun(fixture.workspace)
     await writeRunLog(fixture.dataDir, RUN_ID, bodies)
@@ -89,6 +109,7 @@ describe('TetherHost.dispatch', () => {
           provider: 'sim',
           status: 'unfinished',
           running: false,
+          waitingApprovals: 0,
           startedAt: expect.any(Number),
           durationMs: expect.any(Number)
         }
@@ -139,5 +160,22 @@ describe('TetherHost.dispatch', () => {
       ok: false,
       error: { code: 'invalid_request', message: 'only https links open outside the app' }
     })
+  })
+})
+
+describe('desktop notifications', () => {
+  it('shows one through the host and tells the page that asked when it is clicked', async () => {
+    const shown: { note: { title: string; body: string }; click: () => void }[] = []
+    const fixture = await createHostFixture({ notify: (note, onClick) => (shown.push({ note, click: onClick }), true) })
+    try {
+      const events: HostEvent[] = []
+      const session = fixture.host.connect({ send: (event) => events.push(event), congested: () => false })
+      expect(await fixture.host.dispatch(session, 'notify', { runId: RUN_ID, title: 'A run finished', body: 'Fix the tests' })).toEqual({ ok: true, result: { shown: true } })
+      expect(shown.map(({ note }) => note)).toEqual([{ title: 'A run finished', body: 'Fix the tests' }])
+      shown[0]!.click()
+      expect(events).toEqual([{ type: 'notification.clicked', runId: RUN_ID }])
+    } finally {
+      await fixture.dispose()
+    }
   })
 })

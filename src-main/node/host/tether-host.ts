@@ -20,7 +20,9 @@ import { isProviderName, PROVIDERS } from '../../common/providers/providers'
 import { DEFAULT_INSTRUCTIONS, type SessionOptions } from '../session/session-options'
 import type { ToolGate } from '../session/tool-gate'
 import type { DataDir } from '../store/data-dir'
-import { listRuns } from '../store/run-index'
+import { listRuns, type RunListing } from '../store/run-index'
+import { RunSearch } from './run-search'
+import { listWorkspaceFiles } from './workspace-file-list'
 import { readRunLog } from '../store/run-log-reader'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import { ApprovalDesk } from './approval-desk'
@@ -57,6 +59,8 @@ export interface HostOptions {
   pickFolder?: () => Promise<string | null>
   /** Opens an https link with the OS; absent where the renderer opens links itself. */
   openExternal?: (url: string) => Promise<void>
+  /** Shows a desktop notification; `onClick` runs when the person clicks it. False where none can be shown. */
+  notify?: (note: { title: string; body: string }, onClick: () => void) => boolean
 }
 
 type Handlers = { [M in MethodName]: (params: ParamsOf<M>, session: ClientSession) => Promise<ResultOf<M>> }
@@ -72,6 +76,7 @@ export class TetherHost {
   #settings: SettingsStore
   #sessions = new Set<ClientSession>()
   #heads = new RunHeads()
+  #search = new RunSearch()
   #toolServices: Promise<ToolServices> | null = null
   /** The run index is rewritten by each listing: listings run one at a time. */
   #listing: Promise<unknown> = Promise.resolve()
@@ -202,7 +207,7 @@ export class TetherHost {
     }
   }
 
-  async #sessionOptions(target: { kind: 'new'; demo: boolean } | { kind: 'existing'; state: RunState }): Promise<SessionOptions> {
+  async #sessionOptions(target: { kind: 'new'; demo: boolean; model?: string } | { kind: 'existing'; state: RunState }): Promise<SessionOptions> {
     const settings = this.#settings.current
     const label = target.kind === 'existing' ? (target.state.provider?.name ?? null) : target.demo ? DEMO_PROVIDER_LABEL : settings.provider
     let provider: Provider
@@ -219,7 +224,7 @@ export class TetherHost {
     return {
       provider,
       providerLabel: label ?? provider.name,
-      model: (target.kind === 'existing' ? target.state.model : null) ?? (label === DEMO_PROVIDER_LABEL ? DEMO_MODEL : settings.model),
+      model: (target.kind === 'existing' ? target.state.model : (target.model ?? null)) ?? (label === DEMO_PROVIDER_LABEL ? DEMO_MODEL : settings.model),
       transport: existing?.transport ?? settings.transport,
       store: existing?.store ?? false,
       instructions: existing?.instructions ?? DEFAULT_INSTRUCTIONS,
@@ -235,11 +240,16 @@ export class TetherHost {
     }
   }
 
-  async #listRuns(workspace: string | null): Promise<RunListItem[]> {
+  /** The run index, one listing at a time; only `workspace`'s runs unless null. */
+  async #listings(workspace: string | null): Promise<RunListing[]> {
     const listed = this.#listing.catch(() => undefined).then(() => listRuns(this.options.dataDir))
     this.#listing = listed
     const listings = await listed
-    const filtered = workspace === null ? listings : listings.filter((run) => run.workspace === workspace)
+    return workspace === null ? listings : listings.filter((run) => run.workspace === workspace)
+  }
+
+  async #listRuns(workspace: string | null): Promise<RunListItem[]> {
+    const filtered = await this.#listings(workspace)
     return Promise.all(
       filtered.map(async (run) => {
         const head = await this.#heads.of(run.id, run.path)
@@ -251,6 +261,7 @@ export class TetherHost {
           provider: head.provider,
           status: run.status,
           running: this.runs.isRunning(run.id),
+          waitingApprovals: this.runs.waitingApprovals(run.id),
           startedAt: run.startedAt,
           durationMs: run.durationMs
         }
@@ -289,9 +300,10 @@ export class TetherHost {
       return { path: await this.options.pickFolder() }
     },
     listRuns: ({ workspace }) => this.#listRuns(workspace),
-    startRun: async ({ workspace, task }) => {
+    searchRuns: async ({ query, workspace }) => this.#search.search(query, await this.#listings(workspace)),
+    startRun: async ({ workspace, task, model }) => {
       const real = await resolveFolder(workspace)
-      const runId = await this.runs.start(real, task, false)
+      const runId = await this.runs.start(real, task, false, model)
       await this.#settings.rememberRepo(real, Date.now())
       return { runId }
     },
@@ -359,6 +371,17 @@ export class TetherHost {
       if (!this.options.openExternal) return { opened: false }
       await this.options.openExternal(parsed.toString())
       return { opened: true }
+    },
+    listWorkspaceFiles: async ({ workspace }) => {
+      const real = await resolveFolder(workspace)
+      // Only a repository the person opened or a run worked in: the window cannot list any folder it names.
+      const known = this.#settings.current.recentRepos.some((repo) => repo.path === real) || (await this.#listRuns(real)).length > 0
+      if (!known) throw new HostError('not_found', `${real} is not an opened repository`)
+      return listWorkspaceFiles(real)
+    },
+    notify: async ({ runId, title, body }, session) => {
+      const shown = this.options.notify?.({ title, body }, () => session.send({ type: 'notification.clicked', runId })) ?? false
+      return { shown }
     }
   }
 }

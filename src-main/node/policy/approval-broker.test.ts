@@ -229,6 +229,31 @@ describe('asking the person', () => {
     ])
   })
 
+  it('"this run" without a rule remembers the exact command for the rest of the run, and nothing wider', async () => {
+    const command = 'rm -rf build && node scripts/build.js'
+    const asker = new ScriptedAsker(allowFor('run'), allowOnce)
+    const broker = harness.broker(asker)
+    expect(await broker.authorize(harness.call('c1', shell(command)))).toEqual({ allowed: true })
+    expect(asker.questions[0]?.request.suggestedRule).toBeNull()
+    expect(await broker.authorize(harness.call('c2', shell(command)))).toEqual({ allowed: true })
+    expect(await broker.authorize(harness.call('c3', shell('rm -rf build')))).toEqual({ allowed: true })
+    expect(asker.questions.map((question) => question.request.subject)).toEqual([command, 'rm -rf build'])
+    expect((await harness.approvalRecords()).filter((record) => record.type === 'approval.decided')).toEqual([
+      { type: 'approval.decided', callId: 'c1', decision: 'allow', scope: 'run', message: null, rule: null, by: 'person' },
+      { type: 'approval.decided', callId: 'c2', decision: 'allow', scope: 'run', message: null, rule: null, by: 'rule' },
+      { type: 'approval.decided', callId: 'c3', decision: 'allow', scope: 'once', message: null, rule: null, by: 'person' }
+    ])
+  })
+
+  it('an exact call allowed for one run still asks in another run', async () => {
+    const asker = new ScriptedAsker(allowFor('run'), allowOnce)
+    const broker = harness.broker(asker)
+    const write = { kind: 'write', path: '../elsewhere/notes.txt' } as const
+    expect(await broker.authorize(harness.call('c1', write))).toEqual({ allowed: true })
+    expect(await broker.authorize({ ...harness.call('c2', write), runId: 'run_other' })).toEqual({ allowed: true })
+    expect(asker.questions).toHaveLength(2)
+  })
+
   it('"always" saves the rule for the repository, and for this run even where saved rules do not apply', async () => {
     const asker = new ScriptedAsker(allowFor('always'))
     const broker = harness.broker(asker)

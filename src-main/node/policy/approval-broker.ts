@@ -8,6 +8,11 @@
 // refuses) writes both records, `by: 'rule'` or `by: 'mode'`, so the log says why it ran. Without
 // an asker (`tether run` without a terminal), what would ask is denied, recorded `by: 'mode'`.
 //
+// "For this run" on a call no prefix rule can carry (a compound command, a script, a file write
+// outside the usual places) is remembered as that exact call: the same tool with the same subject
+// runs without asking for the rest of the run, logged `by: 'rule'`, scope `run`, no rule. The
+// floor is never remembered: it asks every time.
+//
 // After a restart the driver passes the approval the log holds for the call: with a decision it is
 // reused without asking; without one the person is asked again and no second `approval.requested`
 // is written. A logged approval counts only for the same tool and subject (and, within this
@@ -114,6 +119,8 @@ export class ApprovalBroker implements ToolGate {
   #turns = new AskTurns()
   /** The arguments each approval this broker requested was for, by run and call. */
   #bindings = new Map<string, string>()
+  /** Exact calls a person allowed for the rest of their run, by run: see the header. */
+  #allowedForRun = new Map<string, Set<string>>()
 
   constructor(options: ApprovalBrokerOptions) {
     this.#policy = options.policy
@@ -128,7 +135,7 @@ export class ApprovalBroker implements ToolGate {
     }
     const verdict = await this.#policy.evaluate(inputOf(call))
     const existing = logged ? requestFromView(logged) : null
-    const settled = this.#settle(call, verdict, existing)
+    const settled = this.#settle(call, verdict, existing) ?? this.#settleAllowedForRun(call, verdict, existing)
     if (settled) return settled
     const request = existing ?? requestOf(call, verdict)
     if (this.#asker === null) return this.#nobodyToAsk(call, request, existing === null)
@@ -140,7 +147,7 @@ export class ApprovalBroker implements ToolGate {
     const outcome = await this.#turns.take(call.signal, async () => {
       // An answer given while this call waited (a rule for this run) may settle it now.
       const fresh = await this.#policy.evaluate(inputOf(call))
-      return this.#settle(call, fresh, request) ?? (await this.#askPerson(asker, call, request))
+      return this.#settle(call, fresh, request) ?? this.#settleAllowedForRun(call, fresh, request) ?? (await this.#askPerson(asker, call, request))
     })
     return outcome === ABORTED ? { allowed: false, message: INTERRUPTED_MESSAGE } : outcome
   }
@@ -185,6 +192,13 @@ export class ApprovalBroker implements ToolGate {
     return ALLOWED
   }
 
+  /** Settles a call the person already allowed, exactly as it is, for this run; null otherwise. */
+  #settleAllowedForRun(call: GateCall, verdict: PolicyVerdict, requested: ApprovalRequestedRecord | null): GateDecision | null {
+    if (verdict.decision !== 'ask' || !this.#allowedForRun.get(call.runId)?.has(exactCallKey(call))) return null
+    this.#record(call, requested ?? requestOf(call, verdict), requested === null, { decision: 'allow', scope: 'run', message: null, rule: null, by: 'rule' })
+    return ALLOWED
+  }
+
   #nobodyToAsk(call: GateCall, request: ApprovalRequestedRecord, writeRequest: boolean): GateDecision {
     const why = request.reasons[0] ?? 'it needs approval'
     const message =
@@ -212,7 +226,7 @@ export class ApprovalBroker implements ToolGate {
     const saved = rule !== null && answer.scope === 'always' && (await this.#saveForRepository(call, rule, answer))
     // The run rule appears in the same step the answer is logged, so no call it settles is logged
     // as decided by it before the answer that made it.
-    const remembered = this.#rememberForRun(call, rule, answer, saved)
+    const remembered = this.#rememberForRun(call, request, rule, answer, saved)
     const message = answer.decision === 'deny' ? (answer.message?.trim() || null) : null
     this.#record(call, request, false, { decision: answer.decision, scope: remembered.scope, message, rule: remembered.rule, by: 'person' })
     return answer.decision === 'allow' ? ALLOWED : denial(call.subject, message)
@@ -231,10 +245,16 @@ export class ApprovalBroker implements ToolGate {
   /**
    * Remembers a run or always answer's rule for this run; the scope actually applied is what gets
    * logged. An always rule is remembered for the run too: modes that ignore saved allow rules
-   * (ask-always, read-only) still stop asking for the rest of this run.
+   * (ask-always, read-only) still stop asking for the rest of this run. A run answer without a
+   * rule remembers the exact call.
    */
-  #rememberForRun(call: GateCall, rule: string[] | null, answer: PersonDecision, saved: boolean): { scope: PersonDecision['scope']; rule: string[] | null } {
-    if (rule === null) return { scope: 'once', rule: null }
+  #rememberForRun(call: GateCall, request: ApprovalRequestedRecord, rule: string[] | null, answer: PersonDecision, saved: boolean): { scope: PersonDecision['scope']; rule: string[] | null } {
+    if (rule === null) {
+      if (answer.decision !== 'allow' || answer.scope !== 'run' || request.risk === 'forbid') return { scope: 'once', rule: null }
+      const allowed = this.#allowedForRun.get(call.runId) ?? new Set<string>()
+      this.#allowedForRun.set(call.runId, allowed.add(exactCallKey(call)))
+      return { scope: 'run', rule: null }
+    }
     try {
       this.#policy.rememberForRun(call.runId, rule, answer.decision)
     } catch {
@@ -256,6 +276,11 @@ export class ApprovalBroker implements ToolGate {
     }
     call.note({ type: 'approval.decided', callId: call.callId, ...decided })
   }
+}
+
+/** The tool and the subject as the person saw them: what "for this run" without a rule covers. */
+function exactCallKey(call: GateCall): string {
+  return `${call.tool}\0${subjectText(call.subject)}`
 }
 
 /** The rule a run or always answer asks for; null for a once answer and for the floor, which has no rule. */
