@@ -26,3 +26,8 @@ export function relativeDay(ms: number | null | undefined, now = Date.now()): st
   const date = new Date(ms)
   return date.toDateString() === new Date(now).toDateString() ? TIME_OF_DAY.format(date) : DAY.format(date)
 }
+
+/** The time of day of a moment, as a clock shows it. */
+export function timeOfDay(ms: number): string {
+  return TIME_OF_DAY.format(new Date(ms))
+}

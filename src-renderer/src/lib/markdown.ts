@@ -4,7 +4,24 @@
 import DOMPurify from 'dompurify'
 import { Marked } from 'marked'
 
-const marked = new Marked({ gfm: true, breaks: false, async: false })
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+}
+
+// Code blocks come wrapped, so the copy button (added by lib/code-blocks) sits beside the
+// scrolling <pre>, not inside it.
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  async: false,
+  renderer: {
+    code({ text, lang, escaped }) {
+      const language = /^[\w+#.-]+/.exec(lang ?? '')?.[0]
+      const body = escaped ? text : escapeHtml(text)
+      return `<div class="code-block"><pre><code${language ? ` class="language-${escapeHtml(language)}"` : ''}>${body}\n</code></pre></div>\n`
+    }
+  }
+})
 
 const purify = DOMPurify()
 purify.addHook('afterSanitizeAttributes', (node) => {

@@ -6,9 +6,11 @@ import type {
   MessageItemView,
   ReasoningItemView,
   RunState,
+  TimelineEntry,
   ToolCallView,
   UserInputView
 } from '../../../src-main/common/run/state'
+import { assertNever } from '../../../src-main/common/run/records'
 
 export type TranscriptEntry =
   | { kind: 'user'; key: string; input: UserInputView }
@@ -16,15 +18,21 @@ export type TranscriptEntry =
   | { kind: 'reasoning'; key: string; item: ReasoningItemView; streaming: boolean }
   | { kind: 'tool'; key: string; call: ToolCallView; approval: ApprovalView | null }
   | { kind: 'other'; key: string; item: ItemView }
+  | { kind: 'resumed'; key: string; reason: string; at: number }
 
 function isStreaming(state: RunState, item: ItemView): boolean {
   const response = state.responses[item.responseIndex]
   return item.status === 'in_progress' && response !== undefined && (response.status === 'in_progress' || response.status === 'queued')
 }
 
+/** Whether a timeline entry is the person's new task: a follow-up shows itself, so it needs no resume marker. */
+function isFollowUp(state: RunState, entry: TimelineEntry | undefined): boolean {
+  return entry?.kind === 'user' && state.userInputs[entry.index]?.kind === 'task'
+}
+
 export function transcriptEntries(state: RunState): TranscriptEntry[] {
   const entries: TranscriptEntry[] = []
-  for (const entry of state.timeline) {
+  for (const [position, entry] of state.timeline.entries()) {
     switch (entry.kind) {
       case 'user': {
         const input = state.userInputs[entry.index]
@@ -56,6 +64,11 @@ export function transcriptEntries(state: RunState): TranscriptEntry[] {
       case 'tool_result':
         // Shown inside the call's card.
         break
+      case 'resumed':
+        if (!isFollowUp(state, state.timeline[position + 1])) entries.push({ kind: 'resumed', key: `resumed:${position}`, reason: entry.reason, at: entry.at })
+        break
+      default:
+        assertNever(entry, 'timeline entry')
     }
   }
   return entries

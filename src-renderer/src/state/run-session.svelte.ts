@@ -67,6 +67,7 @@ export class RunSession {
         this.fault = event.error
         return
       case 'runs.changed':
+      case 'notification.clicked':
         return
     }
   }

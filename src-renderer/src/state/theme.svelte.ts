@@ -1,4 +1,6 @@
-// Light, dark, or whatever the system prefers; remembered per app origin.
+// Light, dark, or whatever the system prefers; remembered per app origin. The resolved theme is
+// put on <html> at once (not in a later effect), so components that read theme colours from CSS
+// when the theme changes (the terminals) read the new ones.
 export type ThemeChoice = 'system' | 'light' | 'dark'
 
 const KEY = 'tether.theme'
@@ -13,16 +15,25 @@ class Theme {
     if (saved === 'light' || saved === 'dark' || saved === 'system') this.choice = saved
     const query = window.matchMedia('(prefers-color-scheme: dark)')
     this.#systemDark = query.matches
-    query.addEventListener('change', (event) => (this.#systemDark = event.matches))
+    query.addEventListener('change', (event) => {
+      this.#systemDark = event.matches
+      this.#apply()
+    })
+    this.#apply()
   }
 
   set(choice: ThemeChoice): void {
     this.choice = choice
     localStorage.setItem(KEY, choice)
+    this.#apply()
   }
 
   cycle(): void {
     this.set(this.choice === 'system' ? (this.#systemDark ? 'light' : 'dark') : this.choice === 'dark' ? 'light' : 'system')
+  }
+
+  #apply(): void {
+    document.documentElement.dataset.theme = this.resolved
   }
 }
 
