@@ -454,7 +454,17 @@ describe('reduce over Tether records', () => {
       })
     )
     const resumed = fold([...bodies, { type: 'log.repaired', truncatedBytes: 311, reason: 'torn last line' }, { type: 'run.resumed', reason: 'tether run --resume' }])
-    expect(resumed).toEqual({ ...finished, status: 'running', finishReason: null, finishedAt: null, resumes: 1, logRepairs: 1, lastSeq: 5, lastTs: tsOf(5) })
+    expect(resumed).toEqual({
+      ...finished,
+      status: 'running',
+      finishReason: null,
+      finishedAt: null,
+      resumes: 1,
+      logRepairs: 1,
+      lastSeq: 5,
+      lastTs: tsOf(5),
+      timeline: [...finished.timeline, { kind: 'resumed', reason: 'tether run --resume', at: tsOf(5) }]
+    })
   })
 
   it('drops a response open when the process died, on resume', () => {

@@ -38,9 +38,13 @@ interface LiveRun {
   recount: boolean
 }
 
+/** Undecided approvals of calls that still wait (an interrupted call's approval is asked no more). */
 function pendingApprovals(state: RunState): number {
   let count = 0
-  for (const approval of Object.values(state.approvals)) if (approval.decision === null) count++
+  for (const approval of Object.values(state.approvals)) {
+    const status = state.toolCalls[approval.callId]?.status
+    if (approval.decision === null && (status === undefined || status === 'awaiting_approval' || status === 'requested')) count++
+  }
   return count
 }
 

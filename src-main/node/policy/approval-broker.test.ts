@@ -322,8 +322,9 @@ describe('asking the person', () => {
     const asker = new ScriptedAsker(first.answer)
     const broker = harness.broker(asker)
     const one = broker.authorize(harness.call('c1', shell('make build')))
-    const two = broker.authorize(harness.call('c2', shell('make build')))
+    // Once c1 is asked, so c2 is the one that waits (both are judged concurrently otherwise).
     await first.asked
+    const two = broker.authorize(harness.call('c2', shell('make build')))
     first.give({ decision: 'allow', scope: 'run', message: null })
     expect(await Promise.all([one, two])).toEqual([{ allowed: true }, { allowed: true }])
     expect(asker.questions).toHaveLength(1)

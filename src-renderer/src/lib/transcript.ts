@@ -25,6 +25,10 @@ function isStreaming(state: RunState, item: ItemView): boolean {
   return item.status === 'in_progress' && response !== undefined && (response.status === 'in_progress' || response.status === 'queued')
 }
 
+function isUnfinished(status: ToolCallView['status'] | undefined): boolean {
+  return status === undefined || status === 'awaiting_approval' || status === 'requested'
+}
+
 /** Whether a timeline entry is the person's new task: a follow-up shows itself, so it needs no resume marker. */
 function isFollowUp(state: RunState, entry: TimelineEntry | undefined): boolean {
   return entry?.kind === 'user' && state.userInputs[entry.index]?.kind === 'task'
@@ -74,10 +78,13 @@ export function transcriptEntries(state: RunState): TranscriptEntry[] {
   return entries
 }
 
-/** Approvals the person still has to decide, oldest first. */
+/**
+ * Approvals the person still has to decide, oldest first: undecided, for a call that has not
+ * finished (a call interrupted while it waited keeps an undecided approval nobody asks any more).
+ */
 export function pendingApprovals(state: RunState): ApprovalView[] {
   return Object.values(state.approvals)
-    .filter((approval) => approval.decision === null)
+    .filter((approval) => approval.decision === null && isUnfinished(state.toolCalls[approval.callId]?.status))
     .sort((a, b) => a.requestedAt - b.requestedAt)
 }
 
