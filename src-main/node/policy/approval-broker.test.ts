@@ -136,7 +136,7 @@ const shell = (command: string): ToolCallSubject => ({ kind: 'shell', command })
 describe('calls that need nobody', () => {
   it('a plain read-only command runs and writes no approval records', async () => {
     const asker = new ScriptedAsker()
-    expect(await harness.broker(asker).authorize(harness.call('c1', shell('git status && ls -la')))).toEqual({ allowed: true })
+    expect(await harness.broker(asker).authorize(harness.call('c1', shell('git status && ls -la')))).toEqual({ allowed: true, changesNothing: true })
     expect(asker.questions).toEqual([])
     expect(await harness.approvalRecords()).toEqual([])
   })
@@ -369,7 +369,7 @@ describe('without anybody to ask', () => {
 
   it('still runs what needs no approval, and what the mode allows', async () => {
     const broker = harness.broker(null)
-    expect(await broker.authorize(harness.call('c1', shell('git status')))).toEqual({ allowed: true })
+    expect(await broker.authorize(harness.call('c1', shell('git status')))).toEqual({ allowed: true, changesNothing: true })
     expect(await broker.authorize(harness.call('c2', shell('npm test'), { mode: 'auto-in-sandbox' }))).toEqual({ allowed: true })
     expect((await broker.authorize(harness.call('c3', shell('rm -rf ~'), { mode: 'auto-in-sandbox' }))).allowed).toBe(false)
   })
@@ -483,5 +483,80 @@ describe('the log the broker leaves', () => {
       by: 'person'
     })
     expect(harness.recorder.state.toolCalls.c1?.status).toBe('requested')
+  })
+})
+
+describe('runs side by side', () => {
+  /** A person who holds every question until the test answers it, by run. */
+  class DeskAsker implements ApprovalAsker {
+    readonly open = new Map<string, (decision: PersonDecision) => void>()
+    #onAsk: () => void = () => undefined
+
+    async ask(question: ApprovalQuestion): Promise<PersonDecision> {
+      const decision = new Promise<PersonDecision>((resolve) => this.open.set(question.runId, resolve))
+      this.#onAsk()
+      return decision
+    }
+
+    /** Resolves once `count` runs are waiting at the same time. */
+    waitingFor(count: number): Promise<void> {
+      return new Promise((resolve) => {
+        this.#onAsk = () => {
+          if (this.open.size >= count) resolve()
+        }
+        this.#onAsk()
+      })
+    }
+  }
+
+  async function runHarness(index: number): Promise<Harness> {
+    const path = join(await tempDir(), `run-${index}.jsonl`)
+    const runId = `run_side_${runNumber}_${index}`
+    const recorder = new RunRecorder(await RunLogWriter.create(path), initialRunState)
+    await recorder.recordDurable(runStarted({ runId, workspace: fixture.workspace }))
+    return openHarness(path, recorder, harness.policy, runId)
+  }
+
+  it('four runs wait for their own approvals at once, and are answered in any order', async () => {
+    const asker = new DeskAsker()
+    const broker = new ApprovalBroker({ policy: harness.policy, asker })
+    const runs = await Promise.all([0, 1, 2, 3].map(runHarness))
+    const decisions = runs.map((run, index) => broker.authorize(run.call(`c${index}`, shell(`make target-${index}`))))
+    await asker.waitingFor(4)
+    const order = [2, 0, 3, 1]
+    for (const index of order) {
+      const runId = runs[index]!.recorder.state.runId!
+      asker.open.get(runId)!({ decision: index % 2 === 0 ? 'allow' : 'deny', scope: 'once', message: null })
+    }
+    expect(await Promise.all(decisions)).toEqual([
+      { allowed: true },
+      { allowed: false, message: 'The person denied this command.' },
+      { allowed: true },
+      { allowed: false, message: 'The person denied this command.' }
+    ])
+    for (const [index, run] of runs.entries()) {
+      expect((await run.approvalRecords()).map((record) => record.type === 'approval.decided' && [record.callId, record.decision, record.by])).toEqual([
+        false,
+        [`c${index}`, index % 2 === 0 ? 'allow' : 'deny', 'person']
+      ])
+    }
+  })
+
+  it('within one run, questions still come one at a time; closing the run frees its line', async () => {
+    const asker = new DeskAsker()
+    const broker = new ApprovalBroker({ policy: harness.policy, asker })
+    const [run] = await Promise.all([runHarness(0)])
+    const runId = run!.recorder.state.runId!
+    const one = broker.authorize(run!.call('c1', shell('make one')))
+    const two = broker.authorize(run!.call('c2', shell('make two')))
+    await asker.waitingFor(1)
+    asker.open.get(runId)!({ decision: 'allow', scope: 'once', message: null })
+    asker.open.delete(runId)
+    await asker.waitingFor(1)
+    asker.open.get(runId)!({ decision: 'allow', scope: 'once', message: null })
+    expect(await Promise.all([one, two])).toEqual([{ allowed: true }, { allowed: true }])
+    expect(broker.openRuns).toBe(1)
+    broker.closeRun(runId)
+    expect(broker.openRuns).toBe(0)
   })
 })

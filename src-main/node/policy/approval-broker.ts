@@ -34,6 +34,7 @@ export interface ApprovalBrokerOptions {
 }
 
 const ALLOWED: GateDecision = { allowed: true }
+const ALLOWED_READ_ONLY: GateDecision = { allowed: true, changesNothing: true }
 export const INTERRUPTED_MESSAGE = 'The run was interrupted while this call waited for approval; it did not run.'
 
 /** What the person is asked about, as shown and as logged. */
@@ -113,13 +114,22 @@ function denial(subject: ToolCallSubject, message: string | null): GateDecision 
   return { allowed: false, message: `The person denied this ${noun(subject)}${text ? `: ${text}` : '.'}` }
 }
 
+/** What the broker holds for one run while it runs: its own line of questions and what its approvals were for. */
+interface RunDesk {
+  turns: AskTurns
+  /** The arguments each approval this broker requested was for, by call. */
+  bindings: Map<string, string>
+}
+
 export class ApprovalBroker implements ToolGate {
   #policy: ApprovalPolicy
   #asker: ApprovalAsker | null
-  #turns = new AskTurns()
-  /** The arguments each approval this broker requested was for, by run and call. */
-  #bindings = new Map<string, string>()
-  /** Exact calls a person allowed for the rest of their run, by run: see the header. */
+  /** Each run asks its own questions one at a time; runs never wait for each other's answers. */
+  #runs = new Map<string, RunDesk>()
+  /**
+   * Exact calls a person allowed for the rest of their run, by run: see the header. Kept when a
+   * run's driver closes, as the policy keeps its run rules: a follow-up continues the same run.
+   */
   #allowedForRun = new Map<string, Set<string>>()
 
   constructor(options: ApprovalBrokerOptions) {
@@ -141,10 +151,10 @@ export class ApprovalBroker implements ToolGate {
     if (this.#asker === null) return this.#nobodyToAsk(call, request, existing === null)
     if (existing === null) {
       await call.record(request)
-      this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
+      this.#bind(call)
     }
     const asker = this.#asker
-    const outcome = await this.#turns.take(call.signal, async () => {
+    const outcome = await this.#deskOf(call.runId).turns.take(call.signal, async () => {
       // An answer given while this call waited (a rule for this run) may settle it now.
       const fresh = await this.#policy.evaluate(inputOf(call))
       return this.#settle(call, fresh, request) ?? this.#settleAllowedForRun(call, fresh, request) ?? (await this.#askPerson(asker, call, request))
@@ -152,8 +162,24 @@ export class ApprovalBroker implements ToolGate {
     return outcome === ABORTED ? { allowed: false, message: INTERRUPTED_MESSAGE } : outcome
   }
 
-  #key(call: GateCall): string {
-    return `${call.runId}\0${call.callId}`
+  /** Frees what the broker holds for a run that stopped; a run taken up again starts from its log. */
+  closeRun(runId: string): void {
+    this.#runs.delete(runId)
+  }
+
+  /** Runs the broker holds state for, for checking that closing frees them. */
+  get openRuns(): number {
+    return this.#runs.size
+  }
+
+  #deskOf(runId: string): RunDesk {
+    let desk = this.#runs.get(runId)
+    if (!desk) this.#runs.set(runId, (desk = { turns: new AskTurns(), bindings: new Map() }))
+    return desk
+  }
+
+  #bind(call: GateCall): void {
+    this.#deskOf(call.runId).bindings.set(call.callId, argumentsBinding(call.tool, call.arguments))
   }
 
   /** The approval the log holds for this call, if it was made for this very call. */
@@ -161,7 +187,7 @@ export class ApprovalBroker implements ToolGate {
     const view = call.approval
     if (!view) return null
     if (view.callId !== call.callId || view.tool !== call.tool || view.subject !== subjectText(call.subject)) return null
-    const binding = this.#bindings.get(this.#key(call))
+    const binding = this.#runs.get(call.runId)?.bindings.get(call.callId)
     if (binding !== undefined && binding !== argumentsBinding(call.tool, call.arguments)) return null
     return view
   }
@@ -180,7 +206,7 @@ export class ApprovalBroker implements ToolGate {
       return { allowed: false, message: verdict.refusal }
     }
     if (verdict.decision !== 'allow') return null
-    if (verdict.settledBy === null && requested === null) return ALLOWED
+    if (verdict.settledBy === null && requested === null) return verdict.changesNothing ? ALLOWED_READ_ONLY : ALLOWED
     const by = verdict.settledBy ?? { by: 'mode', scope: 'once' }
     this.#record(call, requested ?? requestOf(call, verdict), requested === null, {
       decision: 'allow',
@@ -271,7 +297,7 @@ export class ApprovalBroker implements ToolGate {
    */
   #record(call: GateCall, request: ApprovalRequestedRecord, writeRequest: boolean, decided: Omit<ApprovalDecidedRecord, 'type' | 'callId'>): void {
     if (writeRequest) {
-      this.#bindings.set(this.#key(call), argumentsBinding(call.tool, call.arguments))
+      this.#bind(call)
       call.note(request)
     }
     call.note({ type: 'approval.decided', callId: call.callId, ...decided })

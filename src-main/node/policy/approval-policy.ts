@@ -34,6 +34,11 @@ export interface PolicyVerdict {
    * told. `decision` then still says how risky the call is.
    */
   refusal: string | null
+  /**
+   * The policy knows the call changes nothing (a plain read-only shell command): running it twice
+   * is harmless, so it needs no write-ahead sync. Absent where that is not known.
+   */
+  changesNothing?: true
 }
 
 export interface PersonDecision {

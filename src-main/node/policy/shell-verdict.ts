@@ -130,7 +130,8 @@ export function shellVerdict(classification: CommandClassification, context: She
 
   if (remaining.length === 0) {
     const rule = liftedByRule as ScopedRule | null
-    if (rule === null && !liftedByMode) return { ...base, decision: 'allow', reasons: classification.reasons }
+    // Every sub-command is one the classifier knows to be read-only: nothing lifted it.
+    if (rule === null && !liftedByMode) return { ...base, decision: 'allow', reasons: classification.reasons, changesNothing: true }
     const why =
       rule !== null ? `allowed without asking by the rule ${formatRule(rule.rule)} ${describeScope(rule.scope)}` : 'auto-in-sandbox runs it in the sandbox without asking'
     return {

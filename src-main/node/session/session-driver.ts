@@ -185,6 +185,7 @@ export class SessionDriver {
   /** Closes the connection and the run's tool state; the log stays. */
   async close(): Promise<void> {
     this.#transport.close('closing')
+    this.#options.gate.closeRun?.(this.runId)
     await this.#options.tools.closeRun(this.runId)
     await this.#recorder.close()
   }

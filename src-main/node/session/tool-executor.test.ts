@@ -47,6 +47,20 @@ const ONE_COMMAND: Scenario = {
   turns: [{ output: [{ type: 'function_call', name: 'shell', arguments: { command: 'touch made.txt', timeout_ms: null } }] }, { output: [{ type: 'message', text: 'Done.' }] }]
 }
 
+/** One turn of shell commands the policy knows to be read-only. */
+const READ_ONLY_COMMANDS: Scenario = {
+  name: 'read-only-commands',
+  turns: [
+    {
+      output: [
+        { type: 'function_call', name: 'shell', arguments: { command: 'ls -la', timeout_ms: null } },
+        { type: 'function_call', name: 'shell', arguments: { command: 'cat README.md', timeout_ms: null } }
+      ]
+    },
+    { output: [{ type: 'message', text: 'Done.' }] }
+  ]
+}
+
 interface Sync {
   path: string
   /** File size when the fdatasync returned: everything up to here is on disk. */
@@ -154,6 +168,26 @@ describe('ToolExecutor durability', () => {
     expect(new Set(toolRecords.filter((record) => record.type === 'tool.finished').map((record) => record.callId))).toEqual(new Set(callIds))
     expect(callIds.map((callId) => driver.state.toolCalls[callId]?.status)).toEqual(['ok', 'ok', 'ok', 'ok'])
     expect(records.map((record) => record.seq)).toEqual(records.map((_, index) => index))
+  })
+
+  it('runs shell commands the policy knows to be read-only without waiting for the disk', async () => {
+    fixture = await sessionFixture({ scenario: READ_ONLY_COMMANDS }, { 'README.md': '# Tether notes\n' })
+    const watched = await watchSyncs()
+    restore = watched.restore
+    const policyDir = new DataDir(join(fixture.newWorkspace(), 'policy'))
+    const gate = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: policyDir }), asker: null })
+    const driver = await fixture.start('Look around.', { gate, approvalMode: 'ask-risky' })
+    const counts = syncCountsAroundFirstCalls(driver, watched.syncs)
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+
+    expect(counts.atSecondRequest).toBe(counts.atCompleted)
+    const callIds = driver.state.toolCallOrder
+    expect(callIds.map((callId) => [driver.state.toolCalls[callId]?.status, driver.state.toolCalls[callId]?.exitCode])).toEqual([
+      ['ok', 0],
+      ['ok', 0]
+    ])
+    expect(driver.state.approvals).toEqual({})
   })
 
   it("syncs a person's request before asking, and their decision with the call's tool.started, before the command runs", async () => {

@@ -4,8 +4,9 @@
 // twice. Its `tool.finished` is synced the moment it is written, while the output goes to the
 // model: nothing waits for that sync, because a power cut before it completes leaves the call
 // started without an end, which resume already reports as an unknown outcome and never re-runs
-// (the same as a power cut while the call ran). Reads (files, searches, read-only scripts) are
-// written in order and not synced on their own: losing them only means running a read again.
+// (the same as a power cut while the call ran). Reads (files, searches, read-only scripts, and
+// shell commands the policy knows to be read-only) are written in order and not synced on their
+// own: losing them only means running a read again.
 import { performance } from 'node:perf_hooks'
 import type { RunSettings } from '../../common/run/records'
 import type { ToolCallView } from '../../common/run/state'
@@ -124,7 +125,7 @@ export class ToolExecutor {
       finish('denied', decision.message)
       return
     }
-    await this.#execute(call, changesNothing(subject), context, approvalWaitMs)
+    await this.#execute(call, changesNothing(subject) || decision.changesNothing === true, context, approvalWaitMs)
   }
 
   async #execute(call: ToolCallView, readOnly: boolean, context: ExecutorContext, approvalWaitMs: number): Promise<void> {

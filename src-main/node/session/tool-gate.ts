@@ -26,8 +26,11 @@ export interface GateCall {
   note: (body: RunRecordBody) => RunRecord
 }
 
-export type GateDecision = { allowed: true } | { allowed: false; message: string }
+/** `changesNothing`: the policy knows the call changes nothing, so it needs no write-ahead sync. */
+export type GateDecision = { allowed: true; changesNothing?: true } | { allowed: false; message: string }
 
 export interface ToolGate {
   authorize(call: GateCall): Promise<GateDecision>
+  /** The run's driver closed: free what the gate holds for it (a gate that holds nothing per run has none). */
+  closeRun?(runId: string): void
 }
