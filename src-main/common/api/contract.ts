@@ -73,10 +73,20 @@ export interface RunListItem {
 }
 
 /** What a renderer gets when it opens a run: the folded state, then the records that follow. */
+/** What of a run's log could not be read: reported to the person, never dropped in silence. */
+export interface RunLogHealth {
+  /** Lines that could not be read (damaged, out of order), the first few in full. */
+  problems: { line: number; reason: string }[]
+  problemCount: number
+  /** Bytes after the last complete line: a record the writer did not finish, not part of the state. */
+  tornTailBytes: number
+}
+
 export interface RunSnapshot {
   runId: string
   state: RunState
   running: boolean
+  log: RunLogHealth
 }
 
 export interface RunRecordsView {
@@ -214,6 +224,8 @@ export type HostEvent =
   | { type: 'run.snapshot'; snapshot: RunSnapshot }
   /** The run loop started or stopped in this host; `error` when it stopped on a fault, not an outcome. */
   | { type: 'run.activity'; runId: string; running: boolean; error: string | null }
+  /** A subscribed run's log is being folded (a long log opens progressively). */
+  | { type: 'run.loading'; runId: string; loadedBytes: number; totalBytes: number }
   | { type: 'runs.changed' }
   /** The person clicked the desktop notification this page asked for. */
   | { type: 'notification.clicked'; runId: string }

@@ -61,7 +61,8 @@ export class ClientSession {
       activity: (running, error) => {
         subscription.batcher.flush()
         this.send({ type: 'run.activity', runId, running, error })
-      }
+      },
+      loading: ({ loadedBytes, totalBytes }) => this.send({ type: 'run.loading', runId, loadedBytes, totalBytes })
     })
     if (this.#closed || this.#subscriptions.get(runId) !== subscription) {
       stop()

@@ -1,16 +1,20 @@
 // The runs this host drives: starting, resuming, steering, interrupting, and the record feed the
-// UI bridge forwards. A run lives in a SessionDriver while this host holds it; otherwise it is
-// only its log, and opening it folds the log.
-import type { RunSnapshot } from '../../common/api/contract'
+// UI bridge forwards. A run lives in a SessionDriver while its loop runs (or it is taken up for a
+// follow-up); when the loop stops, the driver is closed (its socket, shell and approval line
+// freed) and its last state goes to the RunStore. Any other run is only its log, folded once by
+// the store.
+import type { RunLogHealth, RunSnapshot } from '../../common/api/contract'
 import type { RunRecord, RunOutcome } from '../../common/run/records'
 import type { RunState } from '../../common/run/state'
-import { foldRecords } from '../../common/run/reduce'
 import { SessionDriver, RunNotFoundError } from '../session/session-driver'
 import type { SessionOptions } from '../session/session-options'
 import type { DataDir } from '../store/data-dir'
-import { readRunLog } from '../store/run-log-reader'
+import type { FoldProgress } from '../store/run-log-fold'
 import type { ApprovalDesk } from './approval-desk'
 import { HostError } from './host-error'
+import { RunStore } from './run-store'
+
+const HEALTHY_LOG: RunLogHealth = Object.freeze({ problems: [], problemCount: 0, tornTailBytes: 0 })
 
 /** What a run needs from the host around it. */
 export interface RunServices {
@@ -27,6 +31,8 @@ export interface RunWatcher {
   /** The run's state was replaced (it was taken up by this host): drop queued records, use this. */
   snapshot(snapshot: RunSnapshot): void
   activity(running: boolean, error: string | null): void
+  /** The run's log is being folded: how far it got. */
+  loading?(progress: FoldProgress): void
 }
 
 interface LiveRun {
@@ -51,12 +57,26 @@ function pendingApprovals(state: RunState): number {
 export class RunManager {
   #services: RunServices
   #live = new Map<string, LiveRun>()
+  /** Drivers being closed after their loop stopped: a run is taken up again only once this is done. */
+  #closing = new Map<string, Promise<void>>()
   #watchers = new Map<string, Set<RunWatcher>>()
+  #store: RunStore
   #onListChanged: () => void
 
   constructor(services: RunServices, onListChanged: () => void) {
     this.#services = services
     this.#onListChanged = onListChanged
+    this.#store = new RunStore((runId) => services.dataDir.runLog(runId))
+  }
+
+  /** Runs a driver holds right now (running, or taken up and about to run). */
+  get liveRuns(): number {
+    return this.#live.size
+  }
+
+  /** Folded runs the store keeps besides the live ones. */
+  get keptRuns(): number {
+    return this.#store.size
   }
 
   isRunning(runId: string): boolean {
@@ -80,12 +100,13 @@ export class RunManager {
   }
 
   /** The state to show for a run: live from its driver, else folded from its log. */
-  async snapshot(runId: string): Promise<RunSnapshot> {
-    const fromLog = this.#live.has(runId) ? null : await this.#foldLog(runId)
+  async snapshot(runId: string, onProgress?: (progress: FoldProgress) => void): Promise<RunSnapshot> {
+    const stored = this.#live.has(runId) ? null : await this.#load(runId, onProgress)
     // The run may have been taken up while its log was read: the driver's state is then the newer one.
     const live = this.#live.get(runId)
-    if (live) return { runId, state: live.driver.snapshot(), running: live.running !== null }
-    return { runId, state: fromLog ?? (await this.#foldLog(runId)), running: false }
+    if (live) return { runId, state: live.driver.snapshot(), running: live.running !== null, log: HEALTHY_LOG }
+    const { state, health } = stored ?? (await this.#load(runId, onProgress))
+    return { runId, state, running: false, log: health }
   }
 
   /**
@@ -102,7 +123,7 @@ export class RunManager {
       if (watchers.size === 0 && this.#watchers.get(runId) === watchers) this.#watchers.delete(runId)
     }
     try {
-      return { snapshot: await this.snapshot(runId), stop }
+      return { snapshot: await this.snapshot(runId, (progress) => watcher.loading?.(progress)), stop }
     } catch (error) {
       stop()
       throw error
@@ -164,12 +185,12 @@ export class RunManager {
   async close(): Promise<void> {
     const drivers = [...this.#live.values()].map((live) => live.driver)
     this.#live.clear()
-    await Promise.allSettled(drivers.map((driver) => driver.close()))
+    await Promise.allSettled([...drivers.map((driver) => driver.close()), ...this.#closing.values()])
   }
 
-  async #foldLog(runId: string): Promise<RunState> {
+  async #load(runId: string, onProgress?: (progress: FoldProgress) => void): Promise<{ state: RunState; health: RunLogHealth }> {
     try {
-      return foldRecords((await readRunLog(this.#services.dataDir.runLog(runId))).records)
+      return await this.#store.load(runId, onProgress)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new HostError('not_found', `no run ${runId}`)
       throw error
@@ -177,7 +198,10 @@ export class RunManager {
   }
 
   async #takeUp(runId: string, reason: string): Promise<SessionDriver> {
-    const state = await this.#foldLog(runId)
+    await this.#closing.get(runId)
+    const live = this.#live.get(runId)
+    if (live) return live.driver
+    const { state } = await this.#load(runId)
     const options = await this.#services.sessionOptions({ kind: 'existing', state })
     let driver: SessionDriver
     try {
@@ -186,19 +210,26 @@ export class RunManager {
       if (error instanceof RunNotFoundError) throw new HostError('not_found', error.message)
       throw error
     }
+    const raced = this.#live.get(runId)
+    if (raced) {
+      // Another request took the run up while this one opened its log: keep theirs.
+      await driver.close()
+      return raced.driver
+    }
     this.#adopt(driver)
     return driver
   }
 
   #adopt(driver: SessionDriver): void {
     const runId = driver.runId
+    this.#store.release(runId)
     const live: LiveRun = { driver, running: null, waiting: pendingApprovals(driver.state), recount: false }
     this.#live.set(runId, live)
     driver.subscribe((record) => {
       for (const watcher of this.#watchers.get(runId) ?? []) watcher.record(record)
       if (record.type === 'approval.requested' || record.type === 'approval.decided') this.#recountApprovals(live)
     })
-    const snapshot: RunSnapshot = { runId, state: driver.snapshot(), running: false }
+    const snapshot: RunSnapshot = { runId, state: driver.snapshot(), running: false, log: HEALTHY_LOG }
     for (const watcher of this.#watchers.get(runId) ?? []) watcher.snapshot(snapshot)
   }
 
@@ -239,9 +270,25 @@ export class RunManager {
 
   #stopped(runId: string, error: string | null): void {
     const live = this.#live.get(runId)
-    if (live) live.running = null
+    if (live) {
+      live.running = null
+      this.#release(runId, live.driver)
+    }
     this.#emitActivity(runId, false, error)
     this.#onListChanged()
+  }
+
+  /** Frees what a stopped run held (socket, shell, approval line); its state stays in the store. */
+  #release(runId: string, driver: SessionDriver): void {
+    this.#live.delete(runId)
+    this.#store.keep(runId, driver.snapshot())
+    const closing = driver
+      .close()
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#closing.get(runId) === closing) this.#closing.delete(runId)
+      })
+    this.#closing.set(runId, closing)
   }
 
   #emitActivity(runId: string, running: boolean, error: string | null): void {

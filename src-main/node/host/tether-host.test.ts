@@ -120,7 +120,7 @@ describe('TetherHost.dispatch', () => {
     expect(records.ok && (records.result as { records: unknown[] }).records).toHaveLength(bodies.length)
     const snapshot = await fixture.host.dispatch(session, 'subscribeRun', { runId: RUN_ID })
     const folded = foldRecords((records as { ok: true; result: { records: never[] } }).result.records)
-    expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, running: false } })
+    expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, running: false, log: { problems: [], problemCount: 0, tornTailBytes: 0 } } })
     expect(folded.approvals.call_1?.decision).toBeNull()
     expect(session.subscribedRuns).toEqual([RUN_ID])
   })

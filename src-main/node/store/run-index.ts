@@ -1,6 +1,6 @@
 // The list of runs. The index file is only a cache keyed by each log's size and mtime:
 // deleting it, or any entry going stale, just means that log is scanned again.
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, join } from 'node:path'
 import type { RunOutcome, RunRecord } from '../../common/run/records'
@@ -31,26 +31,52 @@ interface IndexFile {
   entries: Record<string, IndexEntry>
 }
 
+/** The head and the tail read for a listing: a log of any size lists at the cost of these two reads. */
+const HEAD_BYTES = 256 * 1024
 const TAIL_BYTES = 64 * 1024
 
-function firstAndLastRecords(bytes: Buffer): { first: RunRecord | null; last: RunRecord | null } {
-  const firstEnd = bytes.indexOf(0x0a)
-  const first = firstEnd > 0 ? decodeLine(bytes, 0, firstEnd) : null
-  let last: RunRecord | null = null
-  let end = bytes.lastIndexOf(0x0a)
-  while (end > 0 && last === null) {
-    const start = bytes.lastIndexOf(0x0a, end - 1) + 1
-    const decoded = decodeLine(bytes, start, end)
-    if (decoded.ok) last = decoded.record
+function firstRecord(head: Buffer): RunRecord | null {
+  const firstEnd = head.indexOf(0x0a)
+  const first = firstEnd > 0 ? decodeLine(head, 0, firstEnd) : null
+  return first?.ok ? first.record : null
+}
+
+/** The last complete record in `tail` (the file's last bytes; its first line may be cut). */
+function lastRecord(tail: Buffer, cutFirstLine: boolean): RunRecord | null {
+  const floor = cutFirstLine ? tail.indexOf(0x0a) : -1
+  let end = tail.lastIndexOf(0x0a)
+  while (end > floor) {
+    const start = tail.lastIndexOf(0x0a, end - 1) + 1
+    if (start <= floor) break
+    const decoded = decodeLine(tail, start, end)
+    if (decoded.ok) return decoded.record
     end = start - 1
-    if (bytes.length - end > TAIL_BYTES) break
   }
-  return { first: first?.ok ? first.record : null, last }
+  return null
+}
+
+async function readEnds(path: string): Promise<{ head: Buffer; tail: Buffer; cutFirstLine: boolean }> {
+  const file = await open(path, 'r')
+  try {
+    const size = (await file.stat()).size
+    const read = async (length: number, position: number): Promise<Buffer> => {
+      const buffer = Buffer.alloc(length)
+      const { bytesRead } = await file.read(buffer, 0, length, position)
+      return buffer.subarray(0, bytesRead)
+    }
+    const head = await read(Math.min(size, HEAD_BYTES), 0)
+    if (size <= HEAD_BYTES) return { head, tail: head, cutFirstLine: false }
+    const tailStart = Math.max(0, size - TAIL_BYTES)
+    return { head, tail: await read(size - tailStart, tailStart), cutFirstLine: tailStart > 0 }
+  } finally {
+    await file.close()
+  }
 }
 
 async function scanLog(path: string): Promise<RunListing> {
-  const bytes = await readFile(path)
-  const { first, last } = firstAndLastRecords(bytes)
+  const { head, tail, cutFirstLine } = await readEnds(path)
+  const first = firstRecord(head)
+  const last = lastRecord(tail, cutFirstLine)
   const started = first?.type === 'run.started' ? first : null
   const finished = last?.type === 'run.finished' ? last : null
   return {

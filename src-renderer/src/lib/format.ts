@@ -31,3 +31,16 @@ export function relativeDay(ms: number | null | undefined, now = Date.now()): st
 export function timeOfDay(ms: number): string {
   return TIME_OF_DAY.format(new Date(ms))
 }
+
+/** What the person is told about a log that could not be read in full; null for a healthy log. */
+export function logProblemOf(log: { problems: { line: number; reason: string }[]; problemCount: number; tornTailBytes: number } | null): string | null {
+  if (!log || (log.problemCount === 0 && log.tornTailBytes === 0)) return null
+  const parts: string[] = []
+  const first = log.problems[0]
+  if (first) {
+    const more = log.problemCount > 1 ? ` and ${log.problemCount - 1} more` : ''
+    parts.push(`${log.problemCount === 1 ? 'one line' : `${log.problemCount} lines`} could not be read (line ${first.line}: ${first.reason}${more})`)
+  }
+  if (log.tornTailBytes > 0) parts.push(`its last record is incomplete (${bytes(log.tornTailBytes)} not shown)`)
+  return `This run's log is damaged: ${parts.join('; ')}. What is shown is what could be read.`
+}

@@ -3,8 +3,9 @@
 // folded once per animation frame within a time budget, so a burst (a reconnect, a fast stream on
 // a busy machine) spreads over frames instead of freezing one. The fold is a LiveFold and each
 // frame gets a `frame()` of it, so a record costs the same at the end of a long run as at its start.
-import type { HostEvent, RunSnapshot } from '../../../src-main/common/api/contract'
+import type { HostEvent, RunLogHealth, RunSnapshot } from '../../../src-main/common/api/contract'
 import type { RunRecord } from '../../../src-main/common/run/records'
+import { assertNever } from '../../../src-main/common/run/records'
 import { LiveFold } from '../../../src-main/common/run/reduce'
 import { initialRunState, type RunState } from '../../../src-main/common/run/state'
 import type { TetherClient } from '../api/client'
@@ -19,6 +20,10 @@ export class RunSession {
   #fold = new LiveFold()
   running = $state(false)
   loaded = $state(false)
+  /** How far the host got folding a long log while the run opens; null once open (or never long). */
+  loading = $state.raw<{ loadedBytes: number; totalBytes: number } | null>(null)
+  /** What of the log could not be read, as the host reported it when the run opened. */
+  log = $state.raw<RunLogHealth | null>(null)
   /** Why the run loop stopped without an outcome, or why the run could not be opened. */
   fault = $state<string | null>(null)
   #client: TetherClient
@@ -66,9 +71,14 @@ export class RunSession {
         this.running = event.running
         this.fault = event.error
         return
+      case 'run.loading':
+        if (!this.loaded) this.loading = { loadedBytes: event.loadedBytes, totalBytes: event.totalBytes }
+        return
       case 'runs.changed':
       case 'notification.clicked':
         return
+      default:
+        assertNever(event, 'host event')
     }
   }
 
@@ -78,6 +88,8 @@ export class RunSession {
     this.#fold = new LiveFold(snapshot.state)
     this.state = this.#fold.frame()
     this.running = snapshot.running
+    this.log = snapshot.log
+    this.loading = null
     this.loaded = true
     if (early.length > 0) this.#enqueue(early)
   }
