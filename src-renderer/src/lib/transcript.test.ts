@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { foldRecords } from '../../../src-main/common/run/reduce'
 import { requestSent, runStarted, serverEvents, stamp, toolFinished, userTask } from '../../../src-main/test-support/run-records'
 import { ResponseStream, wireUsage } from '../../../src-main/test-support/wire-events'
-import { callLabel, pendingApprovals, runPhase, transcriptEntries } from './transcript'
+import { callLabel, entryOf, pendingApprovals, runPhase, transcriptEntries } from './transcript'
 
 const streaming = new ResponseStream('resp_1').created().reasoning('rs_1', [['**Plan**', ' read the tests']]).message('msg_1', ['Running ', 'the tests.']).functionCall('fc_1', 'call_1', 'shell', ['{"command":', '"npm test"}'])
 
@@ -45,5 +45,27 @@ describe('the transcript view', () => {
       waiting
     )
     expect(pendingApprovals(decided)).toEqual([])
+  })
+})
+
+describe('TranscriptRows', () => {
+  it('reads only what a growing timeline gained, and starts over on another timeline', async () => {
+    const { LiveFold } = await import('../../../src-main/common/run/reduce')
+    const { TranscriptRows } = await import('./transcript')
+    const records = stamp([runStarted(), { type: 'user.input', kind: 'task', text: 'Fix it' }, requestSent(1, [userTask('Fix it')]), ...serverEvents(streaming.completed(wireUsage(10, 5)).events), toolFinished('call_1', 'ok')])
+    const fold = new LiveFold()
+    const rows = new TranscriptRows()
+    const seen: string[][] = []
+    for (const record of records) {
+      fold.apply(record)
+      if (rows.update(fold.frame())) seen.push(rows.rows.map((row) => row.key))
+    }
+    // One change per new row; the tool result adds none.
+    expect(seen).toEqual([['user:0'], ['user:0', 'item:0:rs_1'], ['user:0', 'item:0:rs_1', 'item:0:msg_1'], ['user:0', 'item:0:rs_1', 'item:0:msg_1', 'item:0:fc_1']])
+    expect(rows.update(fold.frame())).toBe(false)
+    const earlier = foldRecords(records.slice(0, 3))
+    expect(rows.update(earlier)).toBe(true)
+    expect(rows.rows.map((row) => row.key)).toEqual(['user:0'])
+    expect(rows.rows.flatMap((row) => entryOf(earlier, row.source, row.position) ?? []).map((entry) => entry.kind)).toEqual(['user'])
   })
 })
