@@ -84,6 +84,7 @@ export interface RetryScheduledRecord {
   maxAttempts: number
 }
 
+/** The server's event as it arrived, except that a response object leaves out its echo of the request (see request-echo.ts). */
 export interface ServerEventRecord {
   type: 'server.event'
   event: ServerEvent

@@ -7,6 +7,7 @@ import type { InputItem, ServerEvent } from '../../common/protocol/wire'
 import type { RetryScheduledRecord, RunOutcome, RunSettings, Transport } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import { foldRecords } from '../../common/run/reduce'
+import { withoutRequestEcho } from '../../common/run/request-echo'
 import { nextStep } from '../../common/run/next-step'
 import type { RunState } from '../../common/run/state'
 import { initialRunState } from '../../common/run/state'
@@ -316,7 +317,7 @@ export class SessionDriver {
       return
     }
     this.#notice(frame.event)
-    this.#recorder.record({ type: 'server.event', event: frame.event })
+    this.#recorder.record({ type: 'server.event', event: withoutRequestEcho(frame.event) })
   }
 
   #notice(event: ServerEvent): void {
