@@ -1,11 +1,13 @@
-// The foundation benchmarks in one process, in a fixed order: `node bench/foundation/run.mjs [reducer|replay|append]`.
+// The foundation benchmarks in one process, in a fixed order: `node bench/foundation/run.mjs [reducer|live-fold|replay|append]`.
 import { appendBenchmark } from './append.bench'
+import { liveFoldBenchmark } from './live-fold.bench'
 import { reducerBenchmark } from './reducer.bench'
 import { loadNote } from './report'
 import { replayBenchmark } from './replay.bench'
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   reducer: reducerBenchmark,
+  'live-fold': liveFoldBenchmark,
   replay: replayBenchmark,
   append: appendBenchmark
 }
