@@ -1,4 +1,4 @@
-// The long-run benchmark: `node bench/long-run/run.mjs [--turns N] [--runs N] [--run-turns N] [--parallel N]`.
+// The long-run benchmark: `node bench/long-run/run.mjs [--turns N] [--runs N] [--run-turns N] [--parallel N] [--huge-mb N]`.
 // (the app must be built: it starts the sim with the built `tether sim`).
 //
 // 1. One run of N turns (default 1,500) against the sim in its own process with zero model time:
@@ -11,7 +11,9 @@
 // 2. Memory of a host after `--runs` finished runs of `--run-turns` turns each (default 20 x
 //    1,000), run `--parallel` at a time through TetherHost as the app runs them: heap and RSS
 //    after a full GC, against the same figures before the first run.
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
+// 3. With `--huge-mb N`: a generated log of N MB (1,024 for the gigabyte check) opened the way the
+//    app opens a run, a chunk at a time: time, the longest the event loop was held, memory.
+import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -29,6 +31,10 @@ import { DataDir } from '../../src-main/node/store/data-dir'
 import { foldRunLog } from '../../src-main/node/store/run-log-fold'
 import { readRunLog } from '../../src-main/node/store/run-log-reader'
 import { createToolRuntime } from '../../src-main/node/tools/sandboxed-tool-runtime'
+import { encodeRecord } from '../../src-main/node/store/record-codec'
+import { seededRandom } from '../../src-main/test-support/prng'
+import { DEFAULT_SHAPE, generateRun } from '../../src-main/test-support/run-generator'
+import { stamp } from '../../src-main/test-support/run-records'
 import { startSimProcess } from '../../e2e/support/sim-process'
 import { projectRoot } from '../project-root'
 import { benchGate } from '../transport/gate'
@@ -38,10 +44,12 @@ interface Options {
   runs: number
   runTurns: number
   parallel: number
+  /** Size of a generated log to open progressively, in MB (0: skip). */
+  hugeMb: number
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { turns: 1500, runs: 20, runTurns: 1000, parallel: 4 }
+  const options: Options = { turns: 1500, runs: 20, runTurns: 1000, parallel: 4, hugeMb: 0 }
   for (let index = 0; index < argv.length; index += 2) {
     const name = argv[index]?.replace(/^--/, '').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()) as keyof Options
     const value = Number(argv[index + 1])
@@ -231,14 +239,68 @@ async function memoryAfterRuns(root: string, options: Options): Promise<Record<s
   }
 }
 
+/**
+ * Writes a log of `megabytes` from generated turns (one run that goes on and on), then folds it
+ * the way the app opens a run: how long it takes, how long the event loop was held at most (a
+ * timer that should fire every 10 ms measures it), and the memory it ends with.
+ */
+async function hugeLog(root: string, megabytes: number): Promise<Record<string, unknown>> {
+  await mkdir(root, { recursive: true })
+  const path = join(root, 'huge.jsonl')
+  const random = seededRandom(1)
+  const file = await open(path, 'w')
+  let seq = 0
+  let bytes = 0
+  try {
+    const head = generateRun(random, { ...DEFAULT_SHAPE, turns: 1 }).slice(0, 3)
+    for (;;) {
+      const bodies = seq === 0 ? [...head, ...generateRun(random, { ...DEFAULT_SHAPE, turns: 50, toolOutputBytes: [0, 8192] }).slice(3, -1)] : generateRun(random, { ...DEFAULT_SHAPE, turns: 50, toolOutputBytes: [0, 8192] }).slice(3, -1)
+      const text = stamp(bodies, seq).map(encodeRecord).join('')
+      seq += bodies.length
+      bytes += Buffer.byteLength(text)
+      await file.write(text)
+      if (bytes >= megabytes * 1024 * 1024) break
+    }
+  } finally {
+    await file.close()
+  }
+  gc()
+  let maxLagMs = 0
+  let last = performance.now()
+  const ticker = setInterval(() => {
+    const now = performance.now()
+    maxLagMs = Math.max(maxLagMs, now - last - 10)
+    last = now
+  }, 10)
+  let progressEvents = 0
+  const started = performance.now()
+  const folded = await foldRunLog(path, () => (progressEvents += 1))
+  const foldMs = performance.now() - started
+  clearInterval(ticker)
+  gc()
+  const memory = process.memoryUsage()
+  return {
+    bytes,
+    records: seq,
+    foldMs,
+    progressEvents,
+    maxEventLoopLagMs: maxLagMs,
+    heapUsedAfter: memory.heapUsed,
+    rssAfter: memory.rss,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    items: Object.keys(folded.state.items).length,
+    problems: folded.health.problemCount
+  }
+}
+
 const options = parseOptions(process.argv.slice(2))
 const root = join(SCRATCH, `tether-long-run-${process.pid}`)
 await mkdir(root, { recursive: true })
 try {
   const machine = { cpus: cpus().length, loadavg: loadavg().map((value) => Number(value.toFixed(2))), node: process.version }
   process.stderr.write(`long run: ${options.turns} turns (load ${machine.loadavg.join(' ')})\n`)
-  const long = await longRun(join(root, 'long'), options.turns)
-  process.stderr.write(
+  const long = options.turns > 0 ? await longRun(join(root, 'long'), options.turns) : null
+  if (long) process.stderr.write(
     `  per turn: first 10% ${(long.perTurnMs as { first10: number }).first10.toFixed(2)} ms, last 10% ${(long.perTurnMs as { last10: number }).last10.toFixed(2)} ms (x${(long.perTurnRatio as number).toFixed(2)}; x${(long.perTurnRatioAfterWarmUp as number).toFixed(2)} against the second 10%); ` +
       `peak RSS ${mb(long.peakRssBytes as number)}; log ${mb(long.logBytes as number)} (${mb(long.logBytesWithEcho as number)} with the echo); replay ${(long.replayMs as number).toFixed(0)} ms\n`
   )
@@ -248,7 +310,13 @@ try {
     memory = await memoryAfterRuns(join(root, 'memory'), options)
     process.stderr.write(`  heap ${mb(memory.heapUsedBefore as number)} -> ${mb(memory.heapUsedAfter as number)}, RSS ${mb(memory.rssBefore as number)} -> ${mb(memory.rssAfter as number)}\n`)
   }
-  const report = { generatedAt: new Date().toISOString(), machine: { ...machine, loadavgAtEnd: loadavg().map((value) => Number(value.toFixed(2))) }, options, long, memory }
+  let huge: Record<string, unknown> | null = null
+  if (options.hugeMb > 0) {
+    process.stderr.write(`huge log: ${options.hugeMb} MB\n`)
+    huge = await hugeLog(join(root, 'huge'), options.hugeMb)
+    process.stderr.write(`  ${mb(huge.bytes as number)}, ${huge.records as number} records: folded in ${(huge.foldMs as number).toFixed(0)} ms, event loop held at most ${(huge.maxEventLoopLagMs as number).toFixed(1)} ms\n`)
+  }
+  const report = { generatedAt: new Date().toISOString(), machine: { ...machine, loadavgAtEnd: loadavg().map((value) => Number(value.toFixed(2))) }, options, long, memory, huge }
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
 } finally {
   await rm(root, { recursive: true, force: true })
