@@ -5,6 +5,7 @@
 // the store.
 import type { RunLogHealth, RunSnapshot } from '../../common/api/contract'
 import type { RunRecord, RunOutcome } from '../../common/run/records'
+import { displayState } from '../../common/run/display-state'
 import type { RunState } from '../../common/run/state'
 import { SessionDriver, RunNotFoundError } from '../session/session-driver'
 import type { SessionOptions } from '../session/session-options'
@@ -104,7 +105,7 @@ export class RunManager {
     const stored = this.#live.has(runId) ? null : await this.#load(runId, onProgress)
     // The run may have been taken up while its log was read: the driver's state is then the newer one.
     const live = this.#live.get(runId)
-    if (live) return { runId, state: live.driver.snapshot(), running: live.running !== null, log: HEALTHY_LOG }
+    if (live) return { runId, state: displayState(live.driver.snapshot()), running: live.running !== null, log: HEALTHY_LOG }
     const { state, health } = stored ?? (await this.#load(runId, onProgress))
     return { runId, state, running: false, log: health }
   }
@@ -229,7 +230,7 @@ export class RunManager {
       for (const watcher of this.#watchers.get(runId) ?? []) watcher.record(record)
       if (record.type === 'approval.requested' || record.type === 'approval.decided') this.#recountApprovals(live)
     })
-    const snapshot: RunSnapshot = { runId, state: driver.snapshot(), running: false, log: HEALTHY_LOG }
+    const snapshot: RunSnapshot = { runId, state: displayState(driver.snapshot()), running: false, log: HEALTHY_LOG }
     for (const watcher of this.#watchers.get(runId) ?? []) watcher.snapshot(snapshot)
   }
 

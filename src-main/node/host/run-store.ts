@@ -1,9 +1,11 @@
 // The host's one copy of the state of runs no driver holds: each log is folded once (however many
 // views ask for it at the same time) and kept while it is among the last few opened, so opening a
 // run, answering its approval and resuming it read its log once. Runs a driver holds are the
-// driver's: folded live as they record.
+// driver's: folded live as they record. What is kept is the display state (see display-state.ts):
+// what views, approvals and resumes read, without the terminal tails of older calls.
 import type { LogHealth } from '../store/run-log-fold'
 import { foldRunLog, type FoldProgress } from '../store/run-log-fold'
+import { displayState } from '../../common/run/display-state'
 import type { RunState } from '../../common/run/state'
 
 export interface StoredRun {
@@ -41,7 +43,7 @@ export class RunStore {
       }).then(
         (folded) => {
           this.#loading.delete(runId)
-          const stored = { state: folded.state, health: folded.health }
+          const stored = { state: displayState(folded.state), health: folded.health }
           this.#touch(runId, stored)
           return stored
         },
@@ -63,7 +65,7 @@ export class RunStore {
 
   /** A driver let go of the run: its last state is the log's, without a fold. */
   keep(runId: string, state: RunState): void {
-    this.#touch(runId, { state, health: { problems: [], problemCount: 0, tornTailBytes: 0 } })
+    this.#touch(runId, { state: displayState(state), health: { problems: [], problemCount: 0, tornTailBytes: 0 } })
   }
 
   /** A driver took the run up: its state lives there now. */
