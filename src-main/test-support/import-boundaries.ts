@@ -33,7 +33,7 @@ export interface Violation extends ImportRef {
 const NODE_BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith('_')))
 const NATIVE_NODE_PACKAGES = ['ws', 'node-pty', 'isolated-vm']
 /** npm packages the renderer may use: UI only, nothing that reaches the file system or network. */
-const RENDERER_PACKAGES = ['svelte', 'marked', 'dompurify', '@xterm', 'highlight.js']
+const RENDERER_PACKAGES = ['svelte', 'marked', 'dompurify', '@xterm', 'highlight.js', '@tanstack/virtual-core']
 
 export function layerOf(file: string): Layer {
   const prefixes: [string, Layer][] = [
