@@ -132,11 +132,10 @@ describe('recovery', () => {
   })
 
   it('treats a stalled stream as dropped once the idle timeout passes', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER, faults: ['stall:2000@5'] })
+    // The stall outlasts any test timeout, so finishing at all proves the idle timeout cut it short.
+    fixture = await sessionFixture({ scenario: LEDGER, faults: ['stall:600000@5'] })
     const driver = await fixture.start('Keep a ledger.', { ws: { idleTimeoutMs: 200 } })
-    const started = performance.now()
     expect(await runToEnd(driver)).toBe('completed')
-    expect(performance.now() - started).toBeLessThan(1800)
     expect(driver.state.transport.reconnects).toBe(1)
     expect(driver.state.responses.filter((response) => response.status === 'dropped')).toHaveLength(1)
   })
