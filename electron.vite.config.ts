@@ -4,8 +4,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 const fromRoot = (path: string): string => resolve(import.meta.dirname, path)
 
-// Every Node entry point lives in the main build so one `electron-vite build` produces the app,
-// the `tether` CLI and the child-process entries the tool host spawns.
+// Every product Node entry point lives in the main build so one `electron-vite build` produces the
+// app, the `tether` CLI and the child-process entries the tool host spawns. The benchmarks have
+// their own build (bench/electron.vite.config.ts).
 export default defineConfig({
   main: {
     build: {
@@ -14,9 +15,7 @@ export default defineConfig({
           electron: fromRoot('src-main/electron-main/index.ts'),
           cli: fromRoot('src-main/node/cli/main.ts'),
           'tool-host': fromRoot('src-main/node/tools/host/tool-host-main.ts'),
-          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts'),
-          bench: fromRoot('bench/main.ts'),
-          'bench-sim': fromRoot('bench/transport/sim-process.ts')
+          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts')
         }
       }
     }

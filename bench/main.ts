@@ -1,4 +1,4 @@
-// Entry of `npm run bench` (built as out/main/bench.js; bench/run.js builds and starts it).
+// Entry of `npm run bench` (built as out/bench/bench.js; bench/run.js builds and starts it).
 // Progress goes to stderr; the report (text, or JSON with --json) to stdout; results are saved
 // to bench/results/ unless --no-save.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'

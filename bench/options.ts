@@ -19,7 +19,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only PART             transport or throughput (default both; results are then not saved)
   --no-save               do not write bench/results/
   --redraw                only redraw bench/results/transport.svg from bench/results/latest.json
-  --no-build              use the existing build in out/main (bench/run.js builds when sources changed)
+  --no-build              use the existing build in out/bench (bench/run.js builds when sources changed)
   --help                  this text
 `
 

@@ -1,4 +1,4 @@
-// The project folder, found from wherever the benchmark runs (its sources, out/main, or the
+// The project folder, found from wherever the benchmark runs (its sources, out/bench, or the
 // snapshot bench/run.js runs it from).
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- options]`: builds the app with electron-vite when a source is newer than the
-// built benchmark, copies the built main-process folder to a private snapshot (a rebuild during a
+// `npm run bench [-- options]`: builds the benchmark (bench/electron.vite.config.ts, into out/bench)
+// when a source is newer than the built benchmark, copies that folder to a private snapshot (a rebuild during a
 // long benchmark must not swap files under it), and runs the benchmark from there. `--no-build`
 // skips the build step; every other argument goes to the benchmark (`--help` lists them).
 import { spawnSync } from 'node:child_process'
@@ -8,9 +8,9 @@ import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
-const outMain = join(root, 'out', 'main')
+const outBench = join(root, 'out', 'bench')
 const snapshot = join(root, 'node_modules', '.cache', 'tether-bench', 'main')
-const SOURCES = ['src-main', 'sim', 'bench', 'resources', 'electron.vite.config.ts', 'package.json', 'package-lock.json']
+const SOURCES = ['src-main', 'sim', 'bench', 'resources', 'package.json', 'package-lock.json']
 const SKIPPED = new Set(['node_modules', 'results', '.git'])
 
 function newestChange(path) {
@@ -25,8 +25,8 @@ function newestChange(path) {
 }
 
 function needsBuild() {
-  const built = join(outMain, 'bench.js')
-  if (!existsSync(built) || !existsSync(join(outMain, 'bench-sim.js'))) return true
+  const built = join(outBench, 'bench.js')
+  if (!existsSync(built) || !existsSync(join(outBench, 'bench-sim.js'))) return true
   const builtAt = statSync(built).mtimeMs
   return SOURCES.some((source) => newestChange(join(root, source)) > builtAt)
 }
@@ -37,19 +37,19 @@ const benchArgs = args.filter((arg) => arg !== '--no-build')
 const ENTRIES = ['bench.js', 'bench-sim.js', 'tool-host.js', 'script-runner.js']
 
 function build() {
-  process.stderr.write('bench: building (npx electron-vite build)\n')
-  const result = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  process.stderr.write('bench: building (npx electron-vite build -c bench/electron.vite.config.ts)\n')
+  const result = spawnSync('npx', ['electron-vite', 'build', '-c', 'bench/electron.vite.config.ts', '--logLevel', 'error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
   if (result.status !== 0) {
     process.stderr.write('bench: the build failed\n')
     process.exit(1)
   }
 }
 
-/** Copies out/main aside; false when it is incomplete (another build is rewriting it right now). */
+/** Copies out/bench aside; false when it is incomplete (another build is rewriting it right now). */
 function snapshotBuild() {
   rmSync(snapshot, { recursive: true, force: true })
   try {
-    cpSync(outMain, snapshot, { recursive: true })
+    cpSync(outBench, snapshot, { recursive: true })
   } catch {
     return false
   }
@@ -64,7 +64,7 @@ for (let attempt = 0; !ready && !skipBuild && attempt < 3; attempt++) {
   ready = snapshotBuild()
 }
 if (!ready) {
-  process.stderr.write(`bench: out/main lacks ${ENTRIES.join(', ')}; run without --no-build\n`)
+  process.stderr.write(`bench: out/bench lacks ${ENTRIES.join(', ')}; run without --no-build\n`)
   process.exit(1)
 }
 const run = spawnSync(process.execPath, [join(snapshot, 'bench.js'), ...benchArgs], { cwd: root, stdio: 'inherit' })

@@ -1,4 +1,4 @@
-// The model server of the transport benchmark, in its own process (built as out/main/bench-sim.js
+// The model server of the transport benchmark, in its own process (built as out/bench/bench-sim.js
 // and started by SimChild). One fresh server per measured run: no conversation state, connection
 // or id carries over from one run to the next.
 import { startSim, type SimServer } from '../../sim'

@@ -126,6 +126,8 @@ export class HttpHandler {
   private sseLink(response: ServerResponse, info: SocketInfo): Link {
     let dead = false
     let started = false
+    // The link's own methods have their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const handler = this
     return {
       get alive() {

@@ -79,6 +79,8 @@ export class WsSession {
 
   private link(): Link {
     const { socket, outbound } = this
+    // The link's own methods have their own `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const session = this
     return {
       get alive() {

@@ -1,5 +1,3 @@
-/// <reference types="svelte" />
-/// <reference types="vite/client" />
 import { mount } from 'svelte'
 import { connectToHost } from './api/connect'
 import App from './App.svelte'

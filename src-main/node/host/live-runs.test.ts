@@ -15,7 +15,7 @@ import { findAppPaths } from './app-paths'
 import type { ClientSession } from './client-session'
 import { prepareDemoWorkspace } from './demo'
 import { SettingsStore } from './settings-store'
-import { createHostFixture, type HostFixture } from './testing/host-fixture'
+import { createHostFixture, type HostFixture } from '../../test-support/host/host-fixture'
 import type { TetherHost } from './tether-host'
 
 const RISKY = 'rm -rf build && node scripts/build.js'

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostEvent } from '../../common/api/contract'
 import { foldRecords } from '../../common/run/reduce'
 import type { ClientSession } from './client-session'
-import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from './testing/host-fixture'
+import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../../test-support/host/host-fixture'
 
 describe('TetherHost.dispatch', () => {
   let fixture: HostFixture

@@ -15,7 +15,7 @@ import type { ToolCallSubject } from '../tools/tool-runtime'
 import type { ApprovalAsker, ApprovalQuestion } from './approval-asker'
 import { ApprovalBroker, INTERRUPTED_MESSAGE } from './approval-broker'
 import type { PersonDecision } from './approval-policy'
-import { createPolicyFixture, type PolicyFixture } from './policy-test-fixture'
+import { createPolicyFixture, type PolicyFixture } from '../../test-support/policy/policy-fixture'
 import { TetherPolicy } from './tether-policy'
 
 type Answer = (question: ApprovalQuestion, signal: AbortSignal) => PersonDecision | Promise<PersonDecision>

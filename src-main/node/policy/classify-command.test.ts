@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RiskDecision } from '../../common/run/records'
 import { classifyShellCommand } from './classify-command'
-import { createPolicyFixture, type PolicyFixture } from './policy-test-fixture'
+import { createPolicyFixture, type PolicyFixture } from '../../test-support/policy/policy-fixture'
 
 /** [command, decision, a fragment one of the reasons must contain]. */
 type Case = [command: string, decision: RiskDecision, reason?: string]

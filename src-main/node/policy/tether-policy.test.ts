@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ApprovalMode, RiskDecision } from '../../common/run/records'
 import type { ToolCallSubject } from '../tools/tool-runtime'
 import type { PolicyInput, PolicyVerdict } from './approval-policy'
-import { createPolicyFixture, type PolicyFixture } from './policy-test-fixture'
+import { createPolicyFixture, type PolicyFixture } from '../../test-support/policy/policy-fixture'
 import { TetherPolicy } from './tether-policy'
 
 let fixture: PolicyFixture

@@ -8,7 +8,7 @@ import type { Scenario } from '../../../sim'
 import type { RunRecord } from '../../common/run/records'
 import { summarize } from '../../common/run/summary'
 import type { SessionDriver } from './session-driver'
-import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
+import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
 
 let fixture: SessionFixture | null = null
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Scenario } from '../../../sim'
 import { summarize } from '../../common/run/summary'
 import { SandboxedToolRuntime } from '../tools/sandboxed-tool-runtime'
-import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
+import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
 
 const LEDGER_SCENARIO: Scenario = {
   name: 'ledger',

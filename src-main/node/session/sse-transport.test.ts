@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { LEDGER } from './test-support/ledger-scenario'
-import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
+import { LEDGER } from '../../test-support/session/ledger-scenario'
+import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
 
 let fixture: SessionFixture | null = null
 afterEach(async () => {

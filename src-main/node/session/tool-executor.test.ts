@@ -9,7 +9,7 @@ import { TetherPolicy } from '../policy/tether-policy'
 import { DataDir } from '../store/data-dir'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { SessionDriver } from './session-driver'
-import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
+import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
 
 /** One turn of two calls that must run one after the other (a write, then a shell command). */
 const SEQUENTIAL: Scenario = {

@@ -9,8 +9,8 @@ import { homedir, hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
-import { CountingHttpServer, CountingUnixServer, hostAddress, hostSleeper, processesMatching } from './test-support/probes'
-import { removeScratch, scratchDir } from './test-support/scratch'
+import { CountingHttpServer, CountingUnixServer, hostAddress, hostSleeper, processesMatching } from '../../test-support/tools/probes'
+import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
 import type { ToolCallResult } from './tool-runtime'
 
 const tag = randomBytes(4).toString('hex')

@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
-import { CountingHttpServer, hostAddress, processesMatching } from './test-support/probes'
-import { removeScratch, scratchDir } from './test-support/scratch'
+import { CountingHttpServer, hostAddress, processesMatching } from '../../test-support/tools/probes'
+import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
 import type { RunToolContext, ToolCallObserver, ToolCallResult } from './tool-runtime'
 
 const root = scratchDir('runtime')

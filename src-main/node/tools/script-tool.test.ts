@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
-import { removeScratch, scratchDir } from './test-support/scratch'
+import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
 import type { ToolCallResult } from './tool-runtime'
 
 const root = scratchDir('script')

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { CountingHttpServer, hostAddress } from '../../tools/test-support/probes'
-import { removeScratch, scratchDir } from '../../tools/test-support/scratch'
+import { CountingHttpServer, hostAddress } from '../../../test-support/tools/probes'
+import { removeScratch, scratchDir } from '../../../test-support/tools/scratch'
 
 const TETHER = resolve(import.meta.dirname, '../../../../bin/tether.js')
 const root = scratchDir('cli-sandbox')

@@ -6,7 +6,7 @@ import { WebSocket } from 'ws'
 import type { ServerMessage } from '../../../common/api/bridge-wire'
 import { BRIDGE_PATH, CLOSE_UNAUTHORIZED } from '../../../common/api/bridge-wire'
 import { CONTENT_SECURITY_POLICY } from '../csp'
-import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../testing/host-fixture'
+import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../../../test-support/host/host-fixture'
 import { RemoteBindRefused, startBrowserServer, type BrowserServer } from './browser-server'
 
 function open(server: BrowserServer, origin: string | null): WebSocket {

@@ -3,7 +3,7 @@ import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, statSync, sym
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ToolCall } from '../calls/tool-call'
-import { removeScratch, scratchDir } from '../test-support/scratch'
+import { removeScratch, scratchDir } from '../../../test-support/tools/scratch'
 import { runFileTool, type FileToolCall } from './file-tools'
 import { WorkspaceFiles } from './workspace-files'
 

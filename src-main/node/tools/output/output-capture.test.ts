@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { removeScratch, scratchDir } from '../test-support/scratch'
+import { removeScratch, scratchDir } from '../../../test-support/tools/scratch'
 import { OutputCapture } from './output-capture'
 import { RingBuffer } from './ring-buffer'
 

@@ -3,7 +3,7 @@ import { createServer, request, type Server } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { removeScratch, scratchDir } from '../test-support/scratch'
+import { removeScratch, scratchDir } from '../../../test-support/tools/scratch'
 import { AllowlistProxy } from './allowlist-proxy'
 
 const root = scratchDir('proxy')

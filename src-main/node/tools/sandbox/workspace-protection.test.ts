@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { removeScratch, scratchDir } from '../test-support/scratch'
+import { removeScratch, scratchDir } from '../../../test-support/tools/scratch'
 import { protectWorkspace, removePlaceholders } from './workspace-protection'
 
 const root = scratchDir('protection')

@@ -3,9 +3,9 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DataDir } from '../store/data-dir'
-import { loadBashParser, type BashParser } from './bash-parser'
-import { defaultPathEnvironment, type PathEnvironment } from './path-scope'
+import { DataDir } from '../../node/store/data-dir'
+import { loadBashParser, type BashParser } from '../../node/policy/bash-parser'
+import { defaultPathEnvironment, type PathEnvironment } from '../../node/policy/path-scope'
 
 export interface PolicyFixture {
   base: string

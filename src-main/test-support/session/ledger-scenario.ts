@@ -1,4 +1,4 @@
-import type { Scenario } from '../../../../sim'
+import type { Scenario } from '../../../sim'
 
 /** Four turns whose shell calls append to a ledger file: any tool run twice shows in the file. */
 export const LEDGER: Scenario = {
