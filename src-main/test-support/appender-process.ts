@@ -14,8 +14,12 @@ export interface AppenderResult {
 }
 
 export interface AppenderOptions {
-  /** Kill with SIGKILL this many ms after the child reports `ready`; omit to let it run until it fails. */
-  killAfterMs?: number
+  /**
+   * Kill with SIGKILL `delayMs` after the child acknowledged `acks` durable records (after `ready`
+   * when `acks` is 0); omit to let it run until it fails. Counting acknowledgements rather than
+   * time makes every kill land mid-run however fast or loaded the machine is.
+   */
+  kill?: { acks: number; delayMs: number }
   /** Run under `ulimit -f` (KiB), so writes past that size fail like on a full disk. */
   fileSizeLimitKiB?: number
 }
@@ -33,12 +37,14 @@ export function runAppender(script: string, logPath: string, options: AppenderOp
     const [word, ...rest] = line.split(' ')
     if (word === 'ready') {
       result.readySeq = Number(rest[0])
-      if (options.killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), options.killAfterMs)
     } else if (word === 'ack') {
       result.acked.push(Number(rest[0]))
     } else if (word === 'failed') {
       result.failure = rest.join(' ')
     }
+    const { kill } = options
+    const due = kill !== undefined && (word === 'ready' || word === 'ack') && result.acked.length === kill.acks
+    if (due) setTimeout(() => child.kill('SIGKILL'), kill.delayMs)
   }
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     pending += chunk

@@ -2,6 +2,8 @@
 // records and is killed with SIGKILL at random moments. After every kill the log must reopen with
 // every acknowledged record present, every complete record intact and in order, a torn tail cut
 // off and recorded, and appends continuing. (A process crash, not a power loss: see the design notes.)
+// Kills are placed by the child's acknowledgements, not by the clock, so the test checks the same
+// thing on an idle and on a loaded machine.
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -65,11 +67,13 @@ async function killLane(lane: number, kills: number): Promise<LaneTotals> {
     const fail = (what: string): void => {
       totals.violations.push(`lane ${lane}, kill ${kill}: ${what}`)
     }
-    const child = await runAppender(appender, path, { killAfterMs: random.int(1, 30) })
+    const due = { acks: random.int(1, 4), delayMs: random.int(0, 3) }
+    const child = await runAppender(appender, path, { kill: due })
     totals.kills += 1
     totals.acked += child.acked.length
     if (child.signal !== 'SIGKILL') fail(`child ended by itself (code ${child.exitCode}): ${child.failure ?? child.stderr}`)
     if (child.readySeq !== previousCount) fail(`child continued at seq ${child.readySeq}, expected ${previousCount}`)
+    if (child.acked.length < due.acks) fail(`killed after ${child.acked.length} acknowledged records, before the ${due.acks} it was due after`)
 
     // What the crash left: the bytes from before this child unchanged, then complete records, maybe a torn line.
     const crashed = await readFile(path)
@@ -119,12 +123,12 @@ describe('run log crash safety', () => {
     const sum = (pick: (totals: LaneTotals) => number): number => lanes.reduce((total, lane) => total + pick(lane), 0)
     expect(lanes.flatMap((lane) => lane.violations)).toEqual([])
     expect(sum((lane) => lane.kills)).toBe(KILLS)
-    // The kills landed mid-run, after durable records had been acknowledged. A kill tears a write
-    // only when it lands inside the write call (about one kill in a hundred here); the repair of
+    // Every kill landed mid-run, after durable records had been acknowledged (checked per kill
+    // above). A kill tears a write only when it lands inside the write call (rarely); the repair of
     // torn tails is also covered by the file-size test below and by the writer's unit tests.
-    expect(sum((lane) => lane.acked)).toBeGreaterThan(KILLS)
-    expect(sum((lane) => lane.records)).toBeGreaterThan(KILLS * 10)
-  }, 120_000)
+    expect(sum((lane) => lane.acked)).toBeGreaterThanOrEqual(KILLS)
+    expect(sum((lane) => lane.records)).toBeGreaterThanOrEqual(sum((lane) => lane.acked))
+  }, 600_000) // a guard against a hang, not a speed requirement: 200 child processes start one after another
 
   it('never acknowledges a record the disk took only in part (a file-size limit as a full disk)', async () => {
     const path = join(folder, 'limited.jsonl')
