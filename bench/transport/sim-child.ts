@@ -23,8 +23,8 @@ export class SimChild {
     })
   }
 
-  static spawn(): SimChild {
-    return new SimChild(fork(resolveEntryPoint('bench-sim'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
+  static spawn(entry: string = resolveEntryPoint('bench-sim')): SimChild {
+    return new SimChild(fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }))
   }
 
   async start(config: SimRunConfig): Promise<string> {

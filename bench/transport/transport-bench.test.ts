@@ -1,11 +1,28 @@
 // The whole harness on a small built-in scenario: every client plays it against the sim process
-// with the real sandboxed tools, and the harness checks each run. Needs `npx electron-vite build`.
-import { describe, expect, it } from 'vitest'
+// with the real sandboxed tools, and the harness checks each run. Needs `npx electron-vite build`
+// (the tool host); the sim process is bundled here.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleForNode } from '../../src-main/test-support/node-bundle'
 import { AGENTS_WS_CLIENT } from './clients/agents-ws'
 import { SDK_HTTP_CLIENT } from './clients/sdk-http'
 import { SDK_WS_CLIENT } from './clients/sdk-ws'
 import { TETHER_CLIENTS } from './clients/tether'
 import { runTransportBench } from './transport-bench'
+
+let folder = ''
+let simEntry = ''
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'tether-bench-sim-'))
+  simEntry = await bundleForNode('bench/transport/sim-process.ts', folder)
+})
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true })
+})
 
 describe('runTransportBench', () => {
   it('runs every client through the same scenario and tools and measures each against the floor', { timeout: 120_000 }, async () => {
@@ -15,7 +32,8 @@ describe('runTransportBench', () => {
       clients: [...TETHER_CLIENTS, SDK_HTTP_CLIENT, SDK_WS_CLIENT, AGENTS_WS_CLIENT],
       variants: [{ name: 'base', rttsMs: [10], repetitions: 1, timing: {} }],
       warmups: 0,
-      log: () => {}
+      log: () => {},
+      simEntry
     })
     const byClient = Object.fromEntries(results.summaries.map((summary) => [summary.client, summary]))
     expect(Object.keys(byClient)).toEqual(['tether-ws', 'tether-sse', 'tether-sse-per-turn', 'sdk-http', 'sdk-ws', 'agents-ws'])

@@ -40,6 +40,8 @@ export interface TransportBenchConfig {
   warmups: number
   /** Progress lines (to stderr in the CLI). */
   log: (line: string) => void
+  /** The sim process's script (default: the built out/bench/bench-sim.js). */
+  simEntry?: string
 }
 
 const PATTERNS: readonly ConnectionPattern[] = ['websocket', 'http-keep-alive', 'http-per-turn']
@@ -162,7 +164,7 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
   const workspaces = await SampleWorkspaces.create(root)
   const tools = new TimedToolRuntime(new SandboxedToolRuntime({ dataDir: workspaces.dataRoot, scratchDir: root }))
   const gate = benchGate(join(root, 'policy'))
-  const sim = SimChild.spawn()
+  const sim = SimChild.spawn(config.simEntry)
   const fsyncs = await FsyncMeter.install()
   const raw: RawSample[] = []
   const probes = new Map<string, { variant: string; rttMs: number; totals: number[]; turns: number }>()
