@@ -29,7 +29,7 @@ let callNumber = 0
 async function call(runtime: ToolRuntime, runId: string, name: string, args: unknown): Promise<{ ms: number; result: ToolCallResult }> {
   callNumber++
   const started = performance.now()
-  const result = await runtime.execute({ runId, callId: `bench_${callNumber}`, name, arguments: JSON.stringify(args) })
+  const result = await runtime.execute({ runId, callId: `bench_${callNumber}`, call: runtime.registry.prepareOrThrow(name, JSON.stringify(args)) })
   const ms = performance.now() - started
   if (result.status !== 'ok') throw new Error(`${name} failed: ${result.output}`)
   return { ms, result }

@@ -1,31 +1,31 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
+import { builtinTools } from '../../src-main/node/tools/builtin'
 import type { ToolCallRequest, ToolCallResult, ToolRuntime } from '../../src-main/node/tools/tool-runtime'
 import { TimedToolRuntime } from './timed-tools'
 
 /** A runtime whose calls take 20 ms of wall time and report `runMs` of their own time. */
 function slowRuntime(runMs: number): ToolRuntime {
   return {
-    definitions: () => [],
-    describe: () => ({ kind: 'read', path: '.' }),
+    registry: builtinTools,
     openRun: () => sleep(5),
     execute: async (request: ToolCallRequest): Promise<ToolCallResult> => {
       await sleep(20)
-      return { status: request.name === 'fails' ? 'error' : 'ok', exitCode: 0, output: '', artifactPath: null, durationMs: runMs, hostWaitMs: 0 }
+      return { status: request.callId.startsWith('fail') ? 'error' : 'ok', exitCode: 0, output: '', artifactPath: null, durationMs: runMs, hostWaitMs: 0 }
     },
     closeRun: async () => {},
     close: async () => {}
   }
 }
 
-const call = (callId: string, name = 'shell'): ToolCallRequest => ({ runId: 'r1', callId, name, arguments: '{}' })
+const call = (callId: string): ToolCallRequest => ({ runId: 'r1', callId, call: builtinTools.prepareOrThrow('list_dir', '{"path":"."}') })
 
 describe('TimedToolRuntime', () => {
   it('sums the tool host time of calls one after another, and the round trip around them', async () => {
     const tools = new TimedToolRuntime(slowRuntime(10))
     await tools.openRun({ runId: 'r1', workspace: '/w', artifactsDir: '/a', networkAllowlist: [], unsandboxed: false })
     await tools.execute(call('a'))
-    await tools.execute(call('b', 'fails'))
+    await tools.execute(call('fail-b'))
     const times = tools.take('r1')
     expect({ calls: times.calls, toolMs: times.toolMs, notOk: times.notOk }).toEqual({ calls: 2, toolMs: 20, notOk: 1 })
     expect(times.setupMs).toBeGreaterThanOrEqual(4)

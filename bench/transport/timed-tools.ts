@@ -2,8 +2,8 @@
 // (the sandbox opening and each call's run time as the tool host timed it) is taken out of the
 // end-to-end time, and everything else the client spends is its overhead.
 import { performance } from 'node:perf_hooks'
-import type { RunToolContext, ToolCallObserver, ToolCallRequest, ToolCallResult, ToolCallSubject, ToolRuntime } from '../../src-main/node/tools/tool-runtime'
-import type { FunctionTool } from '../../src-main/common/protocol/wire'
+import type { ToolRegistry } from '../../src-main/node/tools/registry/tool-registry'
+import type { RunToolContext, ToolCallObserver, ToolCallRequest, ToolCallResult, ToolRuntime } from '../../src-main/node/tools/tool-runtime'
 import { busyTime } from './stats'
 
 export interface RunToolTimes {
@@ -38,12 +38,8 @@ export class TimedToolRuntime implements ToolRuntime {
     this.#inner = inner
   }
 
-  definitions(): FunctionTool[] {
-    return this.#inner.definitions()
-  }
-
-  describe(name: string, rawArguments: string): ToolCallSubject {
-    return this.#inner.describe(name, rawArguments)
+  get registry(): ToolRegistry {
+    return this.#inner.registry
   }
 
   async openRun(context: RunToolContext): Promise<void> {

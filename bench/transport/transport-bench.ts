@@ -187,7 +187,7 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
           model: BENCH_MODEL,
           instructions: DEFAULT_INSTRUCTIONS,
           task: facts.task,
-          tools: tools.definitions(),
+          tools: tools.registry.definitions(),
           modelMsPerTurn: facts.modelMsPerTurn,
           latencyMs: round.rttMs / 2
         })

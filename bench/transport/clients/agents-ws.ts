@@ -29,7 +29,7 @@ function ensureGlobalWebSocket(): void {
 }
 
 function agentTools(context: ClientRunContext, runId: string) {
-  return context.tools.definitions().map((definition) =>
+  return context.tools.registry.definitions().map((definition) =>
     tool({
       name: definition.name,
       description: definition.description ?? '',

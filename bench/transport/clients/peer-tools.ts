@@ -42,7 +42,9 @@ export function openPeerRun(context: ClientRunContext, runId: string): Promise<v
 }
 
 export async function executeCall(context: ClientRunContext, runId: string, call: FunctionCall): Promise<string> {
-  const result = await context.tools.execute({ runId, callId: call.call_id, name: call.name, arguments: call.arguments })
+  const prepared = context.tools.registry.prepare(call.name, call.arguments)
+  if (!prepared.ok) return prepared.message
+  const result = await context.tools.execute({ runId, callId: call.call_id, call: prepared })
   return result.output
 }
 

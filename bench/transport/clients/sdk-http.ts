@@ -14,7 +14,7 @@ async function runSdkHttp(context: ClientRunContext): Promise<ClientRunResult> {
   const runId = `sdk-http-${++runs}`
   const startedAt = performance.now()
   const client = new OpenAI({ apiKey: 'bench-key', baseURL: context.baseUrl, maxRetries: 0 })
-  const tools = context.tools.definitions() as FunctionTool[]
+  const tools = context.tools.registry.definitions() as FunctionTool[]
   await openPeerRun(context, runId)
   const transcript: ResponseInputItem[] = [{ role: 'user', content: context.task }]
   for (;;) {

@@ -40,7 +40,7 @@ async function runSdkWs(context: ClientRunContext): Promise<ClientRunResult> {
   const startedAt = performance.now()
   const ws = new ResponsesWS(new OpenAI({ apiKey: 'bench-key', baseURL: context.baseUrl, maxRetries: 0 }))
   try {
-    const tools = context.tools.definitions() as FunctionTool[]
+    const tools = context.tools.registry.definitions() as FunctionTool[]
     await openPeerRun(context, runId)
     let input: ResponseInputItem[] = [{ role: 'user', content: context.task }]
     let previous: string | null = null

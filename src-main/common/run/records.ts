@@ -3,6 +3,7 @@ import type { FunctionTool, InputItem, ServerEvent } from '../protocol/wire'
 import type { ProtocolError } from '../protocol/parse-server-frame'
 import type { ErrorClassName } from '../providers/error-classes'
 import type { ReasoningSettings } from '../providers/reasoning'
+import type { ToolView } from './tool-view'
 
 export const RUN_LOG_VERSION = 1
 
@@ -41,6 +42,8 @@ export interface RunStartedRecord {
   model: string
   settings: RunSettings
   tools: FunctionTool[]
+  /** How the app labels each tool's calls (absent in logs from before tools declared it). */
+  toolViews?: Record<string, ToolView>
 }
 
 /** Appended when a run continues after a crash, a restart or `tether run --resume`. */

@@ -80,6 +80,7 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
         model: record.model,
         settings: record.settings,
         tools: record.tools,
+        toolViews: record.toolViews ?? {},
         status: 'running',
         startedAt: record.ts,
         transport: { ...state.transport, transport: record.settings.transport }

@@ -2,6 +2,7 @@
 // Plain JSON only (it crosses process boundaries), normalized by key, never mutated.
 import type { FunctionTool, OutputItem, ResponseStatus, Usage } from '../protocol/wire'
 import type { ErrorClassName } from '../providers/error-classes'
+import type { ToolView } from './tool-view'
 import type {
   ApprovalDecision,
   ApprovalScope,
@@ -230,6 +231,7 @@ export interface RunState {
   model: string | null
   settings: RunSettings | null
   tools: FunctionTool[]
+  toolViews: Record<string, ToolView>
   status: 'empty' | 'running' | RunOutcome
   finishReason: string | null
   startedAt: number | null
@@ -268,6 +270,7 @@ export const initialRunState: RunState = Object.freeze({
   model: null,
   settings: null,
   tools: [],
+  toolViews: {},
   status: 'empty',
   finishReason: null,
   startedAt: null,

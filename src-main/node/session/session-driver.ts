@@ -92,7 +92,8 @@ export class SessionDriver {
       provider: { name: options.providerLabel ?? options.provider.name, baseUrl: options.provider.baseUrl },
       model: options.model,
       settings,
-      tools: options.tools.definitions()
+      tools: options.tools.registry.definitions(),
+      toolViews: options.tools.registry.views()
     })
     await recorder.recordDurable({ type: 'user.input', kind: 'task', text: task })
     return new SessionDriver(runId, recorder, options, settings, dataDir)

@@ -121,8 +121,7 @@ describe('ToolExecutor durability', () => {
     const executedWithSyncedBytes: Array<{ callId: string; synced: number }> = []
     const inner = fixture.tools
     const tools: ToolRuntime = {
-      definitions: () => inner.definitions(),
-      describe: (name, args) => inner.describe(name, args),
+      registry: inner.registry,
       openRun: (context) => inner.openRun(context),
       execute: (request, observer) => {
         executedWithSyncedBytes.push({ callId: request.callId, synced: syncedSize(logPath) })

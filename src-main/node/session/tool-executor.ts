@@ -4,13 +4,15 @@
 // twice. Its `tool.finished` is synced the moment it is written, while the output goes to the
 // model: nothing waits for that sync, because a power cut before it completes leaves the call
 // started without an end, which resume already reports as an unknown outcome and never re-runs
-// (the same as a power cut while the call ran). Reads (files, searches, read-only scripts, and
-// shell commands the policy knows to be read-only) are written in order and not synced on their
-// own: losing them only means running a read again.
+// (the same as a power cut while the call ran). Calls of read-only tools (files, searches,
+// scripts), and shell commands the policy knows to be read-only, are written in order and not
+// synced on their own: losing them only means running a read again. Which is which is each tool's
+// declared durability, which the policy's verdict may narrow for one call.
 import { performance } from 'node:perf_hooks'
 import type { RunSettings } from '../../common/run/records'
 import type { ToolCallView } from '../../common/run/state'
-import type { ToolCallSubject, ToolRuntime } from '../tools/tool-runtime'
+import type { Preparation, PreparedCall } from '../tools/registry/define-tool'
+import type { ToolRuntime } from '../tools/tool-runtime'
 import type { RunRecorder } from './run-recorder'
 import type { ToolGate } from './tool-gate'
 
@@ -41,9 +43,9 @@ export interface ExecutorContext {
   emittedAt: (callId: string) => number
 }
 
-/** Reads, read-only scripts and calls that cannot run change nothing: they may run side by side and need no write-ahead sync. */
-function changesNothing(subject: ToolCallSubject): boolean {
-  return subject.kind === 'read' || subject.kind === 'script' || subject.kind === 'invalid'
+/** Read-only calls and calls that cannot run change nothing: they may run side by side and need no write-ahead sync. */
+function changesNothing(prepared: Preparation): boolean {
+  return !prepared.ok || prepared.durability === 'read-only'
 }
 
 export class ToolExecutor {
@@ -79,26 +81,26 @@ export class ToolExecutor {
   async runCalls(callIds: string[], context: ExecutorContext): Promise<void> {
     const calls = callIds.flatMap((callId) => {
       const call = this.#recorder.state.toolCalls[callId]
-      return call ? [{ call, subject: this.#tools.describe(call.name, call.arguments) }] : []
+      return call ? [{ call, prepared: this.#tools.registry.prepare(call.name, call.arguments) }] : []
     })
-    if (calls.every(({ subject }) => changesNothing(subject))) {
-      await Promise.all(calls.map(({ call, subject }) => this.#runOne(call, subject, context)))
+    if (calls.every(({ prepared }) => changesNothing(prepared))) {
+      await Promise.all(calls.map(({ call, prepared }) => this.#runOne(call, prepared, context)))
       return
     }
-    for (const { call, subject } of calls) {
+    for (const { call, prepared } of calls) {
       if (context.signal.aborted) return
-      await this.#runOne(call, subject, context)
+      await this.#runOne(call, prepared, context)
     }
   }
 
-  async #runOne(call: ToolCallView, subject: ToolCallSubject, context: ExecutorContext): Promise<void> {
+  async #runOne(call: ToolCallView, prepared: Preparation, context: ExecutorContext): Promise<void> {
     if (call.status === 'running') return
     // Nothing ran: the outcome is written in order and synced with the next durable record.
     const finish = (status: 'error' | 'denied' | 'interrupted', output: string): void => {
       this.#recorder.record({ type: 'tool.finished', callId: call.callId, status, exitCode: null, output, durationMs: 0, artifactPath: null })
     }
-    if (subject.kind === 'invalid') {
-      finish('error', `Invalid arguments for ${call.name}: ${subject.message}`)
+    if (!prepared.ok) {
+      finish('error', `Invalid arguments for ${call.name}: ${prepared.message}`)
       return
     }
     const askedAt = performance.now()
@@ -107,7 +109,7 @@ export class ToolExecutor {
       callId: call.callId,
       tool: call.name,
       arguments: call.arguments,
-      subject,
+      subject: prepared.subject,
       mode: context.settings.approvalMode,
       sandboxed: context.sandboxed,
       workspace: context.workspace,
@@ -125,17 +127,20 @@ export class ToolExecutor {
       finish('denied', decision.message)
       return
     }
-    await this.#execute(call, changesNothing(subject) || decision.changesNothing === true, context, approvalWaitMs)
+    // The policy may know that this call of an effectful tool changes nothing (a read-only command).
+    const durability = decision.changesNothing === true ? 'read-only' : prepared.durability
+    await this.#execute(call, { ...prepared, durability }, context, approvalWaitMs)
   }
 
-  async #execute(call: ToolCallView, readOnly: boolean, context: ExecutorContext, approvalWaitMs: number): Promise<void> {
+  async #execute(call: ToolCallView, prepared: PreparedCall, context: ExecutorContext, approvalWaitMs: number): Promise<void> {
+    const readOnly = prepared.durability === 'read-only'
     const started = { type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments } as const
     if (readOnly) this.#recorder.record(started)
     else await this.#recorder.recordDurable(started)
     const startedAt = performance.now()
     const output = this.#outputRecorder(call.callId)
     const result = await this.#tools.execute(
-      { runId: context.runId, callId: call.callId, name: call.name, arguments: call.arguments },
+      { runId: context.runId, callId: call.callId, call: prepared },
       { onOutput: output.push, signal: context.signal }
     )
     output.flush()

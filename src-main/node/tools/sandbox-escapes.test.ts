@@ -12,6 +12,7 @@ import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
 import { CountingHttpServer, CountingUnixServer, hostAddress, hostSleeper, processesMatching } from '../../test-support/tools/probes'
 import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
 import type { ToolCallResult } from './tool-runtime'
+import { builtinTools } from './builtin'
 
 const tag = randomBytes(4).toString('hex')
 const root = scratchDir('escape')
@@ -42,7 +43,7 @@ function q(value: string): string {
 
 async function sh(command: string, timeoutMs: number | null = 10_000, runId = 'escape'): Promise<ToolCallResult> {
   callNumber++
-  return runtime.execute({ runId, callId: `call-${callNumber}`, name: 'shell', arguments: JSON.stringify({ command, timeout_ms: timeoutMs }) })
+  return runtime.execute({ runId, callId: `call-${callNumber}`, call: builtinTools.prepareOrThrow('shell', JSON.stringify({ command, timeout_ms: timeoutMs })) })
 }
 
 function fileText(path: string): string | null {

@@ -6,6 +6,7 @@ import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
 import { CountingHttpServer, hostAddress, processesMatching } from '../../test-support/tools/probes'
 import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
 import type { RunToolContext, ToolCallObserver, ToolCallResult } from './tool-runtime'
+import { builtinTools } from './builtin'
 
 const root = scratchDir('runtime')
 const ws = join(root, 'ws')
@@ -19,7 +20,7 @@ function context(runId: string, overrides: Partial<RunToolContext> = {}): RunToo
 
 function shell(command: string, timeoutMs: number | null = 10_000, observer: ToolCallObserver = {}, runId = 'main', on = runtime): Promise<ToolCallResult> {
   callNumber++
-  return on.execute({ runId, callId: `call_${callNumber}`, name: 'shell', arguments: JSON.stringify({ command, timeout_ms: timeoutMs }) }, observer)
+  return on.execute({ runId, callId: `call_${callNumber}`, call: builtinTools.prepareOrThrow('shell', JSON.stringify({ command, timeout_ms: timeoutMs })) }, observer)
 }
 
 beforeAll(async () => {
@@ -34,22 +35,19 @@ afterAll(async () => {
 })
 
 describe('the interface', () => {
-  test('definitions and describe need no tool host', () => {
-    expect(runtime.definitions().map((tool) => tool.name)).toEqual(['shell', 'script', 'read_file', 'list_dir', 'search', 'write_file', 'edit_file'])
-    expect(runtime.describe('shell', '{"command":"ls","timeout_ms":null}')).toEqual({ kind: 'shell', command: 'ls' })
+  test('runs the built-in tools', () => {
+    expect(runtime.registry).toBe(builtinTools)
   })
 
-  test('broken calls are answered as errors', async () => {
-    expect(await runtime.execute({ runId: 'main', callId: 'bad1', name: 'shell', arguments: '{"command":' })).toEqual({
+  test('a call for a run that is not open is answered as an error', async () => {
+    expect(await runtime.execute({ runId: 'nope', callId: 'bad3', call: builtinTools.prepareOrThrow('list_dir', '{"path":"."}') })).toEqual({
       status: 'error',
       exitCode: null,
-      output: expect.stringMatching(/^invalid arguments for shell: arguments are not valid JSON/) as string,
+      output: 'run nope is not open',
       artifactPath: null,
       durationMs: expect.any(Number) as number,
       hostWaitMs: 0
     })
-    expect((await runtime.execute({ runId: 'main', callId: 'bad2', name: 'launch_missiles', arguments: '{}' })).output).toMatch(/^unknown tool 'launch_missiles'/)
-    expect((await runtime.execute({ runId: 'nope', callId: 'bad3', name: 'list_dir', arguments: '{"path":"."}' })).output).toBe('run nope is not open')
   })
 })
 

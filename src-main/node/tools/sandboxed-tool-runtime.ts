@@ -4,16 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseToolCall, describeToolCall } from './calls/tool-call'
-import { toolDefinitions } from './calls/tool-definitions'
+import { builtinTools } from './builtin'
 import { resolveEntryPoint } from './entry-point'
 import type { HostRunConfig, HostTools, HostToolResult, ScriptLimits, ToolLimits } from './host/host-protocol'
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output/output-capture'
 import { dataDirSecrets, defaultHiddenPaths } from './sandbox/hidden-paths'
 import { DEFAULT_SANDBOX_TOOLS } from './sandbox/sandbox-requirements'
 import { ToolHostDiedError, ToolHostSupervisor } from './supervisor/tool-host-supervisor'
-import type { RunToolContext, ToolCallObserver, ToolCallRequest, ToolCallResult, ToolCallSubject, ToolRuntime } from './tool-runtime'
-import type { FunctionTool } from '../../common/protocol/wire'
+import type { RunToolContext, ToolCallObserver, ToolCallRequest, ToolCallResult, ToolRuntime } from './tool-runtime'
 
 export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = { memoryMb: 64, cpuMs: 2_000, wallMs: 10_000, logChars: 16 * 1024, resultChars: 16 * 1024 }
 
@@ -79,13 +77,7 @@ export class SandboxedToolRuntime implements ToolRuntime {
     return this.supervisor.pid
   }
 
-  definitions(): FunctionTool[] {
-    return toolDefinitions()
-  }
-
-  describe(name: string, rawArguments: string): ToolCallSubject {
-    return describeToolCall(name, rawArguments)
-  }
+  readonly registry = builtinTools
 
   async openRun(context: RunToolContext): Promise<void> {
     if (this.runs.has(context.runId)) return
@@ -116,8 +108,6 @@ export class SandboxedToolRuntime implements ToolRuntime {
 
   async execute(request: ToolCallRequest, observer: ToolCallObserver = {}): Promise<ToolCallResult> {
     const startedAt = performance.now()
-    const parsed = parseToolCall(request.name, request.arguments)
-    if (!parsed.ok) return errorResult(parsed.message, startedAt)
     const run = this.runs.get(request.runId)
     if (run === undefined) return errorResult(`run ${request.runId} is not open`, startedAt)
     if (observer.signal?.aborted) return errorResult('interrupted before it started', startedAt, 'interrupted')
@@ -127,7 +117,7 @@ export class SandboxedToolRuntime implements ToolRuntime {
       if (run.generation !== this.supervisor.generation) await this.openInHost(run)
       sentAt = performance.now()
       const reply = await this.supervisor.request(
-        { type: 'execute', runId: request.runId, callId: request.callId, call: parsed.call },
+        { type: 'execute', runId: request.runId, callId: request.callId, tool: request.call.tool.name, args: request.call.args },
         { onOutput: observer.onOutput, signal: observer.signal }
       )
       if (reply.type !== 'executed') return errorResult('the tool host gave an unexpected answer', startedAt)

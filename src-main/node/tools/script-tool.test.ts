@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
 import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
 import type { ToolCallResult } from './tool-runtime'
+import { builtinTools } from './builtin'
 
 const root = scratchDir('script')
 const ws = join(root, 'ws')
@@ -25,7 +26,7 @@ interface ScriptAnswer {
 
 async function script(code: string, signal?: AbortSignal): Promise<{ result: ToolCallResult; answer: ScriptAnswer }> {
   callNumber++
-  const result = await runtime.execute({ runId: 'script', callId: `s${callNumber}`, name: 'script', arguments: JSON.stringify({ code }) }, { signal })
+  const result = await runtime.execute({ runId: 'script', callId: `s${callNumber}`, call: builtinTools.prepareOrThrow('script', JSON.stringify({ code })) }, { signal })
   return { result, answer: JSON.parse(result.output) as ScriptAnswer }
 }
 
@@ -193,7 +194,7 @@ describe('wall-time limit', () => {
     const short = new SandboxedToolRuntime({ limits: { script: { wallMs: 1000 } } })
     try {
       await short.openRun({ runId: 'wall', workspace: ws, artifactsDir: join(root, 'artifacts'), networkAllowlist: [], unsandboxed: false })
-      const result = await short.execute({ runId: 'wall', callId: 'w1', name: 'script', arguments: JSON.stringify({ code: 'await new Promise(() => {})' }) })
+      const result = await short.execute({ runId: 'wall', callId: 'w1', call: builtinTools.prepareOrThrow('script', JSON.stringify({ code: 'await new Promise(() => {})' })) })
       expect(result.status).toBe('timeout')
       expect(JSON.parse(result.output)).toMatchObject({ status: 'wall-limit', error: 'the script ran longer than 1000 ms and was stopped' })
     } finally {

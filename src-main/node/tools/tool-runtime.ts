@@ -1,7 +1,8 @@
 // The one interface between the session driver and the tools. The driver decides *whether* a
 // call runs (policy, approvals, the ledger in the run log); the runtime decides *how*.
-import type { FunctionTool } from '../../common/protocol/wire'
 import type { ApprovalMode, ToolCallStatus } from '../../common/run/records'
+import type { PreparedCall } from './registry/define-tool'
+import type { ToolRegistry } from './registry/tool-registry'
 
 export interface RunToolContext {
   runId: string
@@ -17,9 +18,8 @@ export interface RunToolContext {
 export interface ToolCallRequest {
   runId: string
   callId: string
-  name: string
-  /** Raw JSON text from the model; the runtime validates it. */
-  arguments: string
+  /** Checked by the registry before the call was judged. */
+  call: PreparedCall
 }
 
 export interface ToolCallResult {
@@ -49,10 +49,8 @@ export type ToolCallSubject =
   | { kind: 'invalid'; message: string }
 
 export interface ToolRuntime {
-  /** Strict function tools, sent with every request. */
-  definitions(): FunctionTool[]
-  /** Validates arguments without running anything. */
-  describe(name: string, rawArguments: string): ToolCallSubject
+  /** The tools this runtime runs: their definitions are sent with every request, and calls are prepared with it. */
+  readonly registry: ToolRegistry
   /** Opens the per-run state (the persistent shell and its sandbox). Fails closed when the sandbox cannot start. */
   openRun(context: RunToolContext): Promise<void>
   execute(request: ToolCallRequest, observer?: ToolCallObserver): Promise<ToolCallResult>

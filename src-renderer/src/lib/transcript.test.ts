@@ -27,7 +27,8 @@ describe('the transcript view', () => {
     expect(message?.kind === 'message' && message.streaming).toBe(true)
     const done = foldRecords(stamp([runStarted(), requestSent(1, [userTask('Fix it')]), ...serverEvents(streaming.completed(wireUsage(10, 5)).events)]))
     const tool = transcriptEntries(done).find((entry) => entry.kind === 'tool')
-    expect(tool?.kind === 'tool' && callLabel(tool.call)).toBe('npm test')
+    expect(tool?.kind === 'tool' && tool.label).toBe('npm test')
+    expect(tool?.kind === 'tool' && callLabel(tool.call, { shell: { labelArgument: 'command', prefixName: true } })).toBe('shell npm test')
   })
 
   it('keeps approvals waiting for the person, oldest first, and says so in the phase', () => {

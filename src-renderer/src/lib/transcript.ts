@@ -12,12 +12,13 @@ import type {
   ToolCallView,
   UserInputView
 } from '../../../src-main/common/run/state'
+import { toolCallLabel } from '../../../src-main/common/run/tool-view'
 
 export type TranscriptEntry =
   | { kind: 'user'; key: string; input: UserInputView }
   | { kind: 'message'; key: string; item: MessageItemView; streaming: boolean }
   | { kind: 'reasoning'; key: string; item: ReasoningItemView; streaming: boolean }
-  | { kind: 'tool'; key: string; call: ToolCallView; approval: ApprovalView | null }
+  | { kind: 'tool'; key: string; call: ToolCallView; label: string; approval: ApprovalView | null }
   | { kind: 'other'; key: string; item: ItemView }
   | { kind: 'resumed'; key: string; reason: string; at: number }
 
@@ -56,7 +57,7 @@ export function entryOf(state: RunState, entry: TimelineEntry, position: number)
           return item.summary.length > 0 || isStreaming(state, item) ? { kind: 'reasoning', key, item, streaming: isStreaming(state, item) } : null
         case 'function_call': {
           const call = item.callId === null ? undefined : state.toolCalls[item.callId]
-          return call ? { kind: 'tool', key, call, approval: state.approvals[call.callId] ?? null } : null
+          return call ? { kind: 'tool', key, call, label: callLabel(call, state.toolViews), approval: state.approvals[call.callId] ?? null } : null
         }
         case 'other':
           return { kind: 'other', key, item }
@@ -166,26 +167,7 @@ export function runPhase(state: RunState, running: boolean): RunPhase {
   }
 }
 
-/** The shell command of a call, when its arguments name one. */
-export function commandOf(call: ToolCallView): string | null {
-  try {
-    const parsed = JSON.parse(call.arguments) as { command?: unknown }
-    return typeof parsed.command === 'string' ? parsed.command : null
-  } catch {
-    return null
-  }
-}
-
-/** A short label for what a call does: its command, path or the tool name. */
-export function callLabel(call: ToolCallView): string {
-  const command = commandOf(call)
-  if (command) return command
-  try {
-    const parsed = JSON.parse(call.arguments) as Record<string, unknown>
-    const path = parsed.path ?? parsed.file ?? parsed.pattern ?? parsed.query
-    if (typeof path === 'string') return `${call.name} ${path}`
-  } catch {
-    // Arguments still streaming: show the name alone.
-  }
-  return call.name || 'tool call'
+/** A short label for what a call does, as its tool declared (see common/run/tool-view.ts). */
+export function callLabel(call: ToolCallView, views: RunState['toolViews']): string {
+  return toolCallLabel(call.name, call.arguments, views[call.name])
 }

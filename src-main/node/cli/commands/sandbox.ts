@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { defaultDataDir } from '../../store/data-dir'
 import { newRunId } from '../../store/run-id'
-import { SHELL_MAX_TIMEOUT_MS } from '../../tools/calls/tool-schemas'
+import { SHELL_MAX_TIMEOUT_MS } from '../../tools/builtin/shell'
 import { TerminalText } from '../../tools/output/terminal-text'
 import { SandboxedToolRuntime } from '../../tools/sandboxed-tool-runtime'
 import type { ToolCallResult } from '../../tools/tool-runtime'
@@ -102,7 +102,7 @@ export async function sandboxCommand(args: string[]): Promise<number> {
       throw new CliError((error as Error).message)
     }
     const result = await runtime.execute(
-      { runId, callId: 'sandbox', name: 'shell', arguments: JSON.stringify({ command: options.command, timeout_ms: options.timeoutMs }) },
+      { runId, callId: 'sandbox', call: runtime.registry.prepareOrThrow('shell', JSON.stringify({ command: options.command, timeout_ms: options.timeoutMs })) },
       { onOutput: (data) => process.stdout.write(plain === null ? data : plain.push(data)), signal: interrupt.signal }
     )
     if (plain !== null) process.stdout.write(plain.end())

@@ -1,6 +1,5 @@
 // The messages between the runtime (in the main process) and the tool host: closed unions, one
 // request id per request, every request answered exactly once (or failed when the host dies).
-import type { ToolCall } from '../calls/tool-call'
 import type { CaptureLimits } from '../output/output-capture'
 import type { ToolCallResult } from '../tool-runtime'
 
@@ -50,7 +49,8 @@ export type HostToolResult = Omit<ToolCallResult, 'hostWaitMs'> & {
 
 export type HostRequest =
   | { type: 'open-run'; requestId: number; run: HostRunConfig }
-  | { type: 'execute'; requestId: number; runId: string; callId: string; call: ToolCall }
+  /** `args` were checked against the tool's schema in the app process; the host checks them again. */
+  | { type: 'execute'; requestId: number; runId: string; callId: string; tool: string; args: unknown }
   | { type: 'interrupt'; requestId: number; target: number }
   | { type: 'close-run'; requestId: number; runId: string }
 

@@ -2,9 +2,7 @@
 // and the confined file tools, opened together and closed together.
 import { mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { assertNever } from '../../../common/run/records'
-import type { ToolCall } from '../calls/tool-call'
-import { runFileTool } from '../files/file-tools'
+import { builtinTools } from '../builtin'
 import { WorkspaceFiles } from '../files/workspace-files'
 import { AllowlistProxy } from '../sandbox/allowlist-proxy'
 import { existingRealPaths } from '../sandbox/existing-paths'
@@ -13,7 +11,8 @@ import { missingSandboxRequirement } from '../sandbox/sandbox-requirements'
 import { ScriptRunnerClient } from '../script/script-runner-client'
 import { ShellSession } from '../shell/shell-session'
 import type { HostRunConfig, HostToolResult } from './host-protocol'
-import type { ToolOutcome } from './tool-outcome'
+import type { ToolRun, ToolRunContext } from '../registry/define-tool'
+import { errorOutcome } from './tool-outcome'
 
 function checkWorkspace(workspace: string): void {
   let isDirectory = false
@@ -71,9 +70,9 @@ export class RunSession {
     return session
   }
 
-  async execute(callId: string, call: ToolCall, emit: (data: string) => void, signal: AbortSignal): Promise<HostToolResult> {
+  async execute(callId: string, toolName: string, args: unknown, emit: (data: string) => void, signal: AbortSignal): Promise<HostToolResult> {
     const started = performance.now()
-    const { outcome, queuedMs } = await this.dispatch(callId, call, emit, signal)
+    const { outcome, queuedMs } = await this.run(callId, toolName, args, emit, signal)
     return { ...outcome, durationMs: performance.now() - started - queuedMs, queuedMs }
   }
 
@@ -82,20 +81,17 @@ export class RunSession {
     await this.proxy?.close()
   }
 
-  private async dispatch(callId: string, call: ToolCall, emit: (data: string) => void, signal: AbortSignal): Promise<{ outcome: ToolOutcome; queuedMs: number }> {
-    switch (call.tool) {
-      case 'shell':
-        return this.shell.execute(call, join(this.config.artifactsDir, artifactName(callId)), emit, signal)
-      case 'script':
-        return this.scripts.execute(call.code, signal)
-      case 'read_file':
-      case 'list_dir':
-      case 'search':
-      case 'write_file':
-      case 'edit_file':
-        return { outcome: await runFileTool(this.files, call), queuedMs: 0 }
-      default:
-        return assertNever(call, 'tool call')
+  private async run(callId: string, toolName: string, args: unknown, emit: (data: string) => void, signal: AbortSignal): Promise<ToolRun> {
+    const tool = builtinTools.get(toolName)
+    if (tool === undefined) return { outcome: errorOutcome(`the tool host has no tool ${toolName}`), queuedMs: 0 }
+    const context: ToolRunContext = {
+      shell: this.shell,
+      scripts: this.scripts,
+      files: this.files,
+      artifactPath: join(this.config.artifactsDir, artifactName(callId)),
+      emit,
+      signal
     }
+    return tool.run(args, context)
   }
 }

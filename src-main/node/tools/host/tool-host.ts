@@ -100,7 +100,7 @@ export class ToolHost {
     this.inFlight.set(requestId, controller)
     try {
       const run = await opening
-      const result = await run.execute(request.callId, request.call, (data) => this.output.push(requestId, data), controller.signal)
+      const result = await run.execute(request.callId, request.tool, request.args, (data) => this.output.push(requestId, data), controller.signal)
       this.output.flush(requestId)
       this.send({ type: 'executed', requestId, result })
     } catch (error) {

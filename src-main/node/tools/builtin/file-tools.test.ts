@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { ToolCall } from '../calls/tool-call'
 import { removeScratch, scratchDir } from '../../../test-support/tools/scratch'
-import { runFileTool, type FileToolCall } from './file-tools'
-import { WorkspaceFiles } from './workspace-files'
+import { WorkspaceFiles } from '../files/workspace-files'
+import type { ToolOutcome } from '../host/tool-outcome'
+import type { ToolRunContext } from '../registry/define-tool'
+import { builtinTools } from '.'
 
 const root = scratchDir('files')
 const ws = join(root, 'ws')
@@ -36,8 +37,22 @@ beforeAll(() => {
 
 afterAll(() => removeScratch(root))
 
-const run = (call: FileToolCall): ReturnType<typeof runFileTool> => runFileTool(files, call)
-const read = (path: string, startLine: number | null = null, endLine: number | null = null): ToolCall & FileToolCall => ({ tool: 'read_file', path, startLine, endLine })
+/** A file tool's call as the tests write it: the tool's name and its arguments in camelCase. */
+type FileToolCall = { tool: string } & Record<string, unknown>
+
+function context(): ToolRunContext {
+  const unused = (): never => {
+    throw new Error('the file tools use neither the shell nor the script runner')
+  }
+  return { shell: { execute: unused }, scripts: { execute: unused }, files, artifactPath: join(root, 'artifact.txt'), emit: () => {}, signal: new AbortController().signal }
+}
+
+async function run({ tool, ...camelCase }: FileToolCall): Promise<ToolOutcome> {
+  const args = Object.fromEntries(Object.entries(camelCase).map(([key, value]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), value]))
+  const prepared = builtinTools.prepareOrThrow(tool, JSON.stringify(args))
+  return (await prepared.tool.run(prepared.args, context())).outcome
+}
+const read = (path: string, startLine: number | null = null, endLine: number | null = null): FileToolCall => ({ tool: 'read_file', path, startLine, endLine })
 const write = (path: string, content: string): FileToolCall => ({ tool: 'write_file', path, content })
 
 describe('reading', () => {
