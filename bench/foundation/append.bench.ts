@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunRecordBody } from '../../src-main/common/run/records'
-import { DURABLE_RECORD } from '../../src-main/common/run/records'
+import { syncPointOf } from '../../src-main/common/run/sync-point'
 import { RunLogWriter } from '../../src-main/node/store/run-log-writer'
 import { realisticRecords } from './reducer.bench'
 import { formatCount, report } from './report'
@@ -65,7 +65,7 @@ export async function appendBenchmark(): Promise<void> {
   const folder = await mkdtemp(join(tmpdir(), 'tether-bench-append-'))
   try {
     const bodies = bodiesOf(RECORDS)
-    const durable = bodies.filter((body) => DURABLE_RECORD[body.type]).length
+    const durable = bodies.filter((body) => syncPointOf(body) === 'wait').length
 
     const baselineCount = 2_000
     const baseline = await appendLikeARun(join(folder, 'baseline.jsonl'), bodies.slice(0, baselineCount), () => true)
@@ -80,7 +80,7 @@ export async function appendBenchmark(): Promise<void> {
 
     const scenarios: [string, (body: RunRecordBody, index: number) => boolean, string][] = [
       ['append, group commit, 1 durable/100', (_, index) => index % 100 === 99, 'a turn of streaming around each sync point'],
-      ['append, group commit, a run', (body) => DURABLE_RECORD[body.type], `durable where a run syncs: 1 per ${Math.round(bodies.length / durable)} records`],
+      ['append, group commit, a run', (body) => syncPointOf(body) === 'wait', `durable where a run syncs: 1 per ${Math.round(bodies.length / durable)} records`],
       ['append, group commit, 1 durable/20', (_, index) => index % 20 === 19, 'sync-heavy: tool calls back to back'],
       ['append, group commit, no sync points', () => false, 'CPU bound: one sync at close']
     ]

@@ -3,6 +3,7 @@
 // output: mostly small stream events, ~64 KB terminal chunks, and every ten records or so a
 // durable tool or input record that waits for the disk. Pure TypeScript.
 import type { RunRecordBody } from '../common/run/records'
+import type { SyncFacts } from '../common/run/sync-point'
 
 export const LARGE_RECORD_BYTES = 64 * 1024
 
@@ -18,6 +19,9 @@ function filler(seq: number, length: number): string {
   const unit = `${seq.toString(36)}-0123456789abcdefghijklmnopqrstuvwxyz\r\n`
   return unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
 }
+
+/** The crash records' calls are shell commands: effectful, so their starts wait for the disk and their ends begin a sync. */
+export const CRASH_FACTS: SyncFacts = { durability: 'effectful' }
 
 export function crashBody(seq: number): RunRecordBody {
   const roll = mix(seq) % 100

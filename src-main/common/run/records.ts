@@ -231,31 +231,31 @@ export interface RecordEnvelope {
 
 export type RunRecord = RecordEnvelope & RunRecordBody
 
-/**
- * Record types a run makes durable (fdatasync): its start and end, what a person said or was
- * asked, a decision before its call runs, and the start and end of a call that can change
- * something (the start before the call runs, the end as its output goes out). A read's tool
- * records are written in order but not synced on their own: running a read again is harmless.
- */
-export const DURABLE_RECORD: Record<RunRecordType, boolean> = {
+/** Every record type (where each is synced: sync-point.ts). */
+const RECORD_TYPES: Record<RunRecordType, true> = {
   'run.started': true,
   'run.resumed': true,
-  'request.sent': false,
-  'request.failed': false,
-  'retry.scheduled': false,
-  'server.event': false,
-  'server.malformed': false,
+  'request.sent': true,
+  'request.failed': true,
+  'retry.scheduled': true,
+  'server.event': true,
+  'server.malformed': true,
   'tool.started': true,
-  'tool.output': false,
+  'tool.output': true,
   'tool.finished': true,
   'approval.requested': true,
   'approval.decided': true,
   'user.input': true,
-  'transport.changed': false,
-  'metrics.turn': false,
-  'metrics.tool': false,
+  'transport.changed': true,
+  'metrics.turn': true,
+  'metrics.tool': true,
   'log.repaired': true,
   'run.finished': true
+}
+
+/** Whether a log line's `type` names a record type. */
+export function isRunRecordType(type: string): type is RunRecordType {
+  return Object.hasOwn(RECORD_TYPES, type)
 }
 
 export function assertNever(value: never, what = 'value'): never {

@@ -110,7 +110,7 @@ async function openHarness(path: string, recorder: RunRecorder, policy: TetherPo
       approval: recorder.state.approvals[callId] ?? null,
       signal: options.signal ?? new AbortController().signal,
       record: (body) => recorder.recordDurable(body),
-      note: (body) => recorder.record(body)
+      note: (body) => recorder.record(body, { decidedAtOnce: true })
     }),
     approvalRecords: async () => {
       await recorder.sync()

@@ -2,6 +2,7 @@
 // the UI shows is, record for record, the state a replay of the file rebuilds.
 import type { RunRecord, RunRecordBody } from '../../common/run/records'
 import { LiveFold } from '../../common/run/reduce'
+import { syncPointOf, type SyncFacts } from '../../common/run/sync-point'
 import type { RunState } from '../../common/run/state'
 import type { RunLogWriter } from '../store/run-log-writer'
 
@@ -37,18 +38,26 @@ export class RunRecorder {
     return () => this.#listeners.delete(listener)
   }
 
-  /** Appends without waiting for the disk: written at the end of this turn of the event loop, synced with the next durable record. */
-  record(body: RunRecordBody): RunRecord {
-    const record = this.#writer.append(body)
-    const state = this.#fold.apply(record)
-    for (const listener of this.#listeners) listener(record, state)
+  /**
+   * Appends a record the run need not wait for (its sync point is `next` or `begin`, see
+   * sync-point.ts) and returns it at once; a `wait` record must go through `recordDurable`.
+   */
+  record(body: RunRecordBody, facts: SyncFacts = {}): RunRecord {
+    if (syncPointOf(body, facts) === 'wait') throw new Error(`a ${body.type} record is synced before the run goes on: use recordDurable`)
+    return this.#apply(this.#writer.write(body, facts).record)
+  }
+
+  /** Appends and resolves once the record reached its sync point: for a `wait` record, once it is on disk. */
+  async recordDurable(body: RunRecordBody, facts: SyncFacts = {}): Promise<RunRecord> {
+    const { record, reached } = this.#writer.write(body, facts)
+    this.#apply(record)
+    await reached
     return record
   }
 
-  /** Appends and resolves once the record is on disk: the run acts on it only then. */
-  async recordDurable(body: RunRecordBody): Promise<RunRecord> {
-    const record = this.record(body)
-    await this.#writer.sync()
+  #apply(record: RunRecord): RunRecord {
+    const state = this.#fold.apply(record)
+    for (const listener of this.#listeners) listener(record, state)
     return record
   }
 

@@ -64,16 +64,21 @@ export class ToolExecutor {
   async settleInterrupted(): Promise<void> {
     const state = this.#recorder.state
     for (const callId of state.toolCallOrder) {
-      if (state.toolCalls[callId]?.status !== 'running') continue
-      await this.#recorder.recordDurable({
-        type: 'tool.finished',
-        callId,
-        status: 'interrupted',
-        exitCode: null,
-        output: INTERRUPTED_OUTPUT,
-        durationMs: 0,
-        artifactPath: null
-      })
+      const call = state.toolCalls[callId]
+      if (call?.status !== 'running') continue
+      const durability = this.#tools.registry.get(call.name)?.durability ?? 'effectful'
+      await this.#recorder.recordDurable(
+        {
+          type: 'tool.finished',
+          callId,
+          status: 'interrupted',
+          exitCode: null,
+          output: INTERRUPTED_OUTPUT,
+          durationMs: 0,
+          artifactPath: null
+        },
+        { durability }
+      )
     }
   }
 
@@ -116,7 +121,7 @@ export class ToolExecutor {
       approval: this.#recorder.state.approvals[call.callId] ?? null,
       signal: context.signal,
       record: (body) => this.#recorder.recordDurable(body),
-      note: (body) => this.#recorder.record(body)
+      note: (body) => this.#recorder.record(body, { decidedAtOnce: true })
     })
     const approvalWaitMs = performance.now() - askedAt
     if (context.signal.aborted) {
@@ -133,10 +138,8 @@ export class ToolExecutor {
   }
 
   async #execute(call: ToolCallView, prepared: PreparedCall, context: ExecutorContext, approvalWaitMs: number): Promise<void> {
-    const readOnly = prepared.durability === 'read-only'
-    const started = { type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments } as const
-    if (readOnly) this.#recorder.record(started)
-    else await this.#recorder.recordDurable(started)
+    const facts = { durability: prepared.durability }
+    await this.#recorder.recordDurable({ type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments }, facts)
     const startedAt = performance.now()
     const output = this.#outputRecorder(call.callId)
     const result = await this.#tools.execute(
@@ -144,15 +147,20 @@ export class ToolExecutor {
       { onOutput: output.push, signal: context.signal }
     )
     output.flush()
-    this.#recorder.record({
-      type: 'tool.finished',
-      callId: call.callId,
-      status: result.status,
-      exitCode: result.exitCode,
-      output: result.output,
-      durationMs: result.durationMs,
-      artifactPath: result.artifactPath
-    })
+    // An effectful call's end starts a sync that nothing waits for; a next call's tool.started,
+    // appended in the same turn, shares it.
+    this.#recorder.record(
+      {
+        type: 'tool.finished',
+        callId: call.callId,
+        status: result.status,
+        exitCode: result.exitCode,
+        output: result.output,
+        durationMs: result.durationMs,
+        artifactPath: result.artifactPath
+      },
+      facts
+    )
     this.timings.set(call.callId, {
       emittedAt: context.emittedAt(call.callId),
       approvalWaitMs,
@@ -161,9 +169,6 @@ export class ToolExecutor {
       finishedAt: performance.now(),
       runMs: result.durationMs
     })
-    // A next call's tool.started, appended before this sync begins, shares its fsync. A failed
-    // sync is not lost: the log refuses every later append, so the run stops at its next record.
-    if (!readOnly) this.#recorder.sync().catch(() => {})
   }
 
   #outputRecorder(callId: string): { push: (data: string) => void; flush: () => void } {

@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunRecord, RunRecordBody } from '../../common/run/records'
 import { runAppender } from '../../test-support/appender-process'
-import { crashBody } from '../../test-support/crash-records'
+import { syncPointOf } from '../../common/run/sync-point'
+import { CRASH_FACTS, crashBody } from '../../test-support/crash-records'
 import { bundleForNode } from '../../test-support/node-bundle'
 import { seededRandom } from '../../test-support/prng'
 import { parseRunLog } from './run-log-reader'
@@ -73,6 +74,8 @@ async function killLane(lane: number, kills: number): Promise<LaneTotals> {
     totals.acked += child.acked.length
     if (child.signal !== 'SIGKILL') fail(`child ended by itself (code ${child.exitCode}): ${child.failure ?? child.stderr}`)
     if (child.readySeq !== previousCount) fail(`child continued at seq ${child.readySeq}, expected ${previousCount}`)
+    const notWaited = child.acked.filter((seq) => syncPointOf(crashBody(seq), CRASH_FACTS) !== 'wait')
+    if (notWaited.length > 0) fail(`acknowledged records ${notWaited.join(', ')} whose sync point is not 'wait'`)
     if (child.acked.length < due.acks) fail(`killed after ${child.acked.length} acknowledged records, before the ${due.acks} it was due after`)
 
     // What the crash left: the bytes from before this child unchanged, then complete records, maybe a torn line.

@@ -1,7 +1,7 @@
 // One run record <-> one line: `{"v":1,"seq":…,"ts":…,"type":…,…,"crc":"xxxxxxxx"}`.
 // The checksum covers the line's JSON without the crc field, so a reader verifies bytes before parsing.
 import type { RunRecord, RunRecordType } from '../../common/run/records'
-import { DURABLE_RECORD, RUN_LOG_VERSION } from '../../common/run/records'
+import { isRunRecordType, RUN_LOG_VERSION } from '../../common/run/records'
 import { crc32, crc32Hex } from './crc32'
 
 const CLOSE_BRACE = 0x7d
@@ -25,7 +25,7 @@ export function encodeRecord(record: RunRecord): string {
 export type DecodedLine = { ok: true; record: RunRecord } | { ok: false; reason: string }
 
 function isRecordType(type: unknown): type is RunRecordType {
-  return typeof type === 'string' && Object.hasOwn(DURABLE_RECORD, type)
+  return typeof type === 'string' && isRunRecordType(type)
 }
 
 function hasCrcSuffix(bytes: Buffer, bodyEnd: number, end: number): boolean {

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { DURABLE_RECORD } from '../../common/run/records'
+import { syncPointOf } from '../../common/run/sync-point'
 import { foldRecords, reduce } from '../../common/run/reduce'
 import type { RunState } from '../../common/run/state'
 import { initialRunState } from '../../common/run/state'
@@ -37,7 +37,7 @@ async function recordLive(seed: number, folder: string, checkPrefixes: boolean):
   for (const body of bodies) {
     const record = writer.append(body)
     state = reduce(state, record)
-    if (DURABLE_RECORD[body.type]) {
+    if (syncPointOf(body) === 'wait') {
       await writer.sync()
       if (checkPrefixes) {
         // Mid-run, at a sync point: what is on disk already folds to what the UI shows.

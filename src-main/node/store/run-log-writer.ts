@@ -1,6 +1,7 @@
 // The single writer of one run log. Appends are stamped (seq, ts), batched into one write per
-// turn of the event loop (group commit), and made durable at the sync points the caller asks for:
-// `appendDurable` and `sync()` resolve only after fdatasync.
+// turn of the event loop (group commit), and made durable at each record's sync point
+// (`syncPointOf`, common/run/sync-point.ts) by `write`; `appendDurable` and `sync()` resolve only
+// after fdatasync.
 //
 // The batch is written with a synchronous write(2): it only copies into the page cache, costs
 // microseconds, and leaves nothing in flight, so once a turn of the event loop ends its records
@@ -11,7 +12,8 @@ import { writeSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { RunRecord, RunRecordBody } from '../../common/run/records'
-import { RUN_LOG_VERSION } from '../../common/run/records'
+import { assertNever, RUN_LOG_VERSION } from '../../common/run/records'
+import { syncPointOf, type SyncFacts, type SyncPoint } from '../../common/run/sync-point'
 import { encodeRecord } from './record-codec'
 import { readRunLog, type LogProblem } from './run-log-reader'
 import { syncDirectory } from './sync-directory'
@@ -74,11 +76,11 @@ export class RunLogWriter {
     const last = contents.records[contents.records.length - 1]
     const writer = new RunLogWriter(path, appendable, last ? last.seq + 1 : 0, clock)
     if (truncatedBytes > 0) {
-      await writer.appendDurable({
+      await writer.write({
         type: 'log.repaired',
         truncatedBytes,
         reason: 'the last line was torn by an interrupted write and was cut off'
-      })
+      }).reached
     }
     return { writer, records: contents.records, problems: contents.problems, truncatedBytes }
   }
@@ -100,6 +102,27 @@ export class RunLogWriter {
     this.#pending.push(encodeRecord(record))
     this.#schedule()
     return record
+  }
+
+  /**
+   * Appends and syncs where the record's sync point says: `reached` resolves once the caller may
+   * act on it (on disk for a `wait` record; at once otherwise, a `begin` record's sync under way).
+   */
+  write(body: RunRecordBody, facts: SyncFacts = {}): { record: RunRecord; point: SyncPoint; reached: Promise<void> } {
+    const record = this.append(body)
+    const point = syncPointOf(body, facts)
+    switch (point) {
+      case 'wait':
+        return { record, point, reached: this.sync() }
+      case 'begin':
+        // A failed sync is not lost: the log refuses every later append, so the run stops at its next record.
+        this.sync().catch(() => {})
+        return { record, point, reached: Promise.resolve() }
+      case 'next':
+        return { record, point, reached: Promise.resolve() }
+      default:
+        return assertNever(point, 'sync point')
+    }
   }
 
   async appendDurable(body: RunRecordBody): Promise<RunRecord> {

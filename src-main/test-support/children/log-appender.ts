@@ -1,10 +1,10 @@
-// A child process that appends `crashBody` records to a run log as fast as a run would, printing
-// `ready <seq>` once the log is open and `ack <seq>` whenever a durable record is on disk. It runs
-// until it is killed, or until a write fails (`failed <message>`, exit code 3).
+// A child process that appends `crashBody` records to a run log as fast as a run would, each
+// synced at its sync point (`syncPointOf`), printing `ready <seq>` once the log is open and
+// `ack <seq>` whenever a record whose sync point is `wait` is on disk. It runs until it is killed,
+// or until a write fails (`failed <message>`, exit code 3).
 import { existsSync } from 'node:fs'
-import { DURABLE_RECORD } from '../../common/run/records'
 import { RunLogWriter } from '../../node/store/run-log-writer'
-import { crashBody } from '../crash-records'
+import { CRASH_FACTS, crashBody } from '../crash-records'
 
 /** Non-durable appends between yields to the event loop, where the writer flushes its batch. */
 const BURST = 8
@@ -19,13 +19,12 @@ async function main(path: string): Promise<void> {
   say(`ready ${writer.nextSeq}`)
   for (let appended = 1; ; appended++) {
     const seq = writer.nextSeq
-    const body = crashBody(seq)
-    if (DURABLE_RECORD[body.type]) {
-      await writer.appendDurable(body)
+    const { point, reached } = writer.write(crashBody(seq), CRASH_FACTS)
+    if (point === 'wait') {
+      await reached
       say(`ack ${seq}`)
-    } else {
-      writer.append(body)
-      if (appended % BURST === 0) await new Promise((resolve) => setImmediate(resolve))
+    } else if (appended % BURST === 0) {
+      await new Promise((resolve) => setImmediate(resolve))
     }
   }
 }

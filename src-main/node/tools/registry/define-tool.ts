@@ -3,6 +3,7 @@
 // argument checks, approvals, the write-ahead decision, the app's labels) is derived from this.
 import type { z } from 'zod'
 import type { FunctionTool } from '../../../common/protocol/wire'
+import type { Durability } from '../../../common/run/sync-point'
 import type { ToolView } from '../../../common/run/tool-view'
 import type { ToolOutcome } from '../host/tool-outcome'
 import type { WorkspaceFiles } from '../files/workspace-files'
@@ -10,13 +11,11 @@ import type { ToolCallSubject } from '../tool-runtime'
 import { zodArguments, type ArgumentSchema } from './argument-schema'
 
 /**
- * What the run log must hold before a call runs.
- * - `read-only`: changes nothing, so a crash can only make it run again: no write-ahead sync, and
- *   it may run alongside other read-only calls.
- * - `effectful`: may change the workspace or the world: its `tool.started` is on disk before it
- *   runs, it never runs twice, and calls run one at a time.
+ * A tool's durability (common/run/sync-point.ts) decides what the run log holds before a call runs:
+ * a `read-only` call needs no write-ahead sync and may run alongside other read-only calls; an
+ * `effectful` call runs only once its `tool.started` is on disk, never twice, one at a time.
  */
-export type Durability = 'read-only' | 'effectful'
+export type { Durability }
 
 /** What a call's run produced, and how long it waited behind another call of its run. */
 export interface ToolRun {
