@@ -10,7 +10,8 @@ import type { HostRunConfig, HostTools, HostToolResult, ScriptLimits, ToolLimits
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output/output-capture'
 import { dataDirSecrets, defaultHiddenPaths } from './sandbox/hidden-paths'
 import { DEFAULT_SANDBOX_TOOLS } from './sandbox/sandbox-requirements'
-import { ToolHostDiedError, ToolHostSupervisor } from './supervisor/tool-host-supervisor'
+import { ChildExitedError } from './channel/child-channel'
+import { ToolHostSupervisor } from './supervisor/tool-host-supervisor'
 import type { RunToolContext, ToolCallObserver, ToolCallRequest, ToolCallResult, ToolRuntime } from './tool-runtime'
 
 export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = { memoryMb: 64, cpuMs: 2_000, wallMs: 10_000, logChars: 16 * 1024, resultChars: 16 * 1024 }
@@ -124,7 +125,7 @@ export class SandboxedToolRuntime implements ToolRuntime {
       return this.withTimings(reply.result, sentAt - startedAt)
     } catch (error) {
       const message = (error as Error).message
-      if (error instanceof ToolHostDiedError) {
+      if (error instanceof ChildExitedError) {
         return errorResult(`${message} while this call was running; every process it started was stopped. The tool host is restarted for the next call.`, startedAt)
       }
       return errorResult(`the tool could not run: ${message}`, startedAt)

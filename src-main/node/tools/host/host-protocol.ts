@@ -1,5 +1,7 @@
-// The messages between the runtime (in the main process) and the tool host: closed unions, one
-// request id per request, every request answered exactly once (or failed when the host dies).
+// What the runtime (in the app process) and the tool host say to each other, inside the child
+// channel's envelope (channel/channel-protocol.ts): requests, their replies, and terminal output as
+// a call's progress. Interrupting a call cancels its request.
+import type { ChannelTypes } from '../channel/channel-protocol'
 import type { CaptureLimits } from '../output/output-capture'
 import type { ToolCallResult } from '../tool-runtime'
 
@@ -47,16 +49,17 @@ export type HostToolResult = Omit<ToolCallResult, 'hostWaitMs'> & {
   queuedMs: number
 }
 
-export type HostRequest =
-  | { type: 'open-run'; requestId: number; run: HostRunConfig }
+export type ToolHostRequest =
+  | { type: 'open-run'; run: HostRunConfig }
   /** `args` were checked against the tool's schema in the app process; the host checks them again. */
-  | { type: 'execute'; requestId: number; runId: string; callId: string; tool: string; args: unknown }
-  | { type: 'interrupt'; requestId: number; target: number }
-  | { type: 'close-run'; requestId: number; runId: string }
+  | { type: 'execute'; runId: string; callId: string; tool: string; args: unknown }
+  | { type: 'close-run'; runId: string }
 
-export type HostEvent =
-  | { type: 'ready'; pid: number }
-  | { type: 'output'; requestId: number; data: string }
-  | { type: 'executed'; requestId: number; result: HostToolResult }
-  | { type: 'completed'; requestId: number }
-  | { type: 'failed'; requestId: number; message: string }
+export type ToolHostReply = { type: 'executed'; result: HostToolResult } | { type: 'completed' }
+
+export interface ToolHostChannel extends ChannelTypes {
+  request: ToolHostRequest
+  reply: ToolHostReply
+  /** Raw terminal output of the call the request runs. */
+  progress: string
+}

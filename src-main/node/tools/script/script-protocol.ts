@@ -1,4 +1,7 @@
-// The messages between the tool host and its script runner child.
+// What the tool host and its script runner child say to each other, inside the child channel's
+// envelope (channel/channel-protocol.ts): a job in, its report out; cancelling the request cancels
+// the job.
+import type { ChannelTypes } from '../channel/channel-protocol'
 import type { ScriptLimits } from '../host/host-protocol'
 
 export interface ScriptJob {
@@ -29,6 +32,8 @@ export interface ScriptReport {
   wallMs: number
 }
 
-export type RunnerRequest = { type: 'run'; job: ScriptJob } | { type: 'cancel'; jobId: number }
-
-export type RunnerEvent = { type: 'ready' } | { type: 'finished'; jobId: number; report: ScriptReport }
+export interface ScriptChannel extends ChannelTypes {
+  request: ScriptJob
+  reply: ScriptReport
+  progress: never
+}
