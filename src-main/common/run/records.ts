@@ -3,12 +3,13 @@ import type { FunctionTool, InputItem, ServerEvent } from '../protocol/wire'
 import type { ProtocolError } from '../protocol/parse-server-frame'
 import type { ErrorClassName } from '../providers/error-classes'
 import type { ReasoningSettings } from '../providers/reasoning'
+import type { ApprovalMode } from './approval-modes'
 import type { ToolView } from './tool-view'
 
 export const RUN_LOG_VERSION = 1
 
 export type Transport = 'ws' | 'sse'
-export type ApprovalMode = 'ask-risky' | 'auto-in-sandbox' | 'ask-always' | 'read-only'
+export type { ApprovalMode }
 
 export interface ProviderInfo {
   /** `openai`, `xai`, `custom` or `sim`. Never carries a key. */

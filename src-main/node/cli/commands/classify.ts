@@ -1,12 +1,10 @@
 import { realpath, stat } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import type { ApprovalMode } from '../../../common/run/records'
+import { APPROVAL_MODES, DEFAULT_APPROVAL_MODE, isApprovalMode } from '../../../common/run/approval-modes'
 import type { PolicyVerdict } from '../../policy/approval-policy'
 import { TetherPolicy } from '../../policy/tether-policy'
 import { DataDir, defaultDataDir } from '../../store/data-dir'
 import { CliError, EXIT_USAGE } from '../cli-error'
-
-const MODES: readonly ApprovalMode[] = ['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']
 
 const HELP = `usage: tether classify [--json] [--mode MODE] [--workspace DIR] -- COMMAND...
 
@@ -15,13 +13,9 @@ with the destructive-floor warning (forbid), and why. Nothing is run. The words 
 joined with spaces and parsed as bash, as the shell tool would receive them.
 
   --json            print {"decision": ..., "reasons": [...]}
-  --mode MODE       ${MODES.join(', ')} (default ask-risky)
+  --mode MODE       ${APPROVAL_MODES.join(', ')} (default ${DEFAULT_APPROVAL_MODE})
   --workspace DIR   the repository the command would run in (default: the current directory);
                     its saved rules apply`
-
-function isMode(value: string): value is ApprovalMode {
-  return (MODES as readonly string[]).includes(value)
-}
 
 function readable(verdict: PolicyVerdict): string {
   const lines = [`${verdict.decision}${verdict.refusal === null ? '' : ' (refused without asking)'}`]
@@ -57,8 +51,8 @@ export async function classifyCommand(args: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`)
     return 0
   }
-  const mode = values.mode ?? 'ask-risky'
-  if (!isMode(mode)) throw new CliError(`unknown mode '${mode}'; the modes are ${MODES.join(', ')}`, EXIT_USAGE)
+  const mode = values.mode ?? DEFAULT_APPROVAL_MODE
+  if (!isApprovalMode(mode)) throw new CliError(`unknown mode '${mode}'; the modes are ${APPROVAL_MODES.join(', ')}`, EXIT_USAGE)
   if (positionals.length === 0) throw new CliError(`no command to classify\n${HELP}`, EXIT_USAGE)
   const command = positionals.join(' ')
   const workspace = await workspaceOf(values.workspace ?? process.cwd())
