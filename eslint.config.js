@@ -97,7 +97,10 @@ export default tseslint.config(
   { files: ['**/*.{js,mjs,cjs}'], languageOptions: { globals: globals.node } },
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }]
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      // The app keeps collections in `$state.raw` and replaces them whole (never mutates them), which
+      // this rule cannot tell from mutating a plain Set or Map.
+      'svelte/prefer-svelte-reactivity': 'off'
     }
   },
   ...layer(['src-main/common/**'], LAYERS.common),

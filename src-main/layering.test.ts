@@ -51,7 +51,7 @@ describe('the layering rules', () => {
 
   it('keep electron in the Electron main process and the preload', async () => {
     const message = 'electron may be imported only in src-main/electron-main and src-main/preload'
-    expect(await violationsOf('src-main/node/session/driver.ts', "import { app } from 'electron'\nexport { app }")).toEqual([`1: ${restricted('electron', message)}`])
+    expect(await violationsOf('src-main/node/driver/run-driver.ts', "import { app } from 'electron'\nexport { app }")).toEqual([`1: ${restricted('electron', message)}`])
     expect(await violationsOf('sim/server.ts', "export const electron = await import('electron')")).toEqual([`1: ${message}`])
     expect(await violationsOf('src-main/electron-main/window.ts', "import { app } from 'electron'\nimport { join } from 'node:path'\nexport { app, join }")).toEqual([])
     expect(await violationsOf('src-main/preload/index.ts', "import { contextBridge } from 'electron'\nexport { contextBridge }")).toEqual([])
@@ -102,8 +102,8 @@ describe('the layering rules', () => {
       "import { scratchDir } from '../../../test-support/tools/scratch'",
       "import { gather } from '../../../../bench/throughput/gather'",
       "import { startSim } from '../../../../sim'",
-      "const { WsSession } = await import('../../../../sim/server/ws-session')",
-      'export { scratchDir, gather, startSim, WsSession }'
+      "const { WsConnection } = await import('../../../../sim/server/ws-connection')",
+      'export { scratchDir, gather, startSim, WsConnection }'
     ].join('\n')
     expect(await violationsOf('src-main/node/tools/shell/shell.ts', source)).toEqual([
       `1: ${restricted('../../../test-support/tools/scratch', 'product code may not import test support')}`,

@@ -1,5 +1,5 @@
 // Durable append throughput with the writer's group-commit policy. A generated run is appended as
-// a session appends it: server events a few at a time as frames arrive, and the durable records
+// a run appends it: server events a few at a time as frames arrive, and the durable records
 // (a tool starting or finishing, an approval, person input) awaited until they are on disk before
 // the run goes on. Target: >= 20,000 records/s. Baseline in the same run: fsync per record.
 import { mkdtemp, rm } from 'node:fs/promises'

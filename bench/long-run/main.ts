@@ -26,7 +26,7 @@ import { FileKeyStore } from '../../src-main/node/host/key-store'
 import { SettingsStore } from '../../src-main/node/host/settings-store'
 import { TetherHost } from '../../src-main/node/host/tether-host'
 import { createAppGate } from '../../src-main/node/host/app-gate'
-import { SessionDriver } from '../../src-main/node/session/session-driver'
+import { RunDriver } from '../../src-main/node/driver/run-driver'
 import { DataDir } from '../../src-main/node/store/data-dir'
 import { foldRunLog } from '../../src-main/node/store/run-log-fold'
 import { readRunLog } from '../../src-main/node/store/run-log-reader'
@@ -101,7 +101,7 @@ async function longRun(root: string, turns: number): Promise<Record<string, unkn
   await writeFile(join(workspace, 'README.md'), '# A repository\n\nRead by every third turn of the benchmark.\n')
   const tools = createToolRuntime({ dataDir: dataDir.root, scratchDir: root })
   try {
-    const driver = await SessionDriver.start(dataDir, workspace, 'Read the whole repository, one part per turn.', {
+    const driver = await RunDriver.start(dataDir, workspace, 'Read the whole repository, one part per turn.', {
       provider: { name: 'custom', baseUrl: sim.baseUrl, apiKey: 'bench-key' },
       model: 'sim-model',
       transport: 'ws',

@@ -1,4 +1,4 @@
-// Tool latency through the whole path the session driver uses (runtime -> tool host -> tool):
+// Tool latency through the whole path the run driver uses (runtime -> tool host -> tool):
 // the shell round trip for `true` inside bubblewrap and without it, the script tool's cold start
 // (first call of a run: the sandboxed runner process and its first isolate) and warm start (a
 // fresh isolate per call, prepared while idle), and a small read_file. Targets: sandboxed round

@@ -5,7 +5,7 @@
 import { ApprovalBroker } from '../../src-main/node/policy/approval-broker'
 import type { ApprovalAsker } from '../../src-main/node/policy/approval-asker'
 import { TetherPolicy } from '../../src-main/node/policy/tether-policy'
-import type { ToolGate } from '../../src-main/node/session/tool-gate'
+import type { ToolGate } from '../../src-main/node/driver/tool-gate'
 import { DataDir } from '../../src-main/node/store/data-dir'
 
 export const BENCH_APPROVAL_MODE = 'auto-in-sandbox'

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // Frame time in Chromium while a run streams 5,000 text deltas per second, through the whole real
-// path: the sim (`long-text`, 10,000 one-token deltas) -> the session driver -> the run log ->
+// path: the sim (`long-text`, 10,000 one-token deltas) -> the run driver -> the run log ->
 // the host's batched record feed -> the browser-mode WebSocket -> the renderer's reducer and
 // Svelte. Run with `npx playwright test -c bench/ui`; results go to bench/ui/results/.
 import { mkdirSync, writeFileSync } from 'node:fs'

@@ -88,11 +88,11 @@ export async function startSim(options: SimOptions = {}): Promise<SimServer> {
       settings = next
     },
     dropConnections() {
-      for (const session of upgrades.sessions) session.terminate()
+      for (const connection of upgrades.connections) connection.terminate()
       sockets.destroyAll()
     },
     async stop() {
-      for (const session of upgrades.sessions) session.terminate()
+      for (const connection of upgrades.connections) connection.terminate()
       scheduler.stop()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

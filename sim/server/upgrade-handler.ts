@@ -9,13 +9,13 @@ import { errors, httpErrorBody, type ApiError } from '../protocol/errors'
 import { checkAuth } from './auth'
 import type { ServerContext } from './server-context'
 import type { SocketRegistry } from './socket-registry'
-import { WsSession } from './ws-session'
+import { WsConnection } from './ws-connection'
 
 const WS_PATHS = new Set(['/v1/responses', '/responses'])
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 426: 'Upgrade Required', 429: 'Too Many Requests' }
 
 export class UpgradeHandler {
-  readonly sessions = new Set<WsSession>()
+  readonly connections = new Set<WsConnection>()
 
   constructor(
     private readonly context: ServerContext,
@@ -49,9 +49,9 @@ export class UpgradeHandler {
     if (retryAfter !== null) return this.refuse(socket, errors.rateLimited(retryAfter))
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       const info = context.recorder.connectionOpened(connectionId, 'ws')
-      const session = new WsSession(ws, context, info)
-      this.sessions.add(session)
-      ws.on('close', () => this.sessions.delete(session))
+      const connection = new WsConnection(ws, context, info)
+      this.connections.add(connection)
+      ws.on('close', () => this.connections.delete(connection))
     })
   }
 

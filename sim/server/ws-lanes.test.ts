@@ -3,7 +3,7 @@ import { startSim, type SimServer } from '../index'
 import { grammarProblems } from '../test-support/grammar'
 import { RawClient, responseOf } from '../test-support/raw-client'
 import { CREATE, echoScenario } from '../test-support/text-scenario'
-import { MAX_IN_FLIGHT, MAX_NAMED_LANES } from './ws-session'
+import { MAX_IN_FLIGHT, MAX_NAMED_LANES } from './ws-connection'
 
 let sim: SimServer | null = null
 let client: RawClient | null = null

@@ -3,7 +3,7 @@
 import type { IpcMain, WebContents } from 'electron'
 import { IPC_EVENT_CHANNEL, ipcChannelOf } from '../common/api/bridge-wire'
 import { METHOD_NAMES } from '../common/api/contract'
-import type { ClientSession } from '../node/host/client-session'
+import type { ClientConnection } from '../node/host/client-connection'
 import type { TetherHost } from '../node/host/tether-host'
 import { senderProblem } from './ipc-guard'
 
@@ -11,21 +11,21 @@ export function registerIpc(ipcMain: IpcMain, host: TetherHost): void {
   for (const method of METHOD_NAMES) {
     ipcMain.handle(ipcChannelOf(method), async (event, params: unknown) => {
       const problem = senderProblem(event.senderFrame)
-      const session = sessions.get(event.sender)
-      if (problem || !session) return { ok: false, error: { code: 'unauthorized', message: problem ?? 'this window is not connected' } }
-      return host.dispatch(session, method, params)
+      const client = clients.get(event.sender)
+      if (problem || !client) return { ok: false, error: { code: 'unauthorized', message: problem ?? 'this window is not connected' } }
+      return host.dispatch(client, method, params)
     })
   }
 }
 
-const sessions = new WeakMap<WebContents, ClientSession>()
+const clients = new WeakMap<WebContents, ClientConnection>()
 
-/** Connects a window's contents to the host; a reload starts a fresh session (its subscriptions are gone). */
+/** Connects a window's contents to the host; a reload starts a fresh connection (its subscriptions are gone). */
 export function connectContents(contents: WebContents, host: TetherHost): void {
   const connect = (): void => {
-    const previous = sessions.get(contents)
+    const previous = clients.get(contents)
     if (previous) host.disconnect(previous)
-    sessions.set(
+    clients.set(
       contents,
       host.connect({
         send: (event) => {
@@ -38,8 +38,8 @@ export function connectContents(contents: WebContents, host: TetherHost): void {
   connect()
   contents.on('did-start-loading', connect)
   contents.once('destroyed', () => {
-    const session = sessions.get(contents)
-    if (session) host.disconnect(session)
-    sessions.delete(contents)
+    const client = clients.get(contents)
+    if (client) host.disconnect(client)
+    clients.delete(contents)
   })
 }

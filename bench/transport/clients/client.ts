@@ -1,6 +1,6 @@
 // A client under test: one full agent run of the scenario against the sim, tool calls executed
 // through the shared runtime, timed from before the first connection to the final answer.
-import type { ToolGate } from '../../../src-main/node/session/tool-gate'
+import type { ToolGate } from '../../../src-main/node/driver/tool-gate'
 import type { ConnectionPattern } from '../floor'
 import type { TimedToolRuntime } from '../timed-tools'
 

@@ -9,7 +9,7 @@ export interface StampedRecord {
 }
 
 export interface TetherProfile {
-  /** SessionDriver.start: creating the log, syncing run.started and the task. */
+  /** RunDriver.start: creating the log, syncing run.started and the task. */
   startMs: number
   /** Waiting for tool.started to be on disk, summed over calls. */
   toolStartedSyncMs: number

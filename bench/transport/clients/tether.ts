@@ -1,10 +1,10 @@
-// Tether's own session driver, as the app runs it: run log with durable tool records, the approval
+// Tether's own run driver, as the app runs it: run log with durable tool records, the approval
 // gate, the sandboxed tool runtime. Three transports: the persistent WebSocket, HTTP + SSE over a
 // kept-alive connection, and HTTP + SSE with a new connection per turn.
 import { performance } from 'node:perf_hooks'
 import type { Transport } from '../../../src-main/common/run/records'
-import { SessionDriver } from '../../../src-main/node/session/session-driver'
-import type { SessionOptions } from '../../../src-main/node/session/session-options'
+import { RunDriver } from '../../../src-main/node/driver/run-driver'
+import type { RunDriverOptions } from '../../../src-main/node/driver/driver-options'
 import { DataDir } from '../../../src-main/node/store/data-dir'
 import { BENCH_APPROVAL_MODE } from '../gate'
 import type { ConnectionPattern } from '../floor'
@@ -21,7 +21,7 @@ interface TetherVariant {
 }
 
 async function runTether(variant: TetherVariant, context: ClientRunContext): Promise<ClientRunResult> {
-  const options: SessionOptions = {
+  const options: RunDriverOptions = {
     provider: { name: 'custom', baseUrl: context.baseUrl, apiKey: 'bench-key' },
     providerLabel: 'sim',
     model: context.model,
@@ -37,7 +37,7 @@ async function runTether(variant: TetherVariant, context: ClientRunContext): Pro
   }
   const dataDir = new DataDir(context.dataDir)
   const startedAt = performance.now()
-  const driver = await SessionDriver.start(dataDir, context.workspace, context.task, options)
+  const driver = await RunDriver.start(dataDir, context.workspace, context.task, options)
   const startMs = performance.now() - startedAt
   const stamped: StampedRecord[] = []
   const unsubscribe = driver.subscribe((record) => stamped.push({ at: performance.now(), record }))

@@ -261,7 +261,7 @@ export function foldRecords(records: Iterable<RunRecord>, from: RunState = initi
 }
 
 /**
- * The fold of the one writer that holds a run's state while it grows (the session driver, the
+ * The fold of the one writer that holds a run's state while it grows (the run driver, the
  * renderer's open run): O(1) amortised per record, however long the run. Between hand-outs it
  * changes the collections it copied in place; handing a state out gives up what that state could
  * see change, so the next record copies what it touches and what was handed out stays as it was.

@@ -1,5 +1,5 @@
 // Where each run record must reach the disk, in one place: the run log writer syncs by it, the
-// session code reaches it through the writer, and the crash tests check against it. The rule:
+// run driver reaches it through the writer, and the crash tests check against it. The rule:
 // a record is synced where an effect follows that a crash must not repeat or lose.
 import { assertNever, type RunRecordBody } from './records'
 

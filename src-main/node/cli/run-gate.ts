@@ -3,7 +3,7 @@
 import { ApprovalBroker } from '../policy/approval-broker'
 import type { ApprovalAsker } from '../policy/approval-asker'
 import { TetherPolicy } from '../policy/tether-policy'
-import type { ToolGate } from '../session/tool-gate'
+import type { ToolGate } from '../driver/tool-gate'
 import type { DataDir } from '../store/data-dir'
 import type { LiveViewStyle } from './live-view'
 import { askOnTerminal } from './tty-asker'

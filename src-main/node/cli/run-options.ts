@@ -1,4 +1,4 @@
-// Flags of `tether run`, validated into what the session needs.
+// Flags of `tether run`, validated into what the run driver needs.
 import { parseArgs } from 'node:util'
 import type { ApprovalMode, Transport } from '../../common/run/records'
 import {

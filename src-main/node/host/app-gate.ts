@@ -3,7 +3,7 @@
 import type { ApprovalAsker } from '../policy/approval-asker'
 import { ApprovalBroker } from '../policy/approval-broker'
 import { TetherPolicy } from '../policy/tether-policy'
-import type { ToolGate } from '../session/tool-gate'
+import type { ToolGate } from '../driver/tool-gate'
 import type { DataDir } from '../store/data-dir'
 import type { ApprovalDesk } from './approval-desk'
 

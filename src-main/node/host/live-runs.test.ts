@@ -12,7 +12,7 @@ import { readRunLog } from '../store/run-log-reader'
 import { createToolRuntime } from '../tools/sandboxed-tool-runtime'
 import { createAppGate } from './app-gate'
 import { findAppPaths } from './app-paths'
-import type { ClientSession } from './client-session'
+import type { ClientConnection } from './client-connection'
 import { prepareDemoWorkspace } from './demo'
 import { SettingsStore } from './settings-store'
 import { createHostFixture, type HostFixture } from '../../test-support/host/host-fixture'
@@ -66,7 +66,7 @@ describe('runs driven by the host', () => {
     return made
   }
 
-  function connect(host: TetherHost, view: RendererView): ClientSession {
+  function connect(host: TetherHost, view: RendererView): ClientConnection {
     return host.connect({ send: (event) => view.receive(event), congested: () => false })
   }
 
@@ -88,18 +88,18 @@ describe('runs driven by the host', () => {
 
   it('streams a run to a renderer whose folded view equals the log, through an approval', async () => {
     const view = new RendererView()
-    const session = connect(fixture.host, view)
-    const started = await fixture.host.dispatch(session, 'startRun', { workspace, task: 'The build output looks stale.' })
+    const client = connect(fixture.host, view)
+    const started = await fixture.host.dispatch(client, 'startRun', { workspace, task: 'The build output looks stale.' })
     expect(started.ok).toBe(true)
     const runId = (started as { ok: true; result: { runId: string } }).result.runId
-    const opened = await fixture.host.dispatch(session, 'subscribeRun', { runId })
+    const opened = await fixture.host.dispatch(client, 'subscribeRun', { runId })
     view.open((opened as { ok: true; result: RunSnapshot }).result)
 
     await until(() => fixture.host.desk.isWaiting(runId, Object.keys(view.state?.approvals ?? {})[0] ?? ''), 'the approval')
     const approval = Object.values(view.state!.approvals)[0]!
     expect(approval.subject).toBe(RISKY)
     expect(approval.decision).toBeNull()
-    expect(await fixture.host.dispatch(session, 'decideApproval', { runId, callId: approval.callId, decision: 'allow', scope: 'once', message: null })).toEqual({ ok: true, result: null })
+    expect(await fixture.host.dispatch(client, 'decideApproval', { runId, callId: approval.callId, decision: 'allow', scope: 'once', message: null })).toEqual({ ok: true, result: null })
 
     await until(() => view.state?.status === 'completed', 'the run to complete')
     await until(() => view.events.some((event) => event.type === 'run.activity' && !event.running), 'the run loop to stop')
@@ -112,20 +112,20 @@ describe('runs driven by the host', () => {
 
   it('lists the approval a run waits on; interrupted there and resumed in this host, it is logged as resumed and asks no more', async () => {
     const view = new RendererView()
-    const session = connect(fixture.host, view)
-    const started = await fixture.host.dispatch(session, 'startRun', { workspace, task: 'The build output looks stale.' })
+    const client = connect(fixture.host, view)
+    const started = await fixture.host.dispatch(client, 'startRun', { workspace, task: 'The build output looks stale.' })
     const runId = (started as { ok: true; result: { runId: string } }).result.runId
-    view.open(((await fixture.host.dispatch(session, 'subscribeRun', { runId })) as { ok: true; result: RunSnapshot }).result)
+    view.open(((await fixture.host.dispatch(client, 'subscribeRun', { runId })) as { ok: true; result: RunSnapshot }).result)
     const waiting = (): boolean => Object.values(view.state?.approvals ?? {}).some((approval) => approval.decision === null && fixture.host.desk.isWaiting(runId, approval.callId))
     await until(waiting, 'the approval')
-    const listed = async () => ((await fixture.host.dispatch(session, 'listRuns', { workspace: null })) as { ok: true; result: { id: string; waitingApprovals: number }[] }).result
+    const listed = async () => ((await fixture.host.dispatch(client, 'listRuns', { workspace: null })) as { ok: true; result: { id: string; waitingApprovals: number }[] }).result
     expect((await listed()).find((run) => run.id === runId)?.waitingApprovals).toBe(1)
     const changedAt = view.events.length
 
-    expect(await fixture.host.dispatch(session, 'interrupt', { runId })).toEqual({ ok: true, result: null })
+    expect(await fixture.host.dispatch(client, 'interrupt', { runId })).toEqual({ ok: true, result: null })
     await until(() => view.state?.status === 'interrupted', 'the interrupt')
     await until(() => view.events.slice(changedAt).some((event) => event.type === 'run.activity' && !event.running), 'the run loop to stop')
-    expect(await fixture.host.dispatch(session, 'resumeRun', { runId })).toEqual({ ok: true, result: null })
+    expect(await fixture.host.dispatch(client, 'resumeRun', { runId })).toEqual({ ok: true, result: null })
     await until(() => view.state?.status === 'running', 'the resume')
     expect(view.state!.timeline.filter((entry) => entry.kind === 'resumed')).toEqual([{ kind: 'resumed', reason: 'resumed from the app', at: expect.any(Number) }])
     expect((await listed()).find((run) => run.id === runId)?.waitingApprovals).toBe(0)
@@ -135,10 +135,10 @@ describe('runs driven by the host', () => {
 
   it('asks again after the host stopped during an approval, and the answer resumes the run', async () => {
     const first = new RendererView()
-    const session = connect(fixture.host, first)
-    const started = (await fixture.host.dispatch(session, 'startRun', { workspace, task: 'The build output looks stale.' })) as { ok: true; result: { runId: string } }
+    const client = connect(fixture.host, first)
+    const started = (await fixture.host.dispatch(client, 'startRun', { workspace, task: 'The build output looks stale.' })) as { ok: true; result: { runId: string } }
     const runId = started.result.runId
-    first.open(((await fixture.host.dispatch(session, 'subscribeRun', { runId })) as { ok: true; result: RunSnapshot }).result)
+    first.open(((await fixture.host.dispatch(client, 'subscribeRun', { runId })) as { ok: true; result: RunSnapshot }).result)
     await until(() => Object.values(first.state?.approvals ?? {}).length > 0, 'the approval')
     const callId = Object.keys(first.state!.approvals)[0]!
     await fixture.host.close()

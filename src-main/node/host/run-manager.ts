@@ -1,5 +1,5 @@
 // The runs this host drives: starting, resuming, steering, interrupting, and the record feed the
-// UI bridge forwards. A run lives in a SessionDriver while its loop runs (or it is taken up for a
+// UI bridge forwards. A run lives in a RunDriver while its loop runs (or it is taken up for a
 // follow-up); when the loop stops, the driver is closed (its socket, shell and approval line
 // freed) and its last state goes to the RunStore. Any other run is only its log, folded once by
 // the store.
@@ -7,8 +7,8 @@ import type { RunLogHealth, RunSnapshot } from '../../common/api/contract'
 import type { RunRecord, RunOutcome } from '../../common/run/records'
 import { displayState } from '../../common/run/display-state'
 import type { RunState } from '../../common/run/state'
-import { SessionDriver, RunNotFoundError } from '../session/session-driver'
-import type { SessionOptions } from '../session/session-options'
+import { RunDriver, RunNotFoundError } from '../driver/run-driver'
+import type { RunDriverOptions } from '../driver/driver-options'
 import type { DataDir } from '../store/data-dir'
 import type { FoldProgress } from '../store/run-log-fold'
 import type { ApprovalDesk } from './approval-desk'
@@ -22,7 +22,7 @@ export interface RunServices {
   dataDir: DataDir
   desk: ApprovalDesk
   /** Options for a new run, or for continuing one whose folded state is given. */
-  sessionOptions(target: { kind: 'new'; demo: boolean; model?: string } | { kind: 'existing'; state: RunState }): Promise<SessionOptions>
+  driverOptions(target: { kind: 'new'; demo: boolean; model?: string } | { kind: 'existing'; state: RunState }): Promise<RunDriverOptions>
   /** Called once a new run exists and before it acts: e.g. to snapshot the repo for its diff. */
   beforeFirstTurn?(runId: string, workspace: string): Promise<void>
 }
@@ -37,7 +37,7 @@ export interface RunWatcher {
 }
 
 interface LiveRun {
-  driver: SessionDriver
+  driver: RunDriver
   running: Promise<RunOutcome | null> | null
   /** Pending approvals when the list last heard of them. */
   waiting: number
@@ -92,8 +92,8 @@ export class RunManager {
 
   /** Starts a run; `model` overrides the settings' model for this run. */
   async start(workspace: string, task: string, demo: boolean, model?: string): Promise<string> {
-    const options = await this.#services.sessionOptions(model === undefined ? { kind: 'new', demo } : { kind: 'new', demo, model })
-    const driver = await SessionDriver.start(this.#services.dataDir, workspace, task, options)
+    const options = await this.#services.driverOptions(model === undefined ? { kind: 'new', demo } : { kind: 'new', demo, model })
+    const driver = await RunDriver.start(this.#services.dataDir, workspace, task, options)
     await this.#services.beforeFirstTurn?.(driver.runId, driver.state.workspace ?? workspace)
     this.#adopt(driver)
     this.#launch(driver.runId)
@@ -198,15 +198,15 @@ export class RunManager {
     }
   }
 
-  async #takeUp(runId: string, reason: string): Promise<SessionDriver> {
+  async #takeUp(runId: string, reason: string): Promise<RunDriver> {
     await this.#closing.get(runId)
     const live = this.#live.get(runId)
     if (live) return live.driver
     const { state } = await this.#load(runId)
-    const options = await this.#services.sessionOptions({ kind: 'existing', state })
-    let driver: SessionDriver
+    const options = await this.#services.driverOptions({ kind: 'existing', state })
+    let driver: RunDriver
     try {
-      driver = await SessionDriver.resume(this.#services.dataDir, runId, options, reason)
+      driver = await RunDriver.resume(this.#services.dataDir, runId, options, reason)
     } catch (error) {
       if (error instanceof RunNotFoundError) throw new HostError('not_found', error.message)
       throw error
@@ -221,7 +221,7 @@ export class RunManager {
     return driver
   }
 
-  #adopt(driver: SessionDriver): void {
+  #adopt(driver: RunDriver): void {
     const runId = driver.runId
     this.#store.release(runId)
     const live: LiveRun = { driver, running: null, waiting: pendingApprovals(driver.state), recount: false }
@@ -280,7 +280,7 @@ export class RunManager {
   }
 
   /** Frees what a stopped run held (socket, shell, approval line); its state stays in the store. */
-  #release(runId: string, driver: SessionDriver): void {
+  #release(runId: string, driver: RunDriver): void {
     this.#live.delete(runId)
     this.#store.keep(runId, driver.snapshot())
     const closing = driver

@@ -16,7 +16,7 @@ import { deskAsker } from './app-gate'
 import { findAppPaths } from './app-paths'
 import { prepareDemoWorkspace } from './demo'
 import { SettingsStore } from './settings-store'
-import { createHostFixture, type HostFixture } from './testing/host-fixture'
+import { createHostFixture, type HostFixture } from '../../test-support/host/host-fixture'
 
 const RISKY = 'rm -rf build && node scripts/build.js'
 
@@ -89,7 +89,7 @@ describe('runs side by side', () => {
     const repoC = await prepareDemoWorkspace(resources, join(fixture.folder, 'repo-c'))
     const workspaces = [repoA, repoB, repoC, repoC]
     const views = new Map<string, RunView>()
-    const session = fixture.host.connect({
+    const client = fixture.host.connect({
       send: (event) => {
         const runId = event.type === 'run.snapshot' ? event.snapshot.runId : event.type === 'runs.changed' ? null : event.runId
         if (runId) views.get(runId)?.receive(event)
@@ -98,12 +98,12 @@ describe('runs side by side', () => {
     })
     const runIds: string[] = []
     for (const [index, workspace] of workspaces.entries()) {
-      const started = await fixture.host.dispatch(session, 'startRun', { workspace, task: `The build output looks stale (${index}).` })
+      const started = await fixture.host.dispatch(client, 'startRun', { workspace, task: `The build output looks stale (${index}).` })
       expect(started.ok).toBe(true)
       const runId = (started as { ok: true; result: { runId: string } }).result.runId
       const view = new RunView()
       views.set(runId, view)
-      view.open(((await fixture.host.dispatch(session, 'subscribeRun', { runId })) as { ok: true; result: RunSnapshot }).result)
+      view.open(((await fixture.host.dispatch(client, 'subscribeRun', { runId })) as { ok: true; result: RunSnapshot }).result)
       runIds.push(runId)
     }
 
@@ -118,7 +118,7 @@ describe('runs side by side', () => {
     for (const index of order) {
       const runId = runIds[index]!
       const decision = index % 2 === 0 ? 'allow' : 'deny'
-      expect(await fixture.host.dispatch(session, 'decideApproval', { runId, callId: pendingCall(runId)!, decision, scope: 'once', message: null })).toEqual({ ok: true, result: null })
+      expect(await fixture.host.dispatch(client, 'decideApproval', { runId, callId: pendingCall(runId)!, decision, scope: 'once', message: null })).toEqual({ ok: true, result: null })
     }
 
     await until(() => runIds.every((runId) => views.get(runId)!.stopped && views.get(runId)!.state?.status === 'completed'), 'all four runs to finish')
@@ -136,7 +136,7 @@ describe('runs side by side', () => {
     expect(broker!.openRuns).toBe(0)
     expect(fixture.host.runs.keptRuns).toBeLessThanOrEqual(4)
     // A finished run opens from the kept state, equal to its log.
-    const reopened = ((await fixture.host.dispatch(session, 'subscribeRun', { runId: runIds[0]! })) as { ok: true; result: RunSnapshot }).result
+    const reopened = ((await fixture.host.dispatch(client, 'subscribeRun', { runId: runIds[0]! })) as { ok: true; result: RunSnapshot }).result
     expect(reopened.state).toEqual(foldRecords((await readRunLog(fixture.dataDir.runLog(runIds[0]!))).records))
   })
 })

@@ -3,39 +3,39 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostEvent } from '../../common/api/contract'
 import { foldRecords } from '../../common/run/reduce'
-import type { ClientSession } from './client-session'
+import type { ClientConnection } from './client-connection'
 import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../../test-support/host/host-fixture'
 
 describe('TetherHost.dispatch', () => {
   let fixture: HostFixture
-  let session: ClientSession
+  let client: ClientConnection
   let events: HostEvent[]
   beforeEach(async () => {
     fixture = await createHostFixture({ openExternal: async () => undefined })
     events = []
-    session = fixture.host.connect({ send: (event) => events.push(event), congested: () => false })
+    client = fixture.host.connect({ send: (event) => events.push(event), congested: () => false })
   })
   afterEach(async () => {
     await fixture.dispose()
   })
 
   it('answers unknown methods and bad params with errors, not exceptions', async () => {
-    expect(await fixture.host.dispatch(session, 'shutdown', null)).toEqual({
+    expect(await fixture.host.dispatch(client, 'shutdown', null)).toEqual({
       ok: false,
       error: { code: 'invalid_request', message: 'unknown method "shutdown"' }
     })
-    expect(await fixture.host.dispatch(session, 'constructor', null)).toEqual({
+    expect(await fixture.host.dispatch(client, 'constructor', null)).toEqual({
       ok: false,
       error: { code: 'invalid_request', message: 'unknown method "constructor"' }
     })
-    expect(await fixture.host.dispatch(session, 'subscribeRun', { runId: 7 })).toEqual({
+    expect(await fixture.host.dispatch(client, 'subscribeRun', { runId: 7 })).toEqual({
       ok: false,
       error: { code: 'invalid_request', message: 'subscribeRun: runId: Invalid input: expected string, received number' }
     })
   })
 
   it('reports whether a key is configured, never the key', async () => {
-    const saved = await fixture.host.dispatch(session, 'setApiKey', { provider: 'openai', key: 'sk-secret-value-1234' })
+    const saved = await fixture.host.dispatch(client, 'setApiKey', { provider: 'openai', key: 'sk-secret-value-1234' })
     expect(JSON.stringify(saved)).not.toContain('sk-secret')
     expect(saved).toEqual({
       ok: true,
@@ -52,7 +52,7 @@ describe('TetherHost.dispatch', () => {
         keyStorage: 'file'
       }
     })
-    const info = await fixture.host.dispatch(session, 'getAppInfo', null)
+    const info = await fixture.host.dispatch(client, 'getAppInfo', null)
     expect(info).toEqual({
       ok: true,
       result: { host: 'browser', version: '0.0.0-test', dataDir: fixture.dataDir.root, folderPicker: false, keyConfigured: true, demoAvailable: false }
@@ -61,14 +61,14 @@ describe('TetherHost.dispatch', () => {
 
   it('opens a repo by path and remembers it; refuses relative and missing paths', async () => {
     const real = await realpath(fixture.workspace)
-    const opened = await fixture.host.dispatch(session, 'openRepo', { path: `${fixture.workspace}/` })
+    const opened = await fixture.host.dispatch(client, 'openRepo', { path: `${fixture.workspace}/` })
     expect(opened).toEqual({ ok: true, result: { path: real, name: 'repo', openedAt: expect.any(Number), git: false } })
-    expect(await fixture.host.dispatch(session, 'listRecentRepos', null)).toEqual({ ok: true, result: [{ path: real, name: 'repo', openedAt: expect.any(Number), git: false }] })
-    expect(await fixture.host.dispatch(session, 'openRepo', { path: 'repo' })).toEqual({
+    expect(await fixture.host.dispatch(client, 'listRecentRepos', null)).toEqual({ ok: true, result: [{ path: real, name: 'repo', openedAt: expect.any(Number), git: false }] })
+    expect(await fixture.host.dispatch(client, 'openRepo', { path: 'repo' })).toEqual({
       ok: false,
       error: { code: 'invalid_request', message: "give an absolute path (got 'repo')" }
     })
-    expect(await fixture.host.dispatch(session, 'openRepo', { path: join(fixture.folder, 'nope') })).toEqual({
+    expect(await fixture.host.dispatch(client, 'openRepo', { path: join(fixture.folder, 'nope') })).toEqual({
       ok: false,
       error: { code: 'not_found', message: `no such folder: ${join(fixture.folder, 'nope')}` }
     })
@@ -78,17 +78,17 @@ describe('TetherHost.dispatch', () => {
     const real = await realpath(fixture.workspace)
     await mkdir(join(fixture.workspace, 'src'))
     await writeFile(join(fixture.workspace, 'src', 'cart.ts'), '')
-    expect(await fixture.host.dispatch(session, 'listWorkspaceFiles', { workspace: fixture.workspace })).toEqual({
+    expect(await fixture.host.dispatch(client, 'listWorkspaceFiles', { workspace: fixture.workspace })).toEqual({
       ok: false,
       error: { code: 'not_found', message: `${real} is not an opened repository` }
     })
-    await fixture.host.dispatch(session, 'openRepo', { path: fixture.workspace })
-    expect(await fixture.host.dispatch(session, 'listWorkspaceFiles', { workspace: fixture.workspace })).toEqual({ ok: true, result: { files: ['src/cart.ts'], truncated: false } })
+    await fixture.host.dispatch(client, 'openRepo', { path: fixture.workspace })
+    expect(await fixture.host.dispatch(client, 'listWorkspaceFiles', { workspace: fixture.workspace })).toEqual({ ok: true, result: { files: ['src/cart.ts'], truncated: false } })
   })
 
   it('shows no desktop notification in browser mode, and refuses notification text with control characters', async () => {
-    expect(await fixture.host.dispatch(session, 'notify', { runId: RUN_ID, title: 'A run needs your approval', body: 'Fix the tests' })).toEqual({ ok: true, result: { shown: false } })
-    expect(await fixture.host.dispatch(session, 'notify', { runId: RUN_ID, title: 'A run\u202e', body: 'x' })).toEqual({
+    expect(await fixture.host.dispatch(client, 'notify', { runId: RUN_ID, title: 'A run needs your approval', body: 'Fix the tests' })).toEqual({ ok: true, result: { shown: false } })
+    expect(await fixture.host.dispatch(client, 'notify', { runId: RUN_ID, title: 'A run\u202e', body: 'x' })).toEqual({
       ok: false,
       error: { code: 'invalid_request', message: 'notify: title: contains control or direction characters' }
     })
@@ -97,7 +97,7 @@ describe('TetherHost.dispatch', () => {
   it('lists past runs with their task and opens one as the state its log folds to', async () => {
     const bodies = pendingApprovalRun(fixture.workspace)
     await writeRunLog(fixture.dataDir, RUN_ID, bodies)
-    const list = await fixture.host.dispatch(session, 'listRuns', { workspace: fixture.workspace })
+    const list = await fixture.host.dispatch(client, 'listRuns', { workspace: fixture.workspace })
     expect(list).toEqual({
       ok: true,
       result: [
@@ -115,23 +115,23 @@ describe('TetherHost.dispatch', () => {
         }
       ]
     })
-    expect(await fixture.host.dispatch(session, 'listRuns', { workspace: '/elsewhere' })).toEqual({ ok: true, result: [] })
-    const records = await fixture.host.dispatch(session, 'getRunRecords', { runId: RUN_ID })
+    expect(await fixture.host.dispatch(client, 'listRuns', { workspace: '/elsewhere' })).toEqual({ ok: true, result: [] })
+    const records = await fixture.host.dispatch(client, 'getRunRecords', { runId: RUN_ID })
     expect(records.ok && (records.result as { records: unknown[] }).records).toHaveLength(bodies.length)
-    const snapshot = await fixture.host.dispatch(session, 'subscribeRun', { runId: RUN_ID })
+    const snapshot = await fixture.host.dispatch(client, 'subscribeRun', { runId: RUN_ID })
     const folded = foldRecords((records as { ok: true; result: { records: never[] } }).result.records)
     expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, running: false, log: { problems: [], problemCount: 0, tornTailBytes: 0 } } })
     expect(folded.approvals.call_1?.decision).toBeNull()
-    expect(session.subscribedRuns).toEqual([RUN_ID])
+    expect(client.subscribedRuns).toEqual([RUN_ID])
   })
 
   it('refuses to approve a call that is not pending', async () => {
     await writeRunLog(fixture.dataDir, RUN_ID, pendingApprovalRun(fixture.workspace))
-    expect(await fixture.host.dispatch(session, 'decideApproval', { runId: RUN_ID, callId: 'call_404', decision: 'allow', scope: 'once', message: null })).toEqual({
+    expect(await fixture.host.dispatch(client, 'decideApproval', { runId: RUN_ID, callId: 'call_404', decision: 'allow', scope: 'once', message: null })).toEqual({
       ok: false,
       error: { code: 'not_found', message: `no pending approval for call_404 in ${RUN_ID}` }
     })
-    expect(await fixture.host.dispatch(session, 'subscribeRun', { runId: 'run_20990101T000000Z_ffffff' })).toEqual({
+    expect(await fixture.host.dispatch(client, 'subscribeRun', { runId: 'run_20990101T000000Z_ffffff' })).toEqual({
       ok: false,
       error: { code: 'not_found', message: 'no run run_20990101T000000Z_ffffff' }
     })
@@ -139,24 +139,24 @@ describe('TetherHost.dispatch', () => {
 
   it('says plainly when a run cannot start, and starts nothing', async () => {
     await mkdir(join(fixture.folder, 'other'))
-    expect(await fixture.host.dispatch(session, 'startRun', { workspace: fixture.workspace, task: 'hello' })).toEqual({
+    expect(await fixture.host.dispatch(client, 'startRun', { workspace: fixture.workspace, task: 'hello' })).toEqual({
       ok: false,
       error: { code: 'unavailable', message: 'no API key for openai: add one in Settings or set OPENAI_API_KEY' }
     })
-    expect(await fixture.host.dispatch(session, 'startDemo', null)).toEqual({
+    expect(await fixture.host.dispatch(client, 'startDemo', null)).toEqual({
       ok: false,
       error: { code: 'unavailable', message: 'the scripted demo is not part of this build' }
     })
-    expect(await fixture.host.dispatch(session, 'listRuns', { workspace: null })).toEqual({ ok: true, result: [] })
+    expect(await fixture.host.dispatch(client, 'listRuns', { workspace: null })).toEqual({ ok: true, result: [] })
   })
 
   it('opens only https links outside the app', async () => {
-    expect(await fixture.host.dispatch(session, 'openExternal', { url: 'https://example.com/docs' })).toEqual({ ok: true, result: { opened: true } })
-    expect(await fixture.host.dispatch(session, 'openExternal', { url: 'file:///etc/passwd' })).toEqual({
+    expect(await fixture.host.dispatch(client, 'openExternal', { url: 'https://example.com/docs' })).toEqual({ ok: true, result: { opened: true } })
+    expect(await fixture.host.dispatch(client, 'openExternal', { url: 'file:///etc/passwd' })).toEqual({
       ok: false,
       error: { code: 'invalid_request', message: 'only https links open outside the app' }
     })
-    expect(await fixture.host.dispatch(session, 'openExternal', { url: 'javascript:alert(1)' })).toEqual({
+    expect(await fixture.host.dispatch(client, 'openExternal', { url: 'javascript:alert(1)' })).toEqual({
       ok: false,
       error: { code: 'invalid_request', message: 'only https links open outside the app' }
     })
@@ -169,8 +169,8 @@ describe('desktop notifications', () => {
     const fixture = await createHostFixture({ notify: (note, onClick) => (shown.push({ note, click: onClick }), true) })
     try {
       const events: HostEvent[] = []
-      const session = fixture.host.connect({ send: (event) => events.push(event), congested: () => false })
-      expect(await fixture.host.dispatch(session, 'notify', { runId: RUN_ID, title: 'A run finished', body: 'Fix the tests' })).toEqual({ ok: true, result: { shown: true } })
+      const client = fixture.host.connect({ send: (event) => events.push(event), congested: () => false })
+      expect(await fixture.host.dispatch(client, 'notify', { runId: RUN_ID, title: 'A run finished', body: 'Fix the tests' })).toEqual({ ok: true, result: { shown: true } })
       expect(shown.map(({ note }) => note)).toEqual([{ title: 'A run finished', body: 'Fix the tests' }])
       shown[0]!.click()
       expect(events).toEqual([{ type: 'notification.clicked', runId: RUN_ID }])

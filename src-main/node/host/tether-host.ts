@@ -15,10 +15,10 @@ import type {
 import { isMethodName } from '../../common/api/contract'
 import { parseParams } from '../../common/api/schemas'
 import type { RunState } from '../../common/run/state'
-import type { Provider } from '../session/provider'
+import type { Provider } from '../driver/provider'
 import { isProviderName, PROVIDERS } from '../../common/providers/providers'
-import { DEFAULT_INSTRUCTIONS, type SessionOptions } from '../session/session-options'
-import type { ToolGate } from '../session/tool-gate'
+import { DEFAULT_INSTRUCTIONS, type RunDriverOptions } from '../driver/driver-options'
+import type { ToolGate } from '../driver/tool-gate'
 import type { DataDir } from '../store/data-dir'
 import { listRuns, type RunListing } from '../store/run-index'
 import { RunSearch } from './run-search'
@@ -28,7 +28,7 @@ import type { ToolRuntime } from '../tools/tool-runtime'
 import { ApprovalDesk } from './approval-desk'
 import { readArtifact } from './artifacts'
 import { changesSince, saveBaseline } from './changes'
-import { ClientSession, type EventSink } from './client-session'
+import { ClientConnection, type EventSink } from './client-connection'
 import { DEMO_MODEL, DEMO_PROVIDER_LABEL, demoParentDir, prepareDemoWorkspace, type DemoModel } from './demo'
 import { apiErrorOf, HostError } from './host-error'
 import { keyStatusOf, resolveKey, type KeyStore } from './key-store'
@@ -63,7 +63,7 @@ export interface HostOptions {
   notify?: (note: { title: string; body: string }, onClick: () => void) => boolean
 }
 
-type Handlers = { [M in MethodName]: (params: ParamsOf<M>, session: ClientSession) => Promise<ResultOf<M>> }
+type Handlers = { [M in MethodName]: (params: ParamsOf<M>, client: ClientConnection) => Promise<ResultOf<M>> }
 
 function baseUrlOf(settings: StoredSettings): string {
   return PROVIDERS[settings.provider].baseUrl ?? settings.customBaseUrl ?? ''
@@ -74,7 +74,7 @@ export class TetherHost {
   readonly runs: RunManager
   readonly desk = new ApprovalDesk()
   #settings: SettingsStore
-  #sessions = new Set<ClientSession>()
+  #clients = new Set<ClientConnection>()
   #heads = new RunHeads()
   #search = new RunSearch()
   #toolServices: Promise<ToolServices> | null = null
@@ -89,7 +89,7 @@ export class TetherHost {
       {
         dataDir: options.dataDir,
         desk: this.desk,
-        sessionOptions: (target) => this.#sessionOptions(target),
+        driverOptions: (target) => this.#driverOptions(target),
         beforeFirstTurn: (runId, workspace) => saveBaseline(workspace, options.dataDir.artifacts(runId)).catch(() => undefined)
       },
       () => this.#broadcast({ type: 'runs.changed' })
@@ -101,41 +101,41 @@ export class TetherHost {
   }
 
   /** A renderer connected: it gets its own subscriptions and the host's broadcasts. */
-  connect(sink: EventSink): ClientSession {
-    const session = new ClientSession(this.runs, sink)
-    this.#sessions.add(session)
-    return session
+  connect(sink: EventSink): ClientConnection {
+    const client = new ClientConnection(this.runs, sink)
+    this.#clients.add(client)
+    return client
   }
 
-  disconnect(session: ClientSession): void {
-    session.close()
-    this.#sessions.delete(session)
+  disconnect(client: ClientConnection): void {
+    client.close()
+    this.#clients.delete(client)
   }
 
   /** Validates and runs one API call. Never throws: failures come back as `{ ok: false }`. */
-  async dispatch(session: ClientSession, method: unknown, rawParams: unknown): Promise<ApiReply<unknown>> {
+  async dispatch(client: ClientConnection, method: unknown, rawParams: unknown): Promise<ApiReply<unknown>> {
     if (!isMethodName(method)) return { ok: false, error: { code: 'invalid_request', message: `unknown method ${JSON.stringify(method)}` } }
     const checked = parseParams(method, rawParams)
     if (!checked.ok) return { ok: false, error: { code: 'invalid_request', message: `${method}: ${checked.message}` } }
     try {
-      const handler = this.#handlers[method] as (params: unknown, session: ClientSession) => Promise<unknown>
-      return { ok: true, result: await handler(checked.params, session) }
+      const handler = this.#handlers[method] as (params: unknown, client: ClientConnection) => Promise<unknown>
+      return { ok: true, result: await handler(checked.params, client) }
     } catch (error) {
       return { ok: false, error: apiErrorOf(error) }
     }
   }
 
   async close(): Promise<void> {
-    for (const session of this.#sessions) session.close()
-    this.#sessions.clear()
+    for (const client of this.#clients) client.close()
+    this.#clients.clear()
     await this.runs.close()
     const [tools, demo] = await Promise.allSettled([this.#toolServices, this.#demo])
     if (tools.status === 'fulfilled' && tools.value) await tools.value.close()
     if (demo.status === 'fulfilled' && demo.value) await demo.value.close()
   }
 
-  #broadcast(event: Parameters<ClientSession['send']>[0]): void {
-    for (const session of this.#sessions) session.send(event)
+  #broadcast(event: Parameters<ClientConnection['send']>[0]): void {
+    for (const client of this.#clients) client.send(event)
   }
 
   async #settingsView(): Promise<SettingsView> {
@@ -207,7 +207,7 @@ export class TetherHost {
     }
   }
 
-  async #sessionOptions(target: { kind: 'new'; demo: boolean; model?: string } | { kind: 'existing'; state: RunState }): Promise<SessionOptions> {
+  async #driverOptions(target: { kind: 'new'; demo: boolean; model?: string } | { kind: 'existing'; state: RunState }): Promise<RunDriverOptions> {
     const settings = this.#settings.current
     const label = target.kind === 'existing' ? (target.state.provider?.name ?? null) : target.demo ? DEMO_PROVIDER_LABEL : settings.provider
     let provider: Provider
@@ -313,9 +313,9 @@ export class TetherHost {
       const runId = await this.runs.start(workspace, demo.task, true)
       return { runId, workspace }
     },
-    subscribeRun: ({ runId }, session) => session.subscribe(runId),
-    unsubscribeRun: async ({ runId }, session) => {
-      session.unsubscribe(runId)
+    subscribeRun: ({ runId }, client) => client.subscribe(runId),
+    unsubscribeRun: async ({ runId }, client) => {
+      client.unsubscribe(runId)
       return null
     },
     getRunRecords: async ({ runId }) => {
@@ -379,8 +379,8 @@ export class TetherHost {
       if (!known) throw new HostError('not_found', `${real} is not an opened repository`)
       return listWorkspaceFiles(real)
     },
-    notify: async ({ runId, title, body }, session) => {
-      const shown = this.options.notify?.({ title, body }, () => session.send({ type: 'notification.clicked', runId })) ?? false
+    notify: async ({ runId, title, body }, client) => {
+      const shown = this.options.notify?.({ title, body }, () => client.send({ type: 'notification.clicked', runId })) ?? false
       return { shown }
     }
   }

@@ -1,4 +1,4 @@
-// The approval broker: the session driver's gate, one for any number of runs. For each tool call
+// The approval broker: the run driver's gate, one for any number of runs. For each tool call
 // it asks the policy, and when the policy says ask, writes `approval.requested` durably (through
 // the call's own `record`), waits for a person through the asker, writes `approval.decided`,
 // remembers run and repository rules, and answers the driver.
@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto'
 import type { ApprovalDecidedRecord, ApprovalRequestedRecord } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import type { ApprovalView } from '../../common/run/state'
-import type { GateCall, GateDecision, ToolGate } from '../session/tool-gate'
+import type { GateCall, GateDecision, ToolGate } from '../driver/tool-gate'
 import type { ToolCallSubject } from '../tools/tool-runtime'
 import { decisionProblem, type ApprovalAsker } from './approval-asker'
 import type { ApprovalPolicy, PersonDecision, PolicyInput, PolicyVerdict } from './approval-policy'

@@ -1,4 +1,4 @@
-// The interface between the session driver and approvals. Classification is convenience; the
+// The interface between the run driver and approvals. Classification is convenience; the
 // sandbox stays the security boundary.
 import type { ApprovalDecision, ApprovalMode, ApprovalScope, RiskDecision } from '../../common/run/records'
 import type { ToolCallSubject } from '../tools/tool-runtime'

@@ -26,7 +26,7 @@ interface LiveRun {
   records: number
 }
 
-/** Appends a generated run the way the session driver does, folding each record as it is appended. */
+/** Appends a generated run the way the run driver does, folding each record as it is appended. */
 async function recordLive(seed: number, folder: string, checkPrefixes: boolean): Promise<LiveRun> {
   const random = seededRandom(seed)
   const bodies = generateRun(random, { ...DEFAULT_SHAPE, turns: random.int(1, 12) })

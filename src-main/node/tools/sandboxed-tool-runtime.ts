@@ -1,4 +1,4 @@
-// The ToolRuntime the session driver uses. It lives in the app process but runs nothing itself:
+// The ToolRuntime the run driver uses. It lives in the app process but runs nothing itself:
 // arguments are validated here, and every tool runs in the supervised tool host (PTY shells in
 // bubblewrap, the isolated-vm script runner, the confined file tools).
 import { mkdtempSync, rmSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// The one interface between the session driver and the tools. The driver decides *whether* a
+// The one interface between the run driver and the tools. The driver decides *whether* a
 // call runs (policy, approvals, the ledger in the run log); the runtime decides *how*.
 import type { ApprovalMode, ToolCallStatus } from '../../common/run/records'
 import type { PreparedCall } from './registry/define-tool'

@@ -4,7 +4,7 @@ import type { LinkState, TetherClient } from '../api/client'
 import { changesBetween, looksAt, needsOf, type Need, type Presence } from '../lib/attention'
 import { oneLine } from '../lib/one-line'
 import { notifications } from './notifications.svelte'
-import { RunSession } from './run-session.svelte'
+import { LiveRun } from './live-run.svelte'
 
 export type RunTab = 'transcript' | 'changes' | 'metrics' | 'replay'
 export type Overlay = 'settings' | 'shortcuts' | null
@@ -27,7 +27,7 @@ export class AppState {
   /** What each run needs from the person (runs that need nothing are absent). */
   needs = $derived<Map<string, Need>>(needsOf(this.allRuns, this.presence, this.finishedUnseen))
   /** The open run; null shows the composer for a new run (or the welcome page without a repo). */
-  session = $state.raw<RunSession | null>(null)
+  session = $state.raw<LiveRun | null>(null)
   tab = $state<RunTab>('transcript')
   overlay = $state<Overlay>(null)
   notice = $state<{ kind: 'error' | 'info'; text: string } | null>(null)
@@ -130,7 +130,7 @@ export class AppState {
       return
     }
     this.closeRun()
-    const session = new RunSession(this.client, runId)
+    const session = new LiveRun(this.client, runId)
     this.session = session
     this.tab = tab
     this.#markSeen()

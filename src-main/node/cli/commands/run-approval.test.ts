@@ -6,7 +6,7 @@ import pty from 'node-pty'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { foldRecords } from '../../../common/run/reduce'
 import { ensureBuiltCli, runCli } from '../../../test-support/built-cli'
-import { scratch } from '../../../test-support/session/session-fixture'
+import { scratch } from '../../../test-support/driver/driver-fixture'
 import { DataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
 

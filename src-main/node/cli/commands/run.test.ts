@@ -10,7 +10,7 @@ import { foldRecords } from '../../../common/run/reduce'
 import { ensureBuiltCli, runCli } from '../../../test-support/built-cli'
 import { DataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
-import { scratch } from '../../../test-support/session/session-fixture'
+import { scratch } from '../../../test-support/driver/driver-fixture'
 
 beforeAll(ensureBuiltCli, 120_000)
 

@@ -2,9 +2,9 @@ import { realpath } from 'node:fs/promises'
 import { summarizeMetrics } from '../../../common/run/metrics-summary'
 import type { RunOutcome } from '../../../common/run/records'
 import type { RunState } from '../../../common/run/state'
-import { SessionDriver, RunNotFoundError } from '../../session/session-driver'
-import { DEFAULT_INSTRUCTIONS, type SessionOptions } from '../../session/session-options'
-import { ProviderConfigError, resolveProvider, type Provider } from '../../session/provider'
+import { RunDriver, RunNotFoundError } from '../../driver/run-driver'
+import { DEFAULT_INSTRUCTIONS, type RunDriverOptions } from '../../driver/driver-options'
+import { ProviderConfigError, resolveProvider, type Provider } from '../../driver/provider'
 import { DataDir, defaultDataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
 import { encodeRecord } from '../../store/record-codec'
@@ -49,7 +49,7 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0
   }
   const dataDir = new DataDir(defaultDataDir())
-  const recorded = options.resume === null ? null : await SessionDriver.peek(dataDir, options.resume).catch((error: unknown) => {
+  const recorded = options.resume === null ? null : await RunDriver.peek(dataDir, options.resume).catch((error: unknown) => {
     if (error instanceof RunNotFoundError) throw new CliError(error.message, EXIT_USAGE)
     throw error
   })
@@ -57,7 +57,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const tools = new SandboxedToolRuntime({ dataDir: dataDir.root })
   const interactive = !options.json && process.stdin.isTTY === true && process.stdout.isTTY === true
   const style = process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE
-  const sessionOptions = (gate: SessionOptions['gate']): SessionOptions => ({
+  const driverOptions = (gate: RunDriverOptions['gate']): RunDriverOptions => ({
     provider: connection.provider,
     providerLabel: connection.label,
     model: options.model ?? recorded?.model ?? defaultModelOf(connection.provider.name),
@@ -74,16 +74,16 @@ export async function runCommand(args: string[]): Promise<number> {
     tools,
     gate
   })
-  let driver: SessionDriver | null = null
+  let driver: RunDriver | null = null
   try {
     const gate = createRunGate({ dataDir, interactive, style })
     if (options.resume !== null) {
-      driver = await SessionDriver.resume(dataDir, options.resume, sessionOptions(gate), 'tether run --resume')
+      driver = await RunDriver.resume(dataDir, options.resume, driverOptions(gate), 'tether run --resume')
     } else {
       const workspace = await realpath(options.workspace!).catch(() => {
         throw new CliError(`--workspace ${options.workspace}: no such directory`, EXIT_USAGE)
       })
-      driver = await SessionDriver.start(dataDir, workspace, options.task!, sessionOptions(gate))
+      driver = await RunDriver.start(dataDir, workspace, options.task!, driverOptions(gate))
     }
     const view = new LiveView((text) => process.stdout.write(text), style)
     // With --json, stdout is the log itself, line for line with checksums (`tether replay -` reads

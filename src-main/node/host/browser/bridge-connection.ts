@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import type { ClientMessage, ServerMessage } from '../../../common/api/bridge-wire'
 import { CLOSE_UNAUTHORIZED } from '../../../common/api/bridge-wire'
-import type { ClientSession } from '../client-session'
+import type { ClientConnection } from '../client-connection'
 import type { TetherHost } from '../tether-host'
 
 const HELLO_TIMEOUT_MS = 5000
@@ -34,7 +34,7 @@ function parseMessage(data: string): ClientMessage | null {
 }
 
 export function serveBridgeConnection(socket: WebSocket, host: TetherHost, token: string): void {
-  let session: ClientSession | null = null
+  let client: ClientConnection | null = null
   const send = (message: ServerMessage): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
   }
@@ -42,14 +42,14 @@ export function serveBridgeConnection(socket: WebSocket, host: TetherHost, token
 
   socket.on('message', (data, isBinary) => {
     const message = isBinary ? null : parseMessage(data.toString())
-    if (session === null) {
+    if (client === null) {
       if (message?.kind !== 'hello' || !tokensMatch(message.token, token)) {
         clearTimeout(helloTimer)
         socket.close(CLOSE_UNAUTHORIZED, 'wrong or missing token')
         return
       }
       clearTimeout(helloTimer)
-      session = host.connect({
+      client = host.connect({
         send: (event) => send({ kind: 'event', event }),
         congested: () => socket.bufferedAmount > CONGESTED_BYTES
       })
@@ -60,14 +60,14 @@ export function serveBridgeConnection(socket: WebSocket, host: TetherHost, token
       send({ kind: 'response', id: -1, ok: false, error: { code: 'invalid_request', message: 'not a request message' } })
       return
     }
-    const current = session
+    const current = client
     void host.dispatch(current, message.method, message.params).then((reply) => send({ kind: 'response', id: message.id, ...reply }))
   })
 
   socket.on('close', () => {
     clearTimeout(helloTimer)
-    if (session) host.disconnect(session)
-    session = null
+    if (client) host.disconnect(client)
+    client = null
   })
   socket.on('error', () => socket.terminate())
 }

@@ -4,18 +4,18 @@ import { assertNever } from '../../../common/run/records'
 import type { RequestContext } from '../channel/serve-channel'
 import { coalesceText } from '../output/coalesce-text'
 import type { ToolHostChannel, ToolHostReply, ToolHostRequest } from './host-protocol'
-import { RunSession } from './run-session'
+import { HostRun } from './host-run'
 
 const OUTPUT_BATCH_CHARS = 64 * 1024
 const OUTPUT_BATCH_MS = 10
 
 export class ToolHost {
-  private readonly runs = new Map<string, Promise<RunSession>>()
+  private readonly runs = new Map<string, Promise<HostRun>>()
 
   handle(request: ToolHostRequest, context: RequestContext<ToolHostChannel>): Promise<ToolHostReply> {
     switch (request.type) {
       case 'open-run':
-        return this.openRun(request.run.runId, () => RunSession.open(request.run))
+        return this.openRun(request.run.runId, () => HostRun.open(request.run))
       case 'execute':
         return this.execute(request, context)
       case 'close-run':
@@ -31,7 +31,7 @@ export class ToolHost {
     await Promise.allSettled(runs.map(async (run) => (await run).close()))
   }
 
-  private async openRun(runId: string, open: () => Promise<RunSession>): Promise<ToolHostReply> {
+  private async openRun(runId: string, open: () => Promise<HostRun>): Promise<ToolHostReply> {
     const existing = this.runs.get(runId)
     const opening = existing ?? open()
     if (existing === undefined) this.runs.set(runId, opening)

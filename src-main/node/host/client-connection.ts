@@ -17,7 +17,7 @@ interface Subscription {
   floor: number
 }
 
-export class ClientSession {
+export class ClientConnection {
   #runs: RunManager
   #sink: EventSink
   #subscriptions = new Map<string, Subscription>()

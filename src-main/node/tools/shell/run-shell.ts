@@ -50,7 +50,7 @@ function verdict(outcome: ShellOutcome, call: ShellCall): Pick<ToolOutcome, 'sta
   }
 }
 
-export class ShellSession {
+export class RunShell {
   private readonly run: HostRunConfig
   private readonly proxy: AllowlistProxy | null
   private readonly controlDir: string

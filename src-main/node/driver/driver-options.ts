@@ -35,7 +35,7 @@ export const DEFAULT_INSTRUCTIONS = [
   'short summary of what you changed and why.'
 ].join(' ')
 
-export interface SessionOptions {
+export interface RunDriverOptions {
   provider: Provider
   /** How the provider is named in the run log (no key): `openai`, `xai`, `custom`, `sim`. */
   providerLabel?: string

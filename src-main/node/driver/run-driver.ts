@@ -21,7 +21,7 @@ import { PROVIDERS } from '../../common/providers/providers'
 import { backoffDelayMs, sleep } from './backoff'
 import { buildRequest } from './request-builder'
 import { RunRecorder, type RecordListener } from './run-recorder'
-import { DEFAULT_RECOVERY, type RecoveryPolicy, type SessionOptions } from './session-options'
+import { DEFAULT_RECOVERY, type RecoveryPolicy, type RunDriverOptions } from './driver-options'
 import { SseTransport } from './sse-transport'
 import { ToolExecutor } from './tool-executor'
 import type { InboundFrame, ModelTransport, TurnEnd } from './transport'
@@ -38,10 +38,10 @@ function isPermanentForAccount(facts: ErrorFacts): boolean {
 
 export class RunNotFoundError extends Error {}
 
-export class SessionDriver {
+export class RunDriver {
   readonly runId: string
   #recorder: RunRecorder
-  #options: SessionOptions
+  #options: RunDriverOptions
   #recovery: RecoveryPolicy
   #settings: RunSettings
   #dataDir: DataDir
@@ -57,7 +57,7 @@ export class SessionDriver {
   #failures = 0
   #wsFailures = 0
 
-  private constructor(runId: string, recorder: RunRecorder, options: SessionOptions, settings: RunSettings, dataDir: DataDir) {
+  private constructor(runId: string, recorder: RunRecorder, options: RunDriverOptions, settings: RunSettings, dataDir: DataDir) {
     this.runId = runId
     this.#recorder = recorder
     this.#options = options
@@ -70,7 +70,7 @@ export class SessionDriver {
   }
 
   /** Starts a new run in `workspace` with the person's task. */
-  static async start(dataDir: DataDir, workspace: string, task: string, options: SessionOptions): Promise<SessionDriver> {
+  static async start(dataDir: DataDir, workspace: string, task: string, options: RunDriverOptions): Promise<RunDriver> {
     const root = await realpath(workspace)
     await mkdir(dataDir.runs, { recursive: true })
     const runId = newRunId()
@@ -96,11 +96,11 @@ export class SessionDriver {
       toolViews: options.tools.registry.views()
     })
     await recorder.recordDurable({ type: 'user.input', kind: 'task', text: task })
-    return new SessionDriver(runId, recorder, options, settings, dataDir)
+    return new RunDriver(runId, recorder, options, settings, dataDir)
   }
 
   /** Reopens a run from its log (repairing a torn tail) to continue it. */
-  static async resume(dataDir: DataDir, runId: string, options: SessionOptions, reason: string): Promise<SessionDriver> {
+  static async resume(dataDir: DataDir, runId: string, options: RunDriverOptions, reason: string): Promise<RunDriver> {
     let opened
     try {
       opened = await RunLogWriter.openExisting(dataDir.runLog(runId))
@@ -115,7 +115,7 @@ export class SessionDriver {
     }
     const recorder = new RunRecorder(opened.writer, state)
     await recorder.recordDurable({ type: 'run.resumed', reason })
-    return new SessionDriver(runId, recorder, options, state.settings, dataDir)
+    return new RunDriver(runId, recorder, options, state.settings, dataDir)
   }
 
   /** The state of a run as its log has it, without opening it for writing. */

@@ -9,7 +9,7 @@ import { existingRealPaths } from '../sandbox/existing-paths'
 import { invalidAllowlistEntries } from '../sandbox/network-allowlist'
 import { missingSandboxRequirement } from '../sandbox/sandbox-requirements'
 import { ScriptRunnerClient } from '../script/script-runner-client'
-import { ShellSession } from '../shell/shell-session'
+import { RunShell } from '../shell/run-shell'
 import type { HostRunConfig, HostToolResult } from './host-protocol'
 import type { ToolRun, ToolRunContext } from '../registry/define-tool'
 import { errorOutcome } from './tool-outcome'
@@ -30,9 +30,9 @@ function artifactName(callId: string): string {
   return `${callId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120) || 'call'}.txt`
 }
 
-export class RunSession {
+export class HostRun {
   readonly config: HostRunConfig
-  private readonly shell: ShellSession
+  private readonly shell: RunShell
   private readonly scripts: ScriptRunnerClient
   private readonly files: WorkspaceFiles
   private readonly proxy: AllowlistProxy | null
@@ -40,7 +40,7 @@ export class RunSession {
   private constructor(config: HostRunConfig, proxy: AllowlistProxy | null) {
     this.config = config
     this.proxy = proxy
-    this.shell = new ShellSession(config, proxy)
+    this.shell = new RunShell(config, proxy)
     this.scripts = new ScriptRunnerClient(config)
     this.files = new WorkspaceFiles(
       { workspace: config.workspace, readOnly: existingRealPaths(config.readOnlyPaths), hidden: existingRealPaths(config.hiddenPaths) },
@@ -49,7 +49,7 @@ export class RunSession {
   }
 
   /** Opens the run; fails closed (with what is missing) when the sandbox cannot be used. */
-  static async open(config: HostRunConfig): Promise<RunSession> {
+  static async open(config: HostRunConfig): Promise<HostRun> {
     checkWorkspace(config.workspace)
     const invalid = invalidAllowlistEntries(config.networkAllowlist)
     if (invalid.length > 0) throw new Error(`invalid network allowlist: ${invalid.join('; ')}`)
@@ -60,14 +60,14 @@ export class RunSession {
     }
     mkdirSync(join(config.runDir, 'control'), { recursive: true, mode: 0o755 })
     const proxy = needsProxy ? await AllowlistProxy.listen(join(config.runDir, 'control', 'proxy.sock'), config.networkAllowlist) : null
-    const session = new RunSession(config, proxy)
+    const run = new HostRun(config, proxy)
     try {
-      await session.shell.start()
+      await run.shell.start()
     } catch (error) {
-      await session.close()
+      await run.close()
       throw error
     }
-    return session
+    return run
   }
 
   async execute(callId: string, toolName: string, args: unknown, emit: (data: string) => void, signal: AbortSignal): Promise<HostToolResult> {

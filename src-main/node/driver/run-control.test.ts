@@ -7,16 +7,16 @@ import WebSocket, { WebSocketServer } from 'ws'
 import type { Scenario } from '../../../sim'
 import type { RunRecord } from '../../common/run/records'
 import { summarize } from '../../common/run/summary'
-import type { SessionDriver } from './session-driver'
-import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
+import type { RunDriver } from './run-driver'
+import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 
-let fixture: SessionFixture | null = null
+let fixture: DriverFixture | null = null
 afterEach(async () => {
   await fixture?.cleanup()
   fixture = null
 })
 
-function whenRecord(driver: SessionDriver, matches: (record: RunRecord) => boolean): Promise<RunRecord> {
+function whenRecord(driver: RunDriver, matches: (record: RunRecord) => boolean): Promise<RunRecord> {
   return new Promise((resolve) => {
     const stop = driver.subscribe((record) => {
       if (!matches(record)) return
@@ -45,7 +45,7 @@ const LONG_ANSWER: Scenario = {
 
 describe('interrupt', () => {
   it('kills the running command, records the interruption, and a follow-up continues the same run', async () => {
-    fixture = await sessionFixture({ scenario: SLOW_COMMAND })
+    fixture = await driverFixture({ scenario: SLOW_COMMAND })
     const driver = await fixture.start('Run the slow thing.')
     const started = whenRecord(driver, (record) => record.type === 'tool.started')
     const running = driver.run()
@@ -71,7 +71,7 @@ describe('interrupt', () => {
 
 describe('steer', () => {
   it('steers the active response over the socket; the server continues with a successor', async () => {
-    fixture = await sessionFixture({ scenario: LONG_ANSWER })
+    fixture = await driverFixture({ scenario: LONG_ANSWER })
     const driver = await fixture.start('Write a lot.')
     const streaming = whenRecord(driver, (record) => record.type === 'server.event' && record.event.type === 'response.output_text.delta')
     const running = driver.run()
@@ -89,7 +89,7 @@ describe('steer', () => {
   })
 
   it('queues the input for the next turn where the server cannot steer, and stops trying', async () => {
-    fixture = await sessionFixture({ scenario: { ...LONG_ANSWER, steering: 'fail' } })
+    fixture = await driverFixture({ scenario: { ...LONG_ANSWER, steering: 'fail' } })
     const driver = await fixture.start('Write a lot.')
     const streaming = whenRecord(driver, (record) => record.type === 'server.event' && record.event.type === 'response.output_text.delta')
     const refused = whenRecord(driver, (record) => record.type === 'server.event' && record.event.type === 'response.steer.failed')
@@ -111,7 +111,7 @@ describe('steer', () => {
 
 describe('steer on a provider without steering', () => {
   it('never sends response.steer to xAI: the input rides with the next turn', async () => {
-    fixture = await sessionFixture({ scenario: LONG_ANSWER, dialect: 'xai' })
+    fixture = await driverFixture({ scenario: LONG_ANSWER, dialect: 'xai' })
     const driver = await fixture.start('Write a lot.', { provider: { name: 'xai', baseUrl: fixture.sim.baseUrl, apiKey: 'test-key' } })
     const streaming = whenRecord(driver, (record) => record.type === 'server.event' && record.event.type === 'response.output_text.delta')
     const running = driver.run()
@@ -128,7 +128,7 @@ describe('steer on a provider without steering', () => {
 
 describe('malformed frames', () => {
   it('records a frame that is not JSON and carries on with the stream', async () => {
-    fixture = await sessionFixture({ scenario: 'parallel' })
+    fixture = await driverFixture({ scenario: 'parallel' })
     // A relay between Tether and the sim that garbles the fourth server frame.
     const upstreamUrl = fixture.sim.baseUrl.replace('http', 'ws') + '/responses'
     const relayServer = createServer()

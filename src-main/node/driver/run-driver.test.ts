@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Scenario } from '../../../sim'
 import { summarize } from '../../common/run/summary'
 import { SandboxedToolRuntime } from '../tools/sandboxed-tool-runtime'
-import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
+import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 
 const LEDGER_SCENARIO: Scenario = {
   name: 'ledger',
@@ -30,15 +30,15 @@ const LEDGER_SCENARIO: Scenario = {
   ]
 }
 
-let fixture: SessionFixture | null = null
+let fixture: DriverFixture | null = null
 afterEach(async () => {
   await fixture?.cleanup()
   fixture = null
 })
 
-describe('SessionDriver over WebSocket', () => {
+describe('RunDriver over WebSocket', () => {
   it('runs a multi-turn tool loop on one socket, sending only new input after the first turn', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
+    fixture = await driverFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
     const driver = await fixture.start('Keep a ledger.')
     const outcome = await driver.run()
     await driver.close()
@@ -65,7 +65,7 @@ describe('SessionDriver over WebSocket', () => {
   })
 
   it('fails closed when the sandbox cannot start, and says why', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
+    fixture = await driverFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
     const tools = new SandboxedToolRuntime({ tools: { bwrapPath: '/nonexistent/bwrap' } })
     try {
       const driver = await fixture.start('Keep a ledger.', { tools })
@@ -80,7 +80,7 @@ describe('SessionDriver over WebSocket', () => {
   })
 
   it('measures every turn and every tool call in the log', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
+    fixture = await driverFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
     const driver = await fixture.start('Keep a ledger.')
     expect(await driver.run()).toBe('completed')
     await driver.close()

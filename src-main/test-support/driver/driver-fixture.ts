@@ -8,16 +8,16 @@ import type { RunState } from '../../common/run/state'
 import { DataDir } from '../../node/store/data-dir'
 import { readRunLog } from '../../node/store/run-log-reader'
 import { SandboxedToolRuntime } from '../../node/tools/sandboxed-tool-runtime'
-import type { ToolGate } from '../../node/session/tool-gate'
-import { SessionDriver } from '../../node/session/session-driver'
-import type { SessionOptions } from '../../node/session/session-options'
+import type { ToolGate } from '../../node/driver/tool-gate'
+import { RunDriver } from '../../node/driver/run-driver'
+import type { RunDriverOptions } from '../../node/driver/driver-options'
 
 // Under /var/tmp, not /tmp: inside the sandbox /tmp is the run's own directory.
 const SCRATCH_ROOT = '/var/tmp'
 
 export function scratch(prefix: string): string {
   mkdirSync(SCRATCH_ROOT, { recursive: true })
-  return realpathSync(mkdtempSync(join(SCRATCH_ROOT, `tether-session-${prefix}-`)))
+  return realpathSync(mkdtempSync(join(SCRATCH_ROOT, `tether-run-${prefix}-`)))
 }
 
 export function writeFiles(root: string, files: Record<string, string>): void {
@@ -30,21 +30,21 @@ export function writeFiles(root: string, files: Record<string, string>): void {
 /** The person in these tests says yes to everything the policy lets through to them. */
 export const ALLOW_ALL: ToolGate = { authorize: async () => ({ allowed: true }) }
 
-export interface SessionFixture {
+export interface DriverFixture {
   sim: SimServer
   tools: SandboxedToolRuntime
   dataDir: DataDir
   workspace: string
-  options(overrides?: Partial<SessionOptions>): SessionOptions
-  start(task: string, overrides?: Partial<SessionOptions>, workspace?: string): Promise<SessionDriver>
+  options(overrides?: Partial<RunDriverOptions>): RunDriverOptions
+  start(task: string, overrides?: Partial<RunDriverOptions>, workspace?: string): Promise<RunDriver>
   /** Another workspace with the same files, for many runs on one server. */
   newWorkspace(): string
-  reload(driver: SessionDriver): Promise<RunState>
+  reload(driver: RunDriver): Promise<RunState>
   read(path: string, workspace?: string): string
   cleanup(): Promise<void>
 }
 
-export async function sessionFixture(sim: SimOptions, files: Record<string, string> = {}): Promise<SessionFixture> {
+export async function driverFixture(sim: SimOptions, files: Record<string, string> = {}): Promise<DriverFixture> {
   const root = scratch('run')
   let workspaces = 0
   const newWorkspace = (): string => {
@@ -57,7 +57,7 @@ export async function sessionFixture(sim: SimOptions, files: Record<string, stri
   const dataDir = new DataDir(join(root, 'data'))
   const server = await startSim({ idTag: 'test', ...sim })
   const tools = new SandboxedToolRuntime({ dataDir: dataDir.root, scratchDir: root })
-  const options = (overrides: Partial<SessionOptions> = {}): SessionOptions => ({
+  const options = (overrides: Partial<RunDriverOptions> = {}): RunDriverOptions => ({
     provider: { name: 'custom', baseUrl: server.baseUrl, apiKey: 'test-key' },
     model: 'sim-model',
     transport: 'ws',
@@ -77,7 +77,7 @@ export async function sessionFixture(sim: SimOptions, files: Record<string, stri
     dataDir,
     workspace,
     options,
-    start: (task, overrides, where = workspace) => SessionDriver.start(dataDir, where, task, options(overrides)),
+    start: (task, overrides, where = workspace) => RunDriver.start(dataDir, where, task, options(overrides)),
     newWorkspace,
     reload: async (driver) => foldRecords((await readRunLog(driver.logPath)).records),
     read: (path, where = workspace) => readFileSync(join(where, path), 'utf8'),

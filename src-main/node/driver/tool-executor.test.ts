@@ -8,8 +8,8 @@ import { ApprovalBroker } from '../policy/approval-broker'
 import { TetherPolicy } from '../policy/tether-policy'
 import { DataDir } from '../store/data-dir'
 import type { ToolRuntime } from '../tools/tool-runtime'
-import type { SessionDriver } from './session-driver'
-import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
+import type { RunDriver } from './run-driver'
+import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 
 /** One turn of two calls that must run one after the other (a write, then a shell command). */
 const SEQUENTIAL: Scenario = {
@@ -82,7 +82,7 @@ async function watchSyncs(): Promise<{ syncs: Sync[]; restore: () => void }> {
 }
 
 /** How many syncs had completed when the first response ended and when the second request left. */
-function syncCountsAroundFirstCalls(driver: SessionDriver, syncs: readonly Sync[]): { atCompleted: number | null; atSecondRequest: number | null } {
+function syncCountsAroundFirstCalls(driver: RunDriver, syncs: readonly Sync[]): { atCompleted: number | null; atSecondRequest: number | null } {
   const counts: { atCompleted: number | null; atSecondRequest: number | null } = { atCompleted: null, atSecondRequest: null }
   driver.subscribe((record) => {
     if (record.type === 'server.event' && record.event.type === 'response.completed') counts.atCompleted ??= syncs.length
@@ -102,7 +102,7 @@ function lineEnd(log: string, type: string, callId: string): number {
   throw new Error(`no ${type} for ${callId}`)
 }
 
-let fixture: SessionFixture | null = null
+let fixture: DriverFixture | null = null
 let restore: (() => void) | null = null
 afterEach(async () => {
   restore?.()
@@ -113,7 +113,7 @@ afterEach(async () => {
 
 describe('ToolExecutor durability', () => {
   it("runs a tool only once its tool.started is on disk, shares an fsync between one call's end and the next call's start, and syncs the last end as its output goes out", async () => {
-    fixture = await sessionFixture({ scenario: SEQUENTIAL })
+    fixture = await driverFixture({ scenario: SEQUENTIAL })
     const watched = await watchSyncs()
     restore = watched.restore
     const syncedSize = (path: string): number => Math.max(0, ...watched.syncs.filter((sync) => sync.path === path).map((sync) => sync.size))
@@ -151,7 +151,7 @@ describe('ToolExecutor durability', () => {
   })
 
   it('runs calls that change nothing without waiting for the disk, and still writes their records in order', async () => {
-    fixture = await sessionFixture({ scenario: READS }, { 'README.md': '# Tether notes\n' })
+    fixture = await driverFixture({ scenario: READS }, { 'README.md': '# Tether notes\n' })
     const watched = await watchSyncs()
     restore = watched.restore
     const driver = await fixture.start('Look around.')
@@ -170,7 +170,7 @@ describe('ToolExecutor durability', () => {
   })
 
   it('runs shell commands the policy knows to be read-only without waiting for the disk', async () => {
-    fixture = await sessionFixture({ scenario: READ_ONLY_COMMANDS }, { 'README.md': '# Tether notes\n' })
+    fixture = await driverFixture({ scenario: READ_ONLY_COMMANDS }, { 'README.md': '# Tether notes\n' })
     const watched = await watchSyncs()
     restore = watched.restore
     const policyDir = new DataDir(join(fixture.newWorkspace(), 'policy'))
@@ -190,7 +190,7 @@ describe('ToolExecutor durability', () => {
   })
 
   it("syncs a person's request before asking, and their decision with the call's tool.started, before the command runs", async () => {
-    fixture = await sessionFixture({ scenario: ONE_COMMAND })
+    fixture = await driverFixture({ scenario: ONE_COMMAND })
     const watched = await watchSyncs()
     restore = watched.restore
     const policyDir = new DataDir(join(fixture.newWorkspace(), 'policy'))

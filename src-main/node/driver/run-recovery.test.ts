@@ -4,13 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { RunState } from '../../common/run/state'
 import { transcriptOf } from '../../common/run/transcript'
 import { summarize } from '../../common/run/summary'
-import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
-import type { SessionDriver } from './session-driver'
-import { LEDGER } from './test-support/ledger-scenario'
+import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
+import type { RunDriver } from './run-driver'
+import { LEDGER } from '../../test-support/driver/ledger-scenario'
 
 const EXECUTED_CALLS = 4
 
-let fixture: SessionFixture | null = null
+let fixture: DriverFixture | null = null
 afterEach(async () => {
   await fixture?.cleanup()
   fixture = null
@@ -20,7 +20,7 @@ function toolStarts(state: RunState): number {
   return state.toolCallOrder.filter((callId) => state.toolCalls[callId]?.startedAt !== null).length
 }
 
-async function runToEnd(driver: SessionDriver): Promise<string> {
+async function runToEnd(driver: RunDriver): Promise<string> {
   const outcome = await driver.run()
   await driver.close()
   return outcome
@@ -28,7 +28,7 @@ async function runToEnd(driver: SessionDriver): Promise<string> {
 
 describe('recovery', () => {
   it('survives a dropped connection at every event index of a multi-turn run', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER })
+    fixture = await driverFixture({ scenario: LEDGER })
     const clean = await fixture.start('Keep a ledger.')
     expect(await runToEnd(clean)).toBe('completed')
     const events = fixture.sim.stats().eventsSent
@@ -52,10 +52,10 @@ describe('recovery', () => {
   }, 180_000)
 
   it('ends in the same transcript over WebSocket and over HTTP + SSE', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER })
+    fixture = await driverFixture({ scenario: LEDGER })
     const overWs = await fixture.start('Keep a ledger.', { transport: 'ws' })
     expect(await runToEnd(overWs)).toBe('completed')
-    const sseFixture = await sessionFixture({ scenario: LEDGER })
+    const sseFixture = await driverFixture({ scenario: LEDGER })
     try {
       const overSse = await sseFixture.start('Keep a ledger.', { transport: 'sse' })
       expect(await runToEnd(overSse)).toBe('completed')
@@ -86,7 +86,7 @@ describe('recovery', () => {
   })
 
   it('falls back to HTTP + SSE when the upgrade is refused with 426, for the rest of the run', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER, faults: ['no-websocket'] })
+    fixture = await driverFixture({ scenario: LEDGER, faults: ['no-websocket'] })
     const driver = await fixture.start('Keep a ledger.')
     expect(await runToEnd(driver)).toBe('completed')
     expect(driver.state.transport).toMatchObject({ transport: 'sse', fellBack: true })
@@ -95,7 +95,7 @@ describe('recovery', () => {
   })
 
   it('detects a dead socket by its missing pongs and falls back after repeated WebSocket failures', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER, faults: ['no-pong'], timing: { ttftMs: 300 } })
+    fixture = await driverFixture({ scenario: LEDGER, faults: ['no-pong'], timing: { ttftMs: 300 } })
     const driver = await fixture.start('Keep a ledger.', {
       ws: { pingIntervalMs: 20, pongTimeoutMs: 20 },
       recovery: { wsFailuresBeforeFallback: 3, backoff: { baseMs: 1, capMs: 2, random: () => 0 } }
@@ -107,7 +107,7 @@ describe('recovery', () => {
   })
 
   it('resends the whole transcript after previous_response_not_found', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER, faults: ['evict'] })
+    fixture = await driverFixture({ scenario: LEDGER, faults: ['evict'] })
     const driver = await fixture.start('Keep a ledger.')
     expect(await runToEnd(driver)).toBe('completed')
     expect(driver.state.turns.map((turn) => turn.mode)).toEqual(['full', 'incremental', 'full', 'incremental', 'full', 'incremental', 'full'])
@@ -115,7 +115,7 @@ describe('recovery', () => {
   })
 
   it('opens a new socket when the server says the connection is too old', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER, connectionAgeLimitMs: 1 })
+    fixture = await driverFixture({ scenario: LEDGER, connectionAgeLimitMs: 1 })
     const driver = await fixture.start('Keep a ledger.')
     expect(await runToEnd(driver)).toBe('completed')
     expect(driver.state.transport.rotations).toBeGreaterThan(0)
@@ -123,7 +123,7 @@ describe('recovery', () => {
   })
 
   it('rotates between turns before the age limit, with a full resend on the new socket', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER })
+    fixture = await driverFixture({ scenario: LEDGER })
     const driver = await fixture.start('Keep a ledger.', { recovery: { rotateAfterMs: 0 } })
     expect(await runToEnd(driver)).toBe('completed')
     expect(driver.state.transport.rotations).toBe(3)
@@ -133,7 +133,7 @@ describe('recovery', () => {
 
   it('treats a stalled stream as dropped once the idle timeout passes', async () => {
     // The stall outlasts any test timeout, so finishing at all proves the idle timeout cut it short.
-    fixture = await sessionFixture({ scenario: LEDGER, faults: ['stall:600000@5'] })
+    fixture = await driverFixture({ scenario: LEDGER, faults: ['stall:600000@5'] })
     const driver = await fixture.start('Keep a ledger.', { ws: { idleTimeoutMs: 200 } })
     expect(await runToEnd(driver)).toBe('completed')
     expect(driver.state.transport.reconnects).toBe(1)
@@ -141,7 +141,7 @@ describe('recovery', () => {
   })
 
   it('retries a failed response and a mid-stream error with a full resend', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER, faults: ['failed@20', 'error@30'] })
+    fixture = await driverFixture({ scenario: LEDGER, faults: ['failed@20', 'error@30'] })
     const driver = await fixture.start('Keep a ledger.')
     expect(await runToEnd(driver)).toBe('completed')
     expect(driver.state.responses.map((response) => response.status).filter((status) => status === 'failed')).toHaveLength(2)

@@ -13,7 +13,7 @@ import type { TetherClient } from '../api/client'
 /** Reducer time per frame; the rest of the frame is left for layout and paint. */
 const FOLD_BUDGET_MS = 6
 
-export class RunSession {
+export class LiveRun {
   readonly runId: string
   /** The fold's latest frame: replaced once per frame; its views never change (see LiveFold.frame). */
   state = $state.raw<RunState>(initialRunState)

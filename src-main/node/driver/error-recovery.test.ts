@@ -3,7 +3,7 @@
 // codes guide, a recorded OpenAI stream, xAI's Responses error shape).
 import { afterEach, describe, expect, it } from 'vitest'
 import { startScriptedModelServer, completedEvents, type ScriptedAnswer, type ScriptedModelServer } from '../../test-support/scripted-model-server'
-import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
+import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 import type { Transport } from '../../common/run/records'
 
 const QUOTA = {
@@ -20,7 +20,7 @@ const BAD_KEY = { error: { message: 'Incorrect API key provided: sk-abc. You can
 const NO_MODEL = { error: { message: 'The model `gpt-9` does not exist or you do not have access to it.', type: 'invalid_request_error', param: null, code: 'model_not_found' } }
 const XAI_BAD_KEY = { code: 'Client specified an invalid argument', error: 'Incorrect API key provided: xa***Zb. You can obtain an API key from https://console.x.ai.' }
 
-let fixture: SessionFixture | null = null
+let fixture: DriverFixture | null = null
 let server: ScriptedModelServer | null = null
 afterEach(async () => {
   await server?.stop()
@@ -31,7 +31,7 @@ afterEach(async () => {
 
 async function run(transport: Transport, script: ScriptedAnswer[], recovery = {}) {
   server = await startScriptedModelServer(script, { upgradeTakesAnswer: false })
-  fixture ??= await sessionFixture({})
+  fixture ??= await driverFixture({})
   const driver = await fixture.start('Say done.', {
     transport,
     provider: { name: 'custom', baseUrl: server.baseUrl, apiKey: 'test-key' },
@@ -126,7 +126,7 @@ describe('transient errors retry when the server says, or with capped backoff', 
 
   it('records the wait so the banner can count it down', async () => {
     server = await startScriptedModelServer([{ kind: 'http', status: 503, headers: { 'retry-after-ms': '300' }, body: SERVER_ERROR }, { kind: 'events', events: completedEvents('done') }])
-    fixture = await sessionFixture({})
+    fixture = await driverFixture({})
     const driver = await fixture.start('Say done.', { transport: 'sse', provider: { name: 'custom', baseUrl: server.baseUrl, apiKey: 'k' } })
     const seen: unknown[] = []
     driver.subscribe((record, state) => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { LEDGER } from '../../test-support/session/ledger-scenario'
-import { sessionFixture, type SessionFixture } from '../../test-support/session/session-fixture'
+import { LEDGER } from '../../test-support/driver/ledger-scenario'
+import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 
-let fixture: SessionFixture | null = null
+let fixture: DriverFixture | null = null
 afterEach(async () => {
   await fixture?.cleanup()
   fixture = null
@@ -10,7 +10,7 @@ afterEach(async () => {
 
 describe('SSE transport connections', () => {
   it('keeps one TCP connection alive across the turns of a run', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER })
+    fixture = await driverFixture({ scenario: LEDGER })
     const driver = await fixture.start('Keep a ledger.', { transport: 'sse' })
     expect(await driver.run()).toBe('completed')
     await driver.close()
@@ -19,7 +19,7 @@ describe('SSE transport connections', () => {
   })
 
   it('opens a new connection for every turn when asked to', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER })
+    fixture = await driverFixture({ scenario: LEDGER })
     const driver = await fixture.start('Keep a ledger.', { transport: 'sse', sse: { newConnectionPerTurn: true } })
     expect(await driver.run()).toBe('completed')
     await driver.close()

@@ -32,7 +32,7 @@ interface QueuedCreate {
 
 const CLIENT_EVENT_TYPES = ['response.create', 'response.steer'] as const
 
-export class WsSession {
+export class WsConnection {
   private readonly outbound: DelayLine
   private readonly inbound: DelayLine
   private readonly stream: EventStream
@@ -81,10 +81,10 @@ export class WsSession {
     const { socket, outbound } = this
     // The link's own methods have their own `this`.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const session = this
+    const connection = this
     return {
       get alive() {
-        return !session.dead && socket.readyState === socket.OPEN
+        return !connection.dead && socket.readyState === socket.OPEN
       },
       send(frame) {
         const text = JSON.stringify(frame)
@@ -94,11 +94,11 @@ export class WsSession {
         return Buffer.byteLength(text)
       },
       drop() {
-        session.dead = true
+        connection.dead = true
         outbound.push(() => socket.terminate())
       },
       close(code) {
-        session.dead = true
+        connection.dead = true
         outbound.push(() => socket.close(code, 'server closed the connection'))
       }
     }

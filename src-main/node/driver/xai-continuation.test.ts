@@ -1,16 +1,16 @@
 // xAI refuses `instructions` beside `previous_response_id` (the sim's xAI dialect does the same):
 // Tether leaves them out of an xAI continuation, and still sends them with a full resend.
 import { afterEach, describe, expect, it } from 'vitest'
-import { sessionFixture, type SessionFixture } from './test-support/session-fixture'
-import { LEDGER } from './test-support/ledger-scenario'
+import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
+import { LEDGER } from '../../test-support/driver/ledger-scenario'
 
-let fixture: SessionFixture | null = null
+let fixture: DriverFixture | null = null
 afterEach(async () => {
   await fixture?.cleanup()
   fixture = null
 })
 
-function sentCreates(fixture: SessionFixture): Record<string, unknown>[] {
+function sentCreates(fixture: DriverFixture): Record<string, unknown>[] {
   return fixture.sim.received.flatMap((message) => {
     const body = message.body as Record<string, unknown> | undefined
     return body && (body.type === 'response.create' || body.input !== undefined) ? [body] : []
@@ -19,7 +19,7 @@ function sentCreates(fixture: SessionFixture): Record<string, unknown>[] {
 
 describe('an xAI continuation', () => {
   it('carries no instructions, and the run continues incrementally', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER, dialect: 'xai' })
+    fixture = await driverFixture({ scenario: LEDGER, dialect: 'xai' })
     const driver = await fixture.start('Keep a ledger.', { provider: { name: 'xai', baseUrl: fixture.sim.baseUrl, apiKey: 'test-key' } })
     expect(await driver.run()).toBe('completed')
     await driver.close()
@@ -34,7 +34,7 @@ describe('an xAI continuation', () => {
   })
 
   it('sent with instructions, is refused in xAI words and recovered by a full resend', async () => {
-    fixture = await sessionFixture({ scenario: LEDGER, dialect: 'xai' })
+    fixture = await driverFixture({ scenario: LEDGER, dialect: 'xai' })
     const driver = await fixture.start('Keep a ledger.', { transport: 'sse', provider: { name: 'custom', baseUrl: fixture.sim.baseUrl, apiKey: 'test-key' }, store: true })
     expect(await driver.run()).toBe('completed')
     await driver.close()
