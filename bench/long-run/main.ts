@@ -101,19 +101,26 @@ async function longRun(root: string, turns: number): Promise<Record<string, unkn
   await writeFile(join(workspace, 'README.md'), '# A repository\n\nRead by every third turn of the benchmark.\n')
   const tools = createToolRuntime({ dataDir: dataDir.root, scratchDir: root })
   try {
-    const driver = await RunDriver.start(dataDir, workspace, 'Read the whole repository, one part per turn.', {
-      provider: { name: 'custom', baseUrl: sim.baseUrl, apiKey: 'bench-key' },
-      model: 'sim-model',
-      transport: 'ws',
-      store: false,
-      instructions: 'You are a careful agent that reads a repository part by part.',
-      approvalMode: 'ask-risky',
-      networkAllowlist: [],
-      unsandboxed: false,
-      tools,
-      gate: benchGate(join(root, 'policy')),
-      recovery: { backoff: { baseMs: 1, capMs: 5, random: () => 0.5 } }
-    })
+    const driver = await RunDriver.start(
+      dataDir,
+      workspace,
+      'Read the whole repository, one part per turn.',
+      {
+        provider: { name: 'custom', baseUrl: sim.baseUrl, apiKey: 'bench-key' },
+        unsandboxed: false,
+        tools,
+        gate: benchGate(join(root, 'policy')),
+        recovery: { backoff: { baseMs: 1, capMs: 5, random: () => 0.5 } }
+      },
+      {
+        model: 'sim-model',
+        transport: 'ws',
+        store: false,
+        instructions: 'You are a careful agent that reads a repository part by part.',
+        approvalMode: 'ask-risky',
+        networkAllowlist: []
+      }
+    )
     const turnStarts: { at: number; cpu: number }[] = []
     driver.subscribe((record) => {
       if (record.type === 'request.sent') {

@@ -1,7 +1,7 @@
 // A data dir set up as a person would have it: a provider pointed at a model server, the repo to
 // work on (a git copy of the sample repository), and the approval mode.
 import { join } from 'node:path'
-import type { ApprovalMode } from '../../src-main/common/run/records'
+import { DEFAULT_APPROVAL_MODE, type ApprovalMode } from '../../src-main/common/run/approval-modes'
 import { prepareDemoWorkspace } from '../../src-main/node/host/demo'
 import { SettingsStore } from '../../src-main/node/host/settings-store'
 import { DataDir } from '../../src-main/node/store/data-dir'
@@ -10,7 +10,7 @@ import { makeDataDir, ROOT, startBrowserHost, type BrowserHost } from './browser
 import { test } from './fixtures'
 import { startSimProcess, type SimProcess } from './sim-process'
 
-export async function configureCustomProvider(dataDir: string, baseUrl: string, approvalMode: ApprovalMode = 'ask-risky'): Promise<void> {
+export async function configureCustomProvider(dataDir: string, baseUrl: string, approvalMode: ApprovalMode = DEFAULT_APPROVAL_MODE): Promise<void> {
   const settings = await SettingsStore.open(new DataDir(dataDir).settings)
   await settings.update({ provider: 'custom', baseUrl, model: 'sim-model', approvalMode })
 }

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import type { Transport } from '../../../src-main/common/run/records'
 import { RunDriver } from '../../../src-main/node/driver/run-driver'
-import type { RunDriverOptions } from '../../../src-main/node/driver/driver-options'
+import type { DriverServices, RunChoices } from '../../../src-main/node/driver/driver-options'
 import { DataDir } from '../../../src-main/node/store/data-dir'
 import { BENCH_APPROVAL_MODE } from '../gate'
 import type { ConnectionPattern } from '../floor'
@@ -21,23 +21,25 @@ interface TetherVariant {
 }
 
 async function runTether(variant: TetherVariant, context: ClientRunContext): Promise<ClientRunResult> {
-  const options: RunDriverOptions = {
+  const services: DriverServices = {
     provider: { name: 'custom', baseUrl: context.baseUrl, apiKey: 'bench-key' },
     providerLabel: 'sim',
-    model: context.model,
-    transport: variant.transport,
-    store: false,
-    instructions: context.instructions,
-    approvalMode: BENCH_APPROVAL_MODE,
-    networkAllowlist: [],
     unsandboxed: false,
     tools: context.tools,
     gate: context.gate,
     sse: { newConnectionPerTurn: variant.newConnectionPerTurn }
   }
+  const choices: RunChoices = {
+    model: context.model,
+    transport: variant.transport,
+    store: false,
+    instructions: context.instructions,
+    approvalMode: BENCH_APPROVAL_MODE,
+    networkAllowlist: []
+  }
   const dataDir = new DataDir(context.dataDir)
   const startedAt = performance.now()
-  const driver = await RunDriver.start(dataDir, context.workspace, context.task, options)
+  const driver = await RunDriver.start(dataDir, context.workspace, context.task, services, choices)
   const startMs = performance.now() - startedAt
   const stamped: StampedRecord[] = []
   const unsubscribe = driver.subscribe((record) => stamped.push({ at: performance.now(), record }))

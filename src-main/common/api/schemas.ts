@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { MethodName, ParamsOf } from './contract'
 import { PROVIDER_NAMES } from '../providers/providers'
 import { REASONING_EFFORTS, REASONING_SUMMARIES } from '../providers/reasoning'
+import { APPROVAL_MODES } from '../run/approval-modes'
 
 const runId = z.string().regex(/^run_\d{8}T\d{6}Z_[0-9a-f]{6}$/, 'not a run id')
 const text = z.string().min(1).max(200_000)
@@ -35,7 +36,7 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
     baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
     model: model.optional(),
     transport: z.enum(['ws', 'sse']).optional(),
-    approvalMode: z.enum(['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']).optional(),
+    approvalMode: z.enum(APPROVAL_MODES).optional(),
     networkAllowlist: z.array(host).max(200).optional(),
     reasoningEffort: z.enum(REASONING_EFFORTS).nullable().optional(),
     reasoningSummary: z.enum(REASONING_SUMMARIES).nullable().optional()

@@ -47,10 +47,15 @@ export interface RunStartedRecord {
   toolViews?: Record<string, ToolView>
 }
 
+/** The settings a person may change when a run is resumed, and its model. */
+export type SettingsChange = Partial<Pick<RunSettings, 'transport' | 'store' | 'approvalMode' | 'networkAllowlist'> & { model: string; reasoning: ReasoningSettings }>
+
 /** Appended when a run continues after a crash, a restart or `tether run --resume`. */
 export interface RunResumedRecord {
   type: 'run.resumed'
   reason: string
+  /** What the person changed for the rest of the run (absent when nothing changed). */
+  changed?: SettingsChange
 }
 
 export interface RequestSentRecord {

@@ -1,6 +1,6 @@
 // The one pure fold: RunState = records.reduce(reduce, initialRunState). No clocks, no randomness,
 // no I/O: timestamps come from the records.
-import type { RunRecord, ToolFinishedRecord, TransportChangedRecord } from './records'
+import type { RunRecord, SettingsChange, ToolFinishedRecord, TransportChangedRecord } from './records'
 import { assertNever } from './records'
 import { Ownership } from './ownership'
 import { failTurn, isOpenStatus, reduceServerEvent } from './reduce-server-event'
@@ -31,6 +31,17 @@ function dropOpenResponse(state: RunState, own: Ownership): RunState {
   const response = index === null ? undefined : state.responses[index]
   if (index === null || !response || !isOpenStatus(response.status)) return state
   return own.patch(state, { responses: own.withIndex(state.responses, index, { ...response, status: 'dropped' }) })
+}
+
+/** The person's new settings on resume: the rest of the run uses them, and a later resume starts from them. */
+function withSettingsChange(state: RunState, change: SettingsChange): RunState {
+  const { model, ...settings } = change
+  return {
+    ...state,
+    model: model ?? state.model,
+    settings: state.settings === null ? null : { ...state.settings, ...settings },
+    transport: settings.transport === undefined ? state.transport : { ...state.transport, transport: settings.transport }
+  }
 }
 
 function appendTerminal(call: ToolCallView, data: string): ToolCallView {
@@ -87,13 +98,14 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
       }
     case 'run.resumed': {
       const next = dropOpenResponse(state, own)
-      return own.patch(next, {
+      const resumed = own.patch(next, {
         timeline: own.withAppended(next.timeline, { kind: 'resumed', reason: record.reason, at: record.ts }),
         status: 'running',
         finishReason: null,
         finishedAt: null,
         resumes: state.resumes + 1
       })
+      return record.changed === undefined ? resumed : withSettingsChange(resumed, record.changed)
     }
     case 'request.sent': {
       const turn: TurnView = {

@@ -1,6 +1,7 @@
 // Flags of `tether run`, validated into what the run driver needs.
 import { parseArgs } from 'node:util'
-import type { ApprovalMode, Transport } from '../../common/run/records'
+import { APPROVAL_MODE_INFO, APPROVAL_MODES, DEFAULT_APPROVAL_MODE, isApprovalMode } from '../../common/run/approval-modes'
+import type { SettingsChange, Transport } from '../../common/run/records'
 import {
   isReasoningEffort,
   isReasoningSummary,
@@ -22,19 +23,22 @@ and asks before risky ones. The run log lands under TETHER_HOME (see \`tether ru
   --base-url URL         any Responses-compatible server (key from TETHER_API_KEY)
   --model M              model name (default: gpt-5.2 for OpenAI, grok-4.20-reasoning for xAI)
   --transport ws|sse     WebSocket (default) or HTTP + SSE
-  --approval MODE        ask-risky (default), auto-in-sandbox, ask-always, read-only
+  --approval MODE        what runs without asking (default ${DEFAULT_APPROVAL_MODE}):
+${APPROVAL_MODES.map((mode) => `                           ${mode.padEnd(16)} ${APPROVAL_MODE_INFO[mode].summary}`).join('\n')}
   --store                let the server store responses (default: not stored)
   --reasoning-effort E   ${REASONING_EFFORTS.join('|')} (default: the model's own)
   --reasoning-summary S  ${REASONING_SUMMARIES.join('|')} (default: auto for OpenAI, none elsewhere)
   --allow-network HOSTS  comma-separated hosts the sandboxed shell may reach
   --sim                  use the built-in scripted model server instead of a provider; no key needed
   --scenario NAME|FILE   the sim's scenario (default: demo)
-  --resume RUN_ID        continue a run from its log (a pending approval is asked again)
+  --resume RUN_ID        continue a run from its log (a pending approval is asked again); --model,
+                         --transport, --approval, --store and --allow-network given with it
+                         change the run from here on, and Tether says which it applied
   --json                 print every run record as one JSON line instead of the live view
 
 Exit status: 0 completed, 1 failed, 3 incomplete, 130 interrupted, 2 usage error.`
 
-export const APPROVAL_MODES: readonly ApprovalMode[] = ['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']
+export const DEFAULT_TRANSPORT: Transport = 'ws'
 
 export interface RunCliOptions {
   workspace: string | null
@@ -42,19 +46,20 @@ export interface RunCliOptions {
   task: string | null
   provider: string | undefined
   baseUrl: string | undefined
-  model: string | undefined
-  transport: Transport
-  approvalMode: ApprovalMode
-  store: boolean
-  /** null: the model's default effort. */
+  /** The settings flags the person gave: for a new run over the defaults, for a resume over what the run was recorded with. */
+  settings: SettingsChange
+  /** null: not given (a new run takes the model's default effort; a resume keeps the recorded one). */
   reasoningEffort: ReasoningEffort | null
-  /** null: the provider's default (see PROVIDERS). */
+  /** null: not given (a new run takes the provider's default, see PROVIDERS; a resume keeps the recorded one). */
   reasoningSummary: ReasoningSummary | null
-  networkAllowlist: string[]
   /** The sim's scenario when the run talks to the built-in sim. */
   sim: string | null
   json: boolean
   help: boolean
+}
+
+function hostsOf(list: string): string[] {
+  return list.split(',').map((host) => host.trim()).filter((host) => host.length > 0)
 }
 
 export function parseRunOptions(args: string[]): RunCliOptions {
@@ -67,9 +72,9 @@ export function parseRunOptions(args: string[]): RunCliOptions {
       provider: { type: 'string' },
       'base-url': { type: 'string' },
       model: { type: 'string' },
-      transport: { type: 'string', default: 'ws' },
-      approval: { type: 'string', default: 'ask-risky' },
-      store: { type: 'boolean', default: false },
+      transport: { type: 'string' },
+      approval: { type: 'string' },
+      store: { type: 'boolean' },
       'reasoning-effort': { type: 'string' },
       'reasoning-summary': { type: 'string' },
       'allow-network': { type: 'string' },
@@ -79,14 +84,20 @@ export function parseRunOptions(args: string[]): RunCliOptions {
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
-  const transport = values.transport
-  if (transport !== 'ws' && transport !== 'sse') throw new CliError(`--transport must be ws or sse, got '${transport}'`, EXIT_USAGE)
-  const approvalMode = values.approval as ApprovalMode
-  if (!APPROVAL_MODES.includes(approvalMode)) throw new CliError(`--approval must be one of ${APPROVAL_MODES.join(', ')}`, EXIT_USAGE)
+  const { transport, approval } = values
+  if (transport !== undefined && transport !== 'ws' && transport !== 'sse') throw new CliError(`--transport must be ws or sse, got '${transport}'`, EXIT_USAGE)
+  if (approval !== undefined && !isApprovalMode(approval)) throw new CliError(`--approval must be one of ${APPROVAL_MODES.join(', ')}`, EXIT_USAGE)
   const effort = values['reasoning-effort']
   if (effort !== undefined && !isReasoningEffort(effort)) throw new CliError(`--reasoning-effort must be one of ${REASONING_EFFORTS.join(', ')}`, EXIT_USAGE)
   const summary = values['reasoning-summary']
   if (summary !== undefined && !isReasoningSummary(summary)) throw new CliError(`--reasoning-summary must be one of ${REASONING_SUMMARIES.join(', ')}`, EXIT_USAGE)
+  const settings: SettingsChange = {
+    ...(values.model === undefined ? {} : { model: values.model }),
+    ...(transport === undefined ? {} : { transport }),
+    ...(approval === undefined ? {} : { approvalMode: approval }),
+    ...(values.store === undefined ? {} : { store: values.store }),
+    ...(values['allow-network'] === undefined ? {} : { networkAllowlist: hostsOf(values['allow-network']) })
+  }
   const task = positionals.length > 0 ? positionals.join(' ') : null
   const options: RunCliOptions = {
     workspace: values.workspace ?? null,
@@ -94,13 +105,9 @@ export function parseRunOptions(args: string[]): RunCliOptions {
     task,
     provider: values.provider,
     baseUrl: values['base-url'],
-    model: values.model,
-    transport,
-    approvalMode,
-    store: values.store,
+    settings,
     reasoningEffort: effort ?? null,
     reasoningSummary: summary ?? null,
-    networkAllowlist: (values['allow-network'] ?? '').split(',').map((host) => host.trim()).filter((host) => host.length > 0),
     sim: values.sim || values.scenario !== undefined ? (values.scenario ?? 'demo') : null,
     json: values.json,
     help: values.help

@@ -1,5 +1,4 @@
-import type { ApprovalMode, Transport } from '../../common/run/records'
-import type { ReasoningSettings } from '../../common/providers/reasoning'
+import type { RunSettings, SettingsChange } from '../../common/run/records'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { BackoffPolicy } from './backoff'
 import { DEFAULT_BACKOFF } from './backoff'
@@ -35,23 +34,29 @@ export const DEFAULT_INSTRUCTIONS = [
   'short summary of what you changed and why.'
 ].join(' ')
 
-export interface RunDriverOptions {
+/**
+ * What a person chose for a run: recorded when it starts (`run.started`), and changed only by the
+ * person when they resume it (`run.resumed`).
+ */
+export type RunChoices = RunSettings & { model: string }
+
+/** What the host wires up for a run's driver: never recorded, never chosen by the model. */
+export interface DriverServices {
   provider: Provider
   /** How the provider is named in the run log (no key): `openai`, `xai`, `custom`, `sim`. */
   providerLabel?: string
-  model: string
-  transport: Transport
-  store: boolean
-  instructions: string
-  /** What a new run asks of a reasoning model; a resumed run keeps what its log says. */
-  reasoning?: ReasoningSettings
-  approvalMode: ApprovalMode
-  networkAllowlist: string[]
-  /** Run commands outside the OS sandbox; every command then asks. */
+  /** The host runs commands outside the OS sandbox (the person's app-wide setting); every command then asks. */
   unsandboxed: boolean
   tools: ToolRuntime
   gate: ToolGate
   recovery?: Partial<RecoveryPolicy>
   ws?: Partial<WsTransportOptions>
   sse?: Partial<SseTransportOptions>
+}
+
+/** The entries of `changes` that differ from what the run holds now: what a resume applies. */
+export function changedSettings(settings: RunSettings, model: string | null, changes: SettingsChange): SettingsChange {
+  const current: SettingsChange = { ...settings, ...(model === null ? {} : { model }) }
+  const differs = (key: keyof SettingsChange): boolean => changes[key] !== undefined && JSON.stringify(changes[key]) !== JSON.stringify(current[key])
+  return Object.fromEntries(Object.entries(changes).filter(([key]) => differs(key as keyof SettingsChange)))
 }

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import { mkdir, realpath } from 'node:fs/promises'
 import type { InputItem, ServerEvent } from '../../common/protocol/wire'
-import type { RetryScheduledRecord, RunOutcome, RunSettings, Transport } from '../../common/run/records'
+import type { RetryScheduledRecord, RunOutcome, RunSettings, SettingsChange, Transport } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import { foldRecords } from '../../common/run/reduce'
 import { withoutRequestEcho } from '../../common/run/request-echo'
@@ -21,7 +21,7 @@ import { PROVIDERS } from '../../common/providers/providers'
 import { backoffDelayMs, sleep } from './backoff'
 import { buildRequest } from './request-builder'
 import { RunRecorder, type RecordListener } from './run-recorder'
-import { DEFAULT_RECOVERY, type RecoveryPolicy, type RunDriverOptions } from './driver-options'
+import { changedSettings, DEFAULT_RECOVERY, type DriverServices, type RecoveryPolicy, type RunChoices } from './driver-options'
 import { SseTransport } from './sse-transport'
 import { ToolExecutor } from './tool-executor'
 import type { InboundFrame, ModelTransport, TurnEnd } from './transport'
@@ -41,7 +41,7 @@ export class RunNotFoundError extends Error {}
 export class RunDriver {
   readonly runId: string
   #recorder: RunRecorder
-  #options: RunDriverOptions
+  #services: DriverServices
   #recovery: RecoveryPolicy
   #settings: RunSettings
   #dataDir: DataDir
@@ -57,50 +57,51 @@ export class RunDriver {
   #failures = 0
   #wsFailures = 0
 
-  private constructor(runId: string, recorder: RunRecorder, options: RunDriverOptions, settings: RunSettings, dataDir: DataDir) {
+  /** What the person changed when this driver resumed the run (empty for a new run). */
+  readonly changed: SettingsChange
+
+  private constructor(runId: string, recorder: RunRecorder, services: DriverServices, settings: RunSettings, dataDir: DataDir, changed: SettingsChange = {}) {
     this.runId = runId
     this.#recorder = recorder
-    this.#options = options
-    this.#recovery = { ...DEFAULT_RECOVERY, ...options.recovery }
+    this.#services = services
+    this.#recovery = { ...DEFAULT_RECOVERY, ...services.recovery }
     this.#settings = settings
-    this.#steeringSupported = PROVIDERS[options.provider.name].steering
+    this.#steeringSupported = PROVIDERS[services.provider.name].steering
     this.#dataDir = dataDir
+    this.changed = changed
     this.#transport = this.#createTransport(settings.transport)
-    this.#executor = new ToolExecutor(recorder, options.tools, options.gate)
+    this.#executor = new ToolExecutor(recorder, services.tools, services.gate)
   }
 
-  /** Starts a new run in `workspace` with the person's task. */
-  static async start(dataDir: DataDir, workspace: string, task: string, options: RunDriverOptions): Promise<RunDriver> {
+  /** Starts a new run in `workspace` with the person's task and choices. */
+  static async start(dataDir: DataDir, workspace: string, task: string, services: DriverServices, choices: RunChoices): Promise<RunDriver> {
     const root = await realpath(workspace)
     await mkdir(dataDir.runs, { recursive: true })
     const runId = newRunId()
     const writer = await RunLogWriter.create(dataDir.runLog(runId))
     const recorder = new RunRecorder(writer, initialRunState)
-    const settings: RunSettings = {
-      transport: options.transport,
-      store: options.store,
-      approvalMode: options.approvalMode,
-      networkAllowlist: options.networkAllowlist,
-      instructions: options.instructions,
-      ...(options.reasoning ? { reasoning: options.reasoning } : {})
-    }
+    const { model, ...settings } = choices
     // One sync makes both the run and its task durable.
     recorder.record({
       type: 'run.started',
       runId,
       workspace: root,
-      provider: { name: options.providerLabel ?? options.provider.name, baseUrl: options.provider.baseUrl },
-      model: options.model,
+      provider: { name: services.providerLabel ?? services.provider.name, baseUrl: services.provider.baseUrl },
+      model,
       settings,
-      tools: options.tools.registry.definitions(),
-      toolViews: options.tools.registry.views()
+      tools: services.tools.registry.definitions(),
+      toolViews: services.tools.registry.views()
     })
     await recorder.recordDurable({ type: 'user.input', kind: 'task', text: task })
-    return new RunDriver(runId, recorder, options, settings, dataDir)
+    return new RunDriver(runId, recorder, services, settings, dataDir)
   }
 
-  /** Reopens a run from its log (repairing a torn tail) to continue it. */
-  static async resume(dataDir: DataDir, runId: string, options: RunDriverOptions, reason: string): Promise<RunDriver> {
+  /**
+   * Reopens a run from its log (repairing a torn tail) to continue it with the settings it was
+   * recorded with, except what the person changes now (`changes`); what differs is recorded with
+   * the resume and is in the driver's `changed`.
+   */
+  static async resume(dataDir: DataDir, runId: string, services: DriverServices, reason: string, changes: SettingsChange = {}): Promise<RunDriver> {
     let opened
     try {
       opened = await RunLogWriter.openExisting(dataDir.runLog(runId))
@@ -113,9 +114,11 @@ export class RunDriver {
       await opened.writer.close()
       throw new RunNotFoundError(`${dataDir.runLog(runId)} does not start with run.started`)
     }
+    const changed = changedSettings(state.settings, state.model, changes)
     const recorder = new RunRecorder(opened.writer, state)
-    await recorder.recordDurable({ type: 'run.resumed', reason })
-    return new RunDriver(runId, recorder, options, state.settings, dataDir)
+    await recorder.recordDurable({ type: 'run.resumed', reason, ...(Object.keys(changed).length > 0 ? { changed } : {}) })
+    const settings = recorder.state.settings ?? state.settings
+    return new RunDriver(runId, recorder, services, settings, dataDir, changed)
   }
 
   /** The state of a run as its log has it, without opening it for writing. */
@@ -187,19 +190,19 @@ export class RunDriver {
   /** Closes the connection and the run's tool state; the log stays. */
   async close(): Promise<void> {
     this.#transport.close('closing')
-    this.#options.gate.closeRun?.(this.runId)
-    await this.#options.tools.closeRun(this.runId)
+    this.#services.gate.closeRun?.(this.runId)
+    await this.#services.tools.closeRun(this.runId)
     await this.#recorder.close()
   }
 
   async #loop(): Promise<RunOutcome> {
     try {
-      await this.#options.tools.openRun({
+      await this.#services.tools.openRun({
         runId: this.runId,
         workspace: this.state.workspace ?? '',
         artifactsDir: this.#dataDir.artifacts(this.runId),
         networkAllowlist: this.#settings.networkAllowlist,
-        unsandboxed: this.#options.unsandboxed
+        unsandboxed: this.#services.unsandboxed
       })
     } catch (error) {
       // Fail closed: without the sandbox nothing runs, and the run says why.
@@ -217,7 +220,7 @@ export class RunDriver {
             runId: this.runId,
             workspace: this.state.workspace ?? '',
             settings: this.#settings,
-            sandboxed: !this.#options.unsandboxed,
+            sandboxed: !this.#services.unsandboxed,
             signal: this.#abort.signal,
             emittedAt: (callId) => this.#emittedAt.get(callId) ?? performance.now()
           })
@@ -246,12 +249,12 @@ export class RunDriver {
     const request = buildRequest(
       state,
       {
-        model: state.model ?? this.#options.model,
+        model: state.model ?? '',
         instructions: this.#settings.instructions,
         tools: state.tools,
         store: this.#settings.store,
         reasoning: this.#settings.reasoning ?? null,
-        continuation: PROVIDERS[this.#options.provider.name].continuation
+        continuation: PROVIDERS[this.#services.provider.name].continuation
       },
       reuse ? held.responseId : null
     )
@@ -500,8 +503,8 @@ export class RunDriver {
   #createTransport(kind: Transport): ModelTransport {
     const onStray = (frame: InboundFrame): void => this.#onFrame(frame)
     return kind === 'ws'
-      ? new WsTransport(this.#options.provider, this.#options.ws, onStray)
-      : new SseTransport(this.#options.provider, this.#options.sse)
+      ? new WsTransport(this.#services.provider, this.#services.ws, onStray)
+      : new SseTransport(this.#services.provider, this.#services.sse)
   }
 
   async #finish(outcome: RunOutcome, reason: string | null): Promise<RunOutcome> {

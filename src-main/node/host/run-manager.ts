@@ -8,7 +8,7 @@ import type { RunRecord, RunOutcome } from '../../common/run/records'
 import { displayState } from '../../common/run/display-state'
 import type { RunState } from '../../common/run/state'
 import { RunDriver, RunNotFoundError } from '../driver/run-driver'
-import type { RunDriverOptions } from '../driver/driver-options'
+import type { DriverServices, RunChoices } from '../driver/driver-options'
 import type { DataDir } from '../store/data-dir'
 import type { FoldProgress } from '../store/run-log-fold'
 import type { ApprovalDesk } from './approval-desk'
@@ -22,7 +22,10 @@ export interface RunServices {
   dataDir: DataDir
   desk: ApprovalDesk
   /** Options for a new run, or for continuing one whose folded state is given. */
-  driverOptions(target: { kind: 'new'; demo: boolean; model?: string } | { kind: 'existing'; state: RunState }): Promise<RunDriverOptions>
+  /** The services and the person's choices for a new run; `model` overrides the settings' model. */
+  newRun(demo: boolean, model?: string): Promise<{ services: DriverServices; choices: RunChoices }>
+  /** The services for continuing a run whose folded state is given; it keeps its recorded choices. */
+  existingRun(state: RunState): Promise<DriverServices>
   /** Called once a new run exists and before it acts: e.g. to snapshot the repo for its diff. */
   beforeFirstTurn?(runId: string, workspace: string): Promise<void>
 }
@@ -92,8 +95,8 @@ export class RunManager {
 
   /** Starts a run; `model` overrides the settings' model for this run. */
   async start(workspace: string, task: string, demo: boolean, model?: string): Promise<string> {
-    const options = await this.#services.driverOptions(model === undefined ? { kind: 'new', demo } : { kind: 'new', demo, model })
-    const driver = await RunDriver.start(this.#services.dataDir, workspace, task, options)
+    const { services, choices } = await this.#services.newRun(demo, model)
+    const driver = await RunDriver.start(this.#services.dataDir, workspace, task, services, choices)
     await this.#services.beforeFirstTurn?.(driver.runId, driver.state.workspace ?? workspace)
     this.#adopt(driver)
     this.#launch(driver.runId)
@@ -203,10 +206,10 @@ export class RunManager {
     const live = this.#live.get(runId)
     if (live) return live.driver
     const { state } = await this.#load(runId)
-    const options = await this.#services.driverOptions({ kind: 'existing', state })
+    const services = await this.#services.existingRun(state)
     let driver: RunDriver
     try {
-      driver = await RunDriver.resume(this.#services.dataDir, runId, options, reason)
+      driver = await RunDriver.resume(this.#services.dataDir, runId, services, reason)
     } catch (error) {
       if (error instanceof RunNotFoundError) throw new HostError('not_found', error.message)
       throw error

@@ -5,7 +5,8 @@ import { z } from 'zod'
 import type { ProviderChoice, SettingsPatch } from '../../common/api/contract'
 import { PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import { REASONING_EFFORTS, REASONING_SUMMARIES } from '../../common/providers/reasoning'
-import type { ApprovalMode, Transport } from '../../common/run/records'
+import { APPROVAL_MODES, DEFAULT_APPROVAL_MODE } from '../../common/run/approval-modes'
+import type { Transport } from '../../common/run/records'
 import { readOptionalFile, writePrivateFile } from './private-file'
 
 const RECENT_REPO_LIMIT = 12
@@ -16,7 +17,7 @@ const storedSchema = z.object({
   customBaseUrl: z.string().nullable(),
   model: z.string().min(1),
   transport: z.enum(['ws', 'sse']),
-  approvalMode: z.enum(['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']),
+  approvalMode: z.enum(APPROVAL_MODES),
   networkAllowlist: z.array(z.string()),
   // Files written before these existed read as "the defaults".
   reasoningEffort: z.enum(REASONING_EFFORTS).nullable().default(null),
@@ -32,7 +33,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   customBaseUrl: null,
   model: PROVIDERS.openai.defaultModel,
   transport: 'ws' satisfies Transport,
-  approvalMode: 'ask-risky' satisfies ApprovalMode,
+  approvalMode: DEFAULT_APPROVAL_MODE,
   networkAllowlist: [],
   reasoningEffort: null,
   reasoningSummary: null,

@@ -14,10 +14,9 @@ import type {
 } from '../../common/api/contract'
 import { isMethodName } from '../../common/api/contract'
 import { parseParams } from '../../common/api/schemas'
-import type { RunState } from '../../common/run/state'
 import type { Provider } from '../driver/provider'
 import { isProviderName, PROVIDERS } from '../../common/providers/providers'
-import { DEFAULT_INSTRUCTIONS, type RunDriverOptions } from '../driver/driver-options'
+import { DEFAULT_INSTRUCTIONS, type DriverServices, type RunChoices } from '../driver/driver-options'
 import type { ToolGate } from '../driver/tool-gate'
 import type { DataDir } from '../store/data-dir'
 import { listRuns, type RunListing } from '../store/run-index'
@@ -89,7 +88,8 @@ export class TetherHost {
       {
         dataDir: options.dataDir,
         desk: this.desk,
-        driverOptions: (target) => this.#driverOptions(target),
+        newRun: (demo, model) => this.#newRun(demo, model),
+        existingRun: (state) => this.#driverServices(state.provider?.name ?? null, state.provider?.baseUrl ?? ''),
         beforeFirstTurn: (runId, workspace) => saveBaseline(workspace, options.dataDir.artifacts(runId)).catch(() => undefined)
       },
       () => this.#broadcast({ type: 'runs.changed' })
@@ -207,37 +207,35 @@ export class TetherHost {
     }
   }
 
-  async #driverOptions(target: { kind: 'new'; demo: boolean; model?: string } | { kind: 'existing'; state: RunState }): Promise<RunDriverOptions> {
+  async #newRun(demo: boolean, model?: string): Promise<{ services: DriverServices; choices: RunChoices }> {
     const settings = this.#settings.current
-    const label = target.kind === 'existing' ? (target.state.provider?.name ?? null) : target.demo ? DEMO_PROVIDER_LABEL : settings.provider
+    const services = await this.#driverServices(demo ? DEMO_PROVIDER_LABEL : settings.provider, baseUrlOf(settings))
+    const choices: RunChoices = {
+      model: model ?? (demo ? DEMO_MODEL : settings.model),
+      transport: settings.transport,
+      store: false,
+      instructions: DEFAULT_INSTRUCTIONS,
+      reasoning: {
+        effort: settings.reasoningEffort,
+        summary: settings.reasoningSummary ?? PROVIDERS[services.provider.name].defaultReasoningSummary
+      },
+      approvalMode: settings.approvalMode,
+      networkAllowlist: settings.networkAllowlist
+    }
+    return { services, choices }
+  }
+
+  /** The provider a run uses (by its label: the demo sim, or a provider) and the tools. */
+  async #driverServices(label: string | null, baseUrl: string): Promise<DriverServices> {
     let provider: Provider
     if (label === DEMO_PROVIDER_LABEL) {
       provider = await this.#demoProvider()
-    } else if (target.kind === 'existing') {
-      if (!isProviderName(label)) throw new HostError('unavailable', `the run used an unknown provider '${label}'`)
-      provider = await this.#provider(label, target.state.provider?.baseUrl ?? '')
     } else {
-      provider = await this.#provider(settings.provider, baseUrlOf(settings))
+      if (!isProviderName(label)) throw new HostError('unavailable', `the run used an unknown provider '${label}'`)
+      provider = await this.#provider(label, baseUrl)
     }
     const { tools, gate } = await this.#tools()
-    const existing = target.kind === 'existing' ? target.state.settings : null
-    return {
-      provider,
-      providerLabel: label ?? provider.name,
-      model: (target.kind === 'existing' ? target.state.model : (target.model ?? null)) ?? (label === DEMO_PROVIDER_LABEL ? DEMO_MODEL : settings.model),
-      transport: existing?.transport ?? settings.transport,
-      store: existing?.store ?? false,
-      instructions: existing?.instructions ?? DEFAULT_INSTRUCTIONS,
-      reasoning: existing?.reasoning ?? {
-        effort: settings.reasoningEffort,
-        summary: settings.reasoningSummary ?? PROVIDERS[provider.name].defaultReasoningSummary
-      },
-      approvalMode: existing?.approvalMode ?? settings.approvalMode,
-      networkAllowlist: existing?.networkAllowlist ?? settings.networkAllowlist,
-      unsandboxed: false,
-      tools,
-      gate
-    }
+    return { provider, providerLabel: label ?? provider.name, unsandboxed: false, tools, gate }
   }
 
   /** The run index, one listing at a time; only `workspace`'s runs unless null. */

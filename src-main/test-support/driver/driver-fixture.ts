@@ -10,7 +10,10 @@ import { readRunLog } from '../../node/store/run-log-reader'
 import { SandboxedToolRuntime } from '../../node/tools/sandboxed-tool-runtime'
 import type { ToolGate } from '../../node/driver/tool-gate'
 import { RunDriver } from '../../node/driver/run-driver'
-import type { RunDriverOptions } from '../../node/driver/driver-options'
+import type { DriverServices, RunChoices } from '../../node/driver/driver-options'
+
+/** A test's services and choices in one bag; the fixture hands them to the driver apart. */
+export type DriverSetup = DriverServices & RunChoices
 
 // Under /var/tmp, not /tmp: inside the sandbox /tmp is the run's own directory.
 const SCRATCH_ROOT = '/var/tmp'
@@ -35,8 +38,8 @@ export interface DriverFixture {
   tools: SandboxedToolRuntime
   dataDir: DataDir
   workspace: string
-  options(overrides?: Partial<RunDriverOptions>): RunDriverOptions
-  start(task: string, overrides?: Partial<RunDriverOptions>, workspace?: string): Promise<RunDriver>
+  services(overrides?: Partial<DriverSetup>): DriverServices
+  start(task: string, overrides?: Partial<DriverSetup>, workspace?: string): Promise<RunDriver>
   /** Another workspace with the same files, for many runs on one server. */
   newWorkspace(): string
   reload(driver: RunDriver): Promise<RunState>
@@ -57,7 +60,7 @@ export async function driverFixture(sim: SimOptions, files: Record<string, strin
   const dataDir = new DataDir(join(root, 'data'))
   const server = await startSim({ idTag: 'test', ...sim })
   const tools = new SandboxedToolRuntime({ dataDir: dataDir.root, scratchDir: root })
-  const options = (overrides: Partial<RunDriverOptions> = {}): RunDriverOptions => ({
+  const setup = (overrides: Partial<DriverSetup> = {}): DriverSetup => ({
     provider: { name: 'custom', baseUrl: server.baseUrl, apiKey: 'test-key' },
     model: 'sim-model',
     transport: 'ws',
@@ -76,8 +79,11 @@ export async function driverFixture(sim: SimOptions, files: Record<string, strin
     tools,
     dataDir,
     workspace,
-    options,
-    start: (task, overrides, where = workspace) => RunDriver.start(dataDir, where, task, options(overrides)),
+    services: (overrides) => setup(overrides),
+    start: (task, overrides, where = workspace) => {
+      const { model, transport, store, instructions, approvalMode, networkAllowlist, ...services } = setup(overrides)
+      return RunDriver.start(dataDir, where, task, services, { model, transport, store, instructions, approvalMode, networkAllowlist })
+    },
     newWorkspace,
     reload: async (driver) => foldRecords((await readRunLog(driver.logPath)).records),
     read: (path, where = workspace) => readFileSync(join(where, path), 'utf8'),

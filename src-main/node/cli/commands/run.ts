@@ -3,7 +3,7 @@ import { summarizeMetrics } from '../../../common/run/metrics-summary'
 import type { RunOutcome } from '../../../common/run/records'
 import type { RunState } from '../../../common/run/state'
 import { RunDriver, RunNotFoundError } from '../../driver/run-driver'
-import { DEFAULT_INSTRUCTIONS, type RunDriverOptions } from '../../driver/driver-options'
+import { DEFAULT_INSTRUCTIONS, type DriverServices, type RunChoices } from '../../driver/driver-options'
 import { ProviderConfigError, resolveProvider, type Provider } from '../../driver/provider'
 import { DataDir, defaultDataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
@@ -12,8 +12,10 @@ import { SandboxedToolRuntime } from '../../tools/sandboxed-tool-runtime'
 import { CliError, EXIT_USAGE } from '../cli-error'
 import { ANSI_STYLE, LiveView, PLAIN_STYLE } from '../live-view'
 import { renderMetrics } from '../render-transcript'
-import { parseRunOptions, RUN_HELP, type RunCliOptions } from '../run-options'
-import { defaultModelOf, PROVIDERS } from '../../../common/providers/providers'
+import { DEFAULT_APPROVAL_MODE } from '../../../common/run/approval-modes'
+import type { SettingsChange } from '../../../common/run/records'
+import { DEFAULT_TRANSPORT, parseRunOptions, RUN_HELP, type RunCliOptions } from '../run-options'
+import { defaultModelOf, PROVIDERS, type ProviderName } from '../../../common/providers/providers'
 import { createRunGate } from '../run-gate'
 
 const EXIT_CODES: Record<RunOutcome, number> = { completed: 0, failed: 1, incomplete: 3, interrupted: 130 }
@@ -42,6 +44,53 @@ async function connect(options: RunCliOptions, recorded: RunState | null): Promi
   }
 }
 
+function newRunChoices(options: RunCliOptions, provider: ProviderName): RunChoices {
+  const { settings } = options
+  return {
+    model: settings.model ?? defaultModelOf(provider),
+    transport: settings.transport ?? DEFAULT_TRANSPORT,
+    store: settings.store ?? false,
+    instructions: DEFAULT_INSTRUCTIONS,
+    reasoning: { effort: options.reasoningEffort, summary: options.reasoningSummary ?? PROVIDERS[provider].defaultReasoningSummary },
+    approvalMode: settings.approvalMode ?? DEFAULT_APPROVAL_MODE,
+    networkAllowlist: settings.networkAllowlist ?? []
+  }
+}
+
+/** The settings flags given with --resume, the reasoning ones over what the run was recorded with. */
+function resumeChanges(options: RunCliOptions, recorded: RunState, provider: ProviderName): SettingsChange {
+  if (options.reasoningEffort === null && options.reasoningSummary === null) return options.settings
+  const before = recorded.settings?.reasoning ?? { effort: null, summary: PROVIDERS[provider].defaultReasoningSummary }
+  const reasoning = { effort: options.reasoningEffort ?? before.effort, summary: options.reasoningSummary ?? before.summary }
+  return { ...options.settings, reasoning }
+}
+
+const FLAG_OF: Record<keyof SettingsChange, string> = {
+  model: '--model',
+  transport: '--transport',
+  approvalMode: '--approval',
+  store: '--store',
+  networkAllowlist: '--allow-network',
+  reasoning: '--reasoning-effort/--reasoning-summary'
+}
+
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(',')
+  if (value !== null && typeof value === 'object') return Object.entries(value).map(([key, entry]) => `${key} ${String(entry ?? 'default')}`).join(', ')
+  return String(value)
+}
+
+/** What a resume applied of the flags given with it, and what it kept as recorded. */
+export function describeChanges(asked: SettingsChange, changed: SettingsChange, recorded: RunState): string {
+  const before: SettingsChange = { ...recorded.settings, ...(recorded.model === null ? {} : { model: recorded.model }) }
+  const keys = Object.keys(FLAG_OF).filter((key): key is keyof SettingsChange => asked[key as keyof SettingsChange] !== undefined)
+  if (keys.length === 0) return 'resuming with the settings the run was recorded with'
+  const parts = keys.map((key) =>
+    changed[key] === undefined ? `${FLAG_OF[key]} ${shown(asked[key])} (already so)` : `${FLAG_OF[key]} ${shown(changed[key])} (was ${shown(before[key])})`
+  )
+  return `resuming with ${parts.join(', ')}`
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   const options = parseRunOptions(args)
   if (options.help) {
@@ -57,33 +106,19 @@ export async function runCommand(args: string[]): Promise<number> {
   const tools = new SandboxedToolRuntime({ dataDir: dataDir.root })
   const interactive = !options.json && process.stdin.isTTY === true && process.stdout.isTTY === true
   const style = process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE
-  const driverOptions = (gate: RunDriverOptions['gate']): RunDriverOptions => ({
-    provider: connection.provider,
-    providerLabel: connection.label,
-    model: options.model ?? recorded?.model ?? defaultModelOf(connection.provider.name),
-    transport: options.transport,
-    store: options.store,
-    instructions: DEFAULT_INSTRUCTIONS,
-    reasoning: {
-      effort: options.reasoningEffort,
-      summary: options.reasoningSummary ?? PROVIDERS[connection.provider.name].defaultReasoningSummary
-    },
-    approvalMode: options.approvalMode,
-    networkAllowlist: options.networkAllowlist,
-    unsandboxed: false,
-    tools,
-    gate
-  })
+  const services = (gate: DriverServices['gate']): DriverServices => ({ provider: connection.provider, providerLabel: connection.label, unsandboxed: false, tools, gate })
   let driver: RunDriver | null = null
   try {
     const gate = createRunGate({ dataDir, interactive, style })
     if (options.resume !== null) {
-      driver = await RunDriver.resume(dataDir, options.resume, driverOptions(gate), 'tether run --resume')
+      const changes = recorded === null ? options.settings : resumeChanges(options, recorded, connection.provider.name)
+      driver = await RunDriver.resume(dataDir, options.resume, services(gate), 'tether run --resume', changes)
+      if (recorded !== null) process.stderr.write(style.dim(`${describeChanges(changes, driver.changed, recorded)}\n`))
     } else {
       const workspace = await realpath(options.workspace!).catch(() => {
         throw new CliError(`--workspace ${options.workspace}: no such directory`, EXIT_USAGE)
       })
-      driver = await RunDriver.start(dataDir, workspace, options.task!, driverOptions(gate))
+      driver = await RunDriver.start(dataDir, workspace, options.task!, services(gate), newRunChoices(options, connection.provider.name))
     }
     const view = new LiveView((text) => process.stdout.write(text), style)
     // With --json, stdout is the log itself, line for line with checksums (`tether replay -` reads
