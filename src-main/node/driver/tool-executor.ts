@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks'
 import type { RunSettings } from '../../common/run/records'
 import type { ToolCallView } from '../../common/run/state'
 import type { Preparation, PreparedCall } from '../tools/registry/define-tool'
+import { coalesceText, type CoalescedText } from '../tools/output/coalesce-text'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { RunRecorder } from './run-recorder'
 import type { ToolGate } from './tool-gate'
@@ -171,24 +172,17 @@ export class ToolExecutor {
     })
   }
 
-  #outputRecorder(callId: string): { push: (data: string) => void; flush: () => void } {
-    let buffered = ''
+  /** Terminal output as `tool.output` records: coalesced over a short window, and at most TOOL_OUTPUT_LOG_CAP per call. */
+  #outputRecorder(callId: string): CoalescedText {
     let logged = 0
-    let timer: NodeJS.Timeout | null = null
-    const flush = (): void => {
-      if (timer) clearTimeout(timer)
-      timer = null
-      if (buffered.length === 0) return
-      const data = buffered.slice(0, Math.max(0, TOOL_OUTPUT_LOG_CAP - logged))
-      buffered = ''
-      if (data.length === 0) return
-      logged += data.length
-      this.#recorder.record({ type: 'tool.output', callId, data })
-    }
-    const push = (data: string): void => {
-      buffered += data
-      timer ??= setTimeout(flush, TOOL_OUTPUT_FLUSH_MS)
-    }
-    return { push, flush }
+    return coalesceText(
+      (text) => {
+        const data = text.slice(0, Math.max(0, TOOL_OUTPUT_LOG_CAP - logged))
+        if (data.length === 0) return
+        logged += data.length
+        this.#recorder.record({ type: 'tool.output', callId, data })
+      },
+      { windowMs: TOOL_OUTPUT_FLUSH_MS, maxChars: Number.POSITIVE_INFINITY }
+    )
   }
 }
