@@ -51,16 +51,21 @@ async function startAndKill(home: string, workspace: string, scenario: string): 
   return runId
 }
 
+/** A run killed in its first command, in a fresh home and workspace. */
+async function killedRun(): Promise<{ home: string; workspace: string; scenario: string; runId: string }> {
+  const root = scratch('cli-resume')
+  made.push(root)
+  const workspace = join(root, 'workspace')
+  mkdirSync(workspace)
+  const scenario = join(root, 'scenario.json')
+  writeFileSync(scenario, JSON.stringify(SCENARIO))
+  const home = join(root, 'home')
+  return { home, workspace, scenario, runId: await startAndKill(home, workspace, scenario) }
+}
+
 describe('tether run --resume with new settings', () => {
   it('--approval read-only: the resumed run runs read-only and says what it applied', async () => {
-    const root = scratch('cli-resume')
-    made.push(root)
-    const workspace = join(root, 'workspace')
-    mkdirSync(workspace)
-    const scenario = join(root, 'scenario.json')
-    writeFileSync(scenario, JSON.stringify(SCENARIO))
-    const home = join(root, 'home')
-    const runId = await startAndKill(home, workspace, scenario)
+    const { home, workspace, scenario, runId } = await killedRun()
 
     const resumed = await runCli(['run', '--resume', runId, '--scenario', scenario, '--approval', 'read-only', '--transport', 'sse', '--json'], { TETHER_HOME: home })
     expect(resumed.code).toBe(0)
@@ -77,14 +82,7 @@ describe('tether run --resume with new settings', () => {
   }, 60_000)
 
   it('says so when the flags change nothing', async () => {
-    const root = scratch('cli-resume-same')
-    made.push(root)
-    const workspace = join(root, 'workspace')
-    mkdirSync(workspace)
-    const scenario = join(root, 'scenario.json')
-    writeFileSync(scenario, JSON.stringify(SCENARIO))
-    const home = join(root, 'home')
-    const runId = await startAndKill(home, workspace, scenario)
+    const { home, workspace, scenario, runId } = await killedRun()
     const resumed = await runCli(['run', '--resume', runId, '--scenario', scenario, '--approval', 'auto-in-sandbox', '--json'], { TETHER_HOME: home })
     expect(resumed.code).toBe(0)
     expect(resumed.stderr).toContain('resuming with --approval auto-in-sandbox (already so)')
