@@ -9,6 +9,7 @@ import { createPolicyFixture, type PolicyFixture } from '../../test-support/poli
 type Case = [command: string, decision: RiskDecision, reason?: string]
 
 const READ_ONLY: Case[] = [
+  ['node --version', 'allow'],
   ['git status', 'allow', 'read-only'],
   ['git diff --stat', 'allow'],
   ['ls -la', 'allow'],
@@ -58,7 +59,7 @@ const READ_ONLY: Case[] = [
 const ASKS: Case[] = [
   ['npm test', 'ask', '`npm` is not on the read-only list'],
   ['echo hi > out.txt', 'ask', 'writes to @WS@/out.txt'],
-  ['sed -i s/a/b/ README.md', 'ask', 'sed -n'],
+  ['sed -i s/a/b/ README.md', 'ask', '`sed -i`'],
   ['git commit -m msg', 'ask', 'not a read-only git command'],
   ['git push origin main', 'ask'],
   ['rm README.md', 'ask'],
@@ -72,21 +73,14 @@ const ASKS: Case[] = [
   ['python3 -c "print(1)"', 'ask', 'runs inline code'],
   ['node script.js', 'ask'],
   ['node --test', 'ask', '`node` is not on the read-only list'],
-  ['node --version', 'ask', '`node` is not on the read-only list'],
   ['node', 'ask', 'standard input'],
   ['bash script.sh', 'ask', 'runs the script'],
   ['source ./env.sh', 'ask'],
-  ["find . -name '*.o' -delete", 'ask', '`find -delete` changes files'],
-  ['find . -exec rm {} \\;', 'ask'],
-  ['xargs rm < list.txt', 'ask'],
-  ['eval "$CMD"', 'ask', 'only known at run time'],
-  ['$CMD', 'ask', 'only known at run time'],
   ['X=1', 'ask', 'sets X'],
   ['export FOO=bar', 'ask'],
   ['cd /', 'ask', 'leaves the workspace'],
   ['cd ..', 'ask', 'leaves the workspace'],
   ['git -c core.pager=less log', 'ask', '`git -c`'],
-  ['git branch -D feature', 'ask', '`-D` changes the repository'],
   ['curl https://example.com', 'ask'],
   ['curl -o page.html https://example.com', 'ask'],
   ['echo "unterminated', 'ask', 'does not parse cleanly'],
@@ -103,8 +97,6 @@ const ASKS: Case[] = [
   ['git -C dir status', 'allow'],
   ['ls > @HOME@/out.txt', 'ask', 'outside the workspace'],
   ['rm @HOME@/notes.txt', 'ask'],
-  ['printf \'%s\' \'rm -rf ~\' | sh', 'ask', 'standard input'],
-  ["echo -e 'rm\\x20-rf /' | sh", 'ask', 'standard input'],
   ['sh < script.sh', 'ask'],
   ['man sudo', 'ask'],
   ['./gradlew build', 'ask'],
@@ -115,15 +107,14 @@ const ASKS: Case[] = [
   ['f() { ls; }', 'ask', 'defines the shell function'],
   ['',  'ask', 'empty'],
   ['ls\u00a0-la', 'ask'],
-  ['l\u200bs', 'ask', 'read differently'],
-  ['git status\u0085', 'ask', 'read differently'],
-  ['echo ok\u2029ls', 'ask', 'read differently'],
-  ['git config user.name x', 'ask'],
+  ['l\u200bs', 'ask', 'display differently'],
+  ['git status\u0085', 'ask', 'display differently'],
+  ['echo ok\u2029ls', 'ask', 'display differently'],
   ['git stash', 'ask'],
   ['git restore --staged src/a.ts', 'ask'],
   ['nohup ls', 'ask', 'nohup.out'],
   ["trap 'echo bye' EXIT", 'ask', 'stores code the shell runs later'],
-  ["alias ll='ls -la'", 'ask', 'stores code the shell runs later'],
+  ["alias ll='ls -la'", 'ask', 'changes what a later command name runs'],
   ["PS1='$ '", 'ask', 'sets PS1'],
   ['exit', 'ask'],
   ['git grep -Ovim TODO', 'ask', 'can make git write files or run programs'],
@@ -141,6 +132,15 @@ const ASKS: Case[] = [
 ]
 
 const FLOOR: Case[] = [
+  ['git config user.name x', 'forbid', '`git config` changes configuration'],
+  ["echo -e 'rm\\x20-rf /' | sh", 'forbid', 'only known at run time'],
+  ['printf \'%s\' \'rm -rf ~\' | sh', 'forbid', 'only known at run time'],
+  ['git branch -D feature', 'forbid', '`git branch -D`'],
+  ['$CMD', 'forbid', 'only known at run time'],
+  ['eval "$CMD"', 'forbid', 'only known at run time'],
+  ['xargs rm < list.txt', 'forbid', 'only known at run time'],
+  ['find . -exec rm {} \\;', 'forbid', 'only known at run time'],
+  ["find . -name '*.o' -delete", 'forbid', '`find -delete` deletes every file'],
   // Recursive deletes of /, home, the repository and whatever is outside it.
   ['rm -rf /', 'forbid', 'root directory'],
   ['rm -rf ~', 'forbid', 'home directory'],
@@ -166,7 +166,7 @@ const FLOOR: Case[] = [
   ['rm -rf ../other-project', 'forbid', 'outside the workspace'],
   ['rm -rf @HOME@/other-project', 'forbid', 'outside the workspace'],
   ['rm -rf /*', 'forbid', 'everything matching /*'],
-  ['rm -rf {src,/}', 'forbid', 'root directory'],
+  ['rm -rf {src,/}', 'forbid', 'deletes recursively'],
   ['rm -rf link-to-root/', 'forbid', 'root directory'],
   ['rm -rf link-home/', 'forbid', 'home directory'],
   ['rm -rf --no-preserve-root /', 'forbid', '--no-preserve-root'],
@@ -209,8 +209,8 @@ const FLOOR: Case[] = [
   ['find . -execdir rm -rf {} \\;', 'forbid', 'only known at run time'],
   ['find / -delete', 'forbid', 'root directory'],
   ['find . -delete', 'forbid', 'whole workspace'],
-  ["find ~ -name '*.log' -delete", 'forbid', 'outside the workspace'],
-  ['find .. -name x -delete', 'forbid', 'outside the workspace'],
+  ["find ~ -name '*.log' -delete", 'forbid', 'home directory'],
+  ['find .. -name x -delete', 'forbid', 'home directory'],
   ['xargs shred', 'forbid', '`shred`'],
   // Nested shells, eval, substitutions, heredocs, pipes into shells.
   ['bash -c "rm -rf /"', 'forbid', 'root directory'],
@@ -264,10 +264,10 @@ const FLOOR: Case[] = [
   ['/usr/bin/git reset --hard', 'forbid', '`git reset --hard`'],
   ["git -c alias.nuke='reset --hard' nuke", 'forbid', '`git reset --hard`'],
   ['git reset $MODE', 'forbid', 'may be `--hard`'],
-  ['git clean -fdx', 'forbid', '`git clean -f`'],
-  ['git clean -fd', 'forbid', '`git clean -f`'],
-  ['git clean -xf', 'forbid', '`git clean -f`'],
-  ['git clean -f -d', 'forbid', '`git clean -f`'],
+  ['git clean -fdx', 'forbid', '`git clean` deletes untracked files'],
+  ['git clean -fd', 'forbid', '`git clean` deletes untracked files'],
+  ['git clean -xf', 'forbid', '`git clean` deletes untracked files'],
+  ['git clean -f -d', 'forbid', '`git clean` deletes untracked files'],
   ['git push --force', 'forbid', 'rewrites or deletes history'],
   ['git push -f origin main', 'forbid', 'rewrites or deletes history'],
   ['git push -uf origin main', 'forbid', 'rewrites or deletes history'],
@@ -280,8 +280,8 @@ const FLOOR: Case[] = [
   ['git push --delete origin feature', 'forbid', 'rewrites or deletes history'],
   ['git checkout -- .', 'forbid', 'discards every uncommitted change'],
   ['git checkout -f main', 'forbid', 'discards uncommitted changes'],
-  ['git restore .', 'forbid', 'discards every uncommitted change'],
-  ['git stash clear', 'forbid', 'drops every stash'],
+  ['git restore .', 'forbid', 'discards uncommitted changes'],
+  ['git stash clear', 'forbid', 'drops stashed work'],
   // Privileges.
   ['sudo ls', 'forbid', '`sudo`'],
   ['sudo rm -rf /', 'forbid', 'root directory'],
@@ -326,16 +326,16 @@ const FLOOR: Case[] = [
   ['chown -R user /', 'forbid', 'outside the workspace'],
   ['chgrp -R staff ..', 'forbid', 'outside the workspace'],
   // Protected paths: git hooks and config, shell start-up files, credentials, Tether's data.
-  ['echo hi > .git/hooks/pre-commit', 'forbid', 'git runs the hooks'],
-  ['echo x >> .git/config', 'forbid', '.git/config'],
-  ['cat evil > .git/hooks/post-checkout', 'forbid', 'git runs the hooks'],
-  ['cp evil .git/hooks/pre-push', 'forbid', 'git runs the hooks'],
-  ['tee .git/hooks/pre-commit < x', 'forbid', 'git runs the hooks'],
-  ['ln -s /tmp/x .git/hooks/pre-commit', 'forbid', 'git runs the hooks'],
-  ['bash -c "echo x > .git/hooks/pre-commit"', 'forbid', 'git runs the hooks'],
+  ['echo hi > .git/hooks/pre-commit', 'forbid', 'inside a git directory'],
+  ['echo x >> .git/config', 'forbid', 'inside a git directory'],
+  ['cat evil > .git/hooks/post-checkout', 'forbid', 'inside a git directory'],
+  ['cp evil .git/hooks/pre-push', 'forbid', 'inside a git directory'],
+  ['tee .git/hooks/pre-commit < x', 'forbid', 'inside a git directory'],
+  ['ln -s /tmp/x .git/hooks/pre-commit', 'forbid', 'inside a git directory'],
+  ['bash -c "echo x > .git/hooks/pre-commit"', 'forbid', 'inside a git directory'],
   ['echo key >> ~/.ssh/authorized_keys', 'forbid', '~/.ssh'],
   ["echo 'alias ls=x' >> ~/.bashrc", 'forbid', '~/.bashrc'],
-  ['mv .git /tmp/x', 'forbid', '.git directory'],
+  ['mv .git /tmp/x', 'forbid', '.git'],
   ['mv ~ /tmp/x', 'forbid', 'holds the workspace or the home directory'],
   // Code stored now and run later by the persistent shell.
   ["trap 'rm -rf ~' EXIT", 'forbid', 'home directory'],
@@ -390,7 +390,7 @@ describe('what classification reports', () => {
   })
 
   it('marks text that hides what runs as opaque and not liftable', () => {
-    const result = classifyShellCommand(fixture.parser, 'eval "$CMD"', fixture.environment)
+    const result = classifyShellCommand(fixture.parser, 'python3 -c "print(1)"', fixture.environment)
     expect(result.subcommands.map(({ decision, liftable, opaque }) => ({ decision, liftable, opaque }))).toEqual([{ decision: 'ask', liftable: false, opaque: true }])
   })
 

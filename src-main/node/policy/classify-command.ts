@@ -7,7 +7,8 @@ import { CommandJudge, type PendingVerdict } from './command-judge'
 import type { Finding } from './findings'
 import { askAlways, floor, opaque, strictest } from './findings'
 import type { PathEnvironment } from './path-scope'
-import { DISGUISING_CHARACTERS, LINE_LIKE_SEPARATORS } from './shell-words'
+import { hasPadding, hiddenCharactersIn, withoutHiddenCharacters } from '../../common/text/display-text'
+import { LINE_LIKE_SEPARATORS } from './shell-words'
 
 export interface SubcommandVerdict {
   /** The sub-command as shown to the person. */
@@ -75,13 +76,23 @@ function judge(parser: BashParser, environment: PathEnvironment, source: string)
 export function classifyShellCommand(parser: BashParser, source: string, environment: PathEnvironment): CommandClassification {
   if (source.trim().length === 0) return summarize([], [askAlways('the command is empty')])
   const { subcommands, findings } = judge(parser, environment, source)
-  if (DISGUISING_CHARACTERS.test(source)) {
-    findings.push(opaque('contains characters that make it read differently from how it runs (line separators, carriage returns, invisible or bidi characters)'))
-    // Another reader (a terminal, a log, another shell) may split lines there: judge that reading too.
-    const asLines = judge(parser, environment, source.replace(LINE_LIKE_SEPARATORS, '\n'))
-    const hidden = asLines.findings.filter((finding) => finding.decision === 'forbid').map((finding) => finding.reason)
-    for (const subcommand of asLines.subcommands) if (subcommand.decision === 'forbid') hidden.push(...subcommand.reasons)
-    for (const reason of new Set(hidden)) findings.push(floor(`read with its separators as new lines: ${reason}`))
+  if (hasPadding(source)) findings.push(opaque('contains long runs of blank space that can push part of it out of sight'))
+  const hiddenCharacters = hiddenCharactersIn(source)
+  if (hiddenCharacters.length > 0) {
+    const shown = hiddenCharacters.slice(0, 8).join(' ') + (hiddenCharacters.length > 8 ? ' …' : '')
+    findings.push(opaque(`contains characters that display differently from how they run (control, bidi, zero-width or invisible characters: ${shown}); they are shown escaped`))
+    // Another reader (a terminal, a log, another shell) may split lines there or drop what it
+    // does not show: judge those readings too.
+    const readings = [
+      { how: 'read with its separators as new lines', text: source.replace(LINE_LIKE_SEPARATORS, '\n') },
+      { how: 'read without its invisible characters', text: withoutHiddenCharacters(source) }
+    ]
+    for (const { how, text } of readings) {
+      const other = judge(parser, environment, text)
+      const hidden = other.findings.filter((finding) => finding.decision === 'forbid').map((finding) => finding.reason)
+      for (const subcommand of other.subcommands) if (subcommand.decision === 'forbid') hidden.push(...subcommand.reasons)
+      for (const reason of new Set(hidden)) findings.push(floor(`${how}: ${reason}`))
+    }
   }
   return summarize(subcommands, findings)
 }

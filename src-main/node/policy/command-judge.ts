@@ -3,17 +3,28 @@
 import { assertNever } from '../../common/run/records'
 import type { BashParser } from './bash-parser'
 import { commandName, DOWNLOADERS, isFilesystemMaker, PRIVILEGE_COMMANDS } from './command-names'
-import { floorFindings, isRecursiveRemove, type FloorContext } from './destructive-floor'
+import {
+  credentialPrinterFinding,
+  declarationDumpFinding,
+  environmentDumpFinding,
+  expansionFindings,
+  homeConfigReadFinding,
+  recursiveSecretFindings,
+  secretWordFindings
+} from './credential-reads'
+import { FLOOR_PROGRAMS, floorFindings, isRecursiveRemove, type FloorContext } from './destructive-floor'
+import { gitEmbeddedScripts } from './git-floor'
+import { awkProgramProblem, inlineCodeFindings, isAwk } from './inline-code'
 import type { Finding } from './findings'
 import { ask, askAlways, floor, opaque } from './findings'
 import { parseOptions } from './options'
 import type { PathEnvironment } from './path-scope'
-import { resolvePathWord } from './path-scope'
-import { hasReadOnlyEntry, readOnlyProblem } from './read-only-commands'
+import { classifyPath, resolvePathWord } from './path-scope'
+import { hasReadOnlyEntry, isContentReader, readOnlyProblem } from './read-only-commands'
 import { readScript } from './read-script'
 import type { ShellCommand, ShellRedirect, ShellScript, ShellWord } from './shell-syntax'
 import type { Invocation } from './unwrap-command'
-import { invocationsOf, isWrapper } from './unwrap-command'
+import { embeddedScripts, invocationsOf, isWrapper, type EmbeddedScript } from './unwrap-command'
 import { writeTargets } from './write-targets'
 
 /** Longer input is not classified (it asks). */
@@ -27,9 +38,8 @@ const DANGEROUS_ENVIRONMENT =
 const SHELL_NAME = /^(ba|z|da|k|mk|a)?sh$/
 /** Variables whose value the interactive shell runs as code later. */
 const SHELL_RUNS_LATER = /^(PROMPT_COMMAND|PS0|PS1|PS2|PS4)$/
-
-/** Programs whose floor depends on their arguments: checked again when another program is handed them. */
-const ARGUMENT_FLOOR_PROGRAMS = new Set(['rm', 'dd', 'chmod', 'chown', 'chgrp', 'git', 'find', 'shred'])
+/** Variables whose value a program runs as a shell command (`GIT_PAGER='...' git log`). */
+const PROGRAM_VALUED = /^(PAGER|GIT_PAGER|MANPAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_SSH_COMMAND|GIT_SSH|GIT_EXTERNAL_DIFF|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|BROWSER|PROMPT_COMMAND)$/
 /** What an unknown program (`$X -rf /`) is checked as. */
 const UNKNOWN_PROGRAM_CANDIDATES = ['rm', 'git', 'chmod', 'chown', 'dd', 'find']
 
@@ -43,7 +53,7 @@ export interface PendingVerdict {
 function environmentFinding(name: string, value: ShellWord): Finding | null {
   if (HARMLESS_ENVIRONMENT.test(name)) return null
   if ((name === 'PAGER' || name === 'GIT_PAGER') && value.resolved && value.value === 'cat') return null
-  if (DANGEROUS_ENVIRONMENT.test(name)) return askAlways(`sets ${name}, which can change what the program runs or loads`)
+  if (DANGEROUS_ENVIRONMENT.test(name) || PROGRAM_VALUED.test(name)) return opaque(`sets ${name}, which can change what the program runs or loads`)
   if (/[a-z]/.test(name)) return null
   return ask(`sets ${name} for the program`)
 }
@@ -101,6 +111,11 @@ class WorkingDirectories {
   moved(command: ShellCommand, cwd: string | null): void {
     this.#bySubshell.set(command.subshells.join('.'), cwd)
   }
+
+  /** Where the script's own shell ends up. */
+  get final(): string | null {
+    return this.#bySubshell.has('') ? (this.#bySubshell.get('') ?? null) : this.#start
+  }
 }
 
 export class CommandJudge {
@@ -127,7 +142,9 @@ export class CommandJudge {
     const parsed = this.#parser.parse(source)
     if (parsed.hasError) this.findings.push(opaque(`${where} does not parse cleanly as bash`))
     if (parsed.tooDeep) this.findings.push(opaque(`${where} nests too deeply to classify`))
-    this.#judgeScript(readScript(parsed.root), cwd, depth, origin)
+    const script = readScript(parsed.root)
+    this.findings.push(...expansionFindings(script.expansions))
+    this.#judgeScript(script, cwd, depth, origin)
   }
 
   #judgeScript(script: ShellScript, startCwd: string | null, depth: number, origin: string | null): void {
@@ -149,17 +166,22 @@ export class CommandJudge {
         case 'function': {
           const callsItself = construct.body.some((command) => byCommand.get(command)?.some((verdict) => verdict.invocation.argv[0]?.value === construct.name))
           if (callsItself && construct.backgroundOrPipeInBody) this.findings.push(floor(`a fork bomb: \`${construct.name}\` starts copies of itself`))
-          this.findings.push(askAlways(`defines the shell function \`${construct.name}\`, which stays defined and can change what later commands do`))
+          this.findings.push(opaque(`defines the shell function \`${construct.name}\`, which stays defined and can change what later commands run`))
           break
         }
-        case 'declaration':
-          if (!/^(declare|typeset|export|readonly|local)(\s+-[pfFx]+)*\s*$/.test(construct.text)) {
+        case 'declaration': {
+          const dump = declarationDumpFinding(construct.text)
+          if (dump) this.findings.push(dump)
+          else if (!/^(declare|typeset|export|readonly|local)(\s+-[fF]+)*\s*$/.test(construct.text)) {
             this.findings.push(askAlways(`\`${construct.text}\` changes the shell's variables for every later command`))
           }
           break
+        }
         case 'assignment': {
           const exported = construct.assignments.map(({ name }) => name).filter((name) => !/[a-z]/.test(name))
-          if (exported.length > 0) this.findings.push(askAlways(`sets ${exported.join(', ')} in the shell, which can change what later commands do`))
+          const dangerous = exported.filter((name) => DANGEROUS_ENVIRONMENT.test(name) || PROGRAM_VALUED.test(name))
+          if (dangerous.length > 0) this.findings.push(opaque(`sets ${dangerous.join(', ')} in the shell, which changes what later commands run or load`))
+          else if (exported.length > 0) this.findings.push(askAlways(`sets ${exported.join(', ')} in the shell, which can change what later commands do`))
           for (const { name, value } of construct.assignments) {
             if (!SHELL_RUNS_LATER.test(name) || !value) continue
             if (value.resolved) this.script(value.value, startCwd, depth + 1, name)
@@ -171,8 +193,11 @@ export class CommandJudge {
           this.findings.push(askAlways(`\`${construct.text}\` changes the shell's variables for every later command`))
           break
         case 'group-redirect': {
-          const finding = this.#redirectFinding(construct.redirect, startCwd)
-          if (finding) this.findings.push(finding.decision === 'forbid' ? finding : askAlways(finding.reason))
+          // tree-sitter-bash puts `cd x && echo > f` under one redirect; bash applies it to the last command, after the `cd`.
+          for (const cwd of new Set([startCwd, directories.final])) {
+            const finding = this.#redirectFinding(construct.redirect, cwd)
+            if (finding) this.findings.push(finding.decision === 'forbid' || finding.opaque ? finding : askAlways(finding.reason))
+          }
           break
         }
         case 'backquoted':
@@ -205,8 +230,9 @@ export class CommandJudge {
     const tokens: (string | null)[] = []
     const effectiveCwd = invocation.chdir ? (resolvePathWord(invocation.chdir, cwd, this.#environment)?.resolved.path ?? null) : cwd
     const context: FloorContext = { environment: this.#environment, cwd: effectiveCwd, dynamicTail: invocation.dynamicTail }
+    findings.push(...secretWordFindings([...invocation.argv, ...invocation.assignments.map(({ value }) => value)], effectiveCwd, this.#environment))
     if (!nameWord?.resolved) {
-      findings.push(opaque('the program to run is only known at run time'))
+      findings.push(floor('the program to run is only known at run time (a variable or a substitution names it), so what it does cannot be checked'))
       findings.push(...unknownProgramFloor(args, context))
     } else {
       const name = commandName(nameWord)
@@ -214,7 +240,11 @@ export class CommandJudge {
       if (nameWord.obfuscated) findings.push(opaque("the program name is written in an encoded form ($'...')"))
       findings.push(...floorFindings(name.base, args, context))
       findings.push(...this.#writeTargetFindings(name.base, args, effectiveCwd))
-      if (!hasReadOnlyEntry(name.base) && !ARGUMENT_FLOOR_PROGRAMS.has(name.base) && !isWrapper(name.base)) findings.push(...embeddedFloor(name.base, args, context))
+      findings.push(...this.#sensitiveFindings(name.base, args, effectiveCwd, depth))
+      if (!hasReadOnlyEntry(name.base) && !FLOOR_PROGRAMS.has(name.base) && !isWrapper(name.base)) {
+        findings.push(...embeddedFloor(name.base, args, context))
+        for (const embedded of embeddedScripts(name.base, args)) findings.push(...this.#embeddedScript(embedded, effectiveCwd, depth))
+      }
       if (name.base === 'trap' || name.base === 'alias') findings.push(...this.#deferredCode(name.base, args, effectiveCwd, depth))
       if (invocation.script) findings.push(...this.#scriptFindings(invocation, effectiveCwd, depth))
       else if (name.base === 'cd' || name.base === 'pushd' || name.base === 'popd') {
@@ -228,6 +258,7 @@ export class CommandJudge {
     for (const { name, value } of invocation.assignments) {
       const finding = environmentFinding(name, value)
       if (finding) findings.push(finding)
+      if (PROGRAM_VALUED.test(name) && value.resolved) this.script(value.value, effectiveCwd, depth + 1, name)
     }
     if (primary) {
       for (const redirect of command.redirects) {
@@ -250,7 +281,11 @@ export class CommandJudge {
         ? positionals.length >= 2 ? positionals.slice(0, 1).map((word) => ({ word, value: word.value })) : []
         : positionals.filter((word) => word.value.includes('=')).map((word) => ({ word, value: word.value.slice(word.value.indexOf('=') + 1) }))
     if (code.length === 0) return []
-    const findings = [askAlways(`\`${base}\` stores code the shell runs later, in this and later commands`)]
+    const findings = [
+      base === 'alias'
+        ? opaque('`alias` changes what a later command name runs, so later commands would not run what they say')
+        : askAlways('`trap` stores code the shell runs later, in this and later commands')
+    ]
     for (const { word, value } of code) {
       if (word.resolved) this.script(value, cwd, depth + 1, base)
       else findings.push(opaque(`\`${base}\` stores shell code only known at run time`))
@@ -276,17 +311,21 @@ export class CommandJudge {
         this.script(script.text, cwd, depth + 1, script.origin)
         return []
       case 'dynamic':
-        return downloadsInto(script.words, script.origin) ?? [opaque(`runs shell code only known at run time (${script.origin})`)]
-      case 'foreign':
-        return downloadsInto(script.words, script.origin) ?? [ask(`runs inline code (${script.origin})`)]
+        return downloadsInto(script.words, script.origin) ?? [floor(`runs shell code only known at run time (${script.origin}), so what it does cannot be checked`)]
+      case 'foreign': {
+        const [code] = script.words
+        return downloadsInto(script.words, script.origin) ?? inlineCodeFindings(code?.resolved ? code.value : null, script.origin)
+      }
       case 'stdin': {
         const fed = invocation.command.redirects.find((redirect) => redirect.kind === 'heredoc' || redirect.kind === 'herestring')
         const downloaded = fed?.target ? downloadsInto([fed.target], `${script.origin} <<<`) : null
         if (downloaded) return downloaded
-        if (fed && fed.text !== null && SHELL_NAME.test(script.origin)) {
+        const isShell = SHELL_NAME.test(script.origin) || script.origin === 'fish'
+        if (fed && fed.text !== null && isShell) {
           this.script(fed.text, cwd, depth + 1, `${script.origin} <<`)
           return []
         }
+        if (fed && !isShell) return inlineCodeFindings(fed.text, `${script.origin} <<`)
         return [opaque(`\`${script.origin}\` runs a script read from its standard input`)]
       }
       case 'file':
@@ -308,25 +347,37 @@ export class CommandJudge {
             continue
           }
           const fed = literalOutput(stages[index - 1] ?? [])
-          if (fed !== null && SHELL_NAME.test(script.origin)) {
-            const stdinFinding = verdict.findings.findIndex((finding) => finding.reason.endsWith('read from its standard input'))
-            if (stdinFinding !== -1) verdict.findings.splice(stdinFinding, 1)
-            this.script(fed, cwdOf.get(command) ?? null, depth + 1, `${script.origin} reading a pipe`)
-          }
+          const stdinFinding = verdict.findings.findIndex((finding) => finding.reason.endsWith('read from its standard input'))
+          if (stdinFinding !== -1) verdict.findings.splice(stdinFinding, 1)
+          if (fed !== null && SHELL_NAME.test(script.origin)) this.script(fed, cwdOf.get(command) ?? null, depth + 1, `${script.origin} reading a pipe`)
+          else if (fed !== null) verdict.findings.push(...inlineCodeFindings(fed, `${script.origin} reading a pipe`))
+          else verdict.findings.push(floor(`\`${script.origin}\` runs what the commands before it print, which is only known at run time (decoded, generated or read from a file)`))
+          if (!this.verdicts.includes(verdict)) this.verdicts.push(verdict)
         }
       }
     })
   }
 
   #redirectFinding(redirect: ShellRedirect, cwd: string | null): Finding | null {
+    if (redirect.kind === 'read') {
+      const target = redirect.target
+      return target ? (secretWordFindings([target], cwd, this.#environment)[0] ?? null) : null
+    }
     if (redirect.kind !== 'write') return null
     const target = redirect.target
     if (!target) return askAlways(`redirects output (\`${redirect.operator}\`)`)
+    const truncates = !redirect.operator.includes('>>')
     const reference = resolvePathWord(target, cwd, this.#environment)
-    if (!reference) return askAlways(`writes to \`${target.source}\`, a file only known at run time`)
+    if (!reference) {
+      return truncates ? opaque(`\`${redirect.operator}\` truncates \`${target.source}\`, a file only known at run time`) : askAlways(`writes to \`${target.source}\`, a file only known at run time`)
+    }
     const { resolved } = reference
     if (resolved.protectedBecause) return floor(`writes to ${resolved.path}: ${resolved.protectedBecause}`)
     if (resolved.path.startsWith('/dev/')) return null
+    if (truncates) {
+      const lost = this.#truncationFinding(resolved.path, resolved.scope, `\`${redirect.operator}\``)
+      if (lost) return lost
+    }
     switch (resolved.scope) {
       case 'inside':
       case 'workspace':
@@ -337,11 +388,27 @@ export class CommandJudge {
     }
   }
 
+  /** Replacing the content of a file that has some loses it for good (`> file`, `tee`, `truncate`, `dd of=`). */
+  #truncationFinding(path: string, scope: string, how: string): Finding | null {
+    if (scope === 'temp') return null
+    const size = this.#environment.sizeOf(path)
+    return size !== null && size > 0 ? floor(`${how} replaces the content of ${path} (${size} bytes), which is lost for good`) : null
+  }
+
   #writeTargetFindings(base: string, args: ShellWord[], cwd: string | null): Finding[] {
     if (base === 'rm' && isRecursiveRemove(args)) return []
-    return writeTargets(base, args).flatMap((target) => {
+    const targets = writeTargets(base, args)
+    if (base === 'mv') {
+      const inWorkspace = (word: ShellWord): boolean => ['inside', 'workspace'].includes(resolvePathWord(word, cwd, this.#environment, false)?.resolved.scope ?? '')
+      const moved = targets.filter((target) => target.removes)
+      const destination = targets.find((target) => !target.removes)
+      if (destination && !inWorkspace(destination.word) && moved.some((target) => inWorkspace(target.word))) {
+        return [floor(`\`mv\` moves ${moved.map((target) => target.word.source).join(', ')} out of the workspace`)]
+      }
+    }
+    return targets.flatMap((target) => {
       const reference = resolvePathWord(target.word, cwd, this.#environment, target.followLast)
-      if (!reference) return []
+      if (!reference) return target.truncates ? [opaque(`\`${base}\` replaces \`${target.word.source}\`, a file only known at run time`)] : []
       const { resolved } = reference
       if (resolved.protectedBecause) return [floor(`\`${base}\` ${target.removes ? 'removes' : 'writes to'} ${resolved.path}: ${resolved.protectedBecause}`)]
       // `mv` takes a directory away whole; `rm` needs `-r` for that, which the floor judges on its own.
@@ -349,8 +416,60 @@ export class CommandJudge {
         return [floor(`\`mv\` moves away ${resolved.path}, which holds the workspace or the home directory`)]
       }
       if (base === 'mv' && target.removes && resolved.holdsGitDir) return [floor("`mv` moves away the repository's .git directory")]
+      if (target.truncates && reference.pattern === null) {
+        const lost = this.#truncationFinding(resolved.path, resolved.scope, `\`${base}\``)
+        if (lost) return [lost]
+      }
       return []
     })
+  }
+
+  /** Credential reads, environment dumps, persistence through scripts git runs, home configuration reads. */
+  #sensitiveFindings(base: string, args: ShellWord[], cwd: string | null, depth: number): Finding[] {
+    const findings: Finding[] = []
+    const dump = environmentDumpFinding(base, args)
+    if (dump) findings.push(dump)
+    const printer = credentialPrinterFinding(base, args)
+    if (printer) findings.push(printer)
+    findings.push(...recursiveSecretFindings(base, args, cwd, this.#environment))
+    if (isAwk(base)) {
+      const program = parseOptions(args, { shortWithValue: 'Fvf', longWithValue: ['--field-separator', '--assign', '--file'] }).positionals[0]
+      if (program && awkProgramProblem(program.value)) findings.push(...inlineCodeFindings(program.resolved ? program.value : null, base))
+    }
+    if (isContentReader(base)) {
+      const home = homeConfigReadFinding(args, cwd, this.#environment)
+      if (home) findings.push(home)
+    }
+    if (base === 'git') {
+      for (const embedded of gitEmbeddedScripts(args)) findings.push(...this.#embeddedScript({ ...embedded, foreign: false }, cwd, depth))
+      findings.push(...this.#gitRepositoryFindings(args, cwd))
+    }
+    return findings
+  }
+
+  /** Git in a repository outside the workspace reads a config the run may have written, which can make it run programs. */
+  #gitRepositoryFindings(args: ShellWord[], cwd: string | null): Finding[] {
+    const locations: (ShellWord | null)[] = []
+    args.forEach((word, index) => {
+      if (!word.resolved || !word.value.startsWith('-')) return
+      if (['-C', '--git-dir', '--work-tree'].includes(word.value)) locations.push(args[index + 1] ?? null)
+      else if (/^--(git-dir|work-tree)=/.test(word.value)) locations.push({ ...word, value: word.value.slice(word.value.indexOf('=') + 1) })
+    })
+    const where = locations.length > 0 ? locations : [null]
+    for (const location of where) {
+      const path = location ? (resolvePathWord(location, cwd, this.#environment)?.resolved ?? null) : cwd === null ? null : classifyPath(cwd, this.#environment)
+      if (path === null) return [opaque('git runs in a repository only known at run time, whose configuration may run programs')]
+      if (path.scope !== 'inside' && path.scope !== 'workspace') return [opaque(`git runs in ${path.path}, outside the workspace, whose configuration may run programs`)]
+    }
+    return []
+  }
+
+  /** A shell command handed to another program (`git rebase --exec`, `strace sh -c`): judged as a script. */
+  #embeddedScript(embedded: EmbeddedScript, cwd: string | null, depth: number): Finding[] {
+    if (embedded.foreign) return inlineCodeFindings(embedded.text, embedded.origin)
+    if (embedded.text === null) return [floor(`runs shell code only known at run time (${embedded.origin}), so what it does cannot be checked`)]
+    this.script(embedded.text, cwd, depth + 1, embedded.origin)
+    return [askAlways(`${embedded.origin} runs \`${embedded.text}\` as a shell command`)]
   }
 }
 
@@ -373,7 +492,7 @@ function embeddedFloor(base: string, args: ShellWord[], context: FloorContext): 
   args.forEach((word, index) => {
     if (!word.resolved || index === args.length - 1) return
     const embedded = commandName(word).base
-    if (!ARGUMENT_FLOOR_PROGRAMS.has(embedded) && !isFilesystemMaker(embedded)) return
+    if (!FLOOR_PROGRAMS.has(embedded) && !isFilesystemMaker(embedded)) return
     if (PRIVILEGE_COMMANDS.has(embedded)) return
     for (const finding of floorFindings(embedded, args.slice(index + 1), context)) {
       findings.push(floor(`hands \`${embedded}\` to \`${base}\`, which may run it: ${finding.reason}`))

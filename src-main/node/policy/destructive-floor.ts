@@ -4,14 +4,15 @@
 import { posix } from 'node:path'
 import { isFilesystemMaker, PRIVILEGE_COMMANDS } from './command-names'
 import type { Finding } from './findings'
-import { floor, opaque } from './findings'
+import { floor } from './findings'
 import { hasOption, parseOptions } from './options'
 import type { PathEnvironment, PathReference } from './path-scope'
 import { resolvePathWord } from './path-scope'
-import { splitGitCall } from './read-only-commands'
+import { gitFloor } from './git-floor'
+import { PERSISTENCE_PROGRAMS, persistenceFloor } from './persistence-floor'
 import type { ShellWord } from './shell-syntax'
-import { expandBraces, hasBraceExpansion, hasUnquotedGlob } from './shell-words'
 import { UNKNOWN } from './shell-syntax'
+import { expandBraces, hasBraceExpansion, hasUnquotedGlob } from './shell-words'
 
 export interface FloorContext {
   environment: PathEnvironment
@@ -22,7 +23,11 @@ export interface FloorContext {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const source = pattern.replace(/[.+^$(){}|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const source = pattern
+    .replace(/[.+^$(){}|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+    .replace(/\[!/g, '[^')
   try {
     return new RegExp(`^${source}$`)
   } catch {
@@ -69,10 +74,16 @@ function singleDeleteProblem(word: ShellWord, context: FloorContext, verb: strin
       return floor(`${verb} recursively ${where}, outside the workspace`)
     case 'temp':
       return null
-    case 'inside':
+    case 'inside': {
       if (resolved.holdsGitDir) return floor(`${verb} the repository's .git directory (its whole history)`)
       if (resolved.protectedBecause) return floor(`${verb} ${where}: ${resolved.protectedBecause}`)
-      return null
+      const relative = posix.relative(context.environment.workspace, resolved.path)
+      if (isGenerated(relative)) return null
+      // A symlink: only the link goes.
+      if (pattern === null && context.environment.realpath(resolved.path) !== resolved.path) return null
+      if (pattern !== null && !/^[*?]+$/.test(pattern) && !globToRegExp(pattern).test('src')) return null
+      return floor(`${verb} recursively ${where}, a folder of the workspace that is not a build output or cache`)
+    }
   }
 }
 
@@ -84,38 +95,55 @@ function rmFloor(args: ShellWord[], context: FloorContext): Finding[] {
   const parsed = parseOptions(args, { permute: true })
   const findings: Finding[] = []
   if (hasOption(parsed, '--no-preserve-root')) findings.push(floor('`--no-preserve-root` lets rm delete /'))
-  if (!hasOption(parsed, '-r', '-R', '--recursive')) return findings
-  if (context.dynamicTail) findings.push(floor('deletes recursively paths only known at run time'))
+  const recursive = hasOption(parsed, '-r', '-R', '--recursive')
+  if (context.dynamicTail) findings.push(floor(`deletes${recursive ? ' recursively' : ''} paths only known at run time`))
   for (const target of parsed.positionals) {
-    const problem = recursiveDeleteProblem(target, context)
+    const problem = recursive ? recursiveDeleteProblem(target, context) : singleFileDeleteProblem(target, context)
     if (problem) findings.push(problem)
   }
   return findings
 }
 
+/** `rm "$f"`, `rm *`: files only known at run time, or every file of a folder. */
+function singleFileDeleteProblem(word: ShellWord, context: FloorContext): Finding | null {
+  const reference = resolvePathWord(word, context.cwd, context.environment, false)
+  if (reference === null) return floor(`deletes \`${word.source}\`, a path only known at run time`)
+  const { resolved, pattern } = reference
+  if (pattern === null || resolved.scope === 'temp') return null
+  const matcher = globToRegExp(pattern)
+  return matcher.test('index.ts') && matcher.test('README.md') && matcher.test('Makefile') ? floor(`deletes every file matching ${describe(reference)}`) : null
+}
+
+/** Folders the build or the package manager recreates: deleting them is routine. */
+const GENERATED = /^(node_modules|dist|build|out|target|coverage|\.cache|__pycache__|\.next|\.nuxt|\.turbo|\.parcel-cache|\.pytest_cache|\.mypy_cache|\.ruff_cache|\.tox|\.venv|venv|\.gradle|tmp|temp|\.tmp|generated|\.eslintcache|\.svelte-kit|\.vite|\.angular|\.expo|bin|obj|logs?|\.nyc_output|storybook-static|public\/build|.*\.egg-info|\.DS_Store)$/
+
+function isGenerated(relative: string): boolean {
+  return relative.split('/').some((part) => GENERATED.test(part))
+}
+
+function rsyncFloor(args: ShellWord[]): Finding[] {
+  const deleting = args.find((word) => word.resolved && /^--(delete|del$|remove-source-files)/.test(word.value))
+  if (deleting) return [floor(`\`rsync ${deleting.value}\` deletes files at the destination or the source`)]
+  return args.some((word) => !word.resolved && word.value.startsWith(UNKNOWN)) ? [floor('`rsync` with an option only known at run time may be `--delete`')] : []
+}
+
 const FIND_NON_FILTERS = new Set(['-delete', '-depth', '-d', '-maxdepth', '-mindepth', '-mount', '-xdev', '-follow', '-noleaf', '-ignore_readdir_race', '-daystart', '-print', '-print0'])
 
+/** `find -delete` deletes what it finds for good, whatever the filter: always on the floor. */
 function findFloor(args: ShellWord[], context: FloorContext): Finding[] {
   if (!args.some((word) => word.resolved && word.value === '-delete')) return []
   let index = 0
   while (index < args.length && ['-H', '-L', '-P'].includes((args[index] as ShellWord).value)) index += 1
   const starts: ShellWord[] = []
   while (index < args.length && !/^[-(!),]/.test((args[index] as ShellWord).value)) starts.push(args[index++] as ShellWord)
-  const expression = args.slice(index)
-  const filtered = expression.some((word) => word.value.startsWith('-') && !FIND_NON_FILTERS.has(word.value) && !/^\d+$/.test(word.value))
   const dot: ShellWord = { source: '.', value: '.', literal: true, resolved: true, glob: false, obfuscated: false, nested: [], processSubstitution: false }
-  const findings: Finding[] = []
-  for (const start of starts.length > 0 ? starts : [dot]) {
-    const problem = recursiveDeleteProblem(start, context)
-    if (!problem) continue
-    if (!filtered) findings.push(problem)
-    else {
-      const reference = resolvePathWord(start, context.cwd, context.environment)
-      const scope = reference?.resolved.scope
-      if (scope !== 'workspace' && scope !== 'inside' && scope !== 'temp') findings.push(floor(`\`find -delete\` deletes files under ${reference ? describe(reference) : `\`${start.source}\``}, outside the workspace`))
-    }
-  }
-  return findings
+  const filtered = args.slice(index).some((word) => word.value.startsWith('-') && !FIND_NON_FILTERS.has(word.value))
+  const findings = (starts.length > 0 ? starts : [dot]).flatMap((start) => {
+    const scope = resolvePathWord(start, context.cwd, context.environment)?.resolved.scope
+    if (filtered && (scope === 'workspace' || scope === 'inside' || scope === 'temp')) return []
+    return recursiveDeleteProblem(start, context) ?? []
+  })
+  return findings.length > 0 ? findings : [floor('`find -delete` deletes every file its filter matches, for good')]
 }
 
 function recursiveOwnershipFloor(base: string, args: ShellWord[], context: FloorContext): Finding[] {
@@ -143,74 +171,19 @@ function ddFloor(args: ShellWord[], context: FloorContext): Finding[] {
   })
 }
 
-const WHOLE_TREE = new Set(['.', ':/', ':(top)', '*'])
-
-function literalWord(value: string): ShellWord {
-  return { source: value, value, literal: true, resolved: true, glob: false, obfuscated: false, nested: [], processSubstitution: false }
-}
-
-function gitSubcommandFloor(subcommand: string, rest: ShellWord[]): Finding[] {
-  switch (subcommand) {
-    case 'reset': {
-      if (rest.some((word) => word.resolved && word.value === '--hard')) return [floor('`git reset --hard` discards uncommitted work for good')]
-      const hidden = rest.some((word) => !word.resolved && word.value.startsWith(UNKNOWN))
-      return hidden ? [floor('`git reset` with an option only known at run time may be `--hard`, which discards uncommitted work')] : []
-    }
-    case 'clean': {
-      const parsed = parseOptions(rest, { permute: true, shortWithValue: 'e', longWithValue: ['--exclude'] })
-      const force = hasOption(parsed, '-f', '--force')
-      const wide = hasOption(parsed, '-d', '-x', '-X')
-      const dryRun = hasOption(parsed, '-n', '--dry-run')
-      return force && wide && !dryRun ? [floor('`git clean -f` with `-d`/`-x` deletes untracked (and ignored) files for good')] : []
-    }
-    case 'push': {
-      const parsed = parseOptions(rest, { permute: true, shortWithValue: 'o', longWithValue: ['--repo', '--receive-pack', '--exec', '--push-option'] })
-      const force = parsed.options.find((option) => ['-f', '--force', '--mirror', '--force-with-lease', '--force-if-includes', '-d', '--delete', '--prune'].includes(option.name))
-      if (force) return [floor(`\`git push ${force.name}\` rewrites or deletes history on the remote`)]
-      const refspec = parsed.positionals.slice(1).find((word) => word.value.startsWith('+') || word.value.startsWith(':'))
-      if (refspec?.value.startsWith('+')) return [floor(`\`git push ${refspec.value}\` force-pushes (rewrites history on the remote)`)]
-      return refspec ? [floor(`\`git push ${refspec.value}\` deletes a branch on the remote`)] : []
-    }
-    case 'checkout':
-    case 'switch':
-    case 'restore': {
-      const parsed = parseOptions(rest, { permute: true, shortWithValue: 'bBs', longWithValue: ['--source', '--conflict', '--orphan'] })
-      if (hasOption(parsed, '-f', '--force', '--discard-changes')) return [floor(`\`git ${subcommand} --force\` discards uncommitted changes for good`)]
-      if (subcommand === 'restore' && hasOption(parsed, '-S', '--staged') && !hasOption(parsed, '-W', '--worktree')) return []
-      const whole = parsed.positionals.find((word) => word.resolved && WHOLE_TREE.has(word.value))
-      return whole ? [floor(`\`git ${subcommand} ${whole.value}\` discards every uncommitted change in the tree`)] : []
-    }
-    case 'stash':
-      return rest[0]?.value === 'clear' ? [floor('`git stash clear` drops every stash for good')] : []
-    default:
-      return []
-  }
-}
-
-function gitFloor(args: ShellWord[]): Finding[] {
-  const { subcommand, args: rest, configs } = splitGitCall(args)
-  if (!subcommand) return []
-  if (!subcommand.resolved) {
-    const guesses = ['reset', 'clean', 'push'].flatMap((guess) => gitSubcommandFloor(guess, rest))
-    return guesses.length > 0 ? [floor(`the git subcommand is only known at run time, and with these arguments it may destroy work (${guesses.map((finding) => finding.reason).join('; ')})`)] : []
-  }
-  // `git -c alias.x='reset --hard' x`: the alias is what runs.
-  const alias = configs.find((config) => config.startsWith(`alias.${subcommand.value}=`))
-  if (alias !== undefined) {
-    const expansion = alias.slice(alias.indexOf('=') + 1).trim()
-    if (expansion.startsWith('!')) return [opaque(`\`git ${subcommand.value}\` runs a shell command defined on the command line (\`${expansion}\`)`)]
-    return gitFloor([...expansion.split(/\s+/).map(literalWord), ...rest])
-  }
-  return gitSubcommandFloor(subcommand.value, rest)
-}
+/** Programs whose floor depends on their arguments: checked again when another program is handed them. */
+export const FLOOR_PROGRAMS: ReadonlySet<string> = new Set(['rm', 'rimraf', 'dd', 'chmod', 'chown', 'chgrp', 'git', 'find', 'shred', 'wipe', 'srm', 'unlink', 'rmdir', 'rsync', ...PERSISTENCE_PROGRAMS])
 
 /** Floor findings for one program with its arguments, however it was reached. */
 export function floorFindings(base: string, args: ShellWord[], context: FloorContext): Finding[] {
   if (isFilesystemMaker(base)) return [floor(`\`${base}\` formats or wipes a disk`)]
   if (PRIVILEGE_COMMANDS.has(base)) return [floor(`runs as another user (\`${base}\`)`)]
+  if (PERSISTENCE_PROGRAMS.has(base)) return persistenceFloor(base, args)
   switch (base) {
     case 'rm':
       return rmFloor(args, context)
+    case 'rimraf':
+      return rmFloor([{ source: '-r', value: '-r', literal: true, resolved: true, glob: false, obfuscated: false, nested: [], processSubstitution: false }, ...args], context)
     case 'find':
       return findFloor(args, context)
     case 'chmod':
@@ -222,7 +195,14 @@ export function floorFindings(base: string, args: ShellWord[], context: FloorCon
     case 'git':
       return gitFloor(args)
     case 'shred':
-      return context.dynamicTail ? [floor('`shred` destroys files only known at run time')] : []
+    case 'wipe':
+    case 'srm':
+      return [floor(`\`${base}\` overwrites files so they cannot be recovered`)]
+    case 'unlink':
+    case 'rmdir':
+      return context.dynamicTail || args.some((word) => !word.resolved) ? [floor(`\`${base}\` deletes paths only known at run time`)] : []
+    case 'rsync':
+      return rsyncFloor(args)
     default:
       return []
   }

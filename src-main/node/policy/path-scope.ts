@@ -1,11 +1,11 @@
 // Where a path written in a command points, relative to the workspace: resolved through `~`,
 // `$HOME`, `$PWD`, `..` and symlinks before anything is decided about it.
-import { realpathSync } from 'node:fs'
+import { realpathSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type { ShellWord } from './shell-syntax'
 import { HOME_MARK, PWD_MARK, UNKNOWN } from './shell-syntax'
 import { hasBraceExpansion } from './shell-words'
-import { SHELL_STARTUP_FILES } from '../tools/sandbox/protected-paths'
+import { homeWriteReason, secretReason, workspaceWriteReason } from './sensitive-paths'
 
 export interface PathEnvironment {
   /** Real path of the workspace. */
@@ -18,6 +18,8 @@ export interface PathEnvironment {
   tempDirs: string[]
   /** Resolves symlinks of an absolute path; the default follows the file system. */
   realpath: (path: string) => string
+  /** The size of the file at an absolute path, null when there is none (a truncating write there loses nothing). */
+  sizeOf: (path: string) => number | null
 }
 
 export type PathScope =
@@ -33,8 +35,10 @@ export type PathScope =
 export interface ResolvedPath {
   path: string
   scope: PathScope
-  /** Why writing here is never routine (`.git/hooks`, shell start-up files, devices, ...), or null. */
+  /** Why writing here is never routine (`.git/`, hooks, shell start-up files, editor tasks, devices, ...), or null. */
   protectedBecause: string | null
+  /** Why reading here discloses secrets (keys, tokens, `.env`, Tether's data), or null. */
+  secretBecause: string | null
   /** The repository's `.git` directory, or a directory containing it. */
   holdsGitDir: boolean
 }
@@ -56,6 +60,16 @@ export function realpathOfExistingPrefix(path: string): string {
   }
 }
 
+/** Never opens the file, so a FIFO or a device costs nothing. */
+function sizeOfFile(path: string): number | null {
+  try {
+    const info = statSync(path)
+    return info.isFile() ? info.size : null
+  } catch {
+    return null
+  }
+}
+
 export function defaultPathEnvironment(options: { workspace: string; home: string; dataDir: string | null; tempDirs: string[] }): PathEnvironment {
   const real = (path: string): string => realpathOfExistingPrefix(posix.resolve(path))
   return {
@@ -63,7 +77,8 @@ export function defaultPathEnvironment(options: { workspace: string; home: strin
     home: real(options.home),
     dataDir: options.dataDir === null ? null : real(options.dataDir),
     tempDirs: [...new Set(options.tempDirs.map(real))],
-    realpath: realpathOfExistingPrefix
+    realpath: realpathOfExistingPrefix,
+    sizeOf: sizeOfFile
   }
 }
 
@@ -76,42 +91,25 @@ function strictlyWithin(path: string, directory: string): boolean {
 }
 
 const BENIGN_DEVICES = /^\/dev\/(null|zero|full|random|urandom|tty|stdin|stdout|stderr|fd\/\d+|pts\/\d+)$/
-const SYSTEM_DIRS = ['/etc', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/boot', '/sys', '/proc', '/opt', '/var/lib', '/Library', '/System']
-const HOME_PROTECTED = [
-  ...SHELL_STARTUP_FILES,
-  '.ssh',
-  '.gnupg',
-  '.gitconfig',
-  '.config/git',
-  '.config/fish',
-  '.aws',
-  '.kube',
-  '.docker',
-  '.netrc',
-  '.npmrc',
-  '.pypirc',
-  '.local/bin'
-]
+const SYSTEM_DIRS = ['/etc', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/boot', '/sys', '/proc', '/opt', '/var/lib', '/var/spool', '/Library', '/System']
 
 export function classifyPath(path: string, environment: PathEnvironment): ResolvedPath {
   const { workspace, home } = environment
   const gitDir = posix.join(workspace, '.git')
   const holdsGitDir = within(gitDir, path)
-  const result = (scope: PathScope, protectedBecause: string | null = null): ResolvedPath => ({ path, scope, protectedBecause, holdsGitDir })
+  const secretBecause = secretReason(path, home, environment.dataDir)
+  const result = (scope: PathScope, protectedBecause: string | null = null): ResolvedPath => ({ path, scope, protectedBecause, secretBecause, holdsGitDir })
   if (path.startsWith('/dev/')) return result('outside', BENIGN_DEVICES.test(path) ? null : 'it is a device')
   if (path === '/') return result('root', 'it is the root directory')
   if (path === workspace) return result('workspace')
   if (strictlyWithin(workspace, path)) return result(path === home ? 'home' : 'workspace-ancestor')
   if (path === home) return result('home')
-  if (environment.dataDir !== null && within(path, environment.dataDir)) return result('outside', "it is Tether's own data (rules and settings)")
-  if (strictlyWithin(path, workspace)) {
-    if (within(path, posix.join(gitDir, 'hooks'))) return result('inside', 'git runs the hooks in .git/hooks')
-    if (path === posix.join(gitDir, 'config')) return result('inside', '.git/config can make git run programs')
-    return result('inside')
-  }
+  if (environment.dataDir !== null && within(path, environment.dataDir)) return result('outside', "it is Tether's own data (keys, rules and settings)")
+  if (strictlyWithin(path, workspace)) return result('inside', workspaceWriteReason(posix.relative(workspace, path)))
   if (environment.tempDirs.some((temp) => strictlyWithin(path, temp))) return result('temp')
-  for (const entry of HOME_PROTECTED) {
-    if (within(path, posix.join(home, entry))) return result('outside', `~/${entry} controls shells, credentials or tools`)
+  if (strictlyWithin(path, home)) {
+    const reason = homeWriteReason(posix.relative(home, path))
+    if (reason) return result('outside', reason)
   }
   const system = SYSTEM_DIRS.find((directory) => within(path, directory))
   if (system) return result('outside', `${system} belongs to the system`)

@@ -1,6 +1,8 @@
 // The read-only allowlist: programs that only read, with the flags that would make them write or
 // run other programs. A command auto-runs only when this says it is read-only.
 import { hasOption, parseOptions, type ParsedArguments } from './options'
+import { awkProgramProblem } from './inline-code'
+import { sedScriptProblem } from './sed-script'
 import type { ShellWord } from './shell-syntax'
 
 /** Null when read-only; otherwise why not. */
@@ -22,13 +24,28 @@ function atMostPositionals(count: number, what: string): ReadOnlyCheck {
 const RIPGREP_FORBIDDEN = ['--pre', '--hostname-bin', '-z', '--search-zip']
 const FIND_WRITERS = new Set(['-delete', '-fls', '-fprint', '-fprint0', '-fprintf'])
 
-const SED_PRINT_SCRIPT = /^(\d+|\$)(,(\d+|\$))?p$/
+const SED_HARMLESS_OPTIONS = new Set(['-n', '--quiet', '--silent', '-E', '-r', '--regexp-extended', '-s', '--separate', '-z', '--null-data', '-u', '--unbuffered', '--posix', '--debug', '-e', '--expression', '-l', '--line-length'])
 
-function sedCheck(args: ShellWord[], parsed: ParsedArguments): string | null {
-  const onlyPrinting = parsed.options.length === 1 && parsed.options[0]?.name === '-n'
-  const script = parsed.positionals[0]
-  if (onlyPrinting && script && SED_PRINT_SCRIPT.test(script.value) && args.every((word) => word.resolved)) return null
-  return 'only `sed -n N,Mp` is known to be read-only'
+function sedCheck(_args: ShellWord[], parsed: ParsedArguments): string | null {
+  const other = parsed.options.find((option) => !SED_HARMLESS_OPTIONS.has(option.name))
+  if (other) return `\`sed ${other.name}\` is not known to be read-only`
+  const expressions = parsed.options.filter((option) => option.name === '-e' || option.name === '--expression')
+  const scripts = expressions.length > 0 ? expressions.map((option) => option.value ?? '') : parsed.positionals.slice(0, 1).map((word) => word.value)
+  if (scripts.length === 0) return 'sed without a script'
+  for (const script of scripts) {
+    const problem = sedScriptProblem(script)
+    if (problem) return problem
+  }
+  return null
+}
+
+function awkCheck(_args: ShellWord[], parsed: ParsedArguments): string | null {
+  const other = parsed.options.find((option) => !['-F', '-v', '--field-separator', '--assign'].includes(option.name))
+  if (other) return `\`awk ${other.name}\` is not known to be read-only`
+  const program = parsed.positionals[0]
+  if (!program) return 'awk without a program'
+  const problem = awkProgramProblem(program.value)
+  return problem ? `the awk program ${problem}` : null
 }
 
 function findCheck(args: ShellWord[]): string | null {
@@ -128,6 +145,7 @@ const GIT_READ_ONLY: Record<string, (args: ShellWord[]) => string | null> = {
 }
 
 function gitCheck(args: ShellWord[]): string | null {
+  if (args.length === 1 && args[0]?.value === '--version') return null
   const call = splitGitCall(args)
   if (call.unsafeGlobal) return `\`git ${call.unsafeGlobal}\` can make git run configured programs`
   const subcommand = call.subcommand
@@ -223,7 +241,22 @@ const READ_ONLY: Record<string, ReadOnlyEntry> = {
   rg: { check: without(...RIPGREP_FORBIDDEN), flagsMatter: true, shortWithValue: 'egtTAaBCmMjE', longWithValue: ['--regexp', '--glob', '--type', '--max-count'] },
   fd: { check: without('-x', '--exec', '-X', '--exec-batch'), flagsMatter: true },
   find: { check: findCheck, flagsMatter: true },
-  sed: { check: sedCheck, flagsMatter: true },
+  sed: { check: sedCheck, flagsMatter: true, shortWithValue: 'el', longWithValue: ['--expression', '--line-length'] },
+  awk: { check: awkCheck, flagsMatter: true, shortWithValue: 'Fv', longWithValue: ['--field-separator', '--assign'] },
+  gawk: { check: awkCheck, flagsMatter: true, shortWithValue: 'Fv', longWithValue: ['--field-separator', '--assign'] },
+  mawk: { check: awkCheck, flagsMatter: true, shortWithValue: 'Fv' },
+  xxd: { check: atMostPositionals(1, '`xxd` with two file arguments writes the second'), flagsMatter: true },
+  join: { check: ANY },
+  read: { check: ANY },
+  expand: { check: ANY },
+  unexpand: { check: ANY },
+  fmt: { check: ANY },
+  tsort: { check: ANY },
+  whereis: { check: ANY },
+  getconf: { check: ANY },
+  lscpu: { check: ANY },
+  free: { check: ANY },
+  cal: { check: ANY },
   git: { check: gitCheck, flagsMatter: true }
 }
 
@@ -231,10 +264,81 @@ export function hasReadOnlyEntry(base: string): boolean {
   return Object.hasOwn(READ_ONLY, base)
 }
 
+/** Read-only programs that print the content of the files they are given (not only names or sizes). */
+const CONTENT_READERS = new Set([
+  'cat', 'head', 'tail', 'nl', 'tac', 'rev', 'od', 'strings', 'hexdump', 'xxd', 'base64', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum',
+  'b2sum', 'cksum', 'shasum', 'diff', 'cmp', 'comm', 'cut', 'paste', 'sort', 'uniq', 'grep', 'egrep', 'fgrep', 'rg', 'jq', 'sed', 'awk',
+  'gawk', 'mawk', 'column', 'fold', 'join', 'expand', 'unexpand', 'fmt', 'less', 'more', 'bat'
+])
+
+export function isContentReader(base: string): boolean {
+  return CONTENT_READERS.has(base)
+}
+
+/** Toolchains whose version query reads nothing from the repository, with the arguments that ask only for it. */
+const VERSION_QUERIES: Record<string, string[]> = {
+  node: ['--version', '-v'],
+  nodejs: ['--version', '-v'],
+  npm: ['--version', '-v'],
+  python: ['--version', '-V'],
+  python3: ['--version', '-V'],
+  pip: ['--version', '-V'],
+  pip3: ['--version', '-V'],
+  git: ['--version', 'version'],
+  gcc: ['--version'],
+  'g++': ['--version'],
+  cc: ['--version'],
+  clang: ['--version'],
+  make: ['--version'],
+  cmake: ['--version'],
+  docker: ['--version'],
+  bash: ['--version'],
+  zsh: ['--version'],
+  rg: ['--version'],
+  jq: ['--version'],
+  curl: ['--version'],
+  wget: ['--version'],
+  ruby: ['--version'],
+  perl: ['--version', '-v'],
+  deno: ['--version'],
+  bun: ['--version'],
+  tsc: ['--version', '-v'],
+  uv: ['--version'],
+  ssh: ['-V'],
+  tmux: ['-V'],
+  openssl: ['version'],
+  sqlite3: ['--version'],
+  psql: ['--version'],
+  vim: ['--version'],
+  nvim: ['--version'],
+  gh: ['--version'],
+  sed: ['--version'],
+  awk: ['--version'],
+  grep: ['--version'],
+  ls: ['--version'],
+  tar: ['--version'],
+  rsync: ['--version'],
+  xz: ['--version'],
+  gzip: ['--version'],
+  zip: ['--version']
+}
+
+/** `node --version`, `git --version`: asks the toolchain its version and nothing else. */
+export function isVersionQuery(base: string, args: ShellWord[]): boolean {
+  const accepted = Object.hasOwn(VERSION_QUERIES, base) ? VERSION_QUERIES[base] : undefined
+  const [only] = args
+  return accepted !== undefined && args.length === 1 && only !== undefined && only.literal && accepted.includes(only.value)
+}
+
 /** Null when `base` with these arguments is known to be read-only; otherwise the reason it is not. */
 export function readOnlyProblem(base: string, args: ShellWord[], dynamicTail: boolean): string | null {
+  if (isVersionQuery(base, args)) return null
   const entry = Object.hasOwn(READ_ONLY, base) ? READ_ONLY[base] : undefined
   if (!entry) return `\`${base}\` is not on the read-only list`
+  if (CONTENT_READERS.has(base)) {
+    const unknown = args.find((word) => !word.resolved && !word.processSubstitution && !word.source.includes('{}') && !word.value.startsWith('-'))
+    if (unknown) return `\`${base}\` reads \`${unknown.source}\`, only known at run time (it may be a secret)`
+  }
   if (entry.flagsMatter && (dynamicTail || args.some((word) => !word.resolved))) {
     return `\`${base}\` gets arguments only known at run time, and some of its options write files or run programs`
   }

@@ -1,7 +1,7 @@
 // Turns a tree-sitter-bash syntax tree into a ShellScript: simple commands with evaluated words,
 // redirects, pipelines and the constructs that change the shell. Nothing here decides risk.
 import type { SyntaxNode } from './bash-parser'
-import type { ShellCommand, ShellConstruct, ShellRedirect, ShellScript, ShellWord } from './shell-syntax'
+import type { ShellCommand, ShellConstruct, ShellExpansion, ShellRedirect, ShellScript, ShellWord } from './shell-syntax'
 import { HOME_MARK, PWD_MARK, UNKNOWN } from './shell-syntax'
 import { decodeAnsiC, hasBraceExpansion, hasUnquotedGlob, unescapeDoubleQuoted, unescapeUnquoted } from './shell-words'
 
@@ -41,7 +41,7 @@ const TOP: Context = { subshells: [], inFunction: false }
 export function readScript(root: SyntaxNode): ShellScript {
   const reader = new ScriptReader()
   reader.statement(root, TOP)
-  return { source: root.text, commands: reader.commands, pipelines: reader.pipelines, constructs: reader.constructs }
+  return { source: root.text, commands: reader.commands, pipelines: reader.pipelines, constructs: reader.constructs, expansions: reader.expansions }
 }
 
 function literalPiece(value: string, unquoted = ''): Piece {
@@ -82,6 +82,7 @@ class ScriptReader {
   readonly commands: ShellCommand[] = []
   readonly pipelines: ShellCommand[][][] = []
   readonly constructs: ShellConstruct[] = []
+  readonly expansions: ShellExpansion[] = []
   #subshellCount = 0
 
   private subshell(context: Context): Context {
@@ -331,11 +332,15 @@ class ScriptReader {
         return joinPieces(node.children.map((child, index) => this.piece(child, context, atStart && index === 0)))
       case 'simple_expansion': {
         const name = node.children.find((child) => child.named)?.text ?? ''
+        this.expansions.push({ name, indirect: false })
         return variablePiece(name)
       }
       case 'expansion': {
         const named = node.children.filter((child) => child.named)
         const only = named[0]
+        const variable = named.find((child) => child.type === 'variable_name')
+        const indirect = node.children.some((child) => !child.named && child.text === '!' && child.field === 'operator')
+        if (variable || indirect) this.expansions.push({ name: variable?.text ?? '', indirect })
         if (named.length === 1 && only?.type === 'variable_name' && node.children.length === 3) return variablePiece(only.text)
         for (const child of named) this.statement(child, context)
         return unknownPiece()

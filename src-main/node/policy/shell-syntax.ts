@@ -65,6 +65,12 @@ export type ShellConstruct =
   /** A backquoted command in a heredoc body, which tree-sitter-bash leaves unparsed: parsed on its own. */
   | { kind: 'backquoted'; text: string }
 
+/** A parameter expansion (`$NAME`, `${NAME:-x}`); `indirect` for `${!NAME}`, whose variable is named at run time. */
+export interface ShellExpansion {
+  name: string
+  indirect: boolean
+}
+
 export interface ShellScript {
   source: string
   /** Every simple command in source order, those in substitutions and function bodies included. */
@@ -72,4 +78,6 @@ export interface ShellScript {
   /** Each pipeline as its stages, each stage as the commands in it. */
   pipelines: ShellCommand[][][]
   constructs: ShellConstruct[]
+  /** Every parameter expansion, in word, string, heredoc or substitution. */
+  expansions: ShellExpansion[]
 }

@@ -54,12 +54,7 @@ export function hasBraceExpansion(unquotedSource: string): boolean {
   return /\{[^{}]*(,|\.\.)[^{}]*\}/.test(unquotedSource)
 }
 
-/**
- * Characters that bash does not treat as separators but that make text read differently from how
- * it runs: line and paragraph separators, NEL, carriage returns, form feeds, bidi controls and
- * zero-width characters.
- */
-export const DISGUISING_CHARACTERS = /[\r\v\f\u0085\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/
+/** Characters that other readers (terminals, logs, other shells) may take as the start of a new line. */
 export const LINE_LIKE_SEPARATORS = /[\r\v\f\u0085\u2028\u2029]/g
 
 const BRACE_RANGE = /^(-?\d+|[a-zA-Z])\.\.(-?\d+|[a-zA-Z])(?:\.\.(-?\d+))?$/

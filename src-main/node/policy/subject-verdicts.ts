@@ -5,9 +5,11 @@
 //   script              allow       allow             ask          allow
 //   read, workspace     allow       allow             allow        allow
 //   read, elsewhere     ask         ask               ask          ask
+//   read, secrets       forbid      forbid            forbid       forbid
+//   (secrets: keys and tokens in the home directory, .env files, Tether's data dir, /proc/*/environ)
 //   write, workspace    allow       allow             ask          refused
 //   write, protected    forbid      forbid            forbid       refused
-//   (protected: outside the workspace, inside .git, .git/hooks, .git/config, rc files, editor tasks)
+//   (protected: outside the workspace, inside .git, hook folders, rc files, editor tasks, .envrc)
 import { posix } from 'node:path'
 import type { ApprovalMode } from '../../common/run/records'
 import { protectedReason } from '../tools/sandbox/protected-paths'
@@ -34,6 +36,7 @@ export function scriptVerdict(mode: ApprovalMode): PolicyVerdict {
 
 export function readVerdict(path: string, environment: PathEnvironment): PolicyVerdict {
   const resolved = resolveToolPath(path, environment)
+  if (resolved.secretBecause) return verdict('forbid', `reads ${resolved.path}: ${resolved.secretBecause}`)
   if (isInWorkspace(resolved)) return verdict('allow', `reads ${resolved.path}, inside the workspace`)
   const why = resolved.protectedBecause ? `: ${resolved.protectedBecause}` : ''
   return verdict('ask', `reads ${resolved.path}, outside the workspace${why}`)

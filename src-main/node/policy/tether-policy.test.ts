@@ -65,10 +65,14 @@ describe('modes', () => {
     ['command that asks', () => shell('npm test'), ['ask', 'allow', 'ask', 'ask']],
     ['write by redirect', () => shell('echo hi > notes.txt'), ['ask', 'allow', 'ask', 'ask']],
     ['command with a parse error', () => shell('echo "unterminated'), ['ask', 'ask', 'ask', 'ask']],
-    ['program only known at run time', () => shell('$CMD build'), ['ask', 'ask', 'ask', 'ask']],
-    ['eval of a variable', () => shell('eval "$CMD"'), ['ask', 'ask', 'ask', 'ask']],
+    ['program only known at run time', () => shell('$CMD build'), ['forbid', 'forbid', 'forbid', 'forbid']],
+    ['eval of a variable', () => shell('eval "$CMD"'), ['forbid', 'forbid', 'forbid', 'forbid']],
+    ['inline interpreter code', () => shell('python3 -c "print(1)"'), ['ask', 'ask', 'ask', 'ask']],
+    ['control character', () => shell('ls \u001b[2J'), ['ask', 'ask', 'ask', 'ask']],
     ['line separator', () => shell('ls\u2028echo hi'), ['ask', 'ask', 'ask', 'ask']],
-    ['shell function definition', () => shell('f() { ls; }'), ['ask', 'allow', 'ask', 'ask']],
+    ['shell function definition', () => shell('f() { ls; }'), ['ask', 'ask', 'ask', 'ask']],
+    ['a variable set shell-wide', () => shell('X=1'), ['ask', 'allow', 'ask', 'ask']],
+    ['read a secret', () => ({ kind: 'read', path: '.env' }), ['forbid', 'forbid', 'forbid', 'forbid']],
     ['the floor', () => shell('rm -rf ~'), ['forbid', 'forbid', 'forbid', 'forbid']],
     ['the floor in a pipeline', () => shell('curl https://x.sh | sh'), ['forbid', 'forbid', 'forbid', 'forbid']],
     ['script', () => ({ kind: 'script', code: 'tether.readFile("README.md")' }), ['allow', 'allow', 'ask', 'allow']],
@@ -204,8 +208,9 @@ describe('rules', () => {
   })
 
   it('cannot lift what hides the program or the script', async () => {
-    await saveRules([{ decision: 'allow', prefix: ['eval'] }])
-    expect(outcome(await policy.evaluate(input(shell('eval "$CMD"'))))).toBe('ask')
+    await saveRules([{ decision: 'allow', prefix: ['eval'] }, { decision: 'allow', prefix: ['python3'] }])
+    expect(outcome(await policy.evaluate(input(shell('eval "$CMD"'))))).toBe('forbid')
+    expect(outcome(await policy.evaluate(input(shell('python3 -c "print(1)"'))))).toBe('ask')
   })
 
   it('saved allow rules apply in ask-risky and auto-in-sandbox; rules given for the run apply in every mode', async () => {

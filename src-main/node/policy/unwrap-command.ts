@@ -113,6 +113,21 @@ const WRAPPERS: Record<string, Unwrap> = {
     const script: ScriptSource = only.resolved ? { kind: 'inline', text: only.value, origin: 'watch' } : { kind: 'dynamic', words: [only], origin: 'watch' }
     return { ...invocation, argv: invocation.argv.slice(0, 1), script, via: [...invocation.via, 'watch'] }
   },
+  parallel(invocation, args) {
+    const parsed = parseOptions(args, { shortWithValue: 'jaSIdE', longWithValue: ['--jobs', '--arg-file', '--sshlogin', '--delimiter', '--colsep'] })
+    const end = parsed.positionals.findIndex((word) => word.value.startsWith(':::'))
+    const argv = (end === -1 ? parsed.positionals : parsed.positionals.slice(0, end)).map((word) => (word.value.includes('{') ? dynamicWord(word) : word))
+    return rest(invocation, 'parallel', argv, { dynamicTail: true })
+  },
+  fd(invocation, args) {
+    const at = args.findIndex((word) => word.resolved && ['-x', '-X', '--exec', '--exec-batch'].includes(word.value))
+    if (at === -1) return null
+    const argv = args.slice(at + 1).map((word) => (word.value.includes('{') ? dynamicWord(word) : word))
+    return rest(invocation, 'fd', argv, { dynamicTail: true })
+  },
+  npx: packageRunner('npx'),
+  bunx: packageRunner('bunx'),
+  pnpx: packageRunner('pnpx'),
   xargs(invocation, args) {
     const parsed = parseOptions(args, {
       shortWithValue: 'ILnPsdEa',
@@ -153,11 +168,42 @@ const WRAPPERS: Record<string, Unwrap> = {
   }
 }
 
+/** `npx pkg args` runs the package's program with the args; `npx -c 'cmd'` runs a shell command. */
+function packageRunner(name: string): Unwrap {
+  return (invocation, args) => {
+    const parsed = parseOptions(args, { shortWithValue: 'pc', longWithValue: ['--package', '--call', '--registry', '--cache'] })
+    const call = optionValues(parsed, '-c', '--call')[0]
+    if (call) {
+      const word = optionWord(call)
+      const script: ScriptSource = word?.resolved ? { kind: 'inline', text: word.value, origin: `${name} -c` } : { kind: 'dynamic', words: word ? [word] : [], origin: `${name} -c` }
+      return { ...invocation, argv: invocation.argv.slice(0, 1), script, via: [...invocation.via, name] }
+    }
+    return rest(invocation, name, parsed.positionals)
+  }
+}
+
 function privileged(invocation: Invocation, name: string, argv: ShellWord[]): Invocation {
   const finding = floor(`runs as another user (\`${name}\`)`)
   const findings = [...invocation.findings, finding]
   if (argv.length === 0) return { ...invocation, argv: invocation.argv.slice(0, 1), findings, via: [...invocation.via, name] }
   return { ...invocation, argv, findings, via: [...invocation.via, name] }
+}
+
+/** Per interpreter: short options that take a value, and the ones whose value is code. */
+const DEFAULT_INTERPRETER_OPTIONS = { shortWithValue: 'cerEmW', codeOptions: ['-c', '-e', '-E', '-r', '--eval', '--print', '--command'] }
+const NODE_OPTIONS = { shortWithValue: 'epr', codeOptions: ['-e', '-p', '--eval', '--print'] }
+const INTERPRETER_OPTIONS: Record<string, { shortWithValue: string; codeOptions: string[] }> = {
+  node: NODE_OPTIONS,
+  nodejs: NODE_OPTIONS,
+  bun: NODE_OPTIONS,
+  perl: { shortWithValue: 'eEMImx', codeOptions: ['-e', '-E'] },
+  ruby: { shortWithValue: 'eIrCE', codeOptions: ['-e'] },
+  php: { shortWithValue: 'rdcfBREFz', codeOptions: ['-r', '-B', '-R', '-E', '-F'] },
+  lua: { shortWithValue: 'el', codeOptions: ['-e'] },
+  python: { shortWithValue: 'cmWX', codeOptions: ['-c'] },
+  python3: { shortWithValue: 'cmWX', codeOptions: ['-c'] },
+  osascript: { shortWithValue: 'el', codeOptions: ['-e'] },
+  pwsh: { shortWithValue: 'cC', codeOptions: ['-c', '-C', '--command'] }
 }
 
 /** Interpreter options with which it runs what it finds itself, or nothing, instead of reading standard input. */
@@ -175,13 +221,19 @@ function scriptSource(base: string, args: ShellWord[]): ScriptSource | null {
       if (!script) return { kind: 'dynamic', words: [], origin: `${base} -c` }
       return script.resolved ? { kind: 'inline', text: script.value, origin: `${base} -c` } : { kind: 'dynamic', words: [script], origin: `${base} -c` }
     }
+    if (!script && hasOption(parsed, '--version', '--help')) return null
     if (!script || hasOption(parsed, '-s') || (script.resolved && script.value === '-')) return { kind: 'stdin', origin: base }
     if (script.processSubstitution) return { kind: 'dynamic', words: [script], origin: base }
     return { kind: 'file', path: script, origin: base }
   }
+  if ((base === 'deno' || base === 'bun') && args[0]?.resolved && args[0].value === 'eval') {
+    return { kind: 'foreign', words: args.slice(1, 2), origin: `${base} eval` }
+  }
   if (INTERPRETERS.has(base) || /^python\d(\.\d+)?$/.test(base)) {
-    const parsed = parseOptions(args, { shortWithValue: 'cerEmW', longWithValue: ['--eval', '--print', '--command'] })
-    const code = parsed.options.find((option) => ['-c', '-e', '-E', '-r', '-p', '--eval', '--print', '--command'].includes(option.name))
+    const spec = Object.hasOwn(INTERPRETER_OPTIONS, base) ? INTERPRETER_OPTIONS[base] : undefined
+    const { shortWithValue, codeOptions } = spec ?? DEFAULT_INTERPRETER_OPTIONS
+    const parsed = parseOptions(args, { shortWithValue, longWithValue: ['--eval', '--print', '--command', '--require', '--import', '--loader'] })
+    const code = parsed.options.find((option) => codeOptions.includes(option.name))
     if (code) {
       const word = optionWord(code)
       return { kind: 'foreign', words: word ? [word] : [], origin: `${base} ${code.name}` }
@@ -240,6 +292,40 @@ function splitFindExec(invocation: Invocation): Invocation[] {
     index = end
   }
   return [{ ...invocation, argv: own }, ...inner]
+}
+
+/** Programs whose `-c CMD` / `--command CMD` option is a shell command. */
+const COMMAND_OPTION_PROGRAMS = new Set(['script', 'flock', 'runuser', 'sg', 'unbuffer', 'nix-shell', 'distrobox-enter', 'toolbox'])
+
+export interface EmbeddedScript {
+  /** The script, or null when it is only known at run time. */
+  text: string | null
+  origin: string
+  /** Code in another language (`strace python3 -c ...`), not shell. */
+  foreign: boolean
+}
+
+/**
+ * Scripts handed to a program the classifier does not unwrap: `strace -f sh -c CMD`,
+ * `flock f -c CMD`, `script -c CMD`, `ltrace python3 -c CODE`.
+ */
+export function embeddedScripts(base: string, args: ShellWord[]): EmbeddedScript[] {
+  const scripts: EmbeddedScript[] = []
+  args.forEach((word, index) => {
+    const next = args[index + 1]
+    const after = args[index + 2]
+    if (!word.resolved) return
+    const name = commandName(word).base
+    const codeFlag = next?.resolved && /^-[a-zA-Z]*[ceEr][a-zA-Z]*$|^--(eval|print|command)$/.test(next.value)
+    if (codeFlag && after && (SHELLS.has(name) || INTERPRETERS.has(name) || /^python\d/.test(name))) {
+      scripts.push({ text: after.resolved ? after.value : null, origin: `${name} ${next?.value ?? ''}`, foreign: !SHELLS.has(name) })
+    } else if (COMMAND_OPTION_PROGRAMS.has(base) && (/^-[a-zA-Z]*c$/.test(word.value) || word.value === '--command') && next) {
+      scripts.push({ text: next.resolved ? next.value : null, origin: `${base} ${word.value}`, foreign: false })
+    } else if (COMMAND_OPTION_PROGRAMS.has(base) && word.value.startsWith('--command=')) {
+      scripts.push({ text: word.value.slice(10), origin: `${base} --command`, foreign: false })
+    }
+  })
+  return scripts
 }
 
 /** Programs that run the command in their arguments (`env`, `xargs`, `sudo`, ...): judged through, not as themselves. */

@@ -9,10 +9,50 @@ export interface WriteTarget {
   followLast: boolean
   /** Moving or removing it: the location itself goes away. */
   removes: boolean
+  /** Its content is replaced (truncated first): what was there is lost. */
+  truncates: boolean
 }
 
-function targets(words: ShellWord[], followLast = true, removes = false): WriteTarget[] {
-  return words.map((word) => ({ word, followLast, removes }))
+function targets(words: ShellWord[], followLast = true, removes = false, truncates = false): WriteTarget[] {
+  return words.map((word) => ({ word, followLast, removes, truncates }))
+}
+
+/** A copy into a folder writes `folder/name`: both are judged. */
+function intoFolder(destination: ShellWord[], sources: ShellWord[]): ShellWord[] {
+  const [folder] = destination
+  if (!folder?.resolved) return destination
+  const inside = sources.filter((source) => source.resolved && !source.glob).map((source): ShellWord => {
+    const name = source.value.replace(/\/+$/, '').split('/').pop() ?? ''
+    const value = `${folder.value.replace(/\/+$/, '')}/${name}`
+    return { ...folder, value, source: value }
+  })
+  return [...destination, ...inside]
+}
+
+/** `--output=FILE`, `--output FILE`, `--log-file=FILE`: options most programs use to name a file they write. */
+const OUTPUT_OPTION = /^--(output|out|outfile|output-file|output-document|log-file|logfile|dump|save|write|report|output-dir|outdir|out-file|o)$/
+
+function outputOptionTargets(args: ShellWord[]): WriteTarget[] {
+  const found: WriteTarget[] = []
+  args.forEach((word, index) => {
+    if (!word.resolved) return
+    const equals = word.value.indexOf('=')
+    const name = equals === -1 ? word.value : word.value.slice(0, equals)
+    if (!OUTPUT_OPTION.test(name)) return
+    if (equals !== -1) found.push(...targets(valueWord(null, word.value.slice(equals + 1)), true, false, true))
+    else if (args[index + 1]) found.push(...targets([args[index + 1] as ShellWord], true, false, true))
+  })
+  return found
+}
+
+/** Files a sed script writes with `w FILE` or the `w` flag of `s///w FILE`. */
+function sedScriptWrites(script: string): ShellWord[] {
+  const files: ShellWord[] = []
+  for (const match of script.matchAll(/(?:^|[;\n{}]|\/[gpiImMe0-9]*)\s*[wW]\s+([^;\n}]+)/g)) {
+    const file = (match[1] ?? '').trim()
+    if (file.length > 0) files.push(...valueWord(null, file))
+  }
+  return files
 }
 
 function valueWord(word: ShellWord | null, value: string | null): ShellWord[] {
@@ -31,17 +71,44 @@ function destination(args: ShellWord[], shortWithValue: string): { destination: 
 }
 
 export function writeTargets(base: string, args: ShellWord[]): WriteTarget[] {
+  return [...programTargets(base, args), ...outputOptionTargets(args)]
+}
+
+function programTargets(base: string, args: ShellWord[]): WriteTarget[] {
   switch (base) {
-    case 'tee':
-      return targets(parseOptions(args, { permute: true }).positionals)
+    case 'tee': {
+      const parsed = parseOptions(args, { permute: true })
+      return targets(parsed.positionals, true, false, !parsed.options.some((option) => option.name === '-a' || option.name === '--append'))
+    }
     case 'cp':
-    case 'install':
-      return targets(destination(args, base === 'install' ? 'tSmog' : 'tS').destination)
-    case 'ln':
-      return targets(destination(args, 'tS').destination, false)
+    case 'install': {
+      const { destination: to, sources } = destination(args, base === 'install' ? 'tSmog' : 'tS')
+      return targets(intoFolder(to, sources), true, false, true)
+    }
+    case 'rsync':
+    case 'scp': {
+      const positionals = parseOptions(args, { permute: true, shortWithValue: base === 'rsync' ? 'efT' : 'cFiJloPS', longWithValue: ['--rsh', '--filter', '--exclude', '--include', '--temp-dir'] }).positionals
+      return positionals.length >= 2 ? targets(intoFolder(positionals.slice(-1), positionals.slice(0, -1))) : []
+    }
+    case 'ln': {
+      const { destination: to, sources } = destination(args, 'tS')
+      return targets(intoFolder(to, sources), false)
+    }
     case 'mv': {
       const { destination: to, sources } = destination(args, 'tS')
-      return [...targets(to), ...targets(sources, false, true)]
+      return [...targets(intoFolder(to, sources), true, false, true), ...targets(sources, false, true)]
+    }
+    case 'sort':
+    case 'base64':
+    case 'tree': {
+      const parsed = parseOptions(args, { permute: true, shortWithValue: base === 'sort' ? 'otSkT' : 'o', longWithValue: ['--output'] })
+      return optionValues(parsed, '-o', '--output').flatMap((option) => targets(valueWord(option.valueWord, option.value), true, false, true))
+    }
+    case 'find':
+      return args.flatMap((word, index) => (word.resolved && /^-f(print0?|printf|ls)$/.test(word.value) && args[index + 1] ? targets([args[index + 1] as ShellWord], true, false, true) : []))
+    case 'uniq': {
+      const positionals = parseOptions(args, { permute: true, shortWithValue: 'fsw' }).positionals
+      return positionals.length >= 2 ? targets(positionals.slice(1, 2), true, false, true) : []
     }
     case 'rm':
     case 'unlink':
@@ -52,9 +119,9 @@ export function writeTargets(base: string, args: ShellWord[]): WriteTarget[] {
     case 'mkdir':
       return targets(parseOptions(args, { permute: true, shortWithValue: 'm' }).positionals)
     case 'truncate':
-      return targets(parseOptions(args, { permute: true, shortWithValue: 'sr' }).positionals)
+      return targets(parseOptions(args, { permute: true, shortWithValue: 'sr' }).positionals, true, false, true)
     case 'shred':
-      return targets(parseOptions(args, { permute: true, shortWithValue: 'ns' }).positionals, true, true)
+      return targets(parseOptions(args, { permute: true, shortWithValue: 'ns' }).positionals, true, true, true)
     case 'chmod':
     case 'chown':
     case 'chgrp': {
@@ -63,20 +130,25 @@ export function writeTargets(base: string, args: ShellWord[]): WriteTarget[] {
     }
     case 'sed': {
       const parsed = parseOptions(args, { permute: true, shortWithValue: 'ef', longWithValue: ['--expression', '--file'] })
-      if (!parsed.options.some((option) => option.name === '-i' || option.name === '--in-place')) return []
       const scriptGiven = parsed.options.some((option) => ['-e', '-f', '--expression', '--file'].includes(option.name))
-      return targets(scriptGiven ? parsed.positionals : parsed.positionals.slice(1))
+      const scripts = scriptGiven ? optionValues(parsed, '-e', '--expression').map((option) => option.value ?? '') : parsed.positionals.slice(0, 1).map((word) => word.value)
+      const written = targets(scripts.flatMap(sedScriptWrites), true, false, true)
+      if (!parsed.options.some((option) => option.name === '-i' || option.name.startsWith('--in-place'))) return written
+      return [...written, ...targets(scriptGiven ? parsed.positionals : parsed.positionals.slice(1))]
     }
     case 'curl': {
       const parsed = parseOptions(args, { permute: true, shortWithValue: 'oHdXuAeEKrTwxy', longWithValue: ['--output', '--header', '--data', '--request', '--user'] })
-      return optionValues(parsed, '-o', '--output').flatMap((option) => targets(valueWord(option.valueWord, option.value)))
+      return optionValues(parsed, '-o', '--output').flatMap((option) => targets(valueWord(option.valueWord, option.value), true, false, true))
     }
     case 'wget': {
       const parsed = parseOptions(args, { permute: true, shortWithValue: 'OoPa', longWithValue: ['--output-document', '--directory-prefix'] })
-      return optionValues(parsed, '-O', '--output-document', '-P', '--directory-prefix').flatMap((option) => targets(valueWord(option.valueWord, option.value)))
+      return [
+        ...optionValues(parsed, '-O', '--output-document', '-o').flatMap((option) => targets(valueWord(option.valueWord, option.value), true, false, true)),
+        ...optionValues(parsed, '-P', '--directory-prefix').flatMap((option) => targets(valueWord(option.valueWord, option.value)))
+      ]
     }
     case 'dd':
-      return targets(args.filter((word) => word.value.startsWith('of=')).map((word) => ({ ...word, value: word.value.slice(3) })))
+      return targets(args.filter((word) => word.value.startsWith('of=')).map((word) => ({ ...word, value: word.value.slice(3) })), true, false, true)
     default:
       return []
   }
