@@ -16,7 +16,7 @@ export interface ApprovalModeInfo {
 
 export const APPROVAL_MODE_INFO: Record<ApprovalMode, ApprovalModeInfo> = {
   'ask-risky': { label: 'Ask for risky commands', summary: 'Plain read-only commands run; anything else asks.' },
-  'auto-in-sandbox': { label: 'Auto in the sandbox', summary: 'Commands run in the sandbox without asking; the destructive floor still asks.' },
+  'auto-in-sandbox': { label: 'Auto in the sandbox', summary: 'Commands run in the sandbox without asking. The sandbox protects your machine, not the repository: the destructive floor (deleting work, planting hooks or config, reading secrets) still asks.' },
   'ask-always': { label: 'Ask for every command', summary: 'Every command waits for you.' },
   'read-only': { label: 'Read only', summary: 'Only reading commands and file reads run.' }
 }

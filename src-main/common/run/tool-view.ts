@@ -1,6 +1,7 @@
 // How the app shows a tool's calls. Each tool declares its view (`render` in defineTool); the views
 // of a run's tools are recorded with the run, so the app and a replay label calls the same way
 // without knowing any tool.
+import { escapeForDisplay } from '../text/display-text'
 
 export interface ToolView {
   /** The argument whose text labels a call, e.g. `command` or `path`; null labels it by the tool's name alone. */
@@ -22,8 +23,15 @@ function parsedArguments(rawArguments: string): Record<string, unknown> | null {
   }
 }
 
-/** A short label for a call: what its tool's view names, or the tool's name while the arguments stream. */
+/**
+ * A short label for a call: what its tool's view names, or the tool's name while the arguments
+ * stream. Control, bidi and invisible characters are escaped: the label is shown as it is.
+ */
 export function toolCallLabel(name: string, rawArguments: string, view: ToolView | undefined): string {
+  return escapeForDisplay(rawLabel(name, rawArguments, view))
+}
+
+function rawLabel(name: string, rawArguments: string, view: ToolView | undefined): string {
   const fallback = name || 'tool call'
   const args = parsedArguments(rawArguments)
   if (args === null) return fallback

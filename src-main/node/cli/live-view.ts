@@ -5,6 +5,7 @@ import { summarizeItem } from '../../common/run/item-summary'
 import type { RunRecord } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import type { RunState } from '../../common/run/state'
+import { escapeForDisplay } from '../../common/text/display-text'
 
 const OUTPUT_LINES = 6
 /** Item types the live view shows as they stream (text, thinking) or as tool lines. */
@@ -34,11 +35,14 @@ function describeCall(name: string, args: string): string {
   try {
     const parsed = JSON.parse(args) as Record<string, unknown>
     const main = parsed.command ?? parsed.path ?? parsed.pattern ?? parsed.code
-    if (typeof main === 'string') return `${name} ${main.length > 120 ? `${main.slice(0, 117)}…` : main}`
+    if (typeof main === 'string') {
+      const shown = escapeForDisplay(main)
+      return `${name} ${shown.length > 120 ? `${shown.slice(0, 117)}…` : shown}`
+    }
   } catch {
     // Broken arguments are shown raw; the tool answers the model with the error.
   }
-  return `${name} ${args}`
+  return `${name} ${escapeForDisplay(args)}`
 }
 
 export class LiveView {

@@ -1,14 +1,19 @@
 // Asks the person at the terminal about one tool call.
 import { createInterface } from 'node:readline/promises'
 import type { ApprovalRequestedRecord } from '../../common/run/records'
+import { escapeForDisplay } from '../../common/text/display-text'
 import type { PersonDecision } from '../policy/approval-policy'
 import type { LiveViewStyle } from './live-view'
 
+/** Everything about the call is shown escaped: a control or bidi character never reaches the terminal raw. */
 export function describeApproval(request: ApprovalRequestedRecord, style: LiveViewStyle): string {
-  const lines = [style.bold(`? ${request.tool} wants to run:`), `    ${request.subject}`]
-  if (request.risk === 'forbid') lines.push(style.warn('  ! This is on the destructive floor: it can lose work that no undo brings back.'))
-  for (const reason of request.reasons) lines.push(style.dim(`  - ${reason}`))
-  if (request.subcommands.length > 1) lines.push(style.dim(`  sub-commands: ${request.subcommands.join('  |  ')}`))
+  const subject = escapeForDisplay(request.subject).replaceAll('\n', '\n    ')
+  const lines = [style.bold(`? ${request.tool} wants to run:`), `    ${subject}`]
+  if (request.risk === 'forbid') {
+    lines.push(style.warn('  ! This is on the destructive floor: it can destroy work, plant code that runs later, or read secrets, and no mode or rule lets it run unasked.'))
+  }
+  for (const reason of request.reasons) lines.push(style.dim(`  - ${escapeForDisplay(reason)}`))
+  if (request.subcommands.length > 1) lines.push(style.dim(`  sub-commands: ${request.subcommands.map(escapeForDisplay).join('  |  ')}`))
   lines.push(style.dim(request.sandboxed ? '  runs inside the sandbox' : '  runs WITHOUT the OS sandbox'))
   return lines.join('\n')
 }
@@ -26,7 +31,7 @@ export async function askOnTerminal(
   try {
     output.write(`\n${describeApproval(request, style)}\n`)
     // Scopes beyond "once" need a rule to remember; where none is safe, only "once" is offered.
-    const rule = request.suggestedRule ? `\`${request.suggestedRule.join(' ')}\`` : null
+    const rule = request.suggestedRule ? `\`${escapeForDisplay(request.suggestedRule.join(' '))}\`` : null
     const choices = rule ? `  [y] allow once  [r] allow ${rule} for this run  [a] always in this repo  [n] deny > ` : '  [y] allow once  [n] deny > '
     for (;;) {
       const answer = (await ask(choices)).trim().toLowerCase()

@@ -106,11 +106,12 @@ export function classifyPath(path: string, environment: PathEnvironment): Resolv
   if (path === home) return result('home')
   if (environment.dataDir !== null && within(path, environment.dataDir)) return result('outside', "it is Tether's own data (keys, rules and settings)")
   if (strictlyWithin(path, workspace)) return result('inside', workspaceWriteReason(posix.relative(workspace, path)))
-  if (environment.tempDirs.some((temp) => strictlyWithin(path, temp))) return result('temp')
+  // Before the temp dirs: a home directory under /tmp (CI, tests) keeps its start-up files protected.
   if (strictlyWithin(path, home)) {
     const reason = homeWriteReason(posix.relative(home, path))
     if (reason) return result('outside', reason)
   }
+  if (environment.tempDirs.some((temp) => strictlyWithin(path, temp))) return result('temp')
   const system = SYSTEM_DIRS.find((directory) => within(path, directory))
   if (system) return result('outside', `${system} belongs to the system`)
   return result('outside')

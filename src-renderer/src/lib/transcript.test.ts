@@ -31,6 +31,13 @@ describe('the transcript view', () => {
     expect(tool?.kind === 'tool' && callLabel(tool.call, { shell: { labelArgument: 'command', prefixName: true } })).toBe('shell npm test')
   })
 
+  it('labels a call with the control and bidi characters of its command escaped', () => {
+    const hostile = new ResponseStream('resp_1').created().functionCall('fc_1', 'call_1', 'shell', [JSON.stringify({ command: 'ls \u001b[2J\u202e' })])
+    const state = foldRecords(stamp([runStarted(), requestSent(1, [userTask('List')]), ...serverEvents(hostile.completed(wireUsage(1, 1)).events)]))
+    const tool = transcriptEntries(state).find((entry) => entry.kind === 'tool')
+    expect(tool?.kind === 'tool' && callLabel(tool.call, {})).toBe('ls \\x1b[2J\\u202e')
+  })
+
   it('keeps approvals waiting for the person, oldest first, and says so in the phase', () => {
     const records = stamp([
       runStarted(),

@@ -1,7 +1,7 @@
 // `tether classify` as a person runs it: the real CLI entry, built for plain node, in a child
 // process. The command under test is passed as argv elements and only ever parsed, never run.
-import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -36,7 +36,12 @@ beforeAll(async () => {
   cli = join(bundleDir, 'main.mjs')
   home = realpathSync(mkdtempSync(join(tmpdir(), 'tether-classify-')))
   workspace = join(home, 'repo')
-  mkdirSync(join(workspace, '.git'), { recursive: true })
+  mkdirSync(join(workspace, '.git', 'hooks'), { recursive: true })
+  mkdirSync(join(workspace, 'src'), { recursive: true })
+  mkdirSync(join(workspace, 'build'), { recursive: true })
+  writeFileSync(join(workspace, 'README.md'), '# repo\n')
+  writeFileSync(join(workspace, 'src', 'index.ts'), 'export const answer = 42\n')
+  writeFileSync(join(workspace, 'package.json'), '{"name":"repo","version":"1.0.0"}\n')
 }, 120_000)
 
 afterAll(() => {
@@ -50,9 +55,28 @@ interface Result {
   stderr: string
 }
 
-async function classify(...args: string[]): Promise<Result> {
+function cliEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TETHER_HOME: join(home, 'tether-data'), HOME: home }
   delete env.NODE_EXTRA_CA_CERTS
+  return env
+}
+
+/** `tether classify --lines` fed `input` on standard input. */
+function classifyInput(input: string, ...args: string[]): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'classify', '--lines', ...args], { cwd: workspace, env: cliEnvironment() })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+    child.stdin.end(input)
+  })
+}
+
+async function classify(...args: string[]): Promise<Result> {
+  const env = cliEnvironment()
   try {
     const { stdout, stderr } = await run(process.execPath, [cli, 'classify', ...args], { cwd: workspace, env })
     return { code: 0, stdout, stderr }
@@ -104,4 +128,44 @@ describe('tether classify', () => {
     expect((await classify('--mode', 'yolo', '--', 'ls')).stderr).toMatch(/unknown mode 'yolo'/)
     expect((await classify('--workspace', join(home, 'missing'), '--', 'ls')).stderr).toMatch(/is not a directory/)
   })
+
+  it('shows control, bidi and invisible characters escaped, in reasons and as JSON', async () => {
+    const readable = await classify('--', 'touch "\u001b[31m\u0007\u202eok\u200b"')
+    expect(readable.stdout).toContain('\\x1b[31m\\x07\\u202eok\\u200b')
+    expect(readable.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u202e]/)
+    const json = await classify('--json', '--mode', 'auto-in-sandbox', '--', 'ls \u202e')
+    expect(json.stdout).not.toMatch(/\u202e/)
+    expect(JSON.parse(json.stdout).decision).toBe('ask')
+  })
+
+  it('reads commands as JSON lines and answers one line each', async () => {
+    const result = await classifyInput(`${JSON.stringify('git status')}\n\n${JSON.stringify('cat <<EOF\nhi\nEOF')}\n${JSON.stringify('git reset --hard')}\n`)
+    expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line).decision)).toEqual(['allow', 'allow', 'forbid'])
+    expect(await classifyInput('git status\n')).toMatchObject({ code: 2, stdout: '' })
+    expect((await classifyInput('"ls"\n', '--', 'ls')).stderr).toMatch(/not after --/)
+  })
+
+  it('judges the whole safe and unsafe corpora as the policy tests do, in every mode', async () => {
+    const corpus = join(ROOT, 'src-main', 'node', 'policy', 'corpus')
+    const safe = Object.values((JSON.parse(readFileSync(join(corpus, 'safe-commands.json'), 'utf8')) as { families: Record<string, string[]> }).families).flat()
+    const unsafe = Object.values(
+      (JSON.parse(readFileSync(join(corpus, 'unsafe-commands.json'), 'utf8')) as { families: Record<string, { expect: string; commands: string[] }> }).families
+    ).flatMap(({ expect: expected, commands }) => commands.map((command) => ({ command, expected })))
+    const expand = (command: string): string => command.replaceAll('@WS@', workspace).replaceAll('@HOME@', home).replaceAll('@DATA@', join(home, 'tether-data'))
+    const lines = (commands: string[]): string => commands.map((command) => JSON.stringify(expand(command))).join('\n')
+    const summary: string[] = []
+    for (const mode of ['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']) {
+      const safeDecisions = (await classifyInput(lines(safe), '--mode', mode)).stdout.trim().split('\n').map((line) => JSON.parse(line).decision as string)
+      const unsafeDecisions = (await classifyInput(lines(unsafe.map(({ command }) => command)), '--mode', mode)).stdout.trim().split('\n').map((line) => JSON.parse(line).decision as string)
+      expect(safeDecisions).toHaveLength(safe.length)
+      expect(unsafeDecisions).toHaveLength(unsafe.length)
+      const allowed = safeDecisions.filter((decision) => decision === 'allow').length
+      const unsafeAllowed = unsafe.filter((_, index) => unsafeDecisions[index] === 'allow').map(({ command }) => command)
+      const offFloor = unsafe.filter(({ expected }, index) => expected === 'forbid' && unsafeDecisions[index] !== 'forbid').map(({ command }) => command)
+      summary.push(`${mode}: safe allowed ${((100 * allowed) / safe.length).toFixed(1)}% of ${safe.length}; unsafe allowed ${unsafeAllowed.length} of ${unsafe.length}; floor missed ${offFloor.length}`)
+      expect({ mode, unsafeAllowed, offFloor }).toEqual({ mode, unsafeAllowed: [], offFloor: [] })
+      if (mode === 'ask-risky' || mode === 'auto-in-sandbox') expect(allowed / safe.length).toBeGreaterThanOrEqual(0.95)
+    }
+    console.log(`tether classify --lines over the corpora:\n  ${summary.join('\n  ')}`)
+  }, 120_000)
 })
