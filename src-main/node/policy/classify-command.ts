@@ -8,6 +8,7 @@ import type { Finding } from './findings'
 import { askAlways, floor, opaque, strictest } from './findings'
 import type { PathEnvironment } from './path-scope'
 import { hasPadding, hiddenCharactersIn, withoutHiddenCharacters } from '../../common/text/display-text'
+import { secretMention } from './sensitive-paths'
 import { LINE_LIKE_SEPARATORS } from './shell-words'
 
 export interface SubcommandVerdict {
@@ -76,6 +77,8 @@ function judge(parser: BashParser, environment: PathEnvironment, source: string)
 export function classifyShellCommand(parser: BashParser, source: string, environment: PathEnvironment): CommandClassification {
   if (source.trim().length === 0) return summarize([], [askAlways('the command is empty')])
   const { subcommands, findings } = judge(parser, environment, source)
+  const mention = secretMention(source)
+  if (mention) findings.push(floor(`reads credentials: ${mention}`))
   if (hasPadding(source)) findings.push(opaque('contains long runs of blank space that can push part of it out of sight'))
   const hiddenCharacters = hiddenCharactersIn(source)
   if (hiddenCharacters.length > 0) {

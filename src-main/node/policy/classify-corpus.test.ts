@@ -19,6 +19,7 @@ interface UnsafeCorpus {
 
 const MODES: ApprovalMode[] = ['ask-risky', 'auto-in-sandbox', 'ask-always', 'read-only']
 const SAFE = JSON.parse(readFileSync(join(import.meta.dirname, 'corpus', 'safe-commands.json'), 'utf8')) as SafeCorpus
+const WORK = JSON.parse(readFileSync(join(import.meta.dirname, 'corpus', 'work-commands.json'), 'utf8')) as { commands: string[] }
 const UNSAFE = JSON.parse(readFileSync(join(import.meta.dirname, 'corpus', 'unsafe-commands.json'), 'utf8')) as UnsafeCorpus
 
 let fixture: PolicyFixture
@@ -75,6 +76,21 @@ describe('the safe corpus', () => {
     expect(rates['auto-in-sandbox']).toBeGreaterThanOrEqual(0.95)
     expect(rates['read-only']).toBeGreaterThanOrEqual(0.95)
     expect(rates['ask-always']).toBe(0)
+  })
+})
+
+describe('routine work', () => {
+  it('runs at least 95% unasked in auto-in-sandbox: the floor does not get in the way of builds, tests and edits', async () => {
+    const lines = [`routine work: ${WORK.commands.length} commands (builds, tests, installs, edits, commits); share that runs unasked per mode`]
+    const rates: Record<string, number> = {}
+    for (const mode of MODES) {
+      const asked: string[] = []
+      for (const command of WORK.commands) if ((await decide(command, mode)) !== 'allow') asked.push(command)
+      rates[mode] = (WORK.commands.length - asked.length) / WORK.commands.length
+      lines.push(`  ${mode.padEnd(16)} ${percent(WORK.commands.length - asked.length, WORK.commands.length)}${mode === 'auto-in-sandbox' ? ` asked: ${JSON.stringify(asked)}` : ''}`)
+    }
+    console.log(lines.join('\n'))
+    expect(rates['auto-in-sandbox']).toBeGreaterThanOrEqual(0.95)
   })
 })
 

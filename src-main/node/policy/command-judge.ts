@@ -14,7 +14,8 @@ import {
 } from './credential-reads'
 import { FLOOR_PROGRAMS, floorFindings, isRecursiveRemove, type FloorContext } from './destructive-floor'
 import { gitEmbeddedScripts } from './git-floor'
-import { awkProgramProblem, inlineCodeFindings, isAwk } from './inline-code'
+import { carriedCommandTexts } from './carried-commands'
+import { awkProgramProblem, codeOptionValues, inlineCodeFindings, isAwk } from './inline-code'
 import type { Finding } from './findings'
 import { ask, askAlways, floor, opaque } from './findings'
 import { parseOptions } from './options'
@@ -161,6 +162,7 @@ export class CommandJudge {
       if (next !== undefined) directories.moved(command, next)
     }
     for (const stages of script.pipelines) this.#pipeline(stages, byCommand, cwdOf, depth)
+    this.#downloadThenRun(script, byCommand)
     for (const construct of script.constructs) {
       switch (construct.kind) {
         case 'function': {
@@ -209,6 +211,18 @@ export class CommandJudge {
     }
   }
 
+  /** `curl -o x.sh URL && sh x.sh`: a script run in the same command that downloads runs downloaded code. */
+  #downloadThenRun(script: ShellScript, byCommand: Map<ShellCommand, PendingVerdict[]>): void {
+    if (!script.commands.some(isDownloader)) return
+    for (const verdicts of byCommand.values()) {
+      for (const verdict of verdicts) {
+        const name = verdict.invocation.argv[0]
+        const runsFile = verdict.invocation.script?.kind === 'file' || (name?.resolved === true && name.value.includes('/') && !commandName(name).wellKnown)
+        if (runsFile) verdict.findings.push(floor('runs a script or program in the same command that downloads, so it may run downloaded code'))
+      }
+    }
+  }
+
   /** Where a `cd`, `pushd` or `popd` leaves the shell: undefined when the command is none of them, null when unknown. */
   #cdTarget(invocation: Invocation, cwd: string | null): string | null | undefined {
     const base = invocation.argv[0]?.value
@@ -253,6 +267,9 @@ export class CommandJudge {
       } else {
         const problem = name.wellKnown ? readOnlyProblem(name.base, args, invocation.dynamicTail) : `\`${nameWord.value}\` runs a program by path, not the well-known \`${name.base}\``
         if (problem) findings.push(ask(problem))
+        // What it is given may be run later or elsewhere (a recipe, an editor command, a file it writes).
+        const writes = command.redirects.some((redirect) => redirect.kind === 'write')
+        if (problem || writes) findings.push(...this.#carriedFloor(this.#carriedTexts(invocation), effectiveCwd, depth, `\`${name.base}\``))
       }
     }
     for (const { name, value } of invocation.assignments) {
@@ -420,6 +437,9 @@ export class CommandJudge {
         const lost = this.#truncationFinding(resolved.path, resolved.scope, `\`${base}\``)
         if (lost) return [lost]
       }
+      if (target.truncates && reference.pattern !== null && (resolved.scope === 'inside' || resolved.scope === 'workspace')) {
+        return [floor(`\`${base}\` replaces the content of every file matching ${target.word.source}`)]
+      }
       return []
     })
   }
@@ -432,6 +452,10 @@ export class CommandJudge {
     const printer = credentialPrinterFinding(base, args)
     if (printer) findings.push(printer)
     findings.push(...recursiveSecretFindings(base, args, cwd, this.#environment))
+    for (const code of codeOptionValues(base, args) ?? []) findings.push(...inlineCodeFindings(code, base))
+    if ((base === 'hash' && args.some((word) => word.value.startsWith('-p'))) || (base === 'enable' && args.length > 0)) {
+      findings.push(opaque(`\`${base}\` changes which program or builtin a later command name runs`))
+    }
     if (isAwk(base)) {
       const program = parseOptions(args, { shortWithValue: 'Fvf', longWithValue: ['--field-separator', '--assign', '--file'] }).positionals[0]
       if (program && awkProgramProblem(program.value)) findings.push(...inlineCodeFindings(program.resolved ? program.value : null, base))
@@ -460,6 +484,25 @@ export class CommandJudge {
       const path = location ? (resolvePathWord(location, cwd, this.#environment)?.resolved ?? null) : cwd === null ? null : classifyPath(cwd, this.#environment)
       if (path === null) return [opaque('git runs in a repository only known at run time, whose configuration may run programs')]
       if (path.scope !== 'inside' && path.scope !== 'workspace') return [opaque(`git runs in ${path.path}, outside the workspace, whose configuration may run programs`)]
+    }
+    return []
+  }
+
+  /** The text an invocation hands over: its arguments and what a heredoc or here-string feeds it. */
+  #carriedTexts(invocation: Invocation): string[] {
+    const fed = invocation.command.redirects.filter((redirect) => redirect.kind === 'heredoc' || redirect.kind === 'herestring').flatMap((redirect) => (redirect.text === null ? [] : [redirect.text]))
+    return [...invocation.argv.slice(1).filter((word) => word.resolved).map((word) => word.value), ...fed]
+  }
+
+  /** Floor findings for floor commands carried in text: `make -f - <<< 'x:; rm -rf .git'`, `echo 'git reset --hard' > x.sh`. */
+  #carriedFloor(texts: string[], cwd: string | null, depth: number, holder: string): Finding[] {
+    if (depth >= MAX_NESTING) return []
+    for (const text of carriedCommandTexts(texts)) {
+      const judge = new CommandJudge(this.#parser, this.#environment)
+      judge.script(text, cwd, depth + 1, `text given to ${holder}`)
+      const reasons = [...judge.findings, ...judge.verdicts.flatMap((verdict) => verdict.findings)].filter((finding) => finding.decision === 'forbid')
+      const [first] = reasons
+      if (first) return [floor(`${holder} is given text that holds a command on the floor (\`${text.split('\n')[0]?.slice(0, 80) ?? ''}\`): ${first.reason}`)]
     }
     return []
   }

@@ -66,7 +66,27 @@ function secretInWord(word: ShellWord, cwd: string | null, environment: PathEnvi
   if (resolved.scope === 'home' && /^[.?[*]/.test(pattern) && (pattern.startsWith('.') || rest.includes('/'))) return `\`${word.source}\` expands into the home directory's hidden folders`
   const tail = rest.split('/').slice(1).join('/')
   if (tail.length > 0 && holdsSecrets(resolved.path, environment.home, environment.dataDir)) return `\`${word.source}\` may expand to secret files`
-  return null
+  const matches = globMatcher(pattern)
+  const literal = pattern.replace(/[*?]|\[[^\]]*\]/g, '')
+  const secret = literal.length >= 2 ? SECRET_SAMPLES.find((name) => matches(name) && (name.startsWith('.') || !pattern.startsWith('.'))) : undefined
+  return secret ? `\`${word.source}\` may expand to ${secret}, a file that holds secrets` : null
+}
+
+/** Names of secret files a glob is tried against: `.env*` and `*.pem` match some, `*.ts` none. */
+const SECRET_SAMPLES = ['.env', '.env.local', '.env.production', '.netrc', '.git-credentials', '.pgpass', 'id_rsa', 'id_ed25519', 'server.pem', 'server.key', 'credentials', 'credentials.json', 'secrets.json']
+
+function globMatcher(pattern: string): (name: string) => boolean {
+  const source = pattern
+    .replace(/[.+^$(){}|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+    .replace(/\[!/g, '[^')
+  try {
+    const regex = new RegExp(`^${source}$`)
+    return (name) => regex.test(name)
+  } catch {
+    return () => false
+  }
 }
 
 /** Programs that read every file under the directories they are given (or the current one). */

@@ -64,7 +64,7 @@ function rmFloor(rest: ShellWord[]): Finding[] {
   if (hasOption(parsed, '-n', '--dry-run')) return []
   if (hasOption(parsed, '-r', '-R')) return [floor('`git rm -r` deletes whole folders of the work tree')]
   if (hasOption(parsed, '-f', '--force')) return [floor('`git rm --force` deletes files with uncommitted changes')]
-  const whole = parsed.positionals.find((word) => !word.resolved || WHOLE_TREE.has(word.value) || word.glob)
+  const whole = parsed.positionals.find((word) => !word.resolved || WHOLE_TREE.has(word.value) || /[*?[]/.test(word.value))
   return whole ? [floor(`\`git rm ${whole.source}\` deletes many files of the work tree`)] : []
 }
 
@@ -91,6 +91,8 @@ export function gitFloor(args: ShellWord[]): Finding[] {
   const findings: Finding[] = configs.flatMap((setting) => configFinding(setting) ?? [])
   if (unsafeGlobal === '--exec-path' || unsafeGlobal === '--config-env') findings.push(floor(`\`git ${unsafeGlobal}\` makes git run programs from elsewhere`))
   if (args.some((word) => /^(ext|fd)::/.test(word.value))) findings.push(floor('an `ext::` address makes git run a program as its transport'))
+  const program = args.find((word) => /^--(upload-pack|receive-pack|exec)(=|$)/.test(word.value))
+  if (program) findings.push(floor(`\`${program.value.split('=')[0]}\` makes git run a program`))
   if (!subcommand) return findings
   if (!subcommand.resolved) {
     const guesses = ['reset', 'clean', 'push', 'config'].flatMap((guess) => gitSubcommandFloor(guess, rest))
@@ -164,6 +166,22 @@ function gitSubcommandFloor(subcommand: string, rest: ShellWord[]): Finding[] {
         : rest.some((word) => word.value === '-c' || word.value.startsWith('--config'))
           ? rest.flatMap((word, index) => (rest[index - 1]?.value === '-c' || rest[index - 1]?.value === '--config' ? (configFinding(word.value) ?? []) : []))
           : []
+    case 'read-tree':
+      return rest.some((word) => word.value === '-u' || word.value === '--reset') ? [floor('`git read-tree -u` overwrites the work tree')] : []
+    case 'checkout-index':
+      return rest.some((word) => /^-[a-zA-Z]*f|^--force$/.test(word.value)) ? [floor('`git checkout-index --force` overwrites work-tree files')] : []
+    case 'update-index':
+      return rest.some((word) => /^--(no-)?(assume-unchanged|skip-worktree)$/.test(word.value))
+        ? [floor('`git update-index --assume-unchanged`/`--skip-worktree` hides changes from git and from the review of this run')]
+        : []
+    case 'remote':
+      return ['add', 'set-url', 'rename', 'remove', 'rm', 'set-head', 'set-branches', 'prune'].includes(first) ? [floor(`\`git remote ${first}\` changes where git fetches and pushes`)] : []
+    case 'tag':
+      return rest.some((word) => /^-[a-zA-Z]*[df]|^--(delete|force)$/.test(word.value)) ? [floor('`git tag --delete`/`--force` deletes or moves a tag')] : []
+    case 'maintenance':
+      return ['register', 'start'].includes(first) ? [floor(`\`git maintenance ${first}\` schedules git to run later`)] : []
+    case 'submodule':
+      return first === 'deinit' && rest.some((word) => /^-[a-zA-Z]*f|^--force$/.test(word.value)) ? [floor('`git submodule deinit --force` deletes submodule work trees with their changes')] : []
     case 'hook':
       return [floor('`git hook run` runs the repository\'s hooks')]
     case 'lfs':

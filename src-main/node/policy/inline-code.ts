@@ -35,3 +35,32 @@ export function awkProgramProblem(program: string): string | null {
   if (/\bprintf?\b[^;{}]*>|\bfflush\s*\(\s*"/.test(program)) return 'writes files'
   return null
 }
+
+/** Programs that run code given in an option (beyond the interpreters judged as scripts), and those options. */
+const CODE_OPTIONS: [RegExp, RegExp][] = [
+  [/^(Rscript|julia|racket|elixir|groovy|scala|swift|kotlin|ts-node|tsx|jshell|qjs|gjs|luajit|lua[\d.]*)$/, /^(-e|-E|--eval|--expr|--print|-p)$/],
+  [/^(guile|gawk|sbcl|clisp|erl|expect|psql|mysql|mariadb|redis-cli|osqueryi|duckdb)$/, /^(-c|-x|-e|--eval|-eval|--command|--execute)$/],
+  [/^(gdb|lldb)$/, /^(-ex|--eval-command|-ix|-o|--one-line|-x|--source)$/],
+  [/^(emacs|emacsclient)$/, /^(--eval|-e|--execute|-l|--load|-f|--funcall)$/],
+  [/^(vim|vi|nvim|ex|view|gvim|vimdiff)$/, /^(-c|--cmd|-S|-s)$/]
+]
+
+/** Code an option hands to `base` (`Rscript -e CODE`, `vim -c CMD`, `vim +CMD`, `sqlite3 db .shell`); null when it takes none. */
+export function codeOptionValues(base: string, args: { value: string; resolved: boolean }[]): (string | null)[] | null {
+  if (base === 'sqlite3') {
+    const dotted = args.filter((word) => /^\s*\./.test(word.value))
+    return dotted.length > 0 ? dotted.map((word) => (word.resolved ? word.value : null)) : null
+  }
+  const entry = CODE_OPTIONS.find(([program]) => program.test(base))
+  if (!entry) return null
+  const [, option] = entry
+  const values: (string | null)[] = []
+  args.forEach((word, index) => {
+    const next = args[index + 1]
+    if (option.test(word.value) && next) values.push(next.resolved ? next.value : null)
+    else if (/^(vim|vi|nvim|ex|view|gvim)$/.test(base) && word.value.startsWith('+') && word.value.length > 1) values.push(word.value.slice(1))
+    else if (/^-e./.test(word.value) && option.test('-e')) values.push(word.value.slice(2))
+  })
+  if (/^(ex|vim|vi|nvim)$/.test(base) && args.some((word) => /^-[a-zA-Z]*[es]/.test(word.value) && !option.test(word.value))) values.push(null)
+  return values.length > 0 ? values : null
+}

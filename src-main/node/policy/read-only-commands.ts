@@ -111,6 +111,7 @@ const GIT_READ_ONLY: Record<string, (args: ShellWord[]) => string | null> = {
   'ls-tree': () => null,
   'cat-file': () => null,
   'merge-base': () => null,
+  cherry: () => null,
   'show-ref': () => null,
   describe: () => null,
   blame: () => null,
@@ -138,7 +139,8 @@ const GIT_READ_ONLY: Record<string, (args: ShellWord[]) => string | null> = {
   worktree: (args) => (args[0]?.value === 'list' ? null : 'only `git worktree list` is read-only'),
   config: (args) => {
     const parsed = parseOptions(args, { permute: true })
-    const reads = hasOption(parsed, '--get', '--get-all', '--get-regexp', '--list', '-l', '--get-urlmatch')
+    const singleKey = parsed.options.length === 0 && parsed.positionals.length === 1
+    const reads = singleKey || hasOption(parsed, '--get', '--get-all', '--get-regexp', '--list', '-l', '--get-urlmatch')
     const writes = hasOption(parsed, '--add', '--unset', '--unset-all', '--replace-all', '--edit', '-e', '--rename-section', '--remove-section')
     return reads && !writes ? null : 'only `git config --get/--list` is read-only'
   }
@@ -169,6 +171,7 @@ interface ReadOnlyEntry {
 
 const READ_ONLY: Record<string, ReadOnlyEntry> = {
   cat: { check: ANY },
+  pgrep: { check: without('--signal') },
   cut: { check: ANY },
   echo: { check: ANY },
   expr: { check: ANY },
@@ -232,7 +235,7 @@ const READ_ONLY: Record<string, ReadOnlyEntry> = {
   command: { check: (_args, parsed) => (hasOption(parsed, '-v', '-V') ? null : 'only `command -v` is read-only') },
   file: { check: without('-C', '--compile'), flagsMatter: true },
   uniq: { check: atMostPositionals(1, '`uniq` with two file arguments writes the second'), flagsMatter: true },
-  printf: { check: without('-v'), flagsMatter: true, shortWithValue: 'v' },
+  printf: { check: (args) => (args[0]?.resolved === false ? 'the `printf` format is only known at run time' : args.some((word) => word.value === '-v') ? '`-v` sets a variable' : null) },
   base64: { check: without('-o', '--output'), flagsMatter: true, shortWithValue: 'o', longWithValue: ['--output'] },
   sort: { check: without('-o', '--output', '--compress-program'), flagsMatter: true, shortWithValue: 'ot', longWithValue: ['--output'] },
   tree: { check: without('-o', '--output'), flagsMatter: true, shortWithValue: 'o' },

@@ -57,15 +57,28 @@ const HOME_SECRETS = [
   '.mysql_history',
   '.lesshst',
   '.viminfo',
-  '.local/share/fish/fish_history'
+  '.local/share/fish/fish_history',
+  '.local/share/tether',
+  'Library/Application Support/Tether',
+  '.config/tether'
 ]
+
+/** Credential stores named anywhere in a command's text (quoted, in code, after `$(<`), whatever resolves them. */
+const SECRET_MENTION =
+  /(^|[\s/~'"=@:<>$({])(\.ssh\/(id_|identity\b)|\.aws\/credentials|\.netrc\b|\.git-credentials|\.pgpass\b|\.vault-token|\.docker\/config\.json|\.kube\/config|\.config\/gh\/hosts|\.config\/gcloud\/|\.gnupg\/|\.password-store|\.local\/share\/(tether|keyrings)\b|\/proc\/[^/\s'"]*\/environ\b|\.env(\.(local|production|prod|development|dev|staging|test))?(?=$|[\s'";|&)<>`]))/
+
+/** Why the text names a credential store, or null. */
+export function secretMention(text: string): string | null {
+  const match = SECRET_MENTION.exec(text)
+  return match ? `it names ${match[2]}, where credentials live` : null
+}
 
 /** Public halves and host lists in ~/.ssh: reading them discloses nothing. */
 const SSH_PUBLIC = /(\.pub|^known_hosts(\.old)?)$/
 
 /** File names that hold secrets wherever they are. */
 const SECRET_NAMES =
-  /^(\.env(\.(?!(example|sample|template|dist|defaults?|schema)$)[\w.-]+)?|\.envrc|\.netrc|_netrc|\.git-credentials|\.pgpass|\.htpasswd|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|.*\.(pem|key|p12|pfx|jks|keystore|kdbx|ppk)|credentials(\.json|\.toml)?|secrets?\.(json|ya?ml|toml|env)|service[-_]account.*\.json)$/i
+  /^(\.env(\.(?!(example|sample|template|dist|defaults?|schema)$)[\w.-]+)?|\.envrc|\.netrc|_netrc|\.git-credentials|\.pgpass|\.htpasswd|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|[\w.-]+\.(pem|key|p12|pfx|jks|keystore|kdbx|ppk)|credentials(\.json|\.toml)?|secrets?\.(json|ya?ml|toml|env)|service[-_]account.*\.json)$/i
 
 const SYSTEM_SECRETS = [/^\/etc\/(g?shadow|sudoers)(-|$|\/)/, /^\/etc\/ssh\/ssh_host_.*key$/, /^\/proc\/[^/]+\/(task\/[^/]+\/)?(environ|mem|auxv)$/, /^\/dev\/(k?mem|port)$/, /^\/(var\/)?run\/secrets(\/|$)/, /^\/run\/user\/[^/]+\/keyring(\/|$)/]
 
@@ -113,7 +126,7 @@ const CODE_RUN_LATER_DIRECTORIES: Record<string, string> = {
 }
 
 const CODE_RUN_LATER_FILES =
-  /^(\.envrc|\.env\.rc|lefthook(-local)?\.ya?ml|\.lefthook(-local)?\.ya?ml|\.pre-commit-config\.yaml|\.gitconfig|\.gitmodules|\.mcp\.json|\.ripgreprc|\.npmrc|\.yarnrc(\.yml)?|\.pnpmfile\.cjs)$/
+  /^(\.envrc|\.env\.rc|lefthook(-local)?\.ya?ml|\.lefthook(-local)?\.ya?ml|\.pre-commit-config\.yaml|\.gitconfig|\.gitmodules|\.mcp\.json|\.ripgreprc|\.npmrc|\.yarnrc(\.yml)?|\.pnpmfile\.cjs|.*\.code-workspace)$/
 
 /** Why writing `relative` (inside the workspace) plants code that runs later, or null. */
 export function workspaceWriteReason(relative: string): string | null {

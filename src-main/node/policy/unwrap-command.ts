@@ -126,6 +126,9 @@ const WRAPPERS: Record<string, Unwrap> = {
     return rest(invocation, 'fd', argv, { dynamicTail: true })
   },
   npx: packageRunner('npx'),
+  npm: (invocation, args) => (['exec', 'x'].includes(args[0]?.value ?? '') ? packageRunner('npm exec')(invocation, args.slice(1)) : null),
+  pnpm: (invocation, args) => (['dlx', 'exec'].includes(args[0]?.value ?? '') ? packageRunner('pnpm dlx')(invocation, args.slice(1)) : null),
+  yarn: (invocation, args) => (['dlx', 'exec'].includes(args[0]?.value ?? '') ? packageRunner('yarn dlx')(invocation, args.slice(1)) : null),
   bunx: packageRunner('bunx'),
   pnpx: packageRunner('pnpx'),
   xargs(invocation, args) {

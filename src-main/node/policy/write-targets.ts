@@ -92,7 +92,8 @@ function programTargets(base: string, args: ShellWord[]): WriteTarget[] {
     }
     case 'ln': {
       const { destination: to, sources } = destination(args, 'tS')
-      return targets(intoFolder(to, sources), false)
+      const force = parseOptions(args, { permute: true, shortWithValue: 'tS' }).options.some((option) => option.name === '-f' || option.name === '--force')
+      return targets(intoFolder(to, sources), false, false, force)
     }
     case 'mv': {
       const { destination: to, sources } = destination(args, 'tS')
@@ -134,7 +135,9 @@ function programTargets(base: string, args: ShellWord[]): WriteTarget[] {
       const scripts = scriptGiven ? optionValues(parsed, '-e', '--expression').map((option) => option.value ?? '') : parsed.positionals.slice(0, 1).map((word) => word.value)
       const written = targets(scripts.flatMap(sedScriptWrites), true, false, true)
       if (!parsed.options.some((option) => option.name === '-i' || option.name.startsWith('--in-place'))) return written
-      return [...written, ...targets(scriptGiven ? parsed.positionals : parsed.positionals.slice(1))]
+      // `sed -i d`, `sed -i '1,$d'`: the edit empties the file.
+      const empties = scripts.some((script) => /^\s*(1\s*,\s*\$)?\s*[dc]\b/.test(script))
+      return [...written, ...targets(scriptGiven ? parsed.positionals : parsed.positionals.slice(1), true, false, empties)]
     }
     case 'curl': {
       const parsed = parseOptions(args, { permute: true, shortWithValue: 'oHdXuAeEKrTwxy', longWithValue: ['--output', '--header', '--data', '--request', '--user'] })
