@@ -32,6 +32,22 @@ const COMMANDS: [label: string, command: string][] = [
   ['long pipeline', `${Array.from({ length: 20 }, (_, index) => `grep -v pattern${index} file${index}.txt`).join(' | ')} | sort | uniq -c | sort -rn | head`]
 ]
 
+/** Sub-commands repeated n and 10n times: read-only ones, ones whose arguments are searched for carried commands, floor ones. */
+const SCALING_PARTS: [label: string, part: (index: number) => string][] = [
+  ['read-only', (index) => `grep -n pattern${index} src/file${index}.ts`],
+  ['arguments searched (make "...")', (index) => `make target${index} MSG="echo step ${index} && git status"`],
+  ['inline code', (index) => `python3 -c "print(${index})"`],
+  ['floor', (index) => `rm -rf src/module${index}`]
+]
+
+/** Mean time of a few runs of slower work (whole long commands). */
+function measureFew(work: () => unknown): number {
+  for (let index = 0; index < 5; index += 1) work()
+  const start = performance.now()
+  for (let index = 0; index < 40; index += 1) work()
+  return (performance.now() - start) / 40
+}
+
 interface Stats {
   mean: number
   p50: number
@@ -100,6 +116,15 @@ async function main(): Promise<void> {
     for (const [label, command] of COMMANDS) {
       const decision = classifyShellCommand(parser, command, environment).decision
       process.stdout.write(`  ${line(`${label} (${decision})`, measure(() => classifyShellCommand(parser, unseen(command), environment)))}\n`)
+    }
+
+    process.stdout.write('\nscaling: a command of n sub-commands against one of 10n (cost per sub-command; flat means linear)\n')
+    for (const [label, part] of SCALING_PARTS) {
+      const small = Array.from({ length: 20 }, (_, index) => part(index)).join(' && ')
+      const large = Array.from({ length: 200 }, (_, index) => part(index)).join(' && ')
+      const perSmall = measureFew(() => classifyShellCommand(parser, unseen(small), environment)) / 20
+      const perLarge = measureFew(() => classifyShellCommand(parser, unseen(large), environment)) / 200
+      process.stdout.write(`  ${label.padEnd(34)} n=20 ${us(perSmall)}/sub-command   n=200 ${us(perLarge)}/sub-command   ratio ${(perLarge / perSmall).toFixed(2)}\n`)
     }
 
     const policy = new TetherPolicy({ dataDir: new DataDir(join(base, 'data')), home: base, parser })

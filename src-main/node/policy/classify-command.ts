@@ -1,6 +1,8 @@
 // Classifies a shell command line: allow (every sub-command is plain and read-only), ask, or
 // forbid (the destructive floor). Parses with tree-sitter-bash and judges every simple command,
 // including those inside substitutions, `bash -c`, `eval`, `xargs` and `find -exec`.
+import { lstatSync } from 'node:fs'
+import { posix } from 'node:path'
 import type { RiskDecision } from '../../common/run/records'
 import type { BashParser } from './bash-parser'
 import { CommandJudge, type PendingVerdict } from './command-judge'
@@ -67,6 +69,43 @@ function summarize(subcommands: SubcommandVerdict[], findings: Finding[]): Comma
   return { decision, reasons: [...new Set(ordered)], subcommands, findings }
 }
 
+/**
+ * One classification sees the file system at one moment: each path is resolved and sized once,
+ * one `lstat` per new path component, starting from the directories already known to be real.
+ */
+function memoized(environment: PathEnvironment): PathEnvironment {
+  const realpaths = new Map<string, string>([environment.workspace, environment.home, '/'].map((path) => [path, path]))
+  const sizes = new Map<string, number | null>()
+  const realpath = (path: string): string => {
+    const known = realpaths.get(path)
+    if (known !== undefined) return known
+    const parent = posix.dirname(path)
+    let real: string
+    if (parent === path) real = path
+    else if (isSymlink(path)) real = environment.realpath(path)
+    else real = posix.join(realpath(parent), posix.basename(path))
+    realpaths.set(path, real)
+    return real
+  }
+  return {
+    ...environment,
+    realpath,
+    sizeOf: (path) => {
+      if (!sizes.has(path)) sizes.set(path, environment.sizeOf(path))
+      return sizes.get(path) ?? null
+    }
+  }
+}
+
+/** False for a missing path, or one that cannot exist (a name too long, a file used as a folder). */
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false
+  } catch {
+    return false
+  }
+}
+
 function judge(parser: BashParser, environment: PathEnvironment, source: string): { subcommands: SubcommandVerdict[]; findings: Finding[] } {
   const judgement = new CommandJudge(parser, environment)
   judgement.script(source, environment.workspace, 0, null)
@@ -74,8 +113,9 @@ function judge(parser: BashParser, environment: PathEnvironment, source: string)
 }
 
 /** Classifies `source` as if it starts in the workspace root. Never runs anything. */
-export function classifyShellCommand(parser: BashParser, source: string, environment: PathEnvironment): CommandClassification {
+export function classifyShellCommand(parser: BashParser, source: string, fileSystem: PathEnvironment): CommandClassification {
   if (source.trim().length === 0) return summarize([], [askAlways('the command is empty')])
+  const environment = memoized(fileSystem)
   const { subcommands, findings } = judge(parser, environment, source)
   const mention = secretMention(source)
   if (mention) findings.push(floor(`reads credentials: ${mention}`))

@@ -31,6 +31,8 @@ import { writeTargets } from './write-targets'
 /** Longer input is not classified (it asks). */
 export const MAX_COMMAND_LENGTH = 256 * 1024
 const MAX_NESTING = 8
+/** Texts handed to other programs that one command may have searched for floor commands. */
+const MAX_CARRIED_TEXTS = 64
 
 const HARMLESS_ENVIRONMENT = /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|NO_COLOR|FORCE_COLOR|CLICOLOR|CLICOLOR_FORCE|TERM|COLUMNS|LINES|CI)$/
 const DANGEROUS_ENVIRONMENT =
@@ -124,10 +126,16 @@ export class CommandJudge {
   readonly findings: Finding[] = []
   readonly #parser: BashParser
   readonly #environment: PathEnvironment
+  /** Judging text carried by another program: its own arguments are not searched again (that would multiply). */
+  readonly #carried: boolean
+  /** Carried texts still to be judged for the whole command, so a huge command costs a bounded amount. */
+  readonly #budget: { carried: number }
 
-  constructor(parser: BashParser, environment: PathEnvironment) {
+  constructor(parser: BashParser, environment: PathEnvironment, carried = false, budget = { carried: MAX_CARRIED_TEXTS }) {
     this.#parser = parser
     this.#environment = environment
+    this.#carried = carried
+    this.#budget = budget
   }
 
   script(source: string, cwd: string | null, depth: number, origin: string | null): void {
@@ -496,9 +504,11 @@ export class CommandJudge {
 
   /** Floor findings for floor commands carried in text: `make -f - <<< 'x:; rm -rf .git'`, `echo 'git reset --hard' > x.sh`. */
   #carriedFloor(texts: string[], cwd: string | null, depth: number, holder: string): Finding[] {
-    if (depth >= MAX_NESTING) return []
+    if (depth >= MAX_NESTING || this.#carried) return []
     for (const text of carriedCommandTexts(texts)) {
-      const judge = new CommandJudge(this.#parser, this.#environment)
+      if (this.#budget.carried <= 0) return [opaque(`${holder} is given more text than is checked for commands on the floor`)]
+      this.#budget.carried -= 1
+      const judge = new CommandJudge(this.#parser, this.#environment, true, this.#budget)
       judge.script(text, cwd, depth + 1, `text given to ${holder}`)
       const reasons = [...judge.findings, ...judge.verdicts.flatMap((verdict) => verdict.findings)].filter((finding) => finding.decision === 'forbid')
       const [first] = reasons

@@ -1,6 +1,6 @@
 // Where a path written in a command points, relative to the workspace: resolved through `~`,
 // `$HOME`, `$PWD`, `..` and symlinks before anything is decided about it.
-import { realpathSync, statSync } from 'node:fs'
+import { lstatSync, realpathSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type { ShellWord } from './shell-syntax'
 import { HOME_MARK, PWD_MARK, UNKNOWN } from './shell-syntax'
@@ -43,28 +43,43 @@ export interface ResolvedPath {
   holdsGitDir: boolean
 }
 
-/** Follows symlinks of the longest existing prefix; the missing rest is appended as written. */
+/**
+ * Follows symlinks of the longest existing prefix; the missing rest is appended as written.
+ * Missing components are found with `lstat` (no exception thrown per component: this runs for
+ * every word of every command).
+ */
 export function realpathOfExistingPrefix(path: string): string {
   let prefix = path
   const missing: string[] = []
   for (;;) {
-    try {
-      const real = realpathSync.native(prefix)
-      return missing.length === 0 ? real : posix.join(real, ...missing.reverse())
-    } catch {
-      const parent = posix.dirname(prefix)
-      if (parent === prefix) return path
-      missing.push(posix.basename(prefix))
-      prefix = parent
+    if (exists(prefix)) {
+      try {
+        const real = realpathSync.native(prefix)
+        return missing.length === 0 ? real : posix.join(real, ...[...missing].reverse())
+      } catch {
+        // A dangling or looping symlink: resolve its directory instead.
+      }
     }
+    const parent = posix.dirname(prefix)
+    if (parent === prefix) return path
+    missing.push(posix.basename(prefix))
+    prefix = parent
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined
+  } catch {
+    return false
   }
 }
 
 /** Never opens the file, so a FIFO or a device costs nothing. */
 function sizeOfFile(path: string): number | null {
   try {
-    const info = statSync(path)
-    return info.isFile() ? info.size : null
+    const info = statSync(path, { throwIfNoEntry: false })
+    return info?.isFile() ? info.size : null
   } catch {
     return null
   }

@@ -2,7 +2,6 @@
 // process. The command under test is passed as argv elements and only ever parsed, never run.
 import { execFile, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { build } from 'vite'
@@ -34,7 +33,8 @@ beforeAll(async () => {
     }
   })
   cli = join(bundleDir, 'main.mjs')
-  home = realpathSync(mkdtempSync(join(tmpdir(), 'tether-classify-')))
+  // Not under the temp dir: there a sibling of the workspace would count as scratch space.
+  home = realpathSync(mkdtempSync(join(ROOT, 'out', '.classify-home-')))
   workspace = join(home, 'repo')
   mkdirSync(join(workspace, '.git', 'hooks'), { recursive: true })
   mkdirSync(join(workspace, 'src'), { recursive: true })
