@@ -52,11 +52,14 @@ const READ_ONLY: Case[] = [
   ['sleep 1 &', 'allow'],
   ['time ls', 'allow'],
   ['while true; do ls; done', 'allow'],
-  ['find . -exec cat {} +', 'allow'],
+  ["find src -name '*.ts' -exec cat {} +", 'allow'],
   ['git log -S"FOO" --oneline', 'allow']
 ]
 
 const ASKS: Case[] = [
+  ['find . -exec cat {} +', 'ask', 'may include `.env` files or keys'],
+  ['xargs cat < paths.txt', 'ask', 'may include `.env` files or keys'],
+  ['cat "$F"', 'ask', 'a file only known at run time'],
   ['npm test', 'ask', '`npm` is not on the read-only list'],
   ['echo hi > out.txt', 'ask', 'writes to @WS@/out.txt'],
   ['sed -i s/a/b/ README.md', 'ask', '`sed -i`'],

@@ -171,6 +171,7 @@ export class CommandJudge {
     }
     for (const stages of script.pipelines) this.#pipeline(stages, byCommand, cwdOf, depth)
     this.#downloadThenRun(script, byCommand)
+    this.#readersOfListedFiles(script, byCommand)
     for (const construct of script.constructs) {
       switch (construct.kind) {
         case 'function': {
@@ -215,6 +216,33 @@ export class CommandJudge {
           break
         default:
           assertNever(construct, 'shell construct')
+      }
+    }
+  }
+
+  /**
+   * `xargs cat`, `find -exec cat {} +`: a reader given file names at run time reads secrets when the
+   * names can be `.env` or a key. It runs unasked only after a listing that cannot name them.
+   */
+  #readersOfListedFiles(script: ShellScript, byCommand: Map<ShellCommand, PendingVerdict[]>): void {
+    const reading = (verdict: PendingVerdict): boolean => {
+      const name = verdict.invocation.argv[0]
+      return verdict.invocation.via.some((step) => step === 'xargs' || step.startsWith('find -')) && name?.resolved === true && isContentReader(commandName(name).base)
+    }
+    const unsafe = (verdict: PendingVerdict, lister: Invocation | undefined): void => {
+      if (lister && listsOnlyOrdinaryFiles(lister)) return
+      verdict.findings.push(opaque('reads files named only at run time, which may include `.env` files or keys'))
+    }
+    for (const verdicts of byCommand.values()) {
+      const [own, ...inner] = verdicts
+      for (const verdict of inner) if (reading(verdict)) unsafe(verdict, own?.invocation)
+      if (own && !own.invocation.via.some((step) => step.startsWith('find -')) && own.invocation.via.includes('xargs') && reading(own)) {
+        const stages = script.pipelines.find((pipeline) => pipeline.some((stage) => stage.includes(own.invocation.command)))
+        const at = stages?.findIndex((stage) => stage.includes(own.invocation.command)) ?? -1
+        const upstream = at > 0 ? stages?.[at - 1] : undefined
+        const lister = upstream?.length === 1 && upstream[0] ? byCommand.get(upstream[0])?.[0]?.invocation : undefined
+        const fromFile = own.invocation.command.redirects.some((redirect) => redirect.kind !== 'write' && redirect.kind !== 'duplicate')
+        unsafe(own, fromFile ? undefined : lister)
       }
     }
   }
@@ -471,6 +499,9 @@ export class CommandJudge {
     if (isContentReader(base)) {
       const home = homeConfigReadFinding(args, cwd, this.#environment)
       if (home) findings.push(home)
+      // `cat "$F"`: the file is only known at run time, and it may be a key.
+      const unknown = args.find((word) => !word.resolved && !word.processSubstitution && !word.source.includes('{}') && !word.value.startsWith('-'))
+      if (unknown) findings.push(opaque(`\`${base}\` reads \`${unknown.source}\`, a file only known at run time (it may hold secrets)`))
     }
     if (base === 'git') {
       for (const embedded of gitEmbeddedScripts(args)) findings.push(...this.#embeddedScript({ ...embedded, foreign: false }, cwd, depth))
@@ -523,6 +554,37 @@ export class CommandJudge {
     if (embedded.text === null) return [floor(`runs shell code only known at run time (${embedded.origin}), so what it does cannot be checked`)]
     this.script(embedded.text, cwd, depth + 1, embedded.origin)
     return [askAlways(`${embedded.origin} runs \`${embedded.text}\` as a shell command`)]
+  }
+}
+
+/** Names a file `-name` pattern allows: a listing that keeps to them never names `.env` or a key. */
+function nameFilterExcludesSecrets(args: ShellWord[]): boolean {
+  const patterns = args.flatMap((word, index) => (/^-(i?name|i?path)$/.test(word.value) && args[index + 1]?.resolved ? [(args[index + 1] as ShellWord).value] : []))
+  if (patterns.length === 0 || args.some((word) => ['-o', '-or', '!', '-not'].includes(word.value))) return false
+  const secretNames = ['.env', '.env.local', 'id_rsa', 'id_ed25519', 'server.pem', 'server.key', 'credentials', 'credentials.json', '.netrc', 'secrets.json']
+  return patterns.every((pattern) => {
+    const regex = new RegExp(`^${pattern.replace(/[.+^$(){}|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[!/g, '[^')}$`)
+    return !secretNames.some((name) => regex.test(name) || regex.test(`./${name}`))
+  })
+}
+
+/** A listing that names only tracked or ordinary files: `git ls-files`, `rg --files`, `ls`, `find -name '*.ts'`. */
+function listsOnlyOrdinaryFiles(lister: Invocation): boolean {
+  const [name, ...args] = lister.argv
+  if (!name?.resolved || args.some((word) => !word.resolved)) return false
+  const values = args.map((word) => word.value)
+  switch (commandName(name).base) {
+    case 'git':
+      return ['ls-files', 'diff', 'grep', 'log'].includes(values.find((value) => !value.startsWith('-')) ?? '') && !values.includes('--others')
+    case 'rg':
+    case 'fd':
+      return !values.some((value) => /^(--hidden|-H|--no-ignore|-u+|--unrestricted)$/.test(value))
+    case 'ls':
+      return !values.some((value) => /^-[a-zA-Z]*[aA]/.test(value))
+    case 'find':
+      return nameFilterExcludesSecrets(args)
+    default:
+      return false
   }
 }
 

@@ -338,10 +338,6 @@ export function readOnlyProblem(base: string, args: ShellWord[], dynamicTail: bo
   if (isVersionQuery(base, args)) return null
   const entry = Object.hasOwn(READ_ONLY, base) ? READ_ONLY[base] : undefined
   if (!entry) return `\`${base}\` is not on the read-only list`
-  if (CONTENT_READERS.has(base)) {
-    const unknown = args.find((word) => !word.resolved && !word.processSubstitution && !word.source.includes('{}') && !word.value.startsWith('-'))
-    if (unknown) return `\`${base}\` reads \`${unknown.source}\`, only known at run time (it may be a secret)`
-  }
   if (entry.flagsMatter && (dynamicTail || args.some((word) => !word.resolved))) {
     return `\`${base}\` gets arguments only known at run time, and some of its options write files or run programs`
   }
