@@ -379,6 +379,7 @@ export class CommandJudge {
           return []
         }
         if (fed && !isShell) return inlineCodeFindings(fed.text, `${script.origin} <<`)
+        if (fed) return [floor(`\`${script.origin}\` runs shell code only known at run time (a here-string or heredoc with substitutions), so what it does cannot be checked`)]
         return [opaque(`\`${script.origin}\` runs a script read from its standard input`)]
       }
       case 'file':

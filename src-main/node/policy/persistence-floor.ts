@@ -61,8 +61,14 @@ export function persistenceFloor(base: string, args: ShellWord[]): Finding[] {
     return first?.resolved && query.test(first.value) ? [] : [floor(`\`${base}\` changes what runs later on this machine (scheduled jobs, services, keys)`)]
   }
   const words = args.filter((word) => word.resolved).map((word) => word.value)
+  const positionals = words.filter((word) => !word.startsWith('-'))
+  // Options may come anywhere; subcommand words must lead (`npm config set`, not `npm pkg set`).
+  const matches = (rest: string[]): boolean => {
+    const leading = rest.filter((part) => !part.startsWith('-'))
+    return rest.every((part) => !part.startsWith('-') || words.includes(part)) && leading.every((part, index) => positionals[index] === part)
+  }
   for (const [program, ...rest] of CONFIG_WRITERS) {
-    if (program === base && rest.every((part) => words.includes(part))) {
+    if (program === base && matches(rest)) {
       return [floor(`\`${[program, ...rest].join(' ')}\` changes configuration the person's tools act on later`)]
     }
   }
