@@ -12,12 +12,14 @@ import {
   recursiveSecretFindings,
   secretWordFindings
 } from './credential-reads'
-import { FLOOR_PROGRAMS, floorFindings, isRecursiveRemove, type FloorContext } from './destructive-floor'
-import { gitEmbeddedScripts } from './git-floor'
 import { carriedCommandTexts } from './carried-commands'
-import { awkProgramProblem, codeOptionValues, inlineCodeFindings, isAwk } from './inline-code'
+import { FLOOR_PROGRAMS, floorFindings, isRecursiveRemove, type FloorContext } from './destructive-floor'
+import { DANGEROUS_ENVIRONMENT, environmentFinding, PROGRAM_VALUED, SHELL_RUNS_LATER } from './environment-assignments'
 import type { Finding } from './findings'
 import { ask, askAlways, floor, opaque } from './findings'
+import { gitEmbeddedScripts } from './git-floor'
+import { awkProgramProblem, codeOptionValues, inlineCodeFindings, isAwk } from './inline-code'
+import { listsOnlyOrdinaryFiles } from './listed-files'
 import { parseOptions } from './options'
 import type { PathEnvironment } from './path-scope'
 import { classifyPath, resolvePathWord } from './path-scope'
@@ -34,15 +36,7 @@ const MAX_NESTING = 8
 /** Texts handed to other programs that one command may have searched for floor commands. */
 const MAX_CARRIED_TEXTS = 64
 
-const HARMLESS_ENVIRONMENT = /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|NO_COLOR|FORCE_COLOR|CLICOLOR|CLICOLOR_FORCE|TERM|COLUMNS|LINES|CI)$/
-const DANGEROUS_ENVIRONMENT =
-  /^(LD_\w+|DYLD_\w+|BASH_ENV|ENV|PATH|IFS|PROMPT_COMMAND|SHELLOPTS|BASHOPTS|NODE_OPTIONS|NODE_PATH|PYTHON\w*|PERL5\w*|RUBYOPT|RUBYLIB|GIT_\w+|PAGER|EDITOR|VISUAL|LESSOPEN|LESSCLOSE|RIPGREP_CONFIG_PATH|HOME|XDG_CONFIG_HOME|NPM_CONFIG_\w+|npm_config_\w+|SSH_ASKPASS|SUDO_ASKPASS|CDPATH|GLOBIGNORE)$/
-
 const SHELL_NAME = /^(ba|z|da|k|mk|a)?sh$/
-/** Variables whose value the interactive shell runs as code later. */
-const SHELL_RUNS_LATER = /^(PROMPT_COMMAND|PS0|PS1|PS2|PS4)$/
-/** Variables whose value a program runs as a shell command (`GIT_PAGER='...' git log`). */
-const PROGRAM_VALUED = /^(PAGER|GIT_PAGER|MANPAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_SSH_COMMAND|GIT_SSH|GIT_EXTERNAL_DIFF|GIT_ASKPASS|SSH_ASKPASS|SUDO_ASKPASS|LESSOPEN|LESSCLOSE|BROWSER|PROMPT_COMMAND)$/
 /** What an unknown program (`$X -rf /`) is checked as. */
 const UNKNOWN_PROGRAM_CANDIDATES = ['rm', 'git', 'chmod', 'chown', 'dd', 'find']
 
@@ -51,14 +45,6 @@ export interface PendingVerdict {
   tokens: (string | null)[]
   findings: Finding[]
   invocation: Invocation
-}
-
-function environmentFinding(name: string, value: ShellWord): Finding | null {
-  if (HARMLESS_ENVIRONMENT.test(name)) return null
-  if ((name === 'PAGER' || name === 'GIT_PAGER') && value.resolved && value.value === 'cat') return null
-  if (DANGEROUS_ENVIRONMENT.test(name) || PROGRAM_VALUED.test(name)) return opaque(`sets ${name}, which can change what the program runs or loads`)
-  if (/[a-z]/.test(name)) return null
-  return ask(`sets ${name} for the program`)
 }
 
 function isDownloader(command: ShellCommand): boolean {
@@ -555,37 +541,6 @@ export class CommandJudge {
     if (embedded.text === null) return [floor(`runs shell code only known at run time (${embedded.origin}), so what it does cannot be checked`)]
     this.script(embedded.text, cwd, depth + 1, embedded.origin)
     return [askAlways(`${embedded.origin} runs \`${embedded.text}\` as a shell command`)]
-  }
-}
-
-/** Names a file `-name` pattern allows: a listing that keeps to them never names `.env` or a key. */
-function nameFilterExcludesSecrets(args: ShellWord[]): boolean {
-  const patterns = args.flatMap((word, index) => (/^-(i?name|i?path)$/.test(word.value) && args[index + 1]?.resolved ? [(args[index + 1] as ShellWord).value] : []))
-  if (patterns.length === 0 || args.some((word) => ['-o', '-or', '!', '-not'].includes(word.value))) return false
-  const secretNames = ['.env', '.env.local', 'id_rsa', 'id_ed25519', 'server.pem', 'server.key', 'credentials', 'credentials.json', '.netrc', 'secrets.json']
-  return patterns.every((pattern) => {
-    const regex = new RegExp(`^${pattern.replace(/[.+^$(){}|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[!/g, '[^')}$`)
-    return !secretNames.some((name) => regex.test(name) || regex.test(`./${name}`))
-  })
-}
-
-/** A listing that names only tracked or ordinary files: `git ls-files`, `rg --files`, `ls`, `find -name '*.ts'`. */
-function listsOnlyOrdinaryFiles(lister: Invocation): boolean {
-  const [name, ...args] = lister.argv
-  if (!name?.resolved || args.some((word) => !word.resolved)) return false
-  const values = args.map((word) => word.value)
-  switch (commandName(name).base) {
-    case 'git':
-      return ['ls-files', 'diff', 'grep', 'log'].includes(values.find((value) => !value.startsWith('-')) ?? '') && !values.includes('--others')
-    case 'rg':
-    case 'fd':
-      return !values.some((value) => /^(--hidden|-H|--no-ignore|-u+|--unrestricted)$/.test(value))
-    case 'ls':
-      return !values.some((value) => /^-[a-zA-Z]*[aA]/.test(value))
-    case 'find':
-      return nameFilterExcludesSecrets(args)
-    default:
-      return false
   }
 }
 
