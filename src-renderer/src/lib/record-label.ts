@@ -2,6 +2,7 @@
 import type { RunRecord } from '../../../src-main/common/run/records'
 import { assertNever } from '../../../src-main/common/run/records'
 import { retryNotice } from '../../../src-main/common/providers/error-classes'
+import { escapeForDisplay } from '../../../src-main/common/text/display-text'
 
 function clip(text: string, length = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim()
@@ -33,7 +34,7 @@ export function recordLabel(record: RunRecord): string {
     case 'tool.finished':
       return `Tool finished · ${record.status}${record.exitCode === null ? '' : ` (exit ${record.exitCode})`}`
     case 'approval.requested':
-      return `Approval asked · ${clip(record.subject, 60)}`
+      return `Approval asked · ${clip(escapeForDisplay(record.subject), 60)}`
     case 'approval.decided':
       return `Approval ${record.decision === 'allow' ? 'given' : 'refused'} · ${record.scope} by ${record.by}`
     case 'user.input':
