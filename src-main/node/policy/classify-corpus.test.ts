@@ -122,3 +122,47 @@ describe('the unsafe corpus', () => {
     expect(misses).toEqual([])
   })
 })
+
+/** Ways to run a command through something else; the floor must hold through every one of them. */
+const WRAPPINGS: [name: string, wrap: (command: string) => string][] = [
+  ['env', (command) => `env ${command}`],
+  ['command', (command) => `command ${command}`],
+  ['nohup', (command) => `nohup ${command}`],
+  ['timeout', (command) => `timeout 5 ${command}`],
+  ['nice', (command) => `nice -n 5 ${command}`],
+  ['stdbuf', (command) => `stdbuf -oL ${command}`],
+  ['sh -c', (command) => `sh -c ${quote(command)}`],
+  ['bash -c', (command) => `bash -c ${quote(command)}`],
+  ['eval', (command) => `eval ${quote(command)}`],
+  ['after &&', (command) => `git status && ${command}`],
+  ['after ;', (command) => `ls; ${command}`],
+  ['subshell', (command) => `(${command})`],
+  ['group', (command) => `{ ${command}; }`],
+  ['if', (command) => `if true; then ${command}; fi`],
+  ['function', (command) => `f() { ${command}; }; f`],
+  ['substitution', (command) => `echo "$(${command})"`],
+  ['xargs sh -c', (command) => `echo x | xargs sh -c ${quote(command)}`]
+]
+
+function quote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`
+}
+
+describe('the floor through wrappers', () => {
+  it('keeps every one-line floor command of the corpus on the floor whatever runs it', async () => {
+    const commands = Object.values(UNSAFE.families)
+      .filter((family) => family.expect === 'forbid')
+      .flatMap((family) => family.commands.slice(0, 12))
+      .filter((command) => !command.includes('\n') && !/[\u0000-\u001f\u007f-\u00a0\u2000-\u206f]/.test(command) && !command.startsWith('cd ') && !command.includes('&'))
+    const misses: string[] = []
+    for (const command of commands) {
+      for (const [, wrap] of WRAPPINGS) {
+        const wrapped = wrap(command)
+        if ((await decide(wrapped, 'auto-in-sandbox')) !== 'forbid') misses.push(wrapped)
+      }
+    }
+    console.log(`floor through wrappers: ${commands.length} commands x ${WRAPPINGS.length} wrappings, ${commands.length * WRAPPINGS.length - misses.length} on the floor in auto-in-sandbox`)
+    expect(misses).toEqual([])
+  })
+})
+

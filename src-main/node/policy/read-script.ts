@@ -131,6 +131,12 @@ class ScriptReader {
         return
       case 'comment':
         return
+      case 'file_redirect': {
+        // A redirect with no command (`$(< file)`, `$(> file)`) still opens the file.
+        const { redirect } = this.redirect(node, context)
+        this.constructs.push({ kind: 'group-redirect', redirect, text: node.text })
+        return
+      }
       default:
         if (WORD_TYPES.has(node.type)) this.word(node, context)
         else this.children(node, context)
