@@ -48,6 +48,15 @@ function awkCheck(_args: ShellWord[], parsed: ParsedArguments): string | null {
   return problem ? `the awk program ${problem}` : null
 }
 
+/** Package tools whose listed subcommands only report: they run no package code. */
+function subcommandIn(program: string, subcommands: string[]): ReadOnlyCheck {
+  return (args) => {
+    const subcommand = args.find((word) => !word.value.startsWith('-'))
+    if (subcommand?.resolved && subcommands.includes(subcommand.value)) return null
+    return `only \`${program} ${subcommands.slice(0, 3).join('|')}|…\` are read-only`
+  }
+}
+
 function findCheck(args: ShellWord[]): string | null {
   const writer = args.find((word) => word.resolved && FIND_WRITERS.has(word.value))
   return writer ? `\`find ${writer.value}\` changes files` : null
@@ -250,6 +259,7 @@ const READ_ONLY: Record<string, ReadOnlyEntry> = {
   mawk: { check: awkCheck, flagsMatter: true, shortWithValue: 'Fv' },
   xxd: { check: atMostPositionals(1, '`xxd` with two file arguments writes the second'), flagsMatter: true },
   join: { check: ANY },
+  go: { check: subcommandIn('go', ['version', 'env', 'list', 'doc']) },
   read: { check: ANY },
   expand: { check: ANY },
   unexpand: { check: ANY },
