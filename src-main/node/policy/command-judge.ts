@@ -192,7 +192,8 @@ export class CommandJudge {
         case 'group-redirect': {
           // tree-sitter-bash puts `cd x && echo > f` under one redirect; bash applies it to the last command, after the `cd`.
           for (const cwd of new Set([startCwd, directories.final])) {
-            const finding = this.#redirectFinding(construct.redirect, cwd)
+            const emptying = construct.withoutCommand || EMPTYING_TAIL.test(construct.text.slice(0, construct.text.lastIndexOf(construct.redirect.operator)).replace(/\s*\d*$/, ''))
+            const finding = this.#redirectFinding(construct.redirect, cwd, emptying, new Set())
             if (finding) this.findings.push(finding.decision === 'forbid' || finding.opaque ? finding : askAlways(finding.reason))
           }
           break
@@ -276,6 +277,9 @@ export class CommandJudge {
       if (nameWord.obfuscated) findings.push(opaque("the program name is written in an encoded form ($'...')"))
       findings.push(...floorFindings(name.base, args, context))
       findings.push(...this.#writeTargetFindings(name.base, args, effectiveCwd))
+      if (name.base === 'tee' && command.redirects.some((redirect) => redirect.kind === 'read' && redirect.target?.value === '/dev/null')) {
+        findings.push(...this.#emptiedByTee(args, effectiveCwd))
+      }
       findings.push(...this.#sensitiveFindings(name.base, args, effectiveCwd, depth))
       if (!hasReadOnlyEntry(name.base) && !FLOOR_PROGRAMS.has(name.base) && !isWrapper(name.base)) {
         findings.push(...embeddedFloor(name.base, args, context))
@@ -300,8 +304,10 @@ export class CommandJudge {
       if (PROGRAM_VALUED.test(name) && value.resolved) this.script(value.value, effectiveCwd, depth + 1, name)
     }
     if (primary) {
+      const emptying = writesNothing(invocation)
+      const reads = this.#pathsRead(invocation, effectiveCwd)
       for (const redirect of command.redirects) {
-        const finding = this.#redirectFinding(redirect, effectiveCwd)
+        const finding = this.#redirectFinding(redirect, effectiveCwd, emptying, reads)
         if (finding) findings.push(finding)
       }
     }
@@ -376,6 +382,14 @@ export class CommandJudge {
   #pipeline(stages: ShellCommand[][], byCommand: Map<ShellCommand, PendingVerdict[]>, cwdOf: Map<ShellCommand, string | null>, depth: number): void {
     stages.forEach((stage, index) => {
       if (index === 0) return
+      const before = stages[index - 1] ?? []
+      const feeder = before.length === 1 && before[0] ? byCommand.get(before[0])?.[0] : undefined
+      const fedNothing = feeder !== undefined && writesNothing(feeder.invocation)
+      for (const command of fedNothing ? stage : []) {
+        const verdict = byCommand.get(command)?.[0]
+        const name = verdict?.invocation.argv[0]
+        if (verdict && name?.resolved && commandName(name).base === 'tee') verdict.findings.push(...this.#emptiedByTee(verdict.invocation.argv.slice(1), cwdOf.get(command) ?? null))
+      }
       for (const command of stage) {
         for (const verdict of byCommand.get(command) ?? []) {
           const script = verdict.invocation.script
@@ -398,7 +412,22 @@ export class CommandJudge {
     })
   }
 
-  #redirectFinding(redirect: ShellRedirect, cwd: string | null): Finding | null {
+  /** Files the command reads: its arguments and `<` redirects, resolved (for `sort f > f`, which empties `f` first). */
+  #pathsRead(invocation: Invocation, cwd: string | null): Set<string> {
+    const words = [...invocation.argv.slice(1), ...invocation.command.redirects.filter((redirect) => redirect.kind === 'read').flatMap((redirect) => (redirect.target ? [redirect.target] : []))]
+    const paths = new Set<string>()
+    for (const word of words) {
+      const reference = word.resolved && !word.value.startsWith('-') ? resolvePathWord(word, cwd, this.#environment) : null
+      if (reference && reference.pattern === null) paths.add(reference.resolved.path)
+    }
+    return paths
+  }
+
+  /**
+   * `emptying`: the command writes nothing (`> f`, `: > f`, `echo -n > f`), so a file with content is
+   * emptied; `reads`: files the command reads, which a truncating redirect empties before they are read.
+   */
+  #redirectFinding(redirect: ShellRedirect, cwd: string | null, emptying: boolean, reads: Set<string>): Finding | null {
     if (redirect.kind === 'read') {
       const target = redirect.target
       return target ? (secretWordFindings([target], cwd, this.#environment)[0] ?? null) : null
@@ -414,8 +443,9 @@ export class CommandJudge {
     const { resolved } = reference
     if (resolved.protectedBecause) return floor(`writes to ${resolved.path}: ${resolved.protectedBecause}`)
     if (resolved.path.startsWith('/dev/')) return null
-    if (truncates) {
-      const lost = this.#truncationFinding(resolved.path, resolved.scope, `\`${redirect.operator}\``)
+    if (truncates && reads.has(resolved.path)) return floor(`\`${redirect.operator}\` empties ${resolved.path} before the command reads it, so its content is lost`)
+    if (truncates && emptying) {
+      const lost = this.#truncationFinding(resolved.path, resolved.scope, `\`${redirect.operator}\` with nothing written`)
       if (lost) return lost
     }
     switch (resolved.scope) {
@@ -426,6 +456,16 @@ export class CommandJudge {
       default:
         return askAlways(`writes to ${resolved.path}, outside the workspace`)
     }
+  }
+
+  /** `tee f < /dev/null`, `echo | tee f`: tee empties the files it is given. */
+  #emptiedByTee(args: ShellWord[], cwd: string | null): Finding[] {
+    if (args.some((word) => word.value === '-a' || word.value === '--append')) return []
+    return parseOptions(args, { permute: true }).positionals.flatMap((word) => {
+      const reference = resolvePathWord(word, cwd, this.#environment)
+      const lost = reference && reference.pattern === null ? this.#truncationFinding(reference.resolved.path, reference.resolved.scope, '`tee` fed nothing') : null
+      return lost ? [lost] : []
+    })
   }
 
   /** Replacing the content of a file that has some loses it for good (`> file`, `tee`, `truncate`, `dd of=`). */
@@ -541,6 +581,37 @@ export class CommandJudge {
     if (embedded.text === null) return [floor(`runs shell code only known at run time (${embedded.origin}), so what it does cannot be checked`)]
     this.script(embedded.text, cwd, depth + 1, embedded.origin)
     return [askAlways(`${embedded.origin} runs \`${embedded.text}\` as a shell command`)]
+  }
+}
+
+/** A redirected list or pipeline whose last command writes nothing (`yes | head -0 > f`). */
+const EMPTYING_TAIL = /(^|[|;&]\s*)(:|true|false|echo(\s+-n)?|printf\s+''|cat\s+\/dev\/null|head\s+-[cn]?\s*0)$/
+
+/** The command writes nothing to its output: `: > f`, `true > f`, `echo -n > f`, `cat /dev/null > f`, `exec > f`. */
+function writesNothing(invocation: Invocation): boolean {
+  const [name, ...args] = invocation.argv
+  if (!name) return true
+  if (!name.resolved || args.some((word) => !word.resolved)) return false
+  const values = args.map((word) => word.value)
+  const base = commandName(name).base
+  // A wrapper left as the program found nothing to run (`command > f`, `nohup > f`).
+  if (isWrapper(base) || base === 'exec') return true
+  switch (base) {
+    case ':':
+    case 'true':
+    case 'false':
+      return true
+    case 'echo':
+      return values.every((value) => /^-[neE]+$/.test(value) || value.trim() === '')
+    case 'printf':
+      return values.length === 0 || values[0] === ''
+    case 'cat':
+      return values.length > 0 && values.every((value) => value === '/dev/null')
+    case 'head':
+    case 'tail':
+      return values.some((value, index) => /^-[cn]?0$/.test(value) || (/^-[cn]$/.test(value) && values[index + 1] === '0'))
+    default:
+      return false
   }
 }
 

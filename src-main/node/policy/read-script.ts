@@ -134,7 +134,7 @@ class ScriptReader {
       case 'file_redirect': {
         // A redirect with no command (`$(< file)`, `$(> file)`) still opens the file.
         const { redirect } = this.redirect(node, context)
-        this.constructs.push({ kind: 'group-redirect', redirect, text: node.text })
+        this.constructs.push({ kind: 'group-redirect', redirect, text: node.text, withoutCommand: true })
         return
       }
       default:
@@ -169,7 +169,7 @@ class ScriptReader {
     if (body) this.statement(body, context)
     for (const redirectNode of redirects) {
       const { redirect, trailing } = this.redirect(redirectNode, context)
-      this.constructs.push({ kind: 'group-redirect', redirect, text: node.text })
+      this.constructs.push({ kind: 'group-redirect', redirect, text: node.text, withoutCommand: body === undefined })
       for (const statement of trailing.statements) this.statement(statement, context)
       if (trailing.pipeline) this.pipeline(trailing.pipeline, [], context)
     }

@@ -61,7 +61,8 @@ export type ShellConstruct =
   | { kind: 'declaration'; keyword: string; text: string }
   | { kind: 'assignment'; assignments: { name: string; value: ShellWord | null }[]; text: string }
   | { kind: 'unset'; text: string }
-  | { kind: 'group-redirect'; redirect: ShellRedirect; text: string }
+  /** `withoutCommand`: a bare redirect (`> f`, `$(< f)`), which opens the file and writes nothing. */
+  | { kind: 'group-redirect'; redirect: ShellRedirect; text: string; withoutCommand: boolean }
   /** A backquoted command in a heredoc body, which tree-sitter-bash leaves unparsed: parsed on its own. */
   | { kind: 'backquoted'; text: string }
 

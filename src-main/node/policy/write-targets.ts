@@ -9,12 +9,17 @@ export interface WriteTarget {
   followLast: boolean
   /** Moving or removing it: the location itself goes away. */
   removes: boolean
-  /** Its content is replaced (truncated first): what was there is lost. */
+  /** Its content is lost with nothing in its place (emptied, zeroed, shredded, replaced by a link): the floor when it had content. */
   truncates: boolean
 }
 
 function targets(words: ShellWord[], followLast = true, removes = false, truncates = false): WriteTarget[] {
   return words.map((word) => ({ word, followLast, removes, truncates }))
+}
+
+/** `/dev/null`, `/dev/zero`: copying one over a file empties or zeroes it. */
+function isEmptySource(word: ShellWord): boolean {
+  return word.resolved && /^\/dev\/(null|zero)$/.test(word.value)
 }
 
 /** A copy into a folder writes `folder/name`: both are judged. */
@@ -39,8 +44,8 @@ function outputOptionTargets(args: ShellWord[]): WriteTarget[] {
     const equals = word.value.indexOf('=')
     const name = equals === -1 ? word.value : word.value.slice(0, equals)
     if (!OUTPUT_OPTION.test(name)) return
-    if (equals !== -1) found.push(...targets(valueWord(null, word.value.slice(equals + 1)), true, false, true))
-    else if (args[index + 1]) found.push(...targets([args[index + 1] as ShellWord], true, false, true))
+    if (equals !== -1) found.push(...targets(valueWord(null, word.value.slice(equals + 1))))
+    else if (args[index + 1]) found.push(...targets([args[index + 1] as ShellWord]))
   })
   return found
 }
@@ -76,14 +81,12 @@ export function writeTargets(base: string, args: ShellWord[]): WriteTarget[] {
 
 function programTargets(base: string, args: ShellWord[]): WriteTarget[] {
   switch (base) {
-    case 'tee': {
-      const parsed = parseOptions(args, { permute: true })
-      return targets(parsed.positionals, true, false, !parsed.options.some((option) => option.name === '-a' || option.name === '--append'))
-    }
+    case 'tee':
+      return targets(parseOptions(args, { permute: true }).positionals)
     case 'cp':
     case 'install': {
       const { destination: to, sources } = destination(args, base === 'install' ? 'tSmog' : 'tS')
-      return targets(intoFolder(to, sources), true, false, true)
+      return targets(intoFolder(to, sources), true, false, sources.some(isEmptySource))
     }
     case 'rsync':
     case 'scp': {
@@ -97,19 +100,19 @@ function programTargets(base: string, args: ShellWord[]): WriteTarget[] {
     }
     case 'mv': {
       const { destination: to, sources } = destination(args, 'tS')
-      return [...targets(intoFolder(to, sources), true, false, true), ...targets(sources, false, true)]
+      return [...targets(intoFolder(to, sources), true, false, sources.some(isEmptySource)), ...targets(sources, false, true)]
     }
     case 'sort':
     case 'base64':
     case 'tree': {
       const parsed = parseOptions(args, { permute: true, shortWithValue: base === 'sort' ? 'otSkT' : 'o', longWithValue: ['--output'] })
-      return optionValues(parsed, '-o', '--output').flatMap((option) => targets(valueWord(option.valueWord, option.value), true, false, true))
+      return optionValues(parsed, '-o', '--output').flatMap((option) => targets(valueWord(option.valueWord, option.value)))
     }
     case 'find':
-      return args.flatMap((word, index) => (word.resolved && /^-f(print0?|printf|ls)$/.test(word.value) && args[index + 1] ? targets([args[index + 1] as ShellWord], true, false, true) : []))
+      return args.flatMap((word, index) => (word.resolved && /^-f(print0?|printf|ls)$/.test(word.value) && args[index + 1] ? targets([args[index + 1] as ShellWord]) : []))
     case 'uniq': {
       const positionals = parseOptions(args, { permute: true, shortWithValue: 'fsw' }).positionals
-      return positionals.length >= 2 ? targets(positionals.slice(1, 2), true, false, true) : []
+      return positionals.length >= 2 ? targets(positionals.slice(1, 2)) : []
     }
     case 'rm':
     case 'unlink':
@@ -133,7 +136,7 @@ function programTargets(base: string, args: ShellWord[]): WriteTarget[] {
       const parsed = parseOptions(args, { permute: true, shortWithValue: 'ef', longWithValue: ['--expression', '--file'] })
       const scriptGiven = parsed.options.some((option) => ['-e', '-f', '--expression', '--file'].includes(option.name))
       const scripts = scriptGiven ? optionValues(parsed, '-e', '--expression').map((option) => option.value ?? '') : parsed.positionals.slice(0, 1).map((word) => word.value)
-      const written = targets(scripts.flatMap(sedScriptWrites), true, false, true)
+      const written = targets(scripts.flatMap(sedScriptWrites))
       if (!parsed.options.some((option) => option.name === '-i' || option.name.startsWith('--in-place'))) return written
       // `sed -i d`, `sed -i '1,$d'`: the edit empties the file.
       const empties = scripts.some((script) => /^\s*(1\s*,\s*\$)?\s*[dc]\b/.test(script))
@@ -141,12 +144,12 @@ function programTargets(base: string, args: ShellWord[]): WriteTarget[] {
     }
     case 'curl': {
       const parsed = parseOptions(args, { permute: true, shortWithValue: 'oHdXuAeEKrTwxy', longWithValue: ['--output', '--header', '--data', '--request', '--user'] })
-      return optionValues(parsed, '-o', '--output').flatMap((option) => targets(valueWord(option.valueWord, option.value), true, false, true))
+      return optionValues(parsed, '-o', '--output').flatMap((option) => targets(valueWord(option.valueWord, option.value)))
     }
     case 'wget': {
       const parsed = parseOptions(args, { permute: true, shortWithValue: 'OoPa', longWithValue: ['--output-document', '--directory-prefix'] })
       return [
-        ...optionValues(parsed, '-O', '--output-document', '-o').flatMap((option) => targets(valueWord(option.valueWord, option.value), true, false, true)),
+        ...optionValues(parsed, '-O', '--output-document', '-o').flatMap((option) => targets(valueWord(option.valueWord, option.value))),
         ...optionValues(parsed, '-P', '--directory-prefix').flatMap((option) => targets(valueWord(option.valueWord, option.value)))
       ]
     }
