@@ -9,6 +9,7 @@ import {
   environmentDumpFinding,
   expansionFindings,
   homeConfigReadFinding,
+  patternWord,
   recursiveSecretFindings,
   secretWordFindings
 } from './credential-reads'
@@ -267,7 +268,9 @@ export class CommandJudge {
     const tokens: (string | null)[] = []
     const effectiveCwd = invocation.chdir ? (resolvePathWord(invocation.chdir, cwd, this.#environment)?.resolved.path ?? null) : cwd
     const context: FloorContext = { environment: this.#environment, cwd: effectiveCwd, dynamicTail: invocation.dynamicTail }
-    findings.push(...secretWordFindings([...invocation.argv, ...invocation.assignments.map(({ value }) => value)], effectiveCwd, this.#environment))
+    const pattern = nameWord?.resolved ? patternWord(commandName(nameWord).base, args) : null
+    const named = [...invocation.argv, ...invocation.assignments.map(({ value }) => value)].filter((word) => word !== pattern)
+    findings.push(...secretWordFindings(named, effectiveCwd, this.#environment))
     if (!nameWord?.resolved) {
       findings.push(floor('the program to run is only known at run time (a variable or a substitution names it), so what it does cannot be checked'))
       findings.push(...unknownProgramFloor(args, context))
@@ -557,7 +560,10 @@ export class CommandJudge {
   /** The text an invocation hands over: its arguments and what a heredoc or here-string feeds it. */
   #carriedTexts(invocation: Invocation): string[] {
     const fed = invocation.command.redirects.filter((redirect) => redirect.kind === 'heredoc' || redirect.kind === 'herestring').flatMap((redirect) => (redirect.text === null ? [] : [redirect.text]))
-    return [...invocation.argv.slice(1).filter((word) => word.resolved).map((word) => word.value), ...fed]
+    const args = invocation.argv.slice(1)
+    // Messages and titles (`git commit -m 'drop the rm -rf step'`) are prose, never run.
+    const prose = (word: ShellWord, index: number): boolean => MESSAGE_OPTION.test(word.value) || MESSAGE_OPTION.test(args[index - 1]?.value ?? '')
+    return [...args.filter((word, index) => word.resolved && !prose(word, index)).map((word) => word.value), ...fed]
   }
 
   /** Floor findings for floor commands carried in text: `make -f - <<< 'x:; rm -rf .git'`, `echo 'git reset --hard' > x.sh`. */
@@ -583,6 +589,9 @@ export class CommandJudge {
     return [askAlways(`${embedded.origin} runs \`${embedded.text}\` as a shell command`)]
   }
 }
+
+/** Options whose value is a message for people, not something a program runs. */
+const MESSAGE_OPTION = /^(-m|--message|--title|--body|--description|--subject|--notes|--comment)(=|$)/
 
 /** A redirected list or pipeline whose last command writes nothing (`yes | head -0 > f`). */
 const EMPTYING_TAIL = /(^|[|;&]\s*)(:|true|false|echo(\s+-n)?|printf\s+''|cat\s+\/dev\/null|head\s+-[cn]?\s*0)$/

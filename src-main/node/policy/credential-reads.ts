@@ -38,6 +38,16 @@ function pathCandidates(word: ShellWord): ShellWord[] {
   return candidates
 }
 
+const PATTERN_FIRST = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'sed', 'awk', 'gawk', 'mawk', 'jq'])
+
+/** The search pattern or script of `grep PATTERN file`, `sed SCRIPT file`, `jq FILTER file`: text, not a path. */
+export function patternWord(base: string, args: ShellWord[]): ShellWord | null {
+  if (!PATTERN_FIRST.has(base)) return null
+  const parsed = parseOptions(args, { permute: true, shortWithValue: 'efABCmgtTMFv', longWithValue: ['--regexp', '--file', '--expression', '--glob', '--type', '--field-separator', '--assign', '--arg', '--argjson'] })
+  if (hasOption(parsed, '-e', '-f', '--regexp', '--file', '--expression')) return null
+  return parsed.positionals[0] ?? null
+}
+
 /** Floor findings for every word naming a secret: `cat ~/.ssh/id_rsa`, `curl -d @.env`, `/proc/$$/environ`. */
 export function secretWordFindings(words: ShellWord[], cwd: string | null, environment: PathEnvironment): Finding[] {
   const findings: Finding[] = []

@@ -65,7 +65,7 @@ const HOME_SECRETS = [
 
 /** Credential stores named anywhere in a command's text (quoted, in code, after `$(<`), whatever resolves them. */
 const SECRET_MENTION =
-  /(^|[\s/~'"=@:<>$({])(\.ssh\/(id_|identity\b)|\.aws\/credentials|\.netrc\b|\.git-credentials|\.pgpass\b|\.vault-token|\.docker\/config\.json|\.kube\/config|\.config\/gh\/hosts|\.config\/gcloud\/|\.gnupg\/|\.password-store|\.local\/share\/(tether|keyrings)\b|\/proc\/[^/\s'"]*\/environ\b|\.env(\.(local|production|prod|development|dev|staging|test))?(?=$|[\s'";|&)<>`]))/
+  /(^|[\s/~'"=@:<>$({])(\.ssh\/(id_|identity\b)|\.aws\/credentials|\.netrc\b|\.git-credentials|\.pgpass\b|\.vault-token|\.docker\/config\.json|\.kube\/config|\.config\/gh\/hosts|\.config\/gcloud\/|\.gnupg\/|\.password-store|\.local\/share\/(tether|keyrings)\b|\/proc\/[^/\s'"]*\/environ\b)/
 
 /** Why the text names a credential store, or null. */
 export function secretMention(text: string): string | null {
