@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApprovalMode, RiskDecision } from '../../common/run/records'
-import { createPolicyFixture, type PolicyFixture } from './policy-test-fixture'
+import { createPolicyFixture, type PolicyFixture } from '../../test-support/policy/policy-fixture'
 import { TetherPolicy } from './tether-policy'
 
 interface SafeCorpus {
