@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { changesSince, parseDiffSummary, saveBaseline } from './changes'
-import { git } from './git'
+
+/** The person's own git, as they would run it. */
+function git(cwd: string, args: string[], env: Record<string, string> = {}): string {
+  return execFileSync('git', args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' })
+}
 
 const AUTHOR = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.invalid' }
 
@@ -16,12 +21,12 @@ describe('the changes of a run', () => {
     repo = join(folder, 'repo')
     artifacts = join(folder, 'artifacts')
     await mkdir(repo)
-    await git(repo, ['init', '-q', '-b', 'main'])
+    git(repo, ['init', '-q', '-b', 'main'])
     await writeFile(join(repo, 'a.txt'), 'one\ntwo\n')
     await writeFile(join(repo, 'gone.txt'), 'bye\n')
     await writeFile(join(repo, '.gitignore'), 'build/\n')
-    await git(repo, ['add', '-A'])
-    await git(repo, ['commit', '-q', '-m', 'start'], AUTHOR)
+    git(repo, ['add', '-A'])
+    git(repo, ['commit', '-q', '-m', 'start'], AUTHOR)
   })
   afterEach(async () => {
     await rm(folder, { recursive: true, force: true })
@@ -46,7 +51,7 @@ describe('the changes of a run', () => {
     expect(changes.available && changes.baseline).toBe('run-start')
     expect(changes.available && changes.patch).toContain('+fresh')
     expect(await readFile(join(repo, '.git', 'index'))).toEqual(indexBefore)
-    expect((await git(repo, ['status', '--porcelain'])).split('\n').filter(Boolean).sort()).toEqual([
+    expect(git(repo, ['status', '--porcelain']).split('\n').filter(Boolean).sort()).toEqual([
       ' D gone.txt',
       ' M a.txt',
       '?? draft.txt',

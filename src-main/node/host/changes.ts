@@ -2,29 +2,37 @@
 // (tracked and untracked, .gitignore respected) is written as a git tree object through a
 // temporary index, so the person's index, stash and branches are never touched; the diff is that
 // tree against the working tree now.
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { z } from 'zod'
 import type { ChangedFile, ChangesView } from '../../common/api/contract'
-import { git, isGitWorkTree } from './git'
+import { findGitRepository, GitLayoutError, type GitRepository } from '../git/git-repository'
+import { git } from '../git/git-runner'
+import { copyUntrustedFile } from '../git/untrusted-file'
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
 const PATCH_LIMIT = 1024 * 1024
 const BASELINE_FILE = 'baseline.json'
+const MAX_INDEX_BYTES = 1024 * 1024 * 1024
 
 const baselineSchema = z.object({ tree: z.string().regex(/^[0-9a-f]{40,64}$/) })
 
+/** The workspace's path inside its repository, as a pathspec. */
+async function pathspecOf(repo: GitRepository, workspace: string): Promise<string> {
+  const inside = relative(repo.workTree, await realpath(workspace)).split(sep).join('/')
+  return inside === '' ? '.' : inside
+}
+
 /** The working tree as a tree object, written with a throwaway index. */
-export async function snapshotWorkingTree(workspace: string): Promise<string> {
+export async function snapshotWorkingTree(repo: GitRepository, workspace: string): Promise<string> {
   const scratch = await mkdtemp(join(tmpdir(), 'tether-index-'))
   const index = join(scratch, 'index')
   try {
-    const gitDir = (await git(workspace, ['rev-parse', '--git-dir'])).trim()
     // Starting from the real index lets git skip rehashing files whose stat data is unchanged.
-    await copyFile(join(isAbsolute(gitDir) ? gitDir : join(workspace, gitDir), 'index'), index).catch(() => undefined)
-    await git(workspace, ['add', '-A', '--', '.'], { GIT_INDEX_FILE: index })
-    return (await git(workspace, ['write-tree'], { GIT_INDEX_FILE: index })).trim()
+    await copyUntrustedFile(join(repo.gitDir, 'index'), index, MAX_INDEX_BYTES)
+    await git(repo, ['add', '-A', '--', await pathspecOf(repo, workspace)], { env: { GIT_INDEX_FILE: index } })
+    return (await git(repo, ['write-tree'], { env: { GIT_INDEX_FILE: index } })).trim()
   } finally {
     await rm(scratch, { recursive: true, force: true })
   }
@@ -32,8 +40,9 @@ export async function snapshotWorkingTree(workspace: string): Promise<string> {
 
 /** Records the state of the repo a run starts from; a workspace outside git has no baseline. */
 export async function saveBaseline(workspace: string, artifactsDir: string): Promise<void> {
-  if (!(await isGitWorkTree(workspace))) return
-  const tree = await snapshotWorkingTree(workspace)
+  const repo = await findGitRepository(workspace)
+  if (repo === null) return
+  const tree = await snapshotWorkingTree(repo, workspace)
   await mkdir(artifactsDir, { recursive: true })
   await writeFile(join(artifactsDir, BASELINE_FILE), JSON.stringify({ tree }))
 }
@@ -47,9 +56,9 @@ async function readBaseline(artifactsDir: string): Promise<string | null> {
   }
 }
 
-async function headTree(workspace: string): Promise<string> {
+async function headTree(repo: GitRepository): Promise<string> {
   try {
-    return (await git(workspace, ['rev-parse', 'HEAD^{tree}'])).trim()
+    return (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^{tree}'])).trim()
   } catch {
     return EMPTY_TREE
   }
@@ -87,15 +96,22 @@ export function parseDiffSummary(numstat: string, nameStatus: string): ChangedFi
 }
 
 export async function changesSince(workspace: string, artifactsDir: string): Promise<ChangesView> {
-  if (!(await isGitWorkTree(workspace))) return { available: false, reason: `${workspace} is not a git repository` }
+  let repo: GitRepository | null
+  try {
+    repo = await findGitRepository(workspace)
+  } catch (error) {
+    if (error instanceof GitLayoutError) return { available: false, reason: `the repository cannot be read safely: ${error.message}` }
+    throw error
+  }
+  if (repo === null) return { available: false, reason: `${workspace} is not a git repository` }
   const saved = await readBaseline(artifactsDir)
-  const base = saved ?? (await headTree(workspace))
-  const current = await snapshotWorkingTree(workspace)
-  const diff = ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '-M']
+  const base = saved ?? (await headTree(repo))
+  const current = await snapshotWorkingTree(repo, workspace)
+  const diff = ['diff', '--no-color', '-M']
   const [numstat, nameStatus, patch] = await Promise.all([
-    git(workspace, [...diff, '-z', '--numstat', base, current]),
-    git(workspace, [...diff, '-z', '--name-status', base, current]),
-    git(workspace, [...diff, base, current])
+    git(repo, [...diff, '-z', '--numstat', base, current]),
+    git(repo, [...diff, '-z', '--name-status', base, current]),
+    git(repo, [...diff, base, current])
   ])
   return {
     available: true,

@@ -3,7 +3,7 @@
 import { cp, mkdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { DataDir } from '../store/data-dir'
-import { git } from './git'
+import { git, initGitRepository } from '../git/git-runner'
 import { HostError } from './host-error'
 
 export const DEMO_PROVIDER_LABEL = 'sim'
@@ -50,8 +50,8 @@ export async function prepareDemoWorkspace(resourcesDir: string, parent: string,
     GIT_COMMITTER_NAME: 'Tether demo',
     GIT_COMMITTER_EMAIL: 'demo@tether.invalid'
   }
-  await git(workspace, ['init', '-q', '-b', 'main'])
-  await git(workspace, ['add', '-A'])
-  await git(workspace, ['commit', '-q', '-m', 'Sample repository for the Tether demo'], author)
+  const repo = await initGitRepository(workspace, 'main')
+  await git(repo, ['add', '-A'])
+  await git(repo, ['commit', '-q', '-m', 'Sample repository for the Tether demo'], { env: author })
   return workspace
 }

@@ -3,7 +3,7 @@ import { realpath, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, isAbsolute, join } from 'node:path'
 import type { RecentRepo } from '../../common/api/contract'
-import { isGitWorkTree } from './git'
+import { findGitRepository } from '../git/git-repository'
 import { HostError } from './host-error'
 
 /** `~` and `~/x` expand to the home directory; anything else must already be absolute. */
@@ -28,5 +28,7 @@ export async function resolveFolder(path: string): Promise<string> {
 }
 
 export async function describeRepo(path: string, openedAt: number): Promise<RecentRepo> {
-  return { path, name: basename(path) || path, openedAt, git: await isGitWorkTree(path) }
+  // A repository whose layout is unsafe still opens; git is simply never run on it.
+  const git = await findGitRepository(path).then((repo) => repo !== null, () => false)
+  return { path, name: basename(path) || path, openedAt, git }
 }

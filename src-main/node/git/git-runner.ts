@@ -1,0 +1,249 @@
+// The one way the host runs git on a workspace. git runs as a child process with a deadline
+// (the whole process group is killed when it passes), bounded output, an environment built from
+// nothing (no inherited GIT_* variables, no system config, an empty global config and home of our
+// own), the repository named explicitly (GIT_DIR/GIT_WORK_TREE from findGitRepository, so no
+// discovery), and every setting that could run a program overridden (git-hardening.ts).
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { access, constants } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { delimiter, isAbsolute, join } from 'node:path'
+import { ALLOWED_SUBCOMMANDS, configEnvironment, DIFF_SAFETY_OPTIONS, FIXED_OVERRIDES, overridesFor } from './git-hardening'
+import type { GitRepository } from './git-repository'
+
+export const DEFAULT_GIT_TIMEOUT_MS = 20_000
+export const DEFAULT_GIT_OUTPUT_BYTES = 64 * 1024 * 1024
+const STDERR_BYTES = 64 * 1024
+
+/** Variables a caller may set for one call; everything else in git's environment is Tether's. */
+export interface GitCallEnvironment {
+  GIT_INDEX_FILE?: string
+  GIT_AUTHOR_NAME?: string
+  GIT_AUTHOR_EMAIL?: string
+  GIT_AUTHOR_DATE?: string
+  GIT_COMMITTER_NAME?: string
+  GIT_COMMITTER_EMAIL?: string
+  GIT_COMMITTER_DATE?: string
+}
+
+export interface GitRunOptions {
+  env?: GitCallEnvironment
+  /** Default 20 s; git and everything it started are killed when it passes. */
+  timeoutMs?: number
+  /** Default 64 MiB of stdout. */
+  maxOutputBytes?: number
+  /** Past maxOutputBytes: keep the first bytes and stop git (true), or fail (false, the default). */
+  truncate?: boolean
+  input?: string | Buffer
+  signal?: AbortSignal
+  /** Exit codes that are answers rather than failures (e.g. 1 for `diff --quiet`); 0 always is. */
+  acceptExitCodes?: readonly number[]
+}
+
+export interface GitOutput {
+  stdout: Buffer
+  stderr: string
+  exitCode: number
+  truncated: boolean
+}
+
+export class GitError extends Error {
+  readonly exitCode: number | null
+
+  constructor(message: string, exitCode: number | null = null) {
+    super(message)
+    this.exitCode = exitCode
+  }
+}
+
+export class GitTimeoutError extends GitError {}
+
+let controlledHome: string | null = null
+
+/** An empty home and global config of Tether's own, made once per process. */
+function gitHome(): string {
+  if (controlledHome !== null) return controlledHome
+  const home = mkdtempSync(join(tmpdir(), 'tether-git-'))
+  writeFileSync(join(home, 'gitconfig'), '', { mode: 0o600 })
+  process.once('exit', () => rmSync(home, { recursive: true, force: true }))
+  controlledHome = home
+  return home
+}
+
+/** Only absolute PATH entries: a relative one would let the workspace supply programs. */
+function safePath(): string {
+  return (process.env.PATH ?? '/usr/bin:/bin')
+    .split(delimiter)
+    .filter((entry) => isAbsolute(entry))
+    .join(delimiter)
+}
+
+let gitBinary: Promise<string> | null = null
+
+function findGit(): Promise<string> {
+  gitBinary ??= (async () => {
+    for (const dir of safePath().split(delimiter)) {
+      const candidate = join(dir, 'git')
+      try {
+        await access(candidate, constants.X_OK)
+        return candidate
+      } catch {
+        // Not in this directory.
+      }
+    }
+    throw new GitError('git is not installed (no executable "git" on PATH)')
+  })()
+  return gitBinary
+}
+
+function baseEnvironment(): Record<string, string> {
+  const home = gitHome()
+  return {
+    PATH: safePath(),
+    HOME: home,
+    XDG_CONFIG_HOME: home,
+    LC_ALL: 'C',
+    LANG: 'C',
+    ...(process.env.TZ === undefined ? {} : { TZ: process.env.TZ }),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: join(home, 'gitconfig'),
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ALLOW_PROTOCOL: 'none',
+    GIT_PROTOCOL_FROM_USER: '0',
+    GIT_EDITOR: ':',
+    GIT_SEQUENCE_EDITOR: ':',
+    GIT_PAGER: 'cat',
+    PAGER: 'cat'
+  }
+}
+
+function repositoryEnvironment(repo: GitRepository): Record<string, string> {
+  return { GIT_DIR: repo.gitDir, GIT_WORK_TREE: repo.workTree }
+}
+
+interface SpawnRequest {
+  cwd: string
+  args: string[]
+  env: Record<string, string>
+  options: GitRunOptions
+}
+
+function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
+  const { options } = request
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS
+  const maxOutput = options.maxOutputBytes ?? DEFAULT_GIT_OUTPUT_BYTES
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, request.args, {
+      cwd: request.cwd,
+      env: request.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      // Its own process group, so the deadline kills whatever git started as well.
+      detached: true
+    })
+    const chunks: Buffer[] = []
+    let outputBytes = 0
+    let truncated = false
+    let stderr = ''
+    let ended: 'timeout' | 'overflow' | 'aborted' | null = null
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
+    const stop = (why: 'timeout' | 'overflow' | 'aborted'): void => {
+      ended ??= why
+      killGroup()
+    }
+    const timer = setTimeout(() => stop('timeout'), timeoutMs)
+    const onAbort = (): void => stop('aborted')
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (ended !== null) return
+      const room = maxOutput - outputBytes
+      if (chunk.length > room) {
+        if (room > 0) chunks.push(chunk.subarray(0, room))
+        outputBytes = maxOutput
+        truncated = true
+        stop('overflow')
+        return
+      }
+      chunks.push(chunk)
+      outputBytes += chunk.length
+    })
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < STDERR_BYTES) stderr += chunk.toString('utf8').slice(0, STDERR_BYTES - stderr.length)
+    })
+    if (options.input !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined)
+      child.stdin.end(options.input)
+    }
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      reject(new GitError(`git could not start: ${error.message}`))
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onAbort)
+      killGroup()
+      const command = `git ${request.args.find((arg) => !arg.startsWith('-')) ?? ''}`.trim()
+      if (ended === 'timeout') return reject(new GitTimeoutError(`${command} did not finish within ${timeoutMs} ms and was stopped`))
+      if (ended === 'aborted') return reject(new GitError(`${command} was interrupted`))
+      if (ended === 'overflow' && !options.truncate) return reject(new GitError(`${command} printed more than ${maxOutput} bytes and was stopped`))
+      const stdout = Buffer.concat(chunks)
+      if (ended === 'overflow') return resolve({ stdout, stderr, exitCode: 0, truncated })
+      const exitCode = code ?? -1
+      if (exitCode !== 0 && !(options.acceptExitCodes ?? []).includes(exitCode)) {
+        return reject(new GitError(`${command}: ${stderr.trim() || `exit code ${exitCode}`}`, exitCode))
+      }
+      resolve({ stdout, stderr, exitCode, truncated })
+    })
+  })
+}
+
+/** The config keys git would read for this repository (repository, common dir, worktree config). */
+async function configKeys(file: string, repo: GitRepository, base: Record<string, string>, options: GitRunOptions): Promise<string[]> {
+  const env = { ...base, ...repositoryEnvironment(repo), ...configEnvironment(FIXED_OVERRIDES) }
+  const { stdout } = await spawnGit(file, {
+    cwd: repo.workTree,
+    args: ['--no-pager', 'config', '-z', '--name-only', '--list'],
+    env,
+    options: { timeoutMs: options.timeoutMs, maxOutputBytes: 4 * 1024 * 1024, signal: options.signal }
+  })
+  return stdout
+    .toString('utf8')
+    .split('\0')
+    .filter((key) => key.length > 0)
+}
+
+/** Runs `git <args>` on `repo` with the hardening above. `args[0]` must be an allowed subcommand. */
+export async function runGit(repo: GitRepository, args: readonly string[], options: GitRunOptions = {}): Promise<GitOutput> {
+  const [subcommand, ...rest] = args
+  if (subcommand === undefined || !ALLOWED_SUBCOMMANDS.has(subcommand)) {
+    throw new GitError(`git ${subcommand ?? ''} is not a command the host runs on a repository`.trim())
+  }
+  const file = await findGit()
+  const base = baseEnvironment()
+  const overrides = [...FIXED_OVERRIDES, ...overridesFor(await configKeys(file, repo, base, options))]
+  const env = { ...base, ...repositoryEnvironment(repo), ...configEnvironment(overrides), ...(options.env ?? {}) }
+  const finalArgs = ['--no-pager', '--no-replace-objects', subcommand, ...(DIFF_SAFETY_OPTIONS.get(subcommand) ?? []), ...rest]
+  return spawnGit(file, { cwd: repo.workTree, args: finalArgs, env, options })
+}
+
+/** `runGit`'s standard output as text. */
+export async function git(repo: GitRepository, args: readonly string[], options: GitRunOptions = {}): Promise<string> {
+  return (await runGit(repo, args, options)).stdout.toString('utf8')
+}
+
+/** Makes `workTree` a repository (no templates, so no sample hooks) and returns it. */
+export async function initGitRepository(workTree: string, initialBranch: string, options: GitRunOptions = {}): Promise<GitRepository> {
+  const file = await findGit()
+  const gitDir = join(workTree, '.git')
+  const env = { ...baseEnvironment(), GIT_DIR: gitDir, GIT_WORK_TREE: workTree, ...configEnvironment(FIXED_OVERRIDES) }
+  await spawnGit(file, { cwd: workTree, args: ['init', '-q', '--template=', '-b', initialBranch], env, options })
+  return { workTree, gitDir, commonDir: gitDir }
+}
