@@ -10,6 +10,7 @@ import {
   type ReasoningEffort,
   type ReasoningSummary
 } from '../../common/providers/reasoning'
+import { invalidHomeAllowlistEntries } from '../tools/sandbox/home-view'
 import { CliError, EXIT_USAGE } from './cli-error'
 
 export const RUN_HELP = `usage: tether run --workspace DIR [options] TASK
@@ -29,6 +30,8 @@ ${APPROVAL_MODES.map((mode) => `                           ${mode.padEnd(16)} ${
   --reasoning-effort E   ${REASONING_EFFORTS.join('|')} (default: the model's own)
   --reasoning-summary S  ${REASONING_SUMMARIES.join('|')} (default: auto for OpenAI, none elsewhere)
   --allow-network HOSTS  comma-separated hosts the sandboxed shell may reach
+  --home-allow DIRS      comma-separated home folders (e.g. .cargo/bin) the sandbox shows read-only,
+                         besides the settings' home allowlist
   --sim                  use the built-in scripted model server instead of a provider; no key needed
   --scenario NAME|FILE   the sim's scenario (default: demo)
   --resume RUN_ID        continue a run from its log (a pending approval is asked again); --model,
@@ -52,14 +55,19 @@ export interface RunCliOptions {
   reasoningEffort: ReasoningEffort | null
   /** null: not given (a new run takes the provider's default, see PROVIDERS; a resume keeps the recorded one). */
   reasoningSummary: ReasoningSummary | null
+  /** Home folders shown inside the sandbox on top of the settings' list. */
+  homeAllow: string[]
   /** The sim's scenario when the run talks to the built-in sim. */
   sim: string | null
   json: boolean
   help: boolean
 }
 
-function hostsOf(list: string): string[] {
-  return list.split(',').map((host) => host.trim()).filter((host) => host.length > 0)
+export function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
 }
 
 export function parseRunOptions(args: string[]): RunCliOptions {
@@ -78,6 +86,7 @@ export function parseRunOptions(args: string[]): RunCliOptions {
       'reasoning-effort': { type: 'string' },
       'reasoning-summary': { type: 'string' },
       'allow-network': { type: 'string' },
+      'home-allow': { type: 'string' },
       sim: { type: 'boolean', default: false },
       scenario: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -96,7 +105,7 @@ export function parseRunOptions(args: string[]): RunCliOptions {
     ...(transport === undefined ? {} : { transport }),
     ...(approval === undefined ? {} : { approvalMode: approval }),
     ...(values.store === undefined ? {} : { store: values.store }),
-    ...(values['allow-network'] === undefined ? {} : { networkAllowlist: hostsOf(values['allow-network']) })
+    ...(values['allow-network'] === undefined ? {} : { networkAllowlist: commaList(values['allow-network']) })
   }
   const task = positionals.length > 0 ? positionals.join(' ') : null
   const options: RunCliOptions = {
@@ -108,11 +117,14 @@ export function parseRunOptions(args: string[]): RunCliOptions {
     settings,
     reasoningEffort: effort ?? null,
     reasoningSummary: summary ?? null,
+    homeAllow: commaList(values['home-allow']),
     sim: values.sim || values.scenario !== undefined ? (values.scenario ?? 'demo') : null,
     json: values.json,
     help: values.help
   }
   if (options.help) return options
+  const invalidHome = invalidHomeAllowlistEntries(options.homeAllow)
+  if (invalidHome.length > 0) throw new CliError(`--home-allow: ${invalidHome.join('; ')}`, EXIT_USAGE)
   if (options.resume === null && (options.workspace === null || options.task === null)) {
     throw new CliError(`a new run needs --workspace DIR and a TASK\n${RUN_HELP}`, EXIT_USAGE)
   }

@@ -57,7 +57,11 @@ export const FIXED_OVERRIDES: ReadonlyArray<readonly [string, string]> = [
   ['fetch.recurseSubmodules', 'false'],
   // Output that callers parse must not be reshaped (or partly hidden) by the repository.
   ['color.ui', 'never'],
+  ...['diff', 'status', 'branch', 'grep', 'interactive', 'showBranch', 'advice', 'decorate', 'push', 'remote', 'transport'].map((area) => [`color.${area}`, 'never'] as const),
   ['diff.noprefix', 'false'],
+  ['diff.srcPrefix', 'a/'],
+  ['diff.dstPrefix', 'b/'],
+  ['i18n.logOutputEncoding', 'UTF-8'],
   ['diff.mnemonicPrefix', 'false'],
   ['diff.relative', 'false'],
   ['core.quotePath', 'true']

@@ -163,6 +163,15 @@ describe('settings in the repository that would run a program', () => {
     expect(markersLeft()).toEqual([])
   })
 
+  it('output callers parse keeps its shape whatever the repository sets (colour, prefixes, relative paths)', async () => {
+    appendConfig('[color]\n\tdiff = always\n\tui = always\n[diff]\n\tnoprefix = true\n\tmnemonicPrefix = true\n\trelative = true\n')
+    mkdirSync(join(workTree, 'sub'))
+    writeFileSync(join(workTree, 'a.txt'), 'two\n')
+    const patch = await git(repo, ['diff', 'HEAD'])
+    expect(patch).not.toContain('\u001b[')
+    expect(patch).toContain('--- a/a.txt\n+++ b/a.txt\n')
+  })
+
   it('does not see replace objects', async () => {
     const original = plainGit(workTree, ['rev-parse', 'HEAD:a.txt']).trim()
     const fake = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: workTree, input: 'forged\n', encoding: 'utf8' }).trim()

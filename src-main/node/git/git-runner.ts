@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, isAbsolute, join } from 'node:path'
 import { ALLOWED_SUBCOMMANDS, configEnvironment, DIFF_SAFETY_OPTIONS, FIXED_OVERRIDES, overridesFor } from './git-hardening'
 import type { GitRepository } from './git-repository'
+import { lstatOrNull } from './untrusted-file'
 
 export const DEFAULT_GIT_TIMEOUT_MS = 20_000
 export const DEFAULT_GIT_OUTPUT_BYTES = 64 * 1024 * 1024
@@ -246,4 +247,24 @@ export async function initGitRepository(workTree: string, initialBranch: string,
   const env = { ...baseEnvironment(), GIT_DIR: gitDir, GIT_WORK_TREE: workTree, ...configEnvironment(FIXED_OVERRIDES) }
   await spawnGit(file, { cwd: workTree, args: ['init', '-q', '--template=', '-b', initialBranch], env, options })
   return { workTree, gitDir, commonDir: gitDir }
+}
+
+/** The person's own name and email from their global git config (never a repository's), or null. */
+export async function personGitIdentity(home: string): Promise<{ name: string; email: string } | null> {
+  const file = await findGit()
+  const candidates = [join(home, '.gitconfig'), join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), 'git', 'config')]
+  const globalConfig = (await Promise.all(candidates.map((path) => lstatOrNull(path)))).findIndex((stats) => stats?.isFile() === true)
+  if (globalConfig < 0) return null
+  const env = { ...baseEnvironment(), GIT_CONFIG_GLOBAL: candidates[globalConfig] as string, GIT_DIR: join(gitHome(), 'no-repository') }
+  const read = async (key: string): Promise<string | null> => {
+    try {
+      const { stdout } = await spawnGit(file, { cwd: gitHome(), args: ['config', '--global', '--no-includes', '--get', key], env, options: { timeoutMs: 5_000, maxOutputBytes: 4096 } })
+      const value = stdout.toString('utf8').trim()
+      return value.length > 0 && !/[\0-\x1f]/.test(value) ? value : null
+    } catch {
+      return null
+    }
+  }
+  const [name, email] = await Promise.all([read('user.name'), read('user.email')])
+  return name !== null && email !== null ? { name, email } : null
 }

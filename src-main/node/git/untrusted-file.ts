@@ -1,7 +1,7 @@
 // Reading a file that a hostile repository may have planted: never follow a symlink, never block
 // on a FIFO or a device (open is non-blocking and the type is checked on the open descriptor), and
 // never read more than asked, so a 1 TB sparse file or a pipe costs nothing.
-import { constants, type Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { lstat, open } from 'node:fs/promises'
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY
@@ -104,5 +104,29 @@ export async function copyUntrustedFile(source: string, destination: string, max
     return true
   } finally {
     await input.close()
+  }
+}
+
+/** `readUntrustedFile` for code that must stay synchronous; null when missing or not a small regular file. */
+export function readSmallFileSync(path: string, maxBytes: number): string | null {
+  let fd: number
+  try {
+    fd = openSync(path, OPEN_FLAGS)
+  } catch {
+    return null
+  }
+  try {
+    const stats = fstatSync(fd)
+    if (!stats.isFile() || stats.size > maxBytes) return null
+    const buffer = Buffer.alloc(stats.size)
+    let length = 0
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, length)
+      if (read === 0) break
+      length += read
+    }
+    return buffer.subarray(0, length).toString('utf8')
+  } finally {
+    closeSync(fd)
   }
 }

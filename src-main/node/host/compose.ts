@@ -6,6 +6,7 @@ import { findAppPaths } from './app-paths'
 import { DEMO_FALLBACK_TASK, sampleRepoExists, type DemoModel } from './demo'
 import type { ApprovalDesk } from './approval-desk'
 import type { KeyStore } from './key-store'
+import { storedHomeAllowlist } from './settings-store'
 import { TetherHost, type HostOptions, type ToolServices } from './tether-host'
 
 export interface ComposeOptions {
@@ -28,7 +29,7 @@ async function startDemoModel(): Promise<DemoModel> {
 
 async function startToolServices(dataDir: DataDir, desk: ApprovalDesk): Promise<ToolServices> {
   const [{ createToolRuntime }, { createAppGate }] = await Promise.all([import('../tools/sandboxed-tool-runtime'), import('./app-gate')])
-  const tools = createToolRuntime({ dataDir: dataDir.root })
+  const tools = createToolRuntime({ dataDir: dataDir.root, homeAllowlist: () => storedHomeAllowlist(dataDir.settings) })
   return { tools, gate: createAppGate(dataDir, desk), close: () => tools.close() }
 }
 

@@ -4,6 +4,7 @@ import { homedir } from 'node:os'
 import { basename, isAbsolute, join } from 'node:path'
 import type { RecentRepo } from '../../common/api/contract'
 import { findGitRepository } from '../git/git-repository'
+import { workspaceRefusal } from '../tools/sandbox/workspace-validation'
 import { HostError } from './host-error'
 
 /** `~` and `~/x` expand to the home directory; anything else must already be absolute. */
@@ -14,7 +15,8 @@ export function expandPath(path: string, home = homedir()): string {
   return trimmed
 }
 
-export async function resolveFolder(path: string): Promise<string> {
+/** The real path of a folder that may be a workspace (see workspace-validation.ts), or a clear error. */
+export async function resolveFolder(path: string, dataDir: string | null, home = homedir()): Promise<string> {
   const expanded = expandPath(path)
   if (!isAbsolute(expanded)) throw new HostError('invalid_request', `give an absolute path (got '${path}')`)
   let real: string
@@ -24,6 +26,8 @@ export async function resolveFolder(path: string): Promise<string> {
     throw new HostError('not_found', `no such folder: ${expanded}`)
   }
   if (!(await stat(real)).isDirectory()) throw new HostError('invalid_request', `not a folder: ${real}`)
+  const refusal = workspaceRefusal(real, { home, dataDir })
+  if (refusal !== null) throw new HostError('invalid_request', `this folder cannot be a workspace: ${refusal}`)
   return real
 }
 

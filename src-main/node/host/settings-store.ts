@@ -7,6 +7,7 @@ import { PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import { REASONING_EFFORTS, REASONING_SUMMARIES } from '../../common/providers/reasoning'
 import { APPROVAL_MODES, DEFAULT_APPROVAL_MODE } from '../../common/run/approval-modes'
 import type { Transport } from '../../common/run/records'
+import { DEFAULT_HOME_ALLOWLIST } from '../tools/sandbox/home-view'
 import { readOptionalFile, writePrivateFile } from './private-file'
 
 const RECENT_REPO_LIMIT = 12
@@ -22,6 +23,8 @@ const storedSchema = z.object({
   // Files written before these existed read as "the defaults".
   reasoningEffort: z.enum(REASONING_EFFORTS).nullable().default(null),
   reasoningSummary: z.enum(REASONING_SUMMARIES).nullable().default(null),
+  /** Home folders shown read-only inside the sandbox; absent means DEFAULT_HOME_ALLOWLIST. Edited in the file itself. */
+  homeAllowlist: z.array(z.string()).optional(),
   recentRepos: z.array(z.object({ path: z.string(), openedAt: z.number() }))
 })
 
@@ -100,5 +103,20 @@ export class SettingsStore {
     this.#writing = this.#writing.catch(() => undefined).then(() => writePrivateFile(this.path, text))
     await this.#writing
     return next
+  }
+}
+
+/**
+ * The home allowlist the settings file holds, read fresh (the file may be edited by hand while
+ * Tether runs); the default when the file or the field is missing or the file is damaged.
+ */
+export async function storedHomeAllowlist(path: string): Promise<readonly string[]> {
+  const text = await readOptionalFile(path).catch(() => null)
+  if (text === null) return DEFAULT_HOME_ALLOWLIST
+  try {
+    const parsed = storedSchema.safeParse(JSON.parse(text))
+    return parsed.success ? (parsed.data.homeAllowlist ?? DEFAULT_HOME_ALLOWLIST) : DEFAULT_HOME_ALLOWLIST
+  } catch {
+    return DEFAULT_HOME_ALLOWLIST
   }
 }

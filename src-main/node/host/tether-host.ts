@@ -288,7 +288,7 @@ export class TetherHost {
     listRecentRepos: async () =>
       Promise.all(this.#settings.current.recentRepos.map((repo) => describeRepo(repo.path, repo.openedAt))),
     openRepo: async ({ path }) => {
-      const real = await resolveFolder(path)
+      const real = await resolveFolder(path, this.options.dataDir.root)
       const openedAt = Date.now()
       await this.#settings.rememberRepo(real, openedAt)
       return describeRepo(real, openedAt)
@@ -300,7 +300,7 @@ export class TetherHost {
     listRuns: ({ workspace }) => this.#listRuns(workspace),
     searchRuns: async ({ query, workspace }) => this.#search.search(query, await this.#listings(workspace)),
     startRun: async ({ workspace, task, model }) => {
-      const real = await resolveFolder(workspace)
+      const real = await resolveFolder(workspace, this.options.dataDir.root)
       const runId = await this.runs.start(real, task, false, model)
       await this.#settings.rememberRepo(real, Date.now())
       return { runId }

@@ -4,13 +4,14 @@
 // the command's exit status.
 import { execFileSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { homedir, hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
 import { CountingHttpServer, CountingUnixServer, hostAddress, hostSleeper, processesMatching } from '../../test-support/tools/probes'
 import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
+import { ioUringConnectCommand } from '../../test-support/tools/syscall-probes'
 import type { ToolCallResult } from './tool-runtime'
 import { builtinTools } from './builtin'
 
@@ -25,6 +26,18 @@ const tokenStore = join(root, 'token-store.json')
 const SECRET = `SECRET-KEY-${tag}`
 const TOKEN = `TOKEN-${tag}`
 const realHomeCanary = join(homedir(), `tether-escape-${tag}`)
+/** Credential stores of today's tools; none of them is on the home allowlist, and neither is a tool nobody has heard of. */
+const HOME_SECRETS: Record<string, string> = {
+  '.ssh/id_test': `${SECRET}\n`,
+  '.aws/credentials': `aws_secret_access_key = ${SECRET}\n`,
+  '.m2/settings.xml': `<password>${SECRET}</password>\n`,
+  '.claude/.credentials.json': `{"token":"${SECRET}"}\n`,
+  '.cargo/credentials.toml': `token = "${SECRET}"\n`,
+  '.cache/huggingface/token': `${SECRET}\n`,
+  '.config/gh/hosts.yml': `oauth_token: ${SECRET}\n`,
+  '.tool-invented-next-year/auth': `${SECRET}\n`,
+  '.netrc': `machine x password ${SECRET}\n`
+}
 const hostPaths = [`/etc/tether-escape-${tag}`, realHomeCanary, `/var/tmp/tether-escape-${tag}`, `/tmp/tether-escape-${tag}`, `/dev/shm/tether-escape-${tag}`]
 
 const http = new CountingHttpServer()
@@ -54,11 +67,16 @@ beforeAll(async () => {
   mkdirSync(ws)
   mkdirSync(plainWs)
   mkdirSync(outside)
-  mkdirSync(join(fakeHome, '.ssh'), { recursive: true })
-  mkdirSync(dataDir)
+  for (const [path, text] of Object.entries(HOME_SECRETS)) {
+    mkdirSync(join(fakeHome, path, '..'), { recursive: true })
+    writeFileSync(join(fakeHome, path), text)
+  }
+  mkdirSync(join(fakeHome, '.cargo', 'bin'), { recursive: true })
+  writeFileSync(join(fakeHome, '.cargo', 'bin', 'tool'), 'a toolchain\n')
+  mkdirSync(join(dataDir, 'runs'), { recursive: true })
+  writeFileSync(join(dataDir, 'runs', 'run_other.jsonl'), `{"pasted":"${TOKEN}"}\n`)
   mkdirSync(tmpSocketDir, { recursive: true })
   writeFileSync(join(outside, 'target.txt'), 'original\n')
-  writeFileSync(join(fakeHome, '.ssh', 'id_test'), `${SECRET}\n`)
   writeFileSync(tokenStore, `{"key":"${TOKEN}"}\n`)
   writeFileSync(join(dataDir, 'settings.json'), '{}\n')
   writeFileSync(join(dataDir, 'keys.json'), `{"openai":"${TOKEN}"}\n`)
@@ -71,7 +89,7 @@ beforeAll(async () => {
   chmodSync(join(ws, 'suid-bash'), 0o4755)
   await Promise.all([http.listen(), visibleSocket.listen(), runSocket.listen(), tmpSocket.listen(), abstractSocket.listen()])
   sleeper = hostSleeper()
-  runtime = new SandboxedToolRuntime({ dataDir, hiddenPaths: [join(fakeHome, '.ssh'), tokenStore] })
+  runtime = new SandboxedToolRuntime({ dataDir, home: fakeHome, hiddenPaths: [tokenStore] })
   await runtime.openRun({ runId: 'escape', workspace: ws, artifactsDir: join(root, 'artifacts'), networkAllowlist: [], unsandboxed: false })
 })
 
@@ -140,7 +158,7 @@ describe('protected paths inside the workspace stay as they were', () => {
     expect(existsSync(join(ws, '.vscode/tasks.json'))).toBe(false)
   })
 
-  test("Tether's data dir is read-only", async () => {
+  test("Tether's data dir cannot be written", async () => {
     await sh(`echo '{"approvalMode":"auto"}' > ${q(join(dataDir, 'settings.json'))}; touch ${q(join(dataDir, 'rules'))}`)
     expect(fileText(join(dataDir, 'settings.json'))).toBe('{}\n')
     expect(existsSync(join(dataDir, 'rules'))).toBe(false)
@@ -187,6 +205,36 @@ describe('secrets stay unreadable', () => {
   })
 })
 
+describe('secrets by policy: the home is built from an allowlist, the data dir is hidden as a whole', () => {
+  test('no credential store of the home is there, listed anywhere or not; the allowlisted toolchain is', async () => {
+    const result = await sh(`(cd ${q(fakeHome)} && ls -A; cat .cargo/bin/tool; for f in ${Object.keys(HOME_SECRETS).join(' ')}; do cat "$f"; done; grep -r . ${q(fakeHome)} 2>/dev/null)`)
+    expect(result.output).not.toContain(SECRET)
+    expect(result.output).toContain('a toolchain')
+    expect(result.output.split('\n')[0]).toBe('.cargo')
+  })
+
+  test('a toolchain folder is read-only', async () => {
+    await sh(`echo evil > ${q(join(fakeHome, '.cargo', 'bin', 'tool'))}; echo evil > ${q(join(fakeHome, '.cargo', 'bin', 'planted'))}`)
+    expect(fileText(join(fakeHome, '.cargo', 'bin', 'tool'))).toBe('a toolchain\n')
+    expect(existsSync(join(fakeHome, '.cargo', 'bin', 'planted'))).toBe(false)
+  })
+
+  test("keys saved after the shell started, in the home or in Tether's data dir, are not readable either", async () => {
+    await sh('true')
+    writeFileSync(join(fakeHome, '.ssh', 'id_later'), `${SECRET}-later\n`)
+    writeFileSync(join(dataDir, 'keys.json'), `{"openai":"${TOKEN}-later"}\n`)
+    writeFileSync(join(dataDir, 'keys.safe.json'), `{"openai":"${TOKEN}-later"}\n`)
+    const result = await sh(`cat ${q(join(fakeHome, '.ssh', 'id_later'))} ${q(join(dataDir, 'keys.json'))} ${q(join(dataDir, 'keys.safe.json'))}; grep -r later ${q(dataDir)} ${q(fakeHome)}`)
+    expect(result.output).not.toContain('-later')
+  })
+
+  test("other runs' logs and everything else in the data dir are hidden", async () => {
+    expect((await sh(`ls -A ${q(dataDir)}`)).output).toBe('[exit code 0]')
+    const result = await sh(`cat ${q(join(dataDir, 'runs', 'run_other.jsonl'))} ${q(join(dataDir, 'settings.json'))}; grep -r . ${q(dataDir)}`)
+    expect(result.output).not.toContain(TOKEN)
+  })
+})
+
 describe('the network is off', () => {
   test.each([
     ['curl to the host', () => `curl -s -m 2 http://${hostAddress()}:${http.port}/`],
@@ -225,6 +273,75 @@ describe('host Unix sockets are unreachable', () => {
   test('an abstract socket (network namespace)', async () => {
     await sh(`python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.connect('\\0tether-test-${tag}'.ljust(108, '\\0')); print(s.recv(10))"`)
     expect(abstractSocket.connections).toBe(0)
+  })
+})
+
+describe('system calls that would get around the socket filter', () => {
+  test('io_uring cannot make and connect a Unix socket (checked by its effect on a host socket server)', async () => {
+    const probe = ioUringConnectCommand(root, visibleSocket.path)
+    expect(probe).not.toBeNull()
+    // The probe is real: outside the sandbox it does connect.
+    const control = new CountingUnixServer(join(outside, 'control.sock'))
+    await control.listen()
+    const controlProbe = ioUringConnectCommand(root, control.path)
+    if (probe?.kind === 'c') {
+      execFileSync('sh', ['-c', controlProbe?.command ?? 'false'], { stdio: 'ignore' })
+      for (let waited = 0; control.connections === 0 && waited < 100; waited++) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(control.connections).toBe(1)
+    }
+    control.close()
+    const result = await sh(probe?.command ?? 'false')
+    expect(visibleSocket.connections).toBe(0)
+    expect(result.output).toContain('io_uring_setup: Operation not permitted')
+  })
+
+  test.each([
+    ['a vsock socket (reaches the VM host)', 'import socket; socket.socket(40, socket.SOCK_STREAM)', 'Errno 97'],
+    ['a packet socket', 'import socket; socket.socket(17, socket.SOCK_RAW)', 'Errno 97'],
+    ['terminal input injection (TIOCSTI)', "import fcntl, termios; fcntl.ioctl(0, termios.TIOCSTI, b'x')", 'Errno 1'],
+    ['the kernel keyring', `import ctypes; libc = ctypes.CDLL(None, use_errno=True); r = libc.syscall(${process.arch === 'arm64' ? 219 : 250}, 0, -3, 0, 0, 0); raise OSError(ctypes.get_errno(), 'keyctl') if r < 0 else print('KEYRING-REACHED')`, 'Errno 1'],
+    ['userfaultfd', `import ctypes; libc = ctypes.CDLL(None, use_errno=True); r = libc.syscall(${process.arch === 'arm64' ? 282 : 323}, 0); raise OSError(ctypes.get_errno(), 'userfaultfd') if r < 0 else print('UFFD-REACHED')`, 'Errno 1']
+  ])('%s is refused', async (_name, code, errno) => {
+    const result = await sh(`python3 -c ${q(code)}`)
+    expect(result.output).toContain(errno)
+    expect(result.output).not.toContain('REACHED')
+  })
+})
+
+describe('with a network allowlist the filter stays on', () => {
+  const allowedWs = join(root, 'allowed-ws')
+  beforeAll(async () => {
+    mkdirSync(allowedWs)
+    await runtime.openRun({ runId: 'net', workspace: allowedWs, artifactsDir: join(root, 'net-artifacts'), networkAllowlist: ['allowed.invalid'], unsandboxed: false })
+  })
+  afterAll(() => runtime.closeRun('net'))
+
+  test('the proxy answers, Unix sockets and io_uring are still refused, and the forwarder is out of reach', async () => {
+    const proxied = await sh('curl -s -m 5 http://blocked.invalid/', 10_000, 'net')
+    expect(proxied.output).toContain('blocked by the Tether network allowlist: blocked.invalid')
+    await sh(`python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.connect('${visibleSocket.path}')"`, 10_000, 'net')
+    await sh(ioUringConnectCommand(root, visibleSocket.path)?.command ?? 'false', 10_000, 'net')
+    expect(visibleSocket.connections).toBe(0)
+    // The forwarder runs in the outer layer: visible, but neither traceable nor readable.
+    const forwarder = await sh("pid=$(pgrep -x socat | head -1); cat /proc/$pid/environ >/dev/null 2>&1 && echo READ-ENV; cat /proc/$pid/maps >/dev/null 2>&1 && echo READ-MAPS; echo pid=$pid", 10_000, 'net')
+    expect(forwarder.output).toMatch(/pid=\d+/)
+    expect(forwarder.output).not.toMatch(/READ-(ENV|MAPS)/)
+    const nested = await sh('unshare -Ur true && echo NESTED-NAMESPACE', 10_000, 'net')
+    expect(nested.output).not.toContain('NESTED-NAMESPACE')
+  })
+})
+
+describe('folders that cannot be a workspace', () => {
+  test.each([
+    ['the home itself', () => fakeHome, 'is your home folder'],
+    ['a folder that holds the home', () => root, 'contains your home folder'],
+    ["Tether's data dir", () => dataDir, "Tether's data folder"],
+    ["a folder inside Tether's data dir", () => join(dataDir, 'runs'), "inside Tether's data folder"],
+    ['a symlink to the home', () => join(root, 'link-to-home'), 'is your home folder'],
+    ['a system folder', () => '/usr/share', 'inside the system folder /usr']
+  ])('%s', async (_name, workspace, reason) => {
+    if (!existsSync(join(root, 'link-to-home'))) symlinkSync(fakeHome, join(root, 'link-to-home'))
+    await expect(runtime.openRun({ runId: `refused-${callNumber++}`, workspace: workspace(), artifactsDir: join(root, 'refused'), networkAllowlist: [], unsandboxed: false })).rejects.toThrow(reason)
   })
 })
 

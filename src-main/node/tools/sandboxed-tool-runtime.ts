@@ -1,14 +1,15 @@
 // The ToolRuntime the run driver uses. It lives in the app process but runs nothing itself:
 // arguments are validated here, and every tool runs in the supervised tool host (PTY shells in
 // bubblewrap, the isolated-vm script runner, the confined file tools).
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { builtinTools } from './builtin'
 import { resolveEntryPoint } from './entry-point'
 import type { HostRunConfig, HostTools, HostToolResult, ScriptLimits, ToolLimits } from './host/host-protocol'
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output/output-capture'
-import { dataDirSecrets, defaultHiddenPaths } from './sandbox/hidden-paths'
+import { personGitIdentity } from '../git/git-runner'
+import { DEFAULT_HOME_ALLOWLIST } from './sandbox/home-view'
 import { DEFAULT_SANDBOX_TOOLS } from './sandbox/sandbox-requirements'
 import { ChildExitedError } from './channel/child-channel'
 import { ToolHostSupervisor } from './supervisor/tool-host-supervisor'
@@ -19,12 +20,14 @@ export const DEFAULT_SCRIPT_LIMITS: ScriptLimits = { memoryMb: 64, cpuMs: 2_000,
 export const DEFAULT_TOOL_LIMITS: ToolLimits = { capture: DEFAULT_CAPTURE_LIMITS, rawOutputChars: 8 * 1024 * 1024, script: DEFAULT_SCRIPT_LIMITS }
 
 export interface SandboxedToolRuntimeOptions {
-  /** Tether's data dir: read-only inside the sandbox and for the file tools; its key file is hidden. */
+  /** Tether's data dir: hidden as a whole inside the sandbox and from the file tools. */
   dataDir?: string | null
-  /** Paths that can be neither read nor written, added to the default credential locations (e.g. the token store). */
+  /** More paths that can be neither read nor written (e.g. a token store outside the home). */
   hiddenPaths?: string[]
-  /** Hide ~/.ssh, ~/.aws, ~/.gnupg and the other usual credential stores (default true). */
-  hideHomeCredentials?: boolean
+  /** The home the sandbox replaces with an empty one (default: this user's). */
+  home?: string
+  /** The home folders shown read-only inside the sandbox, asked for when each run opens (default DEFAULT_HOME_ALLOWLIST). */
+  homeAllowlist?: () => readonly string[] | Promise<readonly string[]>
   /** A plain Node binary for the tool host (default: this process's, or `node` on PATH inside Electron). */
   nodePath?: string
   tools?: Partial<HostTools>
@@ -52,8 +55,10 @@ export class SandboxedToolRuntime implements ToolRuntime {
   private readonly runs = new Map<string, OpenRun>()
   private readonly tools: HostTools
   private readonly limits: ToolLimits
-  private readonly readOnlyPaths: string[]
+  private readonly dataDir: string | null
   private readonly hiddenPaths: string[]
+  private readonly home: string
+  private readonly homeAllowlist: () => readonly string[] | Promise<readonly string[]>
   private readonly scratchDir: string
 
   constructor(options: SandboxedToolRuntimeOptions = {}) {
@@ -64,12 +69,10 @@ export class SandboxedToolRuntime implements ToolRuntime {
       rawOutputChars: options.limits?.rawOutputChars ?? DEFAULT_TOOL_LIMITS.rawOutputChars,
       script: { ...DEFAULT_TOOL_LIMITS.script, ...options.limits?.script }
     }
-    this.readOnlyPaths = options.dataDir ? [options.dataDir] : []
-    this.hiddenPaths = [
-      ...(options.hideHomeCredentials === false ? [] : defaultHiddenPaths(homedir())),
-      ...(options.dataDir ? dataDirSecrets(options.dataDir) : []),
-      ...(options.hiddenPaths ?? [])
-    ]
+    this.dataDir = options.dataDir ?? null
+    this.hiddenPaths = options.hiddenPaths ?? []
+    this.home = options.home ?? homedir()
+    this.homeAllowlist = options.homeAllowlist ?? (() => DEFAULT_HOME_ALLOWLIST)
     this.scratchDir = options.scratchDir ?? tmpdir()
   }
 
@@ -82,6 +85,9 @@ export class SandboxedToolRuntime implements ToolRuntime {
 
   async openRun(context: RunToolContext): Promise<void> {
     if (this.runs.has(context.runId)) return
+    // Hidden as a directory: it must exist before the sandbox starts, or what is saved there later would show.
+    if (this.dataDir !== null) mkdirSync(this.dataDir, { recursive: true, mode: 0o700 })
+    const [homeAllowlist, gitIdentity] = await Promise.all([this.homeAllowlist(), context.unsandboxed ? null : personGitIdentity(this.home)])
     const runDir = mkdtempSync(join(this.scratchDir, `tether-${context.runId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-`))
     const run: OpenRun = {
       generation: -1,
@@ -92,7 +98,10 @@ export class SandboxedToolRuntime implements ToolRuntime {
         networkAllowlist: [...context.networkAllowlist],
         unsandboxed: context.unsandboxed,
         runDir,
-        readOnlyPaths: this.readOnlyPaths,
+        dataDir: this.dataDir,
+        home: this.home,
+        homeAllowlist: [...homeAllowlist],
+        gitIdentity,
         hiddenPaths: this.hiddenPaths,
         tools: this.tools,
         limits: this.limits

@@ -41,6 +41,7 @@ export class CountingUnixServer {
     this.path = path
     this.server = createServer((socket) => {
       this.connections++
+      socket.on('error', () => socket.destroy())
       socket.end('agent\n')
     })
   }

@@ -1,4 +1,5 @@
 import { realpath } from 'node:fs/promises'
+import { homedir } from 'node:os'
 import { summarizeMetrics } from '../../../common/run/metrics-summary'
 import type { RunOutcome } from '../../../common/run/records'
 import type { RunState } from '../../../common/run/state'
@@ -8,7 +9,9 @@ import { ProviderConfigError, resolveProvider, type Provider } from '../../drive
 import { DataDir, defaultDataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
 import { encodeRecord } from '../../store/record-codec'
+import { storedHomeAllowlist } from '../../host/settings-store'
 import { SandboxedToolRuntime } from '../../tools/sandboxed-tool-runtime'
+import { workspaceRefusal } from '../../tools/sandbox/workspace-validation'
 import { CliError, EXIT_USAGE } from '../cli-error'
 import { ANSI_STYLE, LiveView, PLAIN_STYLE } from '../live-view'
 import { renderMetrics } from '../render-transcript'
@@ -103,7 +106,10 @@ export async function runCommand(args: string[]): Promise<number> {
     throw error
   })
   const connection = await connect(options, recorded)
-  const tools = new SandboxedToolRuntime({ dataDir: dataDir.root })
+  const tools = new SandboxedToolRuntime({
+    dataDir: dataDir.root,
+    homeAllowlist: async () => [...(await storedHomeAllowlist(dataDir.settings)), ...options.homeAllow]
+  })
   const interactive = !options.json && process.stdin.isTTY === true && process.stdout.isTTY === true
   const style = process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE
   const services = (gate: DriverServices['gate']): DriverServices => ({ provider: connection.provider, providerLabel: connection.label, unsandboxed: false, tools, gate })
@@ -118,6 +124,8 @@ export async function runCommand(args: string[]): Promise<number> {
       const workspace = await realpath(options.workspace!).catch(() => {
         throw new CliError(`--workspace ${options.workspace}: no such directory`, EXIT_USAGE)
       })
+      const refusal = workspaceRefusal(workspace, { home: homedir(), dataDir: dataDir.root })
+      if (refusal !== null) throw new CliError(`--workspace ${options.workspace}: this folder cannot be a workspace: ${refusal}`, EXIT_USAGE)
       driver = await RunDriver.start(dataDir, workspace, options.task!, services(gate), newRunChoices(options, connection.provider.name))
     }
     const view = new LiveView((text) => process.stdout.write(text), style)

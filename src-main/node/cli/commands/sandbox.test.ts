@@ -63,6 +63,13 @@ describe('tether sandbox', () => {
     expect((await tether(['sandbox', '--workspace', ws])).code).toBe(2)
     expect((await tether(['sandbox', '--workspace', join(root, 'missing'), '--', 'true'])).stderr).toBe(`tether sandbox: the workspace ${join(root, 'missing')} does not exist\n`)
     expect((await tether(['sandbox', '--bogus'])).code).toBe(2)
+    expect(await tether(['sandbox', '--workspace', '/usr', '--', 'true'])).toEqual({ code: 2, stdout: '', stderr: 'tether sandbox: this folder cannot be a workspace: /usr is a system folder; open a project folder instead\n' })
+    expect(await tether(['sandbox', '--workspace', join(root, 'home'), '--', 'true'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `tether sandbox: this folder cannot be a workspace: ${join(root, 'home')} contains Tether's data folder (${join(root, 'home')}), with its keys and run logs\n`
+    })
+    expect((await tether(['sandbox', '--workspace', ws, '--home-allow', '../elsewhere', '--', 'true'])).stderr).toContain('--home-allow:')
     expect((await tether(['sandbox', '--help'])).code).toBe(0)
   })
 })

@@ -1,19 +1,24 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { defaultDataDir } from '../../store/data-dir'
+import { storedHomeAllowlist } from '../../host/settings-store'
+import { DataDir, defaultDataDir } from '../../store/data-dir'
 import { newRunId } from '../../store/run-id'
 import { SHELL_MAX_TIMEOUT_MS } from '../../tools/builtin/shell'
 import { TerminalText } from '../../tools/output/terminal-text'
+import { invalidHomeAllowlistEntries } from '../../tools/sandbox/home-view'
+import { workspaceRefusal } from '../../tools/sandbox/workspace-validation'
 import { SandboxedToolRuntime } from '../../tools/sandboxed-tool-runtime'
 import type { ToolCallResult } from '../../tools/tool-runtime'
 import { CliError, EXIT_USAGE } from '../cli-error'
+import { commaList } from '../run-options'
 
-const HELP = `usage: tether sandbox --workspace DIR [--allow-network HOST,...] [--timeout-ms N] -- COMMAND [ARG...]
+const HELP = `usage: tether sandbox --workspace DIR [--allow-network HOST,...] [--home-allow DIR,...] [--timeout-ms N] -- COMMAND [ARG...]
 
 Runs COMMAND the way the shell tool runs a model's command: in a PTY, inside the OS sandbox
-(bubblewrap), with write access only to DIR and a private /tmp, protected files read-only, and
+(bubblewrap), with write access only to DIR and a private /tmp, protected files read-only, an
+empty home showing only the home allowlist (settings, plus --home-allow), and
 no network unless hosts are allowed (through a filtering proxy; HTTP(S) clients that honour
 HTTP_PROXY reach only those hosts). COMMAND's output (stdout and stderr, one terminal) goes to
 stdout; Tether's own notes go to stderr. Exits with COMMAND's exit status (124 on timeout).`
@@ -46,13 +51,14 @@ function parseOptions(args: string[]) {
     options: {
       workspace: { type: 'string' },
       'allow-network': { type: 'string' },
+      'home-allow': { type: 'string' },
       'timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
 }
 
-function parse(args: string[]): { workspace: string; allowlist: string[]; timeoutMs: number; command: string } | null {
+function parse(args: string[]): { workspace: string; allowlist: string[]; homeAllow: string[]; timeoutMs: number; command: string } | null {
   let parsed: ReturnType<typeof parseOptions>
   try {
     parsed = parseOptions(args)
@@ -73,11 +79,12 @@ function parse(args: string[]): { workspace: string; allowlist: string[]; timeou
   } catch {
     throw new CliError(`the workspace ${values.workspace} does not exist`, EXIT_USAGE)
   }
-  const allowlist = (values['allow-network'] ?? '')
-    .split(',')
-    .map((host) => host.trim())
-    .filter((host) => host.length > 0)
-  return { workspace, allowlist, timeoutMs, command: positionals.map(shellQuote).join(' ') }
+  const refusal = workspaceRefusal(workspace, { home: homedir(), dataDir: defaultDataDir() })
+  if (refusal !== null) throw new CliError(`this folder cannot be a workspace: ${refusal}`, EXIT_USAGE)
+  const homeAllow = commaList(values['home-allow'])
+  const invalidHome = invalidHomeAllowlistEntries(homeAllow)
+  if (invalidHome.length > 0) throw new CliError(`--home-allow: ${invalidHome.join('; ')}`, EXIT_USAGE)
+  return { workspace, allowlist: commaList(values['allow-network']), homeAllow, timeoutMs, command: positionals.map(shellQuote).join(' ') }
 }
 
 export async function sandboxCommand(args: string[]): Promise<number> {
@@ -86,7 +93,11 @@ export async function sandboxCommand(args: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`)
     return 0
   }
-  const runtime = new SandboxedToolRuntime({ dataDir: defaultDataDir() })
+  const dataDir = new DataDir(defaultDataDir())
+  const runtime = new SandboxedToolRuntime({
+    dataDir: dataDir.root,
+    homeAllowlist: async () => [...(await storedHomeAllowlist(dataDir.settings)), ...options.homeAllow]
+  })
   const runId = newRunId()
   const artifactsDir = mkdtempSync(join(tmpdir(), 'tether-sandbox-'))
   const interrupt = new AbortController()

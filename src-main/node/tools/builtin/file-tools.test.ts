@@ -137,7 +137,7 @@ describe('writing', () => {
       ['.git/hooks/pre-commit', 'refusing to write .git/hooks/pre-commit: it is inside a git directory'],
       ['sub/.git/hooks/post-checkout', 'refusing to write sub/.git/hooks/post-checkout: it is inside a git directory'],
       ['.bashrc', 'refusing to write .bashrc: .bashrc is a protected file (it can run code outside the sandbox)'],
-      ['.vscode/tasks.json', 'refusing to write .vscode/tasks.json: it is inside .vscode, whose tasks and settings can run code'],
+      ['.vscode/tasks.json', 'refusing to write .vscode/tasks.json: it is inside .vscode, whose content can run code outside the sandbox'],
       ['data/settings.json', `data/settings.json is read-only for tools (it is under ${join(ws, 'data')})`],
       ['private/token', 'private/token is not readable: it is a protected secret location']
     ]

@@ -36,12 +36,23 @@ export interface HostRunConfig {
   unsandboxed: boolean
   /** The run's scratch directory (created by the runtime): `control/` and `tmp/` live in it. */
   runDir: string
-  /** Paths that stay read-only inside the sandbox and for the file tools (Tether's data dir). */
-  readOnlyPaths: string[]
-  /** Paths that can be neither read nor written (credentials, the token store). */
+  /** Tether's data dir: hidden as a whole inside the sandbox and from the file tools; a workspace may not hold it. */
+  dataDir: string | null
+  /** The person's home: the sandbox sees an empty one with only `homeAllowlist` shown, read-only. */
+  home: string
+  /** Folders of the home (relative to it) shown read-only inside the sandbox. */
+  homeAllowlist: string[]
+  /** Name and email for commits made inside the sandbox (its home has no ~/.gitconfig); null for none. */
+  gitIdentity: GitIdentity | null
+  /** More paths that can be neither read nor written (e.g. a token store outside the home). */
   hiddenPaths: string[]
   tools: HostTools
   limits: ToolLimits
+}
+
+export interface GitIdentity {
+  name: string
+  email: string
 }
 
 export type HostToolResult = Omit<ToolCallResult, 'hostWaitMs'> & {

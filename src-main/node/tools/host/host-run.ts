@@ -1,28 +1,33 @@
 // Everything the tool host keeps for one run: the shell, the script runner, the network proxy
 // and the confined file tools, opened together and closed together.
-import { mkdirSync, statSync } from 'node:fs'
+import { mkdirSync, realpathSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { builtinTools } from '../builtin'
 import { WorkspaceFiles } from '../files/workspace-files'
 import { AllowlistProxy } from '../sandbox/allowlist-proxy'
 import { existingRealPaths } from '../sandbox/existing-paths'
+import { invalidHomeAllowlistEntries } from '../sandbox/home-view'
 import { invalidAllowlistEntries } from '../sandbox/network-allowlist'
 import { missingSandboxRequirement } from '../sandbox/sandbox-requirements'
+import { workspaceRefusal } from '../sandbox/workspace-validation'
 import { ScriptRunnerClient } from '../script/script-runner-client'
 import { RunShell } from '../shell/run-shell'
 import type { HostRunConfig, HostToolResult } from './host-protocol'
 import type { ToolRun, ToolRunContext } from '../registry/define-tool'
 import { errorOutcome } from './tool-outcome'
 
-function checkWorkspace(workspace: string): void {
+function checkWorkspace(config: HostRunConfig): void {
   let isDirectory = false
   try {
-    isDirectory = statSync(workspace).isDirectory()
+    isDirectory = statSync(config.workspace).isDirectory()
   } catch {
-    throw new Error(`the workspace ${workspace} does not exist`)
+    throw new Error(`the workspace ${config.workspace} does not exist`)
   }
-  if (!isDirectory) throw new Error(`the workspace ${workspace} is not a directory`)
-  if (workspace === '/') throw new Error('the file system root cannot be a workspace')
+  if (!isDirectory) throw new Error(`the workspace ${config.workspace} is not a directory`)
+  const refusal = workspaceRefusal(realpathSync(config.workspace), { home: config.home, dataDir: config.dataDir })
+  if (refusal !== null) throw new Error(`this folder cannot be a workspace: ${refusal}`)
+  const invalidHome = invalidHomeAllowlistEntries(config.homeAllowlist)
+  if (invalidHome.length > 0) throw new Error(`invalid home allowlist: ${invalidHome.join('; ')}`)
 }
 
 /** A file name for the call's artifact: call ids come from the model server. */
@@ -43,14 +48,14 @@ export class HostRun {
     this.shell = new RunShell(config, proxy)
     this.scripts = new ScriptRunnerClient(config)
     this.files = new WorkspaceFiles(
-      { workspace: config.workspace, readOnly: existingRealPaths(config.readOnlyPaths), hidden: existingRealPaths(config.hiddenPaths) },
+      { workspace: config.workspace, readOnly: [], hidden: existingRealPaths([...(config.dataDir === null ? [] : [config.dataDir]), ...config.hiddenPaths]) },
       { ripgrepPath: config.tools.ripgrepPath }
     )
   }
 
   /** Opens the run; fails closed (with what is missing) when the sandbox cannot be used. */
   static async open(config: HostRunConfig): Promise<HostRun> {
-    checkWorkspace(config.workspace)
+    checkWorkspace(config)
     const invalid = invalidAllowlistEntries(config.networkAllowlist)
     if (invalid.length > 0) throw new Error(`invalid network allowlist: ${invalid.join('; ')}`)
     const needsProxy = !config.unsandboxed && config.networkAllowlist.length > 0

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { bwrapArgv } from './sandbox-spec'
-import { unixSocketFilter } from './seccomp-filter'
+import { bwrapArgv, innerSandboxArgv } from './sandbox-spec'
 
 describe('bwrapArgv', () => {
   test('renders the whole policy, in mount order', () => {
@@ -10,16 +9,20 @@ describe('bwrapArgv', () => {
         gid: 100,
         cwd: '/home/p/repo',
         seccompFd: 9,
+        hostsInnerSandbox: false,
         command: ['/bin/bash', '-i'],
         mounts: {
           workspace: '/home/p/repo',
           workspaceWritable: true,
           tempDir: '/tmp/tether-run/tmp',
           controlDir: '/tmp/tether-run/control',
+          home: '/home/p',
+          homeMounts: [{ source: '/opt/rustup', target: '/home/p/.rustup' }],
+          files: [{ source: '/tmp/tether-run/control/gitconfig', target: '/home/p/.gitconfig' }],
           pinned: ['/home/p/repo/.git'],
-          readOnly: ['/home/p/repo/.git/hooks', '/home/p/repo/.git/config', '/home/p/.local/share/tether'],
-          hiddenDirectories: ['/home/p/.ssh'],
-          hiddenFiles: ['/home/p/.netrc']
+          readOnly: ['/home/p/repo/.git/hooks', '/home/p/repo/.git/config'],
+          hiddenDirectories: ['/home/p/.local/share/tether'],
+          hiddenFiles: ['/srv/token.json']
         }
       })
     ).toEqual([
@@ -52,28 +55,33 @@ describe('bwrapArgv', () => {
       '--bind',
       '/tmp/tether-run/tmp',
       '/tmp',
-      '--bind',
-      '/home/p/repo',
-      '/home/p/repo',
-      '--bind',
-      '/home/p/repo/.git',
-      '/home/p/repo/.git',
-      '--ro-bind',
-      '/home/p/repo/.git/hooks',
-      '/home/p/repo/.git/hooks',
-      '--ro-bind',
-      '/home/p/repo/.git/config',
-      '/home/p/repo/.git/config',
-      '--ro-bind',
-      '/home/p/.local/share/tether',
-      '/home/p/.local/share/tether',
       '--tmpfs',
-      '/home/p/.ssh',
+      '/home/p',
+      '--ro-bind',
+      '/opt/rustup',
+      '/home/p/.rustup',
+      '--ro-bind',
+      '/tmp/tether-run/control/gitconfig',
+      '/home/p/.gitconfig',
+      '--bind',
+      '/home/p/repo',
+      '/home/p/repo',
+      '--bind',
+      '/home/p/repo/.git',
+      '/home/p/repo/.git',
+      '--ro-bind',
+      '/home/p/repo/.git/hooks',
+      '/home/p/repo/.git/hooks',
+      '--ro-bind',
+      '/home/p/repo/.git/config',
+      '/home/p/repo/.git/config',
+      '--tmpfs',
+      '/home/p/.local/share/tether',
       '--remount-ro',
-      '/home/p/.ssh',
+      '/home/p/.local/share/tether',
       '--ro-bind',
       '/dev/null',
-      '/home/p/.netrc',
+      '/srv/token.json',
       '--seccomp',
       '9',
       '--cap-drop',
@@ -92,21 +100,52 @@ describe('bwrapArgv', () => {
       gid: 0,
       cwd: '/w',
       seccompFd: null,
+      hostsInnerSandbox: false,
       command: ['node'],
-      mounts: { workspace: '/w', workspaceWritable: false, tempDir: null, controlDir: null, pinned: [], readOnly: [], hiddenDirectories: [], hiddenFiles: [] }
+      mounts: { workspace: '/w', workspaceWritable: false, tempDir: null, controlDir: null, home: null, homeMounts: [], files: [], pinned: [], readOnly: [], hiddenDirectories: [], hiddenFiles: [] }
     })
     expect(args.slice(args.indexOf('/run') + 1)).toEqual(['--tmpfs', '/tmp', '--ro-bind', '/w', '/w', '--cap-drop', 'ALL', '--chdir', '/w', '--', 'node'])
   })
 })
 
-describe('unixSocketFilter', () => {
-  test('is a classic BPF program for the supported architectures only', () => {
-    const x64 = unixSocketFilter('x64')
-    expect(x64?.length).toBe(11 * 8)
-    // The last instruction allows, the one before it refuses with EPERM.
-    expect(x64?.readUInt32LE(10 * 8 + 4)).toBe(0x7fff0000)
-    expect(x64?.readUInt32LE(9 * 8 + 4)).toBe(0x00050001)
-    expect(unixSocketFilter('arm64')?.readUInt32LE(1 * 8 + 4)).toBe(0xc00000b7)
-    expect(unixSocketFilter('ia32')).toBeNull()
+describe('the two layers of a sandbox with a network allowlist', () => {
+  test('the outer layer may make the inner one: no --disable-userns, capabilities kept inside its own namespace', () => {
+    const outer = bwrapArgv({
+      uid: 1000,
+      gid: 100,
+      cwd: '/w',
+      seccompFd: 9,
+      hostsInnerSandbox: true,
+      command: ['/bin/sh'],
+      mounts: { workspace: '/w', workspaceWritable: true, tempDir: null, controlDir: null, home: null, homeMounts: [], files: [], pinned: [], readOnly: [], hiddenDirectories: [], hiddenFiles: [] }
+    })
+    expect([outer.includes('--disable-userns'), outer.includes('--cap-drop'), outer.includes('--unshare-net')]).toEqual([false, false, true])
+  })
+
+  test('the inner layer: a user namespace of its own, no more of them, no capabilities, the command filter', () => {
+    expect(innerSandboxArgv({ uid: 1000, gid: 100, cwd: '/w', seccompFd: 9, command: ['/bin/bash', '-i'] })).toEqual([
+      '--die-with-parent',
+      '--unshare-user',
+      '--disable-userns',
+      '--uid',
+      '1000',
+      '--gid',
+      '100',
+      '--bind',
+      '/',
+      '/',
+      '--dev-bind',
+      '/dev',
+      '/dev',
+      '--seccomp',
+      '9',
+      '--cap-drop',
+      'ALL',
+      '--chdir',
+      '/w',
+      '--',
+      '/bin/bash',
+      '-i'
+    ])
   })
 })

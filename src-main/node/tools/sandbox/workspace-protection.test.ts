@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { removeScratch, scratchDir } from '../../../test-support/tools/scratch'
-import { protectWorkspace, removePlaceholders } from './workspace-protection'
+import { disarmNewRepositories, findRepositories, protectWorkspace, removePlaceholders } from './workspace-protection'
 
 const root = scratchDir('protection')
 afterAll(() => removeScratch(root))
@@ -14,50 +14,72 @@ function workspace(name: string): string {
   return path
 }
 
+/** What `git init` leaves that git executes or reads config from, read-only, and placeholders for the rest. */
+function gitProtection(gitDir: string) {
+  return {
+    readOnly: ['hooks', 'config', 'config.worktree', 'commondir', 'info', 'modules', 'worktrees', 'objects/info'].map((name) => join(gitDir, name)),
+    placeholders: [
+      { path: join(gitDir, 'config.worktree'), content: '' },
+      { path: join(gitDir, 'commondir'), content: '.\n' },
+      { path: join(gitDir, 'modules'), content: null },
+      { path: join(gitDir, 'worktrees'), content: null }
+    ]
+  }
+}
+
 describe('protectWorkspace', () => {
-  test('a repository: .git pinned, hooks and config read-only, existing rc and editor files read-only', () => {
+  test('a repository: .git pinned, what git runs or reads config from read-only, placeholders for what is missing', () => {
     const ws = workspace('repo')
     execFileSync('git', ['init', '-q', ws])
     writeFileSync(join(ws, '.bashrc'), 'echo hi\n')
     mkdirSync(join(ws, '.vscode'))
+    const git = gitProtection(join(ws, '.git'))
     const protection = protectWorkspace(ws)
     expect(protection).toEqual({
-      readOnly: [join(ws, '.git/hooks'), join(ws, '.git/config'), join(ws, '.bashrc'), join(ws, '.vscode'), join(ws, '.idea')],
+      readOnly: [...git.readOnly, join(ws, '.bashrc'), join(ws, '.vscode'), join(ws, '.idea')],
       pinned: [join(ws, '.git')],
       gitDirectories: [join(ws, '.git')],
-      placeholders: [join(ws, '.idea')]
+      repositories: [join(ws, '.git')],
+      continuations: {},
+      placeholders: [...git.placeholders, { path: join(ws, '.idea'), content: null }]
     })
+    // A placeholder commondir names the git directory itself, so git works while it is there.
+    expect(readFileSync(join(ws, '.git', 'commondir'), 'utf8')).toBe('.\n')
+    expect(execFileSync('git', ['-C', ws, 'status', '--porcelain'], { encoding: 'utf8' })).toBe('?? .bashrc\n')
     removePlaceholders(protection.placeholders)
+    expect(['commondir', 'config.worktree', 'modules', 'worktrees'].filter((name) => existsSync(join(ws, '.git', name)))).toEqual([])
   })
 
-  test('core.hooksPath inside the work tree is protected too', () => {
+  test('core.hooksPath inside the work tree is protected, husky style with its parent; a missing one gets a placeholder', () => {
     const ws = workspace('husky')
     execFileSync('git', ['init', '-q', ws])
-    mkdirSync(join(ws, '.husky'))
-    execFileSync('git', ['-C', ws, 'config', 'core.hooksPath', '.husky'])
+    mkdirSync(join(ws, '.husky', '_'), { recursive: true })
+    execFileSync('git', ['-C', ws, 'config', 'core.hooksPath', '.husky/_'])
+    execFileSync('git', ['-C', ws, 'config', '--add', 'core.hooksPath', 'later-hooks'])
     const protection = protectWorkspace(ws)
-    expect(protection.readOnly).toEqual([join(ws, '.git/hooks'), join(ws, '.git/config'), join(ws, '.husky'), join(ws, '.vscode'), join(ws, '.idea')])
+    expect(protection.readOnly).toEqual(expect.arrayContaining([join(ws, '.husky', '_'), join(ws, '.husky'), join(ws, 'later-hooks')]))
+    expect(protection.placeholders).toContainEqual({ path: join(ws, 'later-hooks'), content: null })
     removePlaceholders(protection.placeholders)
+    expect(existsSync(join(ws, 'later-hooks'))).toBe(false)
   })
 
   test('not a repository: an empty placeholder .git that is removed afterwards', () => {
     const ws = workspace('plain')
     const protection = protectWorkspace(ws)
     const placeholders = [join(ws, '.git'), join(ws, '.vscode'), join(ws, '.idea')]
-    expect(protection).toEqual({ readOnly: placeholders, pinned: [], gitDirectories: [], placeholders })
+    expect(protection).toEqual({ readOnly: placeholders, pinned: [], gitDirectories: [], repositories: [], continuations: {}, placeholders: placeholders.map((path) => ({ path, content: null })) })
     expect(placeholders.map((path) => existsSync(path))).toEqual([true, true, true])
     removePlaceholders(protection.placeholders)
     expect(placeholders.map((path) => existsSync(path))).toEqual([false, false, false])
   })
 
-  test('a missing hooks directory gets a placeholder', () => {
-    const ws = workspace('nohooks')
+  test('a placeholder changed during the run is left alone', () => {
+    const ws = workspace('changed')
     execFileSync('git', ['init', '-q', ws])
-    execFileSync('rm', ['-rf', join(ws, '.git/hooks')])
     const protection = protectWorkspace(ws)
-    expect(protection.placeholders).toEqual([join(ws, '.git/hooks'), join(ws, '.vscode'), join(ws, '.idea')])
+    writeFileSync(join(ws, '.git', 'config.worktree'), '[user]\n')
     removePlaceholders(protection.placeholders)
-    expect(existsSync(join(ws, '.git/hooks'))).toBe(false)
+    expect(readFileSync(join(ws, '.git', 'config.worktree'), 'utf8')).toBe('[user]\n')
   })
 
   test('.git as a file (a worktree): the pointer is read-only and the real git directory is protected', () => {
@@ -65,12 +87,26 @@ describe('protectWorkspace', () => {
     const gitDir = join(ws, 'gitdir-store')
     execFileSync('git', ['init', '-q', '--separate-git-dir', gitDir, ws])
     const protection = protectWorkspace(ws)
+    const git = gitProtection(gitDir)
     expect(protection).toEqual({
-      readOnly: [join(ws, '.git'), join(gitDir, 'hooks'), join(gitDir, 'config'), join(ws, '.vscode'), join(ws, '.idea')],
+      readOnly: [join(ws, '.git'), ...git.readOnly, join(ws, '.vscode'), join(ws, '.idea')],
       pinned: [gitDir],
       gitDirectories: [gitDir],
-      placeholders: [join(ws, '.vscode'), join(ws, '.idea')]
+      repositories: [join(ws, '.git'), gitDir],
+      continuations: {},
+      placeholders: [...git.placeholders, { path: join(ws, '.vscode'), content: null }, { path: join(ws, '.idea'), content: null }]
     })
+    removePlaceholders(protection.placeholders)
+  })
+
+  test('nested repositories and bare ones are protected like the top one', () => {
+    const ws = workspace('nested')
+    execFileSync('git', ['init', '-q', ws])
+    execFileSync('git', ['init', '-q', join(ws, 'vendor', 'lib')])
+    execFileSync('git', ['init', '-q', '--bare', join(ws, 'mirror.git')])
+    const protection = protectWorkspace(ws)
+    expect(protection.gitDirectories).toEqual([join(ws, '.git'), join(ws, 'mirror.git'), join(ws, 'vendor', 'lib', '.git')])
+    expect(protection.readOnly).toEqual(expect.arrayContaining([join(ws, 'vendor', 'lib', '.git', 'config'), join(ws, 'mirror.git', 'hooks')]))
     removePlaceholders(protection.placeholders)
   })
 
@@ -81,5 +117,38 @@ describe('protectWorkspace', () => {
     const protection = protectWorkspace(ws)
     expect(protection.readOnly).toContain(join(ws, 'dot-zshrc'))
     removePlaceholders(protection.placeholders)
+  })
+})
+
+describe('repositories made during a run', () => {
+  test('are taken apart: a .git is renamed, a bare repository loses its HEAD; known ones and empty folders named .git stay', () => {
+    const ws = workspace('made')
+    execFileSync('git', ['init', '-q', ws])
+    const known = findRepositories(ws)
+    execFileSync('git', ['init', '-q', join(ws, 'new')])
+    execFileSync('git', ['init', '-q', '--bare', join(ws, 'bare')])
+    mkdirSync(join(ws, 'pointer'))
+    writeFileSync(join(ws, 'pointer', '.git'), 'gitdir: ../bare\n')
+    mkdirSync(join(ws, 'empty', '.git'), { recursive: true })
+    expect(disarmNewRepositories(ws, known)).toEqual(['bare/HEAD', 'new/.git', 'pointer/.git'])
+    expect(findRepositories(ws)).toEqual(known)
+    expect(existsSync(join(ws, 'new', '.git.made-by-tether-run'))).toBe(true)
+  })
+
+  test('cost grows with the size of the tree (n and 10n entries)', () => {
+    const time = (files: number): number => {
+      const ws = workspace(`size-${files}`)
+      for (let dir = 0; dir < files / 100; dir++) {
+        mkdirSync(join(ws, `d${dir}`))
+        for (let file = 0; file < 100; file++) writeFileSync(join(ws, `d${dir}`, `f${file}`), '')
+      }
+      const started = performance.now()
+      findRepositories(ws)
+      return performance.now() - started
+    }
+    const small = time(1_000)
+    const large = time(10_000)
+    // Linear, not worse: a tenfold tree costs well under a hundredfold (generous for busy machines).
+    expect(large).toBeLessThan(Math.max(small, 1) * 100)
   })
 })

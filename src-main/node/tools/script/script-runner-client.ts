@@ -10,7 +10,7 @@ import type { HostRunConfig } from '../host/host-protocol'
 import type { ToolOutcome } from '../host/tool-outcome'
 import { existingRealPaths, splitDirectoriesAndFiles } from '../sandbox/existing-paths'
 import { bwrapArgv } from '../sandbox/sandbox-spec'
-import { unixSocketFilter } from '../sandbox/seccomp-filter'
+import { commandFilter } from '../sandbox/seccomp-filter'
 import type { ScriptChannel, ScriptReport } from './script-protocol'
 import { crashedScriptOutcome, scriptOutcome } from './script-report'
 
@@ -104,9 +104,11 @@ export class ScriptRunnerClient {
     const node = [process.execPath, '--no-node-snapshot', entry]
     if (this.run.unsandboxed) return { file: process.execPath, args: node.slice(1), filter: null }
     const hidden = splitDirectoriesAndFiles(this.run.hiddenPaths)
-    const filter = unixSocketFilter()
+    const filter = commandFilter()
+    if (filter === null) throw new Error(`the OS sandbox has no seccomp filter for this processor (${process.arch}); scripts cannot run sandboxed here`)
     const args = bwrapArgv({
-      seccompFd: filter === null ? null : SECCOMP_FD,
+      seccompFd: SECCOMP_FD,
+      hostsInnerSandbox: false,
       uid: process.getuid?.() ?? 0,
       gid: process.getgid?.() ?? 0,
       cwd: this.run.workspace,
@@ -116,10 +118,13 @@ export class ScriptRunnerClient {
         workspaceWritable: false,
         tempDir: null,
         controlDir: null,
+        home: existingRealPaths([this.run.home])[0] ?? null,
+        homeMounts: [],
+        files: [],
         pinned: [],
         // The runner's own code and Node must stay visible even when they live under /tmp.
         readOnly: existingRealPaths([resolve(dirname(entry), '..', '..'), dirname(process.execPath)]),
-        hiddenDirectories: hidden.directories,
+        hiddenDirectories: [...existingRealPaths(this.run.dataDir === null ? [] : [this.run.dataDir]), ...hidden.directories],
         hiddenFiles: hidden.files
       }
     })

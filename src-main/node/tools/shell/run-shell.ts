@@ -3,18 +3,20 @@
 // shell after a timeout, an interrupt or an exit - with the working directory and exported
 // variables of the last finished call.
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { assertNever } from '../../../common/run/records'
 import type { HostRunConfig } from '../host/host-protocol'
 import type { ToolOutcome } from '../host/tool-outcome'
 import { OutputCapture } from '../output/output-capture'
 import type { AllowlistProxy } from '../sandbox/allowlist-proxy'
 import { existingRealPaths, splitDirectoriesAndFiles } from '../sandbox/existing-paths'
+import { homeMounts } from '../sandbox/home-view'
 import { explainSandboxFailure } from '../sandbox/sandbox-requirements'
-import { bwrapArgv, CONTROL_MOUNT } from '../sandbox/sandbox-spec'
-import { unixSocketFilter } from '../sandbox/seccomp-filter'
-import { protectWorkspace, removePlaceholders } from '../sandbox/workspace-protection'
+import { bwrapArgv, CONTROL_MOUNT, innerSandboxArgv, type SandboxMounts } from '../sandbox/sandbox-spec'
+import { commandFilter, launcherFilter } from '../sandbox/seccomp-filter'
+import { disarmNewContinuations, disarmNewRepositories, protectWorkspace, removePlaceholders, type Placeholder } from '../sandbox/workspace-protection'
 import { PtyShell, ShellStartError, type ShellLaunch, type ShellOutcome } from './pty-shell'
 import { shellEnvironment } from './shell-env'
 import { shellInitScript } from './shell-init'
@@ -24,6 +26,9 @@ const BASH = '/bin/bash'
 const STATE_FILE = '.tether-shell-state'
 const TERMINAL = { cols: 120, rows: 40 }
 const SECCOMP_FD = 9
+
+const runStartSchema = z.object({ repositories: z.array(z.string()), continuations: z.record(z.string(), z.string()) })
+type RunStart = z.infer<typeof runStartSchema>
 
 export interface ShellCall {
   command: string
@@ -55,7 +60,12 @@ export class RunShell {
   private readonly proxy: AllowlistProxy | null
   private readonly controlDir: string
   private readonly tempDir: string
-  private readonly placeholders: string[] = []
+  private readonly placeholders: Placeholder[] = []
+  /** The repositories (and half-done operations) in the workspace when the run began; any other one was made by the run. */
+  private atStart: RunStart | null = null
+  /** The git directories protected by the latest start. */
+  private gitDirectories: string[] = []
+  private readonly disarmed: string[] = []
   private shell: PtyShell | null = null
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
@@ -90,6 +100,16 @@ export class RunShell {
     await this.shell?.kill()
     this.shell = null
     removePlaceholders(this.placeholders)
+    this.disarm()
+  }
+
+  /** Takes apart repositories and `exec` continuations the run made; returns what it set aside. */
+  private disarm(): string[] {
+    if (this.atStart === null) return []
+    return [
+      ...disarmNewRepositories(this.run.workspace, this.atStart.repositories),
+      ...disarmNewContinuations(this.run.workspace, this.gitDirectories, this.atStart.continuations)
+    ]
   }
 
   private async runNow(call: ShellCall, artifactPath: string, emit: (data: string) => void, signal?: AbortSignal): Promise<ToolOutcome> {
@@ -121,6 +141,7 @@ export class RunShell {
       )
     }
     for (const event of this.blockedConnections()) notes.push(event)
+    for (const path of this.disarmed.splice(0)) notes.push(`${path} was made by this run and could make git run its commands later; it was renamed to ${path}.made-by-tether-run`)
     const captured = capture.finish()
     const body = captured.view.length > 0 && !captured.view.endsWith('\n') ? `${captured.view}\n` : captured.view
     return { status, exitCode, output: `${body}${notes.map((note) => `[${note}]`).join('\n')}`, artifactPath: captured.artifactPath }
@@ -165,54 +186,102 @@ export class RunShell {
     return path
   }
 
-  private sandboxedLaunch(): ShellLaunch {
+  /** Mounts for this start; repositories the run made since the first start are taken apart first. */
+  private sandboxMounts(): SandboxMounts {
     const { run } = this
-    this.writeInit(`/tmp/${STATE_FILE}`, this.proxy !== null)
+    this.atStart ??= this.loadStart()
+    this.disarmed.push(...this.disarm())
     const protection = protectWorkspace(run.workspace)
+    this.gitDirectories = protection.gitDirectories
+    if (this.atStart === null) {
+      this.atStart = { repositories: protection.repositories, continuations: protection.continuations }
+      writeFileSync(this.startFile, JSON.stringify(this.atStart), { mode: 0o600 })
+    }
     this.placeholders.push(...protection.placeholders)
     const hidden = splitDirectoriesAndFiles(run.hiddenPaths)
+    const home = existingRealPaths([run.home])[0] ?? null
+    const gitconfig = home === null ? null : this.writeGitIdentity()
+    return {
+      workspace: run.workspace,
+      workspaceWritable: true,
+      tempDir: this.tempDir,
+      controlDir: this.controlDir,
+      home,
+      homeMounts: home === null ? [] : homeMounts(home, run.homeAllowlist),
+      files: home === null || gitconfig === null ? [] : [{ source: gitconfig, target: join(home, '.gitconfig') }],
+      pinned: protection.pinned,
+      readOnly: protection.readOnly,
+      hiddenDirectories: [...existingRealPaths(run.dataDir === null ? [] : [run.dataDir]), ...hidden.directories],
+      hiddenFiles: hidden.files
+    }
+  }
+
+  /** Kept beside the run's scratch folders (never inside the sandbox), so a restarted tool host still knows which repositories the run made. */
+  private get startFile(): string {
+    return join(this.run.runDir, 'workspace-at-start.json')
+  }
+
+  private loadStart(): RunStart | null {
+    try {
+      const parsed = runStartSchema.safeParse(JSON.parse(readFileSync(this.startFile, 'utf8')))
+      return parsed.success ? parsed.data : null
+    } catch {
+      return null
+    }
+  }
+
+  /** The sandbox's ~/.gitconfig: only the person's name and email, so commits made inside work. */
+  private writeGitIdentity(): string | null {
+    const identity = this.run.gitIdentity
+    if (identity === null) return null
+    const quote = (value: string): string => `"${value.replace(/[\\"]/g, '\\$&')}"`
+    const path = join(this.controlDir, 'gitconfig')
+    writeFileSync(path, `[user]\n\tname = ${quote(identity.name)}\n\temail = ${quote(identity.email)}\n`, { mode: 0o644 })
+    return path
+  }
+
+  private writeFilter(name: string, filter: Buffer): string {
+    const path = join(this.controlDir, name)
+    writeFileSync(path, filter, { mode: 0o644 })
+    return path
+  }
+
+  private sandboxedLaunch(): ShellLaunch {
+    const { run } = this
+    const command = commandFilter()
+    const launcher = launcherFilter()
+    if (command === null || launcher === null) throw new Error(`the OS sandbox has no seccomp filter for this processor (${process.arch}); commands cannot run sandboxed here`)
+    this.writeInit(`/tmp/${STATE_FILE}`, this.proxy !== null)
     const bash = [BASH, '--noprofile', '--rcfile', `${CONTROL_MOUNT}/shell-init.sh`, '--noediting', '-i']
-    const command =
-      this.proxy === null
-        ? bash
-        : [
-            '/bin/sh',
-            '-c',
-            `${run.tools.socatPath} TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${CONTROL_MOUNT}/proxy.sock >/dev/null 2>&1 & exec "$@"`,
-            'sh',
-            ...bash
-          ]
-    // The allowlist proxy is reached over a Unix socket, so Unix sockets stay allowed with it.
-    const filter = this.proxy === null ? unixSocketFilter() : null
-    const args = bwrapArgv({
-      seccompFd: filter === null ? null : SECCOMP_FD,
-      uid: process.getuid?.() ?? 0,
-      gid: process.getgid?.() ?? 0,
-      cwd: run.workspace,
-      command,
-      mounts: {
-        workspace: run.workspace,
-        workspaceWritable: true,
-        tempDir: this.tempDir,
-        controlDir: this.controlDir,
-        pinned: protection.pinned,
-        readOnly: [...protection.readOnly, ...existingRealPaths(run.readOnlyPaths)],
-        hiddenDirectories: hidden.directories,
-        hiddenFiles: hidden.files
-      }
-    })
-    let file = run.tools.bwrapPath
-    let launchArgs = args
-    if (filter !== null) {
-      // A PTY child inherits no extra descriptors, so a tiny sh opens the filter on the way to bwrap.
-      const filterPath = join(this.controlDir, 'seccomp.bpf')
-      writeFileSync(filterPath, filter, { mode: 0o644 })
-      file = '/bin/sh'
-      launchArgs = ['-c', `exec ${SECCOMP_FD}<"$1" || exit 126; shift; exec "$@"`, 'tether-sandbox', filterPath, run.tools.bwrapPath, ...args]
+    const uid = process.getuid?.() ?? 0
+    const gid = process.getgid?.() ?? 0
+    const mounts = this.sandboxMounts()
+    let args: string[]
+    let outerFilter: string
+    if (this.proxy === null) {
+      outerFilter = this.writeFilter('seccomp.bpf', command)
+      args = bwrapArgv({ seccompFd: SECCOMP_FD, uid, gid, cwd: run.workspace, command: bash, mounts, hostsInnerSandbox: false })
+    } else {
+      // The forwarder to the allowlist proxy needs a Unix socket, which commands may not have: it
+      // runs in an outer layer, and commands in an inner one with the command filter stacked on top.
+      outerFilter = this.writeFilter('launcher.bpf', launcher)
+      this.writeFilter('seccomp.bpf', command)
+      const inner = innerSandboxArgv({ uid, gid, cwd: run.workspace, seccompFd: SECCOMP_FD, command: bash })
+      const forwarder = [
+        '/bin/sh',
+        '-c',
+          `${run.tools.socatPath} TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${CONTROL_MOUNT}/proxy.sock >/dev/null 2>&1 & ` +
+          `exec ${SECCOMP_FD}<${CONTROL_MOUNT}/seccomp.bpf || exit 126; exec "$@"`,
+        'sh',
+        run.tools.bwrapPath,
+        ...inner
+      ]
+      args = bwrapArgv({ seccompFd: SECCOMP_FD, uid, gid, cwd: run.workspace, command: forwarder, mounts, hostsInnerSandbox: true })
     }
     return {
-      file,
-      args: launchArgs,
+      // A PTY child inherits no extra descriptors, so a tiny sh opens the filter on the way to bwrap.
+      file: '/bin/sh',
+      args: ['-c', `exec ${SECCOMP_FD}<"$1" || exit 126; shift; exec "$@"`, 'tether-sandbox', outerFilter, run.tools.bwrapPath, ...args],
       env: shellEnvironment(process.env, { tmpDir: '/tmp', cacheDir: '/tmp/.cache', proxyUrl: this.proxy === null ? null : `http://127.0.0.1:${PROXY_PORT}` }),
       cwd: run.workspace,
       commandFileOnHost: join(this.controlDir, 'command.sh'),
