@@ -31,11 +31,11 @@ export interface WorkspaceProtection {
 }
 
 export interface ProtectionOptions {
-  /** At most this many directory entries are looked at for nested repositories (default 200,000). */
+  /** At most this many directory entries are looked at for nested repositories (default 1,000,000). */
   maxScannedEntries?: number
 }
 
-const DEFAULT_MAX_SCANNED = 200_000
+const DEFAULT_MAX_SCANNED = 1_000_000
 const CONFIG_BYTES = 1024 * 1024
 const POINTER_BYTES = 64 * 1024
 const QUARANTINE_SUFFIX = '.made-by-tether-run'
