@@ -371,7 +371,7 @@ export class TetherHost {
       return { opened: true }
     },
     listWorkspaceFiles: async ({ workspace }) => {
-      const real = await resolveFolder(workspace)
+      const real = await resolveFolder(workspace, this.options.dataDir.root)
       // Only a repository the person opened or a run worked in: the window cannot list any folder it names.
       const known = this.#settings.current.recentRepos.some((repo) => repo.path === real) || (await this.#listRuns(real)).length > 0
       if (!known) throw new HostError('not_found', `${real} is not an opened repository`)
