@@ -36,7 +36,8 @@ const HOME_SECRETS: Record<string, string> = {
   '.cache/huggingface/token': `${SECRET}\n`,
   '.config/gh/hosts.yml': `oauth_token: ${SECRET}\n`,
   '.tool-invented-next-year/auth': `${SECRET}\n`,
-  '.netrc': `machine x password ${SECRET}\n`
+  '.netrc': `machine x password ${SECRET}\n`,
+  '.gitconfig': `[user]\n\tname = Pat Person\n\temail = pat@example.invalid\n[url "https://${SECRET}@git.example/"]\n\tinsteadOf = https://git.example/\n[credential]\n\thelper = store\n`
 }
 const hostPaths = [`/etc/tether-escape-${tag}`, realHomeCanary, `/var/tmp/tether-escape-${tag}`, `/tmp/tether-escape-${tag}`, `/dev/shm/tether-escape-${tag}`]
 
@@ -210,7 +211,13 @@ describe('secrets by policy: the home is built from an allowlist, the data dir i
     const result = await sh(`(cd ${q(fakeHome)} && ls -A; cat .cargo/bin/tool; for f in ${Object.keys(HOME_SECRETS).join(' ')}; do cat "$f"; done; grep -r . ${q(fakeHome)} 2>/dev/null)`)
     expect(result.output).not.toContain(SECRET)
     expect(result.output).toContain('a toolchain')
-    expect(result.output.split('\n')[0]).toBe('.cargo')
+    expect(result.output.split('\n')[0]).toBe('.cargo\t.gitconfig')
+  })
+
+  test("the sandbox's ~/.gitconfig holds only the person's name and email, so commits inside work", async () => {
+    const result = await sh('git config --global --list; git -C "$(mktemp -d)" init -q && cd "$_" 2>/dev/null; git var GIT_AUTHOR_IDENT | cut -d" " -f1-3')
+    expect(result.output).not.toContain(SECRET)
+    expect(result.output).toContain('user.name=Pat Person\nuser.email=pat@example.invalid\n')
   })
 
   test('a toolchain folder is read-only', async () => {

@@ -282,7 +282,8 @@ export class RunShell {
       // A PTY child inherits no extra descriptors, so a tiny sh opens the filter on the way to bwrap.
       file: '/bin/sh',
       args: ['-c', `exec ${SECCOMP_FD}<"$1" || exit 126; shift; exec "$@"`, 'tether-sandbox', outerFilter, run.tools.bwrapPath, ...args],
-      env: shellEnvironment(process.env, { tmpDir: '/tmp', cacheDir: '/tmp/.cache', proxyUrl: this.proxy === null ? null : `http://127.0.0.1:${PROXY_PORT}` }),
+      // HOME names the home the sandbox replaced, whatever this process's own variable says.
+      env: { ...shellEnvironment(process.env, { tmpDir: '/tmp', cacheDir: '/tmp/.cache', proxyUrl: this.proxy === null ? null : `http://127.0.0.1:${PROXY_PORT}` }), HOME: run.home },
       cwd: run.workspace,
       commandFileOnHost: join(this.controlDir, 'command.sh'),
       commandFileInShell: `${CONTROL_MOUNT}/command.sh`,

@@ -8,7 +8,7 @@ export interface ShellEnvironmentOptions {
   tmpDir: string
   /** `http://127.0.0.1:PORT` when the network goes through the allowlist proxy. */
   proxyUrl: string | null
-  /** Inside the sandbox the home directory is read-only: caches go to the run's temp dir instead. */
+  /** Inside the sandbox the home directory is throwaway: caches go to the run's temp dir instead. */
   cacheDir: string | null
 }
 
