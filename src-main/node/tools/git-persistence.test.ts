@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { builtinTools } from './builtin'
 import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
 import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
 
@@ -29,7 +30,7 @@ function personGit(cwd: string, args: string[]): string {
 
 async function sh(runId: string, command: string): Promise<string> {
   callNumber++
-  const result = await runtime.execute({ runId, callId: `call-${callNumber}`, name: 'shell', arguments: JSON.stringify({ command, timeout_ms: 20_000 }) })
+  const result = await runtime.execute({ runId, callId: `call-${callNumber}`, call: builtinTools.prepareOrThrow('shell', JSON.stringify({ command, timeout_ms: 20_000 })) })
   return result.output
 }
 

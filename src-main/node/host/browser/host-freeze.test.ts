@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { ServerMessage } from '../../../common/api/bridge-wire'
 import { BRIDGE_PATH } from '../../../common/api/bridge-wire'
-import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../testing/host-fixture'
+import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../../../test-support/host/host-fixture'
 import { startBrowserServer, type BrowserServer } from './browser-server'
 
 const ANSWER_WITHIN_MS = 5_000
