@@ -180,6 +180,8 @@ describe('tether replay on bad input', () => {
       await writeFile(path, contents)
       expect(await runCli(['replay', path])).toEqual({ code: 2, stdout: '', stderr: `tether replay: ${path}: ${NOT_REPLAYABLE}\n` })
     }
+    // `-` with nothing piped in is no log either.
+    expect(await runCli(['replay', '-'])).toEqual({ code: 2, stdout: '', stderr: `tether replay: standard input: ${NOT_REPLAYABLE}\n` })
   })
 
   it('exits 2 for a missing file and for bad arguments', async () => {

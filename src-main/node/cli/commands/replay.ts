@@ -30,11 +30,12 @@ export async function replayCommand(args: string[]): Promise<number> {
   const until = values.until === undefined ? Number.POSITIVE_INFINITY : Number(values.until)
   if (!Number.isInteger(until) && until !== Number.POSITIVE_INFINITY) throw new CliError(`--until needs an integer, got '${values.until}'`, EXIT_USAGE)
 
+  if (file === '-' && process.stdin.isTTY) throw new CliError('- reads a log from standard input: pipe one in (tether run --json … | tether replay -)', EXIT_USAGE)
   let source
   try {
     source = await loadReplaySource(file)
   } catch (error) {
-    if (error instanceof NotReplayableError) throw new CliError(`${file}: ${error.message}`, EXIT_USAGE)
+    if (error instanceof NotReplayableError) throw new CliError(`${file === '-' ? 'standard input' : file}: ${error.message}`, EXIT_USAGE)
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`${file}: no such file`, EXIT_USAGE)
     if ((error as NodeJS.ErrnoException).code === 'EISDIR') throw new CliError(`${file}: is a directory, not a log`, EXIT_USAGE)
     throw error
