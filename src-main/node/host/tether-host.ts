@@ -15,7 +15,7 @@ import type {
 import { isMethodName } from '../../common/api/contract'
 import { parseParams } from '../../common/api/schemas'
 import type { Provider } from '../driver/provider'
-import { isProviderName, PROVIDERS } from '../../common/providers/providers'
+import { isProviderName, PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import { DEFAULT_INSTRUCTIONS, type DriverServices, type RunChoices } from '../driver/driver-options'
 import type { ToolGate } from '../driver/tool-gate'
 import type { DataDir } from '../store/data-dir'
@@ -150,11 +150,7 @@ export class TetherHost {
       networkAllowlist: current.networkAllowlist,
       reasoningEffort: current.reasoningEffort,
       reasoningSummary: current.reasoningSummary,
-      keys: {
-        openai: await keyStatusOf(keys, 'openai', env),
-        xai: await keyStatusOf(keys, 'xai', env),
-        custom: await keyStatusOf(keys, 'custom', env)
-      },
+      keys: Object.fromEntries(await Promise.all(PROVIDER_NAMES.map(async (name) => [name, await keyStatusOf(keys, name, env)] as const))) as SettingsView['keys'],
       keyStorage: keys.kind
     }
   }
