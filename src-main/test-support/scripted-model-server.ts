@@ -46,7 +46,10 @@ function eventsOf(answer: ScriptedAnswer): unknown[] {
   return answer.kind === 'ok' ? completedEvents(answer.text) : answer.kind === 'events' ? answer.events : []
 }
 
-/** `upgradeFirst`: WebSocket upgrades also take an answer (only `http` ones refuse; others let it through). */
+/**
+ * `upgradeTakesAnswer`: a WebSocket upgrade meets the next answer first: an `http` one refuses the
+ * upgrade; any other lets it through and stays for the `response.create` that follows.
+ */
 export async function startScriptedModelServer(script: ScriptedAnswer[], options: { upgradeTakesAnswer?: boolean } = {}): Promise<ScriptedModelServer> {
   const queue = [...script]
   const requests: ScriptedRequest[] = []
@@ -79,8 +82,9 @@ export async function startScriptedModelServer(script: ScriptedAnswer[], options
   server.on('upgrade', (request, socket, head) => {
     if (options.upgradeTakesAnswer) {
       requests.push({ transport: 'upgrade', at: performance.now(), body: null })
-      const answer = next()
-      if (answer.kind === 'http') {
+      const answer = queue[0]
+      if (answer?.kind === 'http') {
+        queue.shift()
         const text = JSON.stringify(answer.body)
         const headers = Object.entries({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...answer.headers })
         socket.end(`HTTP/1.1 ${answer.status} Refused\r\n${headers.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${text}`)

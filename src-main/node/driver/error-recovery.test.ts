@@ -29,8 +29,8 @@ afterEach(async () => {
   fixture = null
 })
 
-async function run(transport: Transport, script: ScriptedAnswer[], recovery = {}) {
-  server = await startScriptedModelServer(script, { upgradeTakesAnswer: false })
+async function run(transport: Transport, script: ScriptedAnswer[], recovery = {}, upgradeTakesAnswer = false) {
+  server = await startScriptedModelServer(script, { upgradeTakesAnswer })
   fixture ??= await driverFixture({})
   const driver = await fixture.start('Say done.', {
     transport,
@@ -83,6 +83,31 @@ describe('permanent errors stop at once and say what to do', () => {
       await server?.stop()
       server = null
     }
+  }, 30_000)
+})
+
+describe('a refused WebSocket upgrade', () => {
+  it('stops at once for a refused key or an empty account, whatever the transport', async () => {
+    for (const [status, body, code] of [
+      [429, QUOTA, 'insufficient_quota'],
+      [401, BAD_KEY, 'invalid_api_key']
+    ] as const) {
+      const result = await run('ws', [{ kind: 'http', status, body }], {}, true)
+      expect({ outcome: result.outcome, requests: server!.requests.map((request) => request.transport) }).toEqual({ outcome: 'failed', requests: ['upgrade'] })
+      expect(result.reason?.startsWith(`${code}: `)).toBe(true)
+      await server!.stop()
+      server = null
+    }
+  }, 30_000)
+
+  it('falls back to HTTP + SSE when the server keeps refusing the upgrade with a 404', async () => {
+    const refusal = { kind: 'http', status: 404, body: { error: { message: 'Invalid URL (GET /v1/responses)', type: 'invalid_request_error', param: null, code: null } } } as const
+    const result = await run('ws', [refusal, refusal, refusal, { kind: 'ok', text: 'done' }], {}, true)
+    expect({ outcome: result.outcome, requests: server!.requests.map((request) => request.transport), fellBack: result.state.transport.fellBack }).toEqual({
+      outcome: 'completed',
+      requests: ['upgrade', 'upgrade', 'upgrade', 'sse'],
+      fellBack: true
+    })
   }, 30_000)
 })
 
