@@ -159,22 +159,17 @@ function putItem(state: RunState, item: ItemView, own: Ownership): RunState {
   return syncToolCall(next, item, own)
 }
 
-/** The key of the response's item with API id `itemId`. Only for events that lack an index: it scans the response. */
-function keyById(state: RunState, responseIndex: number, itemId: string | null): string | null {
-  const response = state.responses[responseIndex]
-  if (itemId === null || !response) return null
-  return response.itemKeys.find((key) => key !== '' && state.items[key]?.id === itemId) ?? null
-}
-
 type Place = { key: string; responseIndex: number; outputIndex: number }
 
-/** Where an item goes: by `output_index`, or (without one) where its id already is, else after the last. */
+/**
+ * Where an item goes: by `output_index`, or (without one) where its id already is, else after the
+ * last. An item with an id is keyed by it, so finding it again costs one lookup, not a scan.
+ */
 function placeOf(state: RunState, responseIndex: number, itemId: string | null, outputIndex: number | undefined): Place {
   const response = state.responses[responseIndex]
   if (outputIndex === undefined) {
-    const known = keyById(state, responseIndex, itemId)
-    const item = known === null ? undefined : state.items[known]
-    if (known !== null && item) return { key: known, responseIndex, outputIndex: item.outputIndex }
+    const known = itemId === null ? undefined : state.items[itemKeyOf(responseIndex, itemId, 0)]
+    if (known) return { key: known.key, responseIndex, outputIndex: known.outputIndex }
     const next = response?.itemKeys.length ?? 0
     return { key: itemKeyOf(responseIndex, itemId, next), responseIndex, outputIndex: next }
   }
