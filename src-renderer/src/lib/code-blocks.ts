@@ -35,6 +35,7 @@ function enhance(block: HTMLElement): void {
   const language = languageOf(code)
   // A long line scrolls inside the block: keyboard users can scroll it too.
   pre.tabIndex = 0
+  pre.setAttribute('role', 'region')
   pre.setAttribute('aria-label', language ? `Code (${language})` : 'Code')
   block.append(copyButton(code))
   const text = code.textContent ?? ''
