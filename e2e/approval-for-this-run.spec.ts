@@ -32,6 +32,6 @@ test.describe('allowing a command for this run', () => {
     await expect(cards.nth(1)).toHaveAttribute('data-status', 'ok')
     await cards.nth(1).getByRole('button', { name: new RegExp(COMMAND.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).click()
     await expect(cards.nth(1)).toContainText('Allowed for this run')
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed')
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed')
   })
 })

@@ -37,7 +37,7 @@ test.describe('comforts', () => {
     await page.getByRole('combobox', { name: 'Model for this run' }).fill('sim-model-large')
     await task.press('Enter')
     await expect(page.getByRole('heading', { name: 'Explain @src/money.js and write a total helper.' })).toBeVisible()
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 30_000 })
     await expect(page.getByRole('main').getByText('sim-model-large', { exact: true })).toBeVisible()
 
     const code = page.getByRole('region', { name: 'Code (js)' })

@@ -11,7 +11,7 @@ test.describe('composer drafts', () => {
   test('the task box is empty after a run started from it, and the follow-up box after sending', async ({ page }) => {
     test.setTimeout(60_000)
     await startRunOnSample(page, app, 'A task that was sent.')
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 30_000 })
     await page.getByRole('button', { name: 'New run' }).click()
     await expect(page.getByRole('textbox', { name: /Describe a task/ })).toHaveValue('')
 

@@ -15,7 +15,7 @@ test.describe('the scripted demo after a denial', () => {
     await dialog.getByRole('button', { name: /Deny/ }).click()
     await dialog.getByRole('textbox', { name: /Tell the model why/ }).fill('not now')
     await dialog.getByRole('button', { name: 'Deny', exact: true }).click()
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 60_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 60_000 })
     const transcript = page.getByRole('list', { name: 'Transcript' })
     const last = transcript.getByRole('listitem').last()
     await expect(last).toContainText('did not run')

@@ -80,7 +80,7 @@ test.describe('needs you', () => {
     await expect(page).toHaveTitle('Tether')
     await expect(listed).not.toContainText('Needs you')
     await dialog.getByRole('button', { name: /Allow once/ }).click()
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 30_000 })
     await expect(page).toHaveTitle('Tether')
     expect(await notificationsShown(page)).toHaveLength(1)
   })
@@ -102,7 +102,7 @@ test.describe('needs you', () => {
       { title: 'A run finished', body: 'Clean the build directory.' }
     ])
     await listed.click()
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed')
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed')
     await expect(page).toHaveTitle('Tether')
     await expect(listed).not.toContainText('Needs you')
   })

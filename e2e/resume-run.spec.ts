@@ -21,7 +21,7 @@ test.describe('resuming a run', () => {
     const card = page.getByRole('article').filter({ hasText: 'sleep 30' })
     await expect(card).toHaveAttribute('data-status', 'running', { timeout: 30_000 })
     await page.getByRole('button', { name: 'Interrupt' }).click()
-    const phase = page.getByTestId('run-phase')
+    const phase = page.getByRole('status', { name: 'Run status' })
     await expect(phase).toHaveText('Interrupted', { timeout: 15_000 })
 
     await page.getByRole('button', { name: 'Resume run' }).click()

@@ -29,7 +29,7 @@ const SCENARIO = {
 async function stopTheSlowStep(page: Page): Promise<void> {
   await expect(page.getByRole('article').filter({ hasText: 'sleep 30' })).toHaveAttribute('data-status', 'running', { timeout: 30_000 })
   await page.getByRole('button', { name: 'Interrupt' }).click()
-  await expect(page.getByTestId('run-phase')).toHaveText('Interrupted', { timeout: 15_000 })
+  await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Interrupted', { timeout: 15_000 })
 }
 
 test.describe('run view details', () => {
@@ -66,7 +66,7 @@ test.describe('run view details', () => {
     const slow = page.getByRole('article').filter({ hasText: 'sleep 30' })
     await expect(slow).toHaveAttribute('data-status', 'running', { timeout: 30_000 })
     await page.getByRole('button', { name: 'Interrupt' }).click()
-    await expect(page.getByTestId('run-phase')).toHaveText('Interrupted', { timeout: 15_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Interrupted', { timeout: 15_000 })
     const never = page.getByRole('article').filter({ hasText: 'touch after-the-slow-step' })
     await expect(never).toContainText('Not run')
     await expect(never).not.toContainText('Queued')
@@ -88,7 +88,7 @@ test.describe('run view details', () => {
     await startRunOnSample(page, app, 'Print and wait.')
     await expect(page.getByRole('article').filter({ hasText: 'sleep 30' })).toHaveAttribute('data-status', 'running', { timeout: 30_000 })
     await page.getByRole('button', { name: 'Interrupt' }).click()
-    await expect(page.getByTestId('run-phase')).toHaveText('Interrupted', { timeout: 15_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Interrupted', { timeout: 15_000 })
     const printed = page.getByRole('article').filter({ hasText: 'printf' })
     await printed.getByRole('button', { name: /printf/ }).click()
     await expect(printed.getByRole('log', { name: 'Terminal output' })).toContainText('gamma')
@@ -109,7 +109,7 @@ test.describe('a failed run', () => {
   test('offers Retry, which runs it again', async ({ page }) => {
     test.setTimeout(90_000)
     await startRunOnSample(page, app, 'Try something that fails.')
-    const phase = page.getByTestId('run-phase')
+    const phase = page.getByRole('status', { name: 'Run status' })
     await expect(phase).toHaveText('Failed', { timeout: 60_000 })
     await page.getByRole('button', { name: 'Retry' }).click()
     await expect(page.getByRole('list', { name: 'Transcript' }).getByRole('separator', { name: /^Resumed/ })).toHaveCount(1)

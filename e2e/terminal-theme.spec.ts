@@ -17,7 +17,7 @@ test.describe('terminals and the theme', () => {
   test('a finished call keeps its output, first line included, across theme switches', async ({ page }) => {
     test.setTimeout(60_000)
     await startRunOnSample(page, app, 'Print three lines.')
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 30_000 })
     const card = page.getByRole('article').filter({ hasText: 'printf' })
     await card.getByRole('button', { name: /printf/ }).click()
     const terminal = card.getByRole('log', { name: 'Terminal output' })

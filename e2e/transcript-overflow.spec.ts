@@ -27,7 +27,7 @@ test.describe('long lines in the transcript', () => {
       test.setTimeout(60_000)
       await page.setViewportSize({ width, height: 900 })
       await startRunOnSample(page, app, 'Print something long.')
-      await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
+      await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 30_000 })
       const card = page.getByRole('article').filter({ hasText: 'seq -s, 1 400' })
       await card.getByRole('button', { name: /seq -s, 1 400/ }).click()
       await expect(card.getByRole('log', { name: 'Terminal output' })).toContainText('399,400')

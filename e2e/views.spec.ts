@@ -106,7 +106,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(dialog).toBeVisible({ timeout: 30_000 })
       await capture(page, 'approval', theme, findings)
       await checkKeyboard(page, 'approval', findings)
-      const phase = page.getByTestId('run-phase')
+      const phase = page.getByRole('status', { name: 'Run status' })
       while ((await phase.textContent()) !== 'Completed') {
         if (await dialog.isVisible()) await dialog.getByRole('button', { name: /Allow once/ }).click()
         await page.waitForTimeout(100)
