@@ -175,12 +175,6 @@ export class RunDriver {
     await this.#recorder.recordDurable({ type: 'user.input', kind: 'task', text })
   }
 
-  /** Continues a run this driver still holds after it stopped (interrupted, failed): the log says so first. */
-  async resumeHeld(reason: string): Promise<void> {
-    if (this.#running) throw new Error('the run is still going')
-    await this.#recorder.recordDurable({ type: 'run.resumed', reason })
-  }
-
   async interrupt(): Promise<void> {
     if (this.#abort.signal.aborted) return
     await this.#recorder.recordDurable({ type: 'user.input', kind: 'interrupt', text: '' })

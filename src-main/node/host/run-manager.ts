@@ -158,9 +158,7 @@ export class RunManager {
     if (this.isRunning(runId)) throw new HostError('conflict', 'the run is already running')
     const state = (await this.snapshot(runId)).state
     if (state.status === 'completed') throw new HostError('conflict', 'the run completed; send a follow-up to continue it')
-    const held = this.#live.get(runId)?.driver
-    if (held) await held.resumeHeld('resumed from the app')
-    else await this.#takeUp(runId, 'resumed from the app')
+    if (!this.#live.has(runId)) await this.#takeUp(runId, 'resumed from the app')
     this.#launch(runId)
   }
 
