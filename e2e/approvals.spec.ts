@@ -59,10 +59,10 @@ test.describe('approvals', () => {
     await page.keyboard.press('Enter')
     await expect(dialog).toBeHidden()
 
-    const card = page.locator('[data-status]').filter({ hasText: RISKY })
+    const card = page.getByRole('article').filter({ hasText: RISKY })
     await expect(card).toHaveAttribute('data-status', 'denied')
     await expect(card).toContainText('keep the old build, I need it for a diff')
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 60_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 60_000 })
     const outputs = proxy
       .received()
       .flatMap((message) => ((message as { input?: { type: string; output?: string }[] }).input ?? []))
@@ -77,13 +77,13 @@ test.describe('approvals', () => {
     await page.goto(host.url)
     await startTask(page, workspace, 'The build output looks stale. Check it and rebuild it if needed.')
     await expect(page.getByRole('alertdialog')).toBeVisible({ timeout: 30_000 })
-    const runId = await page.locator('[data-run-id]').first().getAttribute('data-run-id')
+    const runId = await page.getByRole('region', { name: 'Run' }).getAttribute('data-run-id')
 
     await host.stop('SIGKILL')
     await expect(page.getByText(/Lost the connection to Tether/)).toBeVisible()
     host = await startBrowserHost(data.path, PROVIDER_ENV)
     await page.goto(host.url)
-    const listed = page.getByRole('list', { name: 'Runs' }).locator(`[data-run-id="${runId}"]`)
+    const listed = page.getByRole('list', { name: 'Runs' }).getByRole('button', { name: /The build output looks stale/ })
     await expect(listed).toContainText('Unfinished')
     await listed.click()
 
@@ -94,9 +94,9 @@ test.describe('approvals', () => {
     await shot(page, 'approval-after-restart')
     await dialog.getByRole('button', { name: /Allow once/ }).click()
 
-    const card = page.locator('[data-status]').filter({ hasText: RISKY })
+    const card = page.getByRole('article').filter({ hasText: RISKY })
     await expect(card).toHaveAttribute('data-status', 'ok', { timeout: 30_000 })
-    await expect(card.locator('.xterm-rows')).toContainText(/\S/)
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 60_000 })
+    await expect(card.getByRole('log', { name: 'Terminal output' })).toContainText(/\S/)
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 60_000 })
   })
 })

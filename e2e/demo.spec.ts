@@ -15,8 +15,8 @@ test.describe('the scripted demo', () => {
     await page.getByRole('button', { name: 'Run the scripted demo' }).click()
 
     await expect(page.getByText('Scripted demo', { exact: true })).toBeVisible()
-    await expect(page.locator('.assistant').first()).toContainText('Let me look at the project layout', { timeout: 20_000 })
-    await expect(page.locator('[data-transport-state="connected"]')).toContainText('Connected · WebSocket')
+    await expect(page.getByRole('article', { name: 'Answer' }).first()).toContainText('Let me look at the project layout', { timeout: 20_000 })
+    await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected · WebSocket')
     await shot(page, 'demo-running')
 
     const dialog = page.getByRole('alertdialog')
@@ -30,12 +30,12 @@ test.describe('the scripted demo', () => {
     await page.keyboard.press('Enter')
     await expect(dialog).toBeHidden()
 
-    const card = page.locator('[data-status]').filter({ hasText: 'rm -rf build && node scripts/build.js' })
+    const card = page.getByRole('article').filter({ hasText: 'rm -rf build && node scripts/build.js' })
     await expect(card).toHaveAttribute('data-status', 'ok', { timeout: 30_000 })
-    await expect(card.locator('.xterm-rows')).toContainText(/\S/)
+    await expect(card.getByRole('log', { name: 'Terminal output' })).toContainText(/\S/)
     await expect(card).toContainText('You allowed it once.')
 
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 60_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 60_000 })
     await shot(page, 'demo-completed')
     const listed = page.getByRole('list', { name: 'Runs' }).getByRole('button')
     await expect(listed).toHaveCount(1)

@@ -18,7 +18,7 @@ test.describe('runs and replay', () => {
   test('the runs list and the replay scrubber show a past run', async ({ page }) => {
     test.setTimeout(60_000)
     await startRunOnSample(page, app, 'What is in this repository?')
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 30_000 })
 
     // A fresh page, as after reopening the app: the run is in the list with its outcome and duration.
     await page.goto(app.host.url)
@@ -26,10 +26,11 @@ test.describe('runs and replay', () => {
     await expect(run).toContainText('What is in this repository?')
     await expect(run).toContainText(/Completed · \d/)
     await run.click()
-    await expect(page.locator('.assistant').last()).toContainText('a small library')
-    await expect(page.locator('[data-status]').filter({ hasText: 'ls' })).toHaveAttribute('data-status', 'ok')
+    await expect(page.getByRole('article', { name: 'Answer' }).last()).toContainText('a small library')
+    await expect(page.getByRole('article').filter({ hasText: 'ls' })).toHaveAttribute('data-status', 'ok')
 
     await page.getByRole('button', { name: 'Replay' }).click()
+    const replayed = page.getByRole('region', { name: 'Replay' })
     const position = page.getByText(/^Event \d+ of \d+$/)
     await expect(position).toBeVisible()
     const total = Number((await position.textContent())?.match(/of (\d+)/)?.[1])
@@ -38,20 +39,20 @@ test.describe('runs and replay', () => {
 
     await page.getByRole('button', { name: 'To the start' }).click()
     await expect(page.getByTestId('replay-record')).toHaveText('Before the first event')
-    await expect(page.locator('.replay .entry')).toHaveCount(0)
+    await expect(replayed.getByRole('listitem')).toHaveCount(0)
     await page.keyboard.press('ArrowRight')
     await page.keyboard.press('ArrowRight')
     await expect(page.getByTestId('replay-record')).toContainText('Task · What is in this repository?')
-    await expect(page.locator('.replay .entry[data-kind="user"]')).toHaveCount(1)
-    await expect(page.locator('.replay .assistant')).toHaveCount(0)
+    await expect(replayed.getByRole('article', { name: 'Your message' })).toHaveCount(1)
+    await expect(replayed.getByRole('article', { name: 'Answer' })).toHaveCount(0)
 
     // Half way: the first answer is there, the last one is not.
     const slider = page.getByRole('slider', { name: /Timeline/ })
     await slider.fill(String(Math.floor(total / 2)))
-    await expect(page.locator('.replay .assistant').first()).toContainText('Looking at the files first.')
-    await expect(page.locator('.replay')).not.toContainText('a small library')
+    await expect(replayed.getByRole('article', { name: 'Answer' }).first()).toContainText('Looking at the files first.')
+    await expect(replayed).not.toContainText('a small library')
     await shot(page, 'replay-scrubber')
     await page.keyboard.press('End')
-    await expect(page.locator('.replay')).toContainText('a small library')
+    await expect(replayed).toContainText('a small library')
   })
 })

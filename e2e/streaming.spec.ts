@@ -16,22 +16,22 @@ test.describe('streaming', () => {
     test.setTimeout(60_000)
     await startRunOnSample(page, app, 'Tell me a story.')
 
-    const streaming = page.locator('.assistant[data-streaming="true"]')
-    await expect(streaming).toBeVisible({ timeout: 20_000 })
-    await expect(page.locator('[data-transport-state="connected"]')).toContainText('Connected · WebSocket')
+    const streaming = page.getByRole('article', { name: 'Answer' })
+    await expect(streaming).toHaveAttribute('aria-busy', 'true', { timeout: 20_000 })
+    await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected · WebSocket')
     const early = (await streaming.textContent())?.length ?? 0
     await expect.poll(async () => (await streaming.textContent())?.length ?? 0).toBeGreaterThan(early + 40)
     await shot(page, 'streaming')
 
-    await expect(page.getByTestId('run-phase')).toHaveText('Completed', { timeout: 30_000 })
-    await expect(page.locator('.assistant[data-streaming="false"]')).toHaveCount(1)
-    const words = ((await page.locator('.assistant').textContent()) ?? '').trim().split(/\s+/).length
+    await expect(page.getByRole('status', { name: 'Run status' })).toHaveText('Completed', { timeout: 30_000 })
+    await expect(streaming).toHaveAttribute('aria-busy', 'false')
+    const words = ((await streaming.textContent()) ?? '').trim().split(/\s+/).length
     expect(words).toBeGreaterThan(150)
-    await expect(page.locator('details.reasoning')).toContainText('Answer in two short paragraphs.')
+    await expect(page.getByRole('group').filter({ hasText: 'Reasoning' })).toContainText('Answer in two short paragraphs.')
 
     await page.getByRole('button', { name: 'Metrics' }).click()
     await expect(page.getByText('Turns', { exact: true })).toBeVisible()
-    await expect(page.locator('.cards')).toContainText('1 (0 incremental, 1 full)')
+    await expect(page.getByRole('region', { name: 'Metrics' })).toContainText('1 (0 incremental, 1 full)')
     await shot(page, 'metrics')
   })
 })
