@@ -85,6 +85,28 @@ test.describe('needs you', () => {
     expect(await notificationsShown(page)).toHaveLength(1)
   })
 
+  test('an approval asked while the person is in another tab or window is counted and announced; coming back shows it', async ({ page }) => {
+    test.setTimeout(60_000)
+    await openSampleAndAllowNotifications(page, app)
+    const composer = page.getByRole('textbox', { name: /Describe a task/ })
+    await composer.fill('Clean the build directory.')
+    await composer.press('Enter')
+    await expect(page.getByRole('heading', { name: 'Clean the build directory.' })).toBeVisible()
+    // Playwright keeps every page focused unless told otherwise: let focus follow the front tab.
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false })
+    const otherTab = await page.context().newPage()
+    await otherTab.bringToFront()
+    await expect.poll(() => page.evaluate(() => document.hasFocus())).toBe(false)
+
+    await expect(page).toHaveTitle('(1) Tether', { timeout: 30_000 })
+    await expect.poll(() => notificationsShown(page)).toEqual([{ title: 'A run needs your approval', body: 'Clean the build directory.' }])
+    await page.bringToFront()
+    await otherTab.close()
+    await expect(page.getByRole('alertdialog', { name: 'Run this command?' })).toBeVisible()
+    await expect(page).toHaveTitle('Tether')
+  })
+
   test('a run that finishes while the person is elsewhere is marked until they open it', async ({ page }) => {
     test.setTimeout(60_000)
     await openSampleAndAllowNotifications(page, app)
