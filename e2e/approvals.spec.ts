@@ -77,7 +77,6 @@ test.describe('approvals', () => {
     await page.goto(host.url)
     await startTask(page, workspace, 'The build output looks stale. Check it and rebuild it if needed.')
     await expect(page.getByRole('alertdialog')).toBeVisible({ timeout: 30_000 })
-    const runId = await page.getByRole('region', { name: 'Run' }).getAttribute('data-run-id')
 
     await host.stop('SIGKILL')
     await expect(page.getByText(/Lost the connection to Tether/)).toBeVisible()
