@@ -13,7 +13,7 @@ import { listWorkspaceFiles } from '../../src-main/node/host/workspace-file-list
 import { DataDir } from '../../src-main/node/store/data-dir'
 import { RunLogWriter } from '../../src-main/node/store/run-log-writer'
 import { sampleRun } from '../../src-main/test-support/sample-run'
-import { rankPaths } from '../../src-renderer/src/lib/fuzzy'
+import { rankPaths } from '../../src-main/common/text/fuzzy'
 
 async function time(action: () => Promise<unknown> | unknown): Promise<number> {
   const start = performance.now()
