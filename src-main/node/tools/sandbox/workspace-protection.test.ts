@@ -63,6 +63,18 @@ describe('protectWorkspace', () => {
     expect(existsSync(join(ws, 'later-hooks'))).toBe(false)
   })
 
+  test("a relative core.hooksPath in the person's own config names a folder of this workspace: protected too", () => {
+    const ws = workspace('global-hooks')
+    execFileSync('git', ['init', '-q', ws])
+    const personConfig = join(root, 'person-gitconfig')
+    writeFileSync(personConfig, '[core]\n\thooksPath = team-hooks\n')
+    const protection = protectWorkspace(ws, { personConfigFiles: [personConfig, join(root, 'missing-config')] })
+    expect(protection.placeholders).toContainEqual({ path: join(ws, 'team-hooks'), content: null })
+    expect(protection.readOnly).toContain(join(ws, 'team-hooks'))
+    removePlaceholders(protection.placeholders)
+    expect(existsSync(join(ws, 'team-hooks'))).toBe(false)
+  })
+
   test('not a repository: an empty placeholder .git that is removed afterwards', () => {
     const ws = workspace('plain')
     const protection = protectWorkspace(ws)

@@ -31,6 +31,8 @@ export interface WorkspaceProtection {
 }
 
 export interface ProtectionOptions {
+  /** The person's own git config files: a relative `core.hooksPath` there names a folder in every repository. */
+  personConfigFiles?: readonly string[]
   /** At most this many directory entries are looked at for nested repositories (default 1,000,000). */
   maxScannedEntries?: number
 }
@@ -146,7 +148,12 @@ class ProtectionBuilder {
 
   /** `core.hooksPath` (husky and friends) moves the hooks into the work tree; a missing one gets a placeholder. */
   hooksPath(gitDir: string): void {
-    const config = readSmallFileSync(join(gitDir, 'config'), CONFIG_BYTES)
+    this.hooksPathIn(join(gitDir, 'config'))
+  }
+
+  /** The hook folders a config file names, relative ones taken inside the workspace. */
+  hooksPathIn(configFile: string): void {
+    const config = readSmallFileSync(configFile, CONFIG_BYTES)
     if (config === null) return
     for (const match of config.matchAll(/^\s*hookspath\s*=\s*"?(.+?)"?\s*$/gim)) {
       const wanted = resolve(this.workspace, match[1] ?? '')
@@ -224,6 +231,7 @@ export function protectWorkspace(workspace: string, options: ProtectionOptions =
   const builder = new ProtectionBuilder(workspace)
   const repositories = findRepositories(workspace, options.maxScannedEntries)
   builder.dotGit(join(workspace, '.git'), true)
+  for (const file of options.personConfigFiles ?? []) builder.hooksPathIn(file)
   builder.nested(repositories)
   builder.names()
   builder.result.continuations = continuationsIn(builder.result.gitDirectories)

@@ -191,7 +191,7 @@ export class RunShell {
     const { run } = this
     this.atStart ??= this.loadStart()
     this.disarmed.push(...this.disarm())
-    const protection = protectWorkspace(run.workspace)
+    const protection = protectWorkspace(run.workspace, { personConfigFiles: [join(run.home, '.gitconfig'), join(run.home, '.config', 'git', 'config')] })
     this.gitDirectories = protection.gitDirectories
     if (this.atStart === null) {
       this.atStart = { repositories: protection.repositories, continuations: protection.continuations }
