@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeForDisplay, hasPadding, HIDDEN_CHARACTER, hiddenCharactersIn, withoutHiddenCharacters } from './display-text'
+import { escapeForDisplay, escapeForTerminal, hasPadding, HIDDEN_CHARACTER, hiddenCharactersIn, terminalSafeOutput, withoutHiddenCharacters } from './display-text'
 
 describe('escapeForDisplay', () => {
   it('writes control, bidi, zero-width, tag and look-alike space characters as escapes', () => {
@@ -37,5 +37,15 @@ describe('escapeForDisplay', () => {
   it('lists each hidden character once and can remove them', () => {
     expect(hiddenCharactersIn('a\u202eb\u202ec\u001b')).toEqual(['\\u202e', '\\x1b'])
     expect(withoutHiddenCharacters('r\u200bm -rf\u00a0.git')).toBe('rm -rf.git')
+  })
+})
+
+describe('escapeForTerminal and terminalSafeOutput', () => {
+  it('escapes escape sequences, C1 controls and bidi marks, and keeps newlines, tabs and blank runs', () => {
+    expect(escapeForTerminal(`a\x1b]52;c;eA==\x07\tb\n${' '.repeat(30)}\x9b2J\u202ec\r`)).toBe(`a\\x1b]52;c;eA==\\x07\tb\n${' '.repeat(30)}\\x9b2J\\u202ec\\x0d`)
+  })
+
+  it('drops the colours of tool output and escapes every other sequence', () => {
+    expect(terminalSafeOutput('\x1b[1;31mred\x1b[0m \x1b[2Jclear')).toBe('red \\x1b[2Jclear')
   })
 })

@@ -48,6 +48,24 @@ export function hasPadding(text: string): boolean {
 }
 
 /**
+ * `text` as it may be written to a person's terminal: hidden characters escaped (so no escape
+ * sequence, C1 control or bidi override from a model or a repository reaches the terminal),
+ * newlines, tabs and blank runs kept as they are. For prose and output, not for commands a
+ * person approves (those go through `escapeForDisplay`).
+ */
+export function escapeForTerminal(text: string): string {
+  return text.replace(HIDDEN_CHARACTERS, escapeCharacter)
+}
+
+/** Colour and style sequences (SGR) that tools print, dropped before their output is escaped. */
+const STYLE_SEQUENCES = /\x1b\[[0-9;:]*m/g
+
+/** Tool output for a terminal: its colours dropped, every other control escaped. */
+export function terminalSafeOutput(text: string): string {
+  return escapeForTerminal(text.replace(STYLE_SEQUENCES, ''))
+}
+
+/**
  * `text` as it may be shown to a person: hidden characters escaped, long runs of blanks shown as
  * their length. Tabs and newlines stay (commands have several lines), unless they pad.
  */

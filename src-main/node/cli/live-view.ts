@@ -1,11 +1,12 @@
 // What `tether run` shows on a terminal while a run streams: assistant text as it arrives, one
-// line per tool call and its result, transport trouble, and the outcome.
+// line per tool call and its result, transport trouble, and the outcome. Every piece of text from
+// the model, a tool or the server is escaped for the terminal (the view's own styling is not).
 import { retryNotice } from '../../common/providers/error-classes'
 import { summarizeItem } from '../../common/run/item-summary'
 import type { RunRecord } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import type { RunState } from '../../common/run/state'
-import { escapeForDisplay } from '../../common/text/display-text'
+import { escapeForDisplay, escapeForTerminal, terminalSafeOutput } from '../../common/text/display-text'
 
 const OUTPUT_LINES = 6
 /** Item types the live view shows as they stream (text, thinking) or as tool lines. */
@@ -67,16 +68,16 @@ export class LiveView {
       case 'server.event': {
         const event = record.event
         if (event.type === 'response.output_text.delta') {
-          this.#write(event.delta)
+          this.#write(escapeForTerminal(event.delta))
           this.#midLine = !event.delta.endsWith('\n')
         } else if (event.type === 'response.reasoning_summary_text.done' || event.type === 'response.reasoning_text.done') {
-          this.#line(dim(`(thinking) ${event.text}`))
+          this.#line(dim(`(thinking) ${escapeForTerminal(event.text)}`))
         } else if (event.type === 'response.output_item.done' && !SHOWN_ELSEWHERE.has(event.item.type)) {
-          this.#line(dim(`· ${event.item.type}: ${summarizeItem(event.item)}`))
+          this.#line(dim(escapeForTerminal(`· ${event.item.type}: ${summarizeItem(event.item)}`)))
         } else if (event.type === 'response.refusal.done') {
-          this.#line(warn(`refused: ${event.refusal}`))
+          this.#line(warn(`refused: ${escapeForTerminal(event.refusal)}`))
         } else if (event.type === 'error') {
-          this.#line(warn(`server error: ${'error' in event && event.error ? event.error.message : (event as { message?: string }).message ?? ''}`))
+          this.#line(warn(`server error: ${escapeForTerminal('error' in event && event.error ? event.error.message : (event as { message?: string }).message ?? '')}`))
         }
         return
       }
@@ -88,28 +89,28 @@ export class LiveView {
         const seconds = (record.durationMs / 1000).toFixed(1)
         const mark = record.status === 'ok' ? '✓' : '✗'
         this.#line(dim(`  ${mark} ${record.status}${exit} (${seconds}s)`))
-        if (record.output.trim().length > 0) this.#line(dim(tail(record.output)))
+        if (record.output.trim().length > 0) this.#line(dim(tail(terminalSafeOutput(record.output))))
         return
       }
       case 'approval.decided':
         if (record.by !== 'person') this.#line(dim(`  ${record.decision === 'allow' ? 'allowed' : 'denied'} by ${record.by}`))
         return
       case 'transport.changed':
-        if (record.state === 'reconnecting') this.#line(warn(`⟳ reconnecting ${record.attempt}/${record.maxAttempts}: ${record.reason ?? ''}`))
-        else if (record.state === 'fell_back') this.#line(warn(`⇣ fell back to HTTP + SSE: ${record.reason ?? ''}`))
-        else if (record.state === 'rotated') this.#line(dim(`⟳ new connection: ${record.reason ?? ''}`))
+        if (record.state === 'reconnecting') this.#line(warn(`⟳ reconnecting ${record.attempt}/${record.maxAttempts}: ${escapeForTerminal(record.reason ?? '')}`))
+        else if (record.state === 'fell_back') this.#line(warn(`⇣ fell back to HTTP + SSE: ${escapeForTerminal(record.reason ?? '')}`))
+        else if (record.state === 'rotated') this.#line(dim(`⟳ new connection: ${escapeForTerminal(record.reason ?? '')}`))
         return
       case 'server.malformed':
-        this.#line(warn(`malformed frame from the server: ${record.error.message}`))
+        this.#line(warn(`malformed frame from the server: ${escapeForTerminal(record.error.message)}`))
         return
       case 'request.failed':
-        this.#line(warn(`request failed: ${record.message}`))
+        this.#line(warn(`request failed: ${escapeForTerminal(record.message)}`))
         return
       case 'retry.scheduled':
-        this.#line(warn(`⟳ ${retryNotice(record.errorClass, record.delayMs)} (${record.attempt}/${record.maxAttempts}): ${record.message}`))
+        this.#line(warn(`⟳ ${retryNotice(record.errorClass, record.delayMs)} (${record.attempt}/${record.maxAttempts}): ${escapeForTerminal(record.message)}`))
         return
       case 'run.finished':
-        this.#line(bold(`■ ${record.outcome}${record.reason ? `: ${record.reason}` : ''}`) + dim(`  (run ${state.runId})`))
+        this.#line(bold(`■ ${record.outcome}${record.reason ? `: ${escapeForTerminal(record.reason)}` : ''}`) + dim(`  (run ${state.runId})`))
         return
       case 'run.started':
       case 'run.resumed':

@@ -1,8 +1,10 @@
-// The human-readable transcript `tether replay` prints.
+// The human-readable transcript `tether replay` prints. Everything in it came from a model, a
+// tool or a log file, so it is escaped for the terminal as a whole before it is printed.
 import { assertNever } from '../../common/run/records'
 import type { MetricsSummary } from '../../common/run/metrics-summary'
 import type { ItemView, RunState } from '../../common/run/state'
 import { lastResponseStatus } from '../../common/run/summary'
+import { escapeForTerminal, terminalSafeOutput } from '../../common/text/display-text'
 
 const OUTPUT_PREVIEW_LINES = 8
 
@@ -64,7 +66,7 @@ export function renderTranscript(state: RunState): string {
         const call = state.toolCalls[entry.callId]
         if (!call) break
         const exit = call.exitCode === null ? '' : `, exit ${call.exitCode}`
-        blocks.push(`result of ${call.name} (${call.status}${exit}):\n${indent(preview(call.output ?? ''), '  │ ')}`)
+        blocks.push(`result of ${call.name} (${call.status}${exit}):\n${indent(preview(terminalSafeOutput(call.output ?? '')), '  │ ')}`)
         break
       }
       case 'resumed':
@@ -82,7 +84,7 @@ export function renderTranscript(state: RunState): string {
   if (state.status !== 'empty' && state.status !== 'running') {
     blocks.push(`run ${state.status}${state.finishReason ? `: ${state.finishReason}` : ''}`)
   }
-  return blocks.join('\n\n')
+  return escapeForTerminal(blocks.join('\n\n'))
 }
 
 function ms(value: number | null): string {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ServerEvent } from '../../../common/protocol/wire'
 import type { RunRecordBody } from '../../../common/run/records'
 import { ensureBuiltCli, runCli } from '../../../test-support/built-cli'
+import { poisoned, TERMINAL_CONTROL } from '../../../test-support/cli/hostile-text'
 import { SAMPLE_ARGS, sampleRun } from '../../../test-support/sample-run'
 import { useTempDirs } from '../../../test-support/temp-dir'
 import { RunLogWriter } from '../../store/run-log-writer'
@@ -90,6 +91,14 @@ describe('tether replay on a raw event stream', () => {
 })
 
 describe('tether replay on a run log', () => {
+  it('never writes a control, escape or bidi character from the model, a tool or the log to the terminal', async () => {
+    const result = await runCli(['replay', await writeLog(poisoned(sampleRun()))])
+    expect({ code: result.code, control: TERMINAL_CONTROL.exec(result.stdout)?.[0] ?? null }).toEqual({ code: 0, control: null })
+    expect(result.stdout).toContain('Run the tests\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J')
+    expect(result.stdout).toContain('"npm test"}\\x1b]52')
+    expect(result.stdout).toContain('\\u202egnp.exe\\x0d')
+  })
+
   it('prints the transcript and the run metrics', async () => {
     const result = await runCli(['replay', await writeLog(sampleRun())])
     expect(result).toEqual({
