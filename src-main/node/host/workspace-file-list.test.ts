@@ -39,6 +39,17 @@ describe('listWorkspaceFiles', () => {
     expect(listed.files).toHaveLength(50)
   })
 
+  it('answers within its time bound when an ignore file is a FIFO, listing without ignore files', async () => {
+    const root = await tempDir()
+    execFileSync('git', ['init', '-q'], { cwd: root })
+    write(root, 'src/cart.ts')
+    mkdirSync(join(root, 'sub'))
+    execFileSync('mkfifo', [join(root, 'sub', '.gitignore')])
+    const started = performance.now()
+    const listed = await listWorkspaceFiles(root, { ...DEFAULT_FILE_LIST, timeoutMs: 1_000 })
+    expect({ listed, inTime: performance.now() - started < 3_000 }).toEqual({ listed: { files: ['src/cart.ts'], truncated: true }, inTime: true })
+  })
+
   it('fails clearly when ripgrep is missing', async () => {
     await expect(listWorkspaceFiles(await tempDir(), { ...DEFAULT_FILE_LIST, ripgrepPath: '/nonexistent/rg' })).rejects.toThrow(/ripgrep could not run/)
   })

@@ -1,8 +1,9 @@
 // The files of a workspace the person can mention with `@` in a task. ripgrep lists them
 // (`--files`: names only, nothing is opened or run; .gitignore, .ignore and .git/info/exclude are
 // respected; symlinks, FIFOs and other special files are left out). The workspace is hostile
-// input, so the listing is bounded in count, bytes and time, and a name that is not plain
-// printable text (a line break, a control or direction character) is dropped, not shown.
+// input, so the listing is bounded in count, bytes and time (a FIFO where an ignore file belongs
+// costs it the ignore files, not the answer), and a name that is not plain printable text (a line
+// break, a control or direction character) is dropped, not shown.
 import { spawn } from 'node:child_process'
 
 export interface FileListOptions {
@@ -28,24 +29,28 @@ function showable(path: string): boolean {
   return path.length > 0 && path.length <= MAX_PATH_CHARS && !UNSHOWABLE.test(path) && !path.startsWith('/') && !path.split('/').includes('..')
 }
 
-/** Lists `workspace` (an absolute real path). Rejects only when ripgrep cannot run at all. */
-export function listWorkspaceFiles(workspace: string, options: FileListOptions = DEFAULT_FILE_LIST): Promise<FileList> {
+/** Share of the time bound the first listing (ignore files respected) gets before the second one replaces it. */
+const FIRST_PASS_SHARE = 0.4
+
+function ripgrepFiles(workspace: string, options: FileListOptions, ignoreFiles: boolean, timeoutMs: number): Promise<FileList & { timedOut: boolean }> {
   return new Promise((resolve, reject) => {
-    // No HOME and no config: ripgrep reads no user or repository configuration, only ignore files.
-    const child = spawn(options.ripgrepPath, ['--files', '--null', '--no-config', '--hidden', '--glob', '!.git', '--no-messages', '--color', 'never'], {
-      cwd: workspace,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { PATH: '/usr/bin:/bin' }
-    })
+    // No HOME and no config: ripgrep reads no user or repository configuration, only ignore files
+    // (any of which may be a FIFO a run planted: it blocks the walk, hence the second listing).
+    const args = ['--files', '--null', '--no-config', '--hidden', ...(ignoreFiles ? [] : ['--no-ignore']), '--glob', '!.git', '--no-messages', '--color', 'never']
+    const child = spawn(options.ripgrepPath, args, { cwd: workspace, stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/bin:/bin' } })
     const files: string[] = []
     let truncated = false
+    let timedOut = false
     let bytes = 0
     let pending: Buffer = Buffer.alloc(0)
     const stop = (): void => {
       truncated = true
       child.kill('SIGKILL')
     }
-    const timer = setTimeout(stop, options.timeoutMs)
+    const timer = setTimeout(() => {
+      timedOut = true
+      stop()
+    }, timeoutMs)
     child.stdout.on('data', (chunk: Buffer) => {
       if (truncated) return
       bytes += chunk.length
@@ -66,7 +71,20 @@ export function listWorkspaceFiles(workspace: string, options: FileListOptions =
     })
     child.once('close', () => {
       clearTimeout(timer)
-      resolve({ files: files.sort(), truncated })
+      resolve({ files: files.sort(), truncated, timedOut })
     })
   })
+}
+
+/**
+ * Lists `workspace` (an absolute real path) within `timeoutMs`. When the listing that respects
+ * ignore files does not finish in its share of the time (an ignore file that is a FIFO blocks
+ * ripgrep), the rest of the time goes to a listing that opens no ignore file, marked truncated.
+ * Rejects only when ripgrep cannot run at all.
+ */
+export async function listWorkspaceFiles(workspace: string, options: FileListOptions = DEFAULT_FILE_LIST): Promise<FileList> {
+  const first = await ripgrepFiles(workspace, options, true, options.timeoutMs * FIRST_PASS_SHARE)
+  if (!first.timedOut) return { files: first.files, truncated: first.truncated }
+  const second = await ripgrepFiles(workspace, options, false, options.timeoutMs * (1 - FIRST_PASS_SHARE))
+  return { files: second.files, truncated: true }
 }

@@ -98,4 +98,13 @@ describe('the host does not freeze on a hostile repository', () => {
       expect(opened.kind === 'response' && opened.ok && (opened.result as { git: boolean }).git).toBe(false)
     }
   )
+
+  it.each(['.gitignore', 'sub/.gitignore', '.ignore', 'sub/.rgignore', '.git/info/exclude'])(
+    'a FIFO at %s: the @ file listing is answered within 5 s, and still names the files',
+    async (relative) => {
+      await fifo(relative)
+      const { message } = await client.timed('listWorkspaceFiles', { workspace: repo })
+      expect(message.kind === 'response' && message.ok && (message.result as { files: string[] }).files.includes('a.txt')).toBe(true)
+    }
+  )
 })
