@@ -113,6 +113,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderProfile>> = {
   }
 }
 
+/** The provider a run uses when the person names none and gives no base URL. */
+export const DEFAULT_PROVIDER: ProviderName = 'openai'
+
 export function isProviderName(name: unknown): name is ProviderName {
   return typeof name === 'string' && (PROVIDER_NAMES as readonly string[]).includes(name)
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { APPROVAL_MODE_INFO, APPROVAL_MODES, DEFAULT_APPROVAL_MODE } from '../../common/run/approval-modes'
+import { PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import { parseRunOptions, RUN_HELP } from './run-options'
 
 describe('the flags of tether run', () => {
@@ -25,6 +26,14 @@ describe('the flags of tether run', () => {
   it('list every approval mode in --help with what it does, from the one list', () => {
     for (const mode of APPROVAL_MODES) expect(RUN_HELP).toContain(`${mode.padEnd(16)} ${APPROVAL_MODE_INFO[mode].summary}`)
     expect(RUN_HELP).toContain(`(default ${DEFAULT_APPROVAL_MODE})`)
+  })
+
+  it('name each provider with its key and default model in --help, from the providers table', () => {
+    for (const name of PROVIDER_NAMES.filter((provider) => PROVIDERS[provider].baseUrl !== null)) {
+      expect(RUN_HELP).toContain(`${name} (${PROVIDERS[name].keyVariable}`)
+      expect(RUN_HELP).toContain(`${PROVIDERS[name].defaultModel} for ${PROVIDERS[name].label}`)
+    }
+    expect(RUN_HELP).toContain(`key from ${PROVIDERS.custom.keyVariable}`)
   })
 
   it('match the README, whose table of modes lists the same modes in the same order', () => {

@@ -11,7 +11,17 @@ import {
   type ReasoningSummary
 } from '../../common/providers/reasoning'
 import { invalidHomeAllowlistEntries } from '../tools/sandbox/home-view'
+import { DEFAULT_PROVIDER, PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import { CliError, EXIT_USAGE } from './cli-error'
+
+/** Providers with a base URL of their own: the ones named by --provider alone. */
+const NAMED_PROVIDERS = PROVIDER_NAMES.filter((name) => PROVIDERS[name].baseUrl !== null)
+
+function summaryDefaults(): string {
+  const asking = PROVIDER_NAMES.filter((name) => PROVIDERS[name].defaultReasoningSummary !== 'none')
+  const rest = asking.length < PROVIDER_NAMES.length ? ', none elsewhere' : ''
+  return `${asking.map((name) => `${PROVIDERS[name].defaultReasoningSummary} for ${PROVIDERS[name].label}`).join(', ')}${rest}`
+}
 
 export const RUN_HELP = `usage: tether run --workspace DIR [options] TASK
        tether run --resume RUN_ID [options]
@@ -20,23 +30,24 @@ Runs an agent on a local repository: the model plans, Tether runs its tool calls
 and asks before risky ones. The run log lands under TETHER_HOME (see \`tether runs\`).
 
   --workspace DIR        the repository to work in
-  --provider NAME        openai (OPENAI_API_KEY, default), xai (XAI_API_KEY) or custom
-  --base-url URL         any Responses-compatible server (key from TETHER_API_KEY)
-  --model M              model name (default: gpt-5.2 for OpenAI, grok-4.20-reasoning for xAI)
+  --provider NAME        ${NAMED_PROVIDERS.map((name) => `${name} (${PROVIDERS[name].keyVariable}${name === DEFAULT_PROVIDER ? ', default' : ''})`).join(', ')} or custom
+  --base-url URL         any Responses-compatible server (key from ${PROVIDERS.custom.keyVariable})
+  --model M              model name (default: ${NAMED_PROVIDERS.map((name) => `${PROVIDERS[name].defaultModel} for ${PROVIDERS[name].label}`).join(', ')})
   --transport ws|sse     WebSocket (default) or HTTP + SSE
   --approval MODE        what runs without asking (default ${DEFAULT_APPROVAL_MODE}):
 ${APPROVAL_MODES.map((mode) => `                           ${mode.padEnd(16)} ${APPROVAL_MODE_INFO[mode].summary}`).join('\n')}
   --store                let the server store responses (default: not stored)
   --reasoning-effort E   ${REASONING_EFFORTS.join('|')} (default: the model's own)
-  --reasoning-summary S  ${REASONING_SUMMARIES.join('|')} (default: auto for OpenAI, none elsewhere)
+  --reasoning-summary S  ${REASONING_SUMMARIES.join('|')} (default: ${summaryDefaults()})
   --allow-network HOSTS  comma-separated hosts the sandboxed shell may reach
   --home-allow DIRS      comma-separated home folders (e.g. .cargo/bin) the sandbox shows read-only,
                          besides the settings' home allowlist
   --sim                  use the built-in scripted model server instead of a provider; no key needed
   --scenario NAME|FILE   the sim's scenario (default: demo)
   --resume RUN_ID        continue a run from its log (a pending approval is asked again); --model,
-                         --transport, --approval, --store and --allow-network given with it
-                         change the run from here on, and Tether says which it applied
+                         --transport, --approval, --store, --reasoning-effort, --reasoning-summary
+                         and --allow-network given with it change the run from here on, and
+                         Tether says which it applied
   --json                 print every run record as one JSON line instead of the live view
 
 Exit status: 0 completed, 1 failed, 3 incomplete, 130 interrupted, 2 usage error.`

@@ -1,6 +1,6 @@
 // Which server a run talks to and with which key. The key lives only here and in request
 // headers: never in a record, a log line or anything sent to the renderer.
-import { isProviderName, PROVIDER_NAMES, PROVIDERS, type ProviderName } from '../../common/providers/providers'
+import { DEFAULT_PROVIDER, isProviderName, PROVIDER_NAMES, PROVIDERS, type ProviderName } from '../../common/providers/providers'
 
 export type { ProviderName }
 
@@ -16,7 +16,7 @@ export function resolveProvider(
   options: { provider?: string; baseUrl?: string },
   env: NodeJS.ProcessEnv = process.env
 ): Provider {
-  const requested = options.provider ?? (options.baseUrl ? 'custom' : 'openai')
+  const requested = options.provider ?? (options.baseUrl ? 'custom' : DEFAULT_PROVIDER)
   if (!isProviderName(requested)) {
     throw new ProviderConfigError(`unknown provider '${requested}' (expected ${PROVIDER_NAMES.join(', ')})`)
   }

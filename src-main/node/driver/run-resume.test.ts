@@ -113,6 +113,15 @@ describe('resuming a run with new settings', () => {
     expect(requests.map((request) => request.body.store)).toEqual([true, true])
   })
 
+  it('--reasoning-effort / --reasoning-summary: the requests after the resume ask for the new reasoning', async () => {
+    const { driver, requests } = await resumeWith({ reasoning: { effort: null, summary: 'none' } }, { reasoning: { effort: 'high', summary: 'detailed' } })
+    expect(driver.changed).toEqual({ reasoning: { effort: 'high', summary: 'detailed' } })
+    expect(requests.map((request) => request.body.reasoning)).toEqual([
+      { effort: 'high', summary: 'detailed' },
+      { effort: 'high', summary: 'detailed' }
+    ])
+  })
+
   it('records nothing as changed when the flags repeat what the run has, and keeps what they leave out', async () => {
     const { driver, records } = await resumeWith({ approvalMode: 'auto-in-sandbox', transport: 'ws' }, { approvalMode: 'auto-in-sandbox' })
     expect(driver.changed).toEqual({})
