@@ -1,9 +1,9 @@
-// Ids in the real API's shapes (`resp_`, `msg_`, `fc_`, `call_`, `rs_`, `steer_`). Each server has
+// Ids in the real API's shapes (`resp_`, `msg_`, `fc_`, `call_`, `rs_`, `steer_`, `cmp_`). Each server has
 // its own random tag, so ids never collide across servers in one process, and a counter, so they
 // never repeat within a server - not even when a dropped turn is generated again.
 import { randomBytes } from 'node:crypto'
 
-export type IdKind = 'resp' | 'msg' | 'fc' | 'call' | 'rs' | 'steer'
+export type IdKind = 'resp' | 'msg' | 'fc' | 'call' | 'rs' | 'steer' | 'cmp'
 
 export class IdFactory {
   private counter = 0

@@ -6,8 +6,16 @@ import { callsIn, DEFAULT_EPILOGUE, DEFAULT_TIMING, type Scenario, type Timing, 
 import type { IdFactory } from './ids'
 import { renderItems, selectItems, type PlannedEnding, type ResponsePlan } from './render-turn'
 import { chooseTurn, positionOf } from './turn-selector'
+import { positionMarker } from './context-window'
 
-export type PlayedTurn = number | 'epilogue' | 'warmup'
+/** What a summary says about the conversation it replaces: a count of what happened in it. */
+function summaryOf(context: readonly InputItem[]): string {
+  const calls = context.filter((item) => (item as { type?: string }).type === 'function_call').length
+  const messages = context.filter((item) => (item as { role?: string }).role === 'assistant').length
+  return `Summary of the conversation so far: ${calls} tool call(s) were made and answered, and ${messages} assistant message(s) were written.`
+}
+
+export type PlayedTurn = number | 'epilogue' | 'warmup' | 'summary'
 
 export interface ModelDecision {
   plan: ResponsePlan
@@ -47,13 +55,21 @@ export class ScriptedModel {
       const timing = timingFor(this.scenario, undefined, this.timingOverride())
       return { plan: { items: [], steps: [], outputTokens: 0, reasoningTokens: 0 }, ending: completed, turn: 'warmup', timing }
     }
-    const choice = chooseTurn(this.callsPerTurn, positionOf(context))
+    const position = positionOf(context)
     const common = {
       ids: this.ids,
       parallelToolCalls: request.parallelToolCalls,
       toolChoice: request.toolChoice,
       includeEncryptedReasoning: request.includeEncryptedReasoning
     }
+    if (this.scenario.contextWindow !== undefined && request.toolChoice === 'none') {
+      // Asked to summarise (no tools) in a scenario that models a context window.
+      const timing = timingFor(this.scenario, undefined, this.timingOverride())
+      const text = `${summaryOf(context)} ${positionMarker(position)}`
+      const plan = renderItems([{ type: 'message', text }], { ...common, timing, callsAnswered: 0, truncateLastItem: false })
+      return { plan, ending: completed, turn: 'summary', timing }
+    }
+    const choice = chooseTurn(this.callsPerTurn, position)
     if (choice.kind === 'exhausted') {
       const timing = timingFor(this.scenario, undefined, this.timingOverride())
       const text = this.scenario.epilogue ?? DEFAULT_EPILOGUE

@@ -14,8 +14,10 @@
 //      messages after the last function_call_output skips that many turns of the block (a turn
 //      with calls always ends a block, because its calls need outputs before anything follows).
 //   4. Past the last turn the scenario is exhausted and the server answers its epilogue.
-// User messages (the task, steering) never move the position.
+// User messages (the task, steering) never move the position. A compaction item or a summary
+// the sim wrote carries the position of the context it replaced (see context-window.ts).
 import type { InputItem } from '../../src-main/common/protocol/wire'
+import { carriedPosition } from './context-window'
 
 export interface ConversationPosition {
   toolOutputs: number
@@ -31,7 +33,11 @@ export function positionOf(context: readonly InputItem[]): ConversationPosition 
   let assistantMessagesSinceLastOutput = 0
   for (const item of context) {
     const loose = item as { type?: string; role?: string; status?: string }
-    if (loose.type === 'function_call_output') {
+    const carried = carriedPosition(item)
+    if (carried !== null) {
+      toolOutputs = carried.toolOutputs
+      assistantMessagesSinceLastOutput = carried.assistantMessagesSinceLastOutput
+    } else if (loose.type === 'function_call_output') {
       toolOutputs++
       assistantMessagesSinceLastOutput = 0
     } else if ((loose.type ?? 'message') === 'message' && loose.role === 'assistant' && loose.status !== 'incomplete') {

@@ -85,6 +85,12 @@ export const errors = {
       null
     ),
   malformedFrame: (detail: string): ApiError => invalid(`Invalid client event: ${detail}`, null, 'invalid_json'),
+  contextLengthExceeded: (tokens: number, window: number): ApiError =>
+    invalid(
+      `Your input exceeds the context window of this model (${tokens} tokens of ${window}). Please adjust your input and try again.`,
+      'input',
+      'context_length_exceeded'
+    ),
   previousResponseNotFound: (id: string): ApiError =>
     invalid(`Previous response with id '${id}' not found.`, 'previous_response_id', 'previous_response_not_found'),
   responseNotFound: (id: string): ApiError => ({ status: 404, type: 'invalid_request_error', code: null, message: `Response with id '${id}' not found.`, param: null }),

@@ -89,6 +89,11 @@ export const scenarioSchema = z.strictObject({
   steering: z.enum(['accept', 'fail']).optional(),
   /** Text answered once every turn has been played. */
   epilogue: z.string().optional(),
+  /**
+   * The model's context window in the sim's tokens: a larger context is refused with
+   * `context_length_exceeded`, and a `tool_choice: "none"` request is answered with a summary.
+   */
+  contextWindow: z.number().int().positive().optional(),
   turns: z.array(turnSchema).min(1)
 })
 

@@ -9,6 +9,25 @@ import { openReasoning } from '../model/encrypted-reasoning'
 import type { ModelDecision, ScriptedModel } from '../model/scripted-model'
 import { checkToolPairing } from '../model/tool-pairing'
 import { estimateTokens } from '../model/tokenize'
+import { compactContext, compactThresholdOf, type CompactionItem } from '../model/context-window'
+import type { IdFactory } from '../model/ids'
+import { positionOf } from '../model/turn-selector'
+import type { OutputItem } from '../../src-main/common/protocol/wire'
+import type { EventBody } from '../protocol/event-body'
+
+/** A compacting response streams the compaction item first; the model's own items follow it. */
+function withCompaction(decision: ModelDecision, item: CompactionItem | null): ModelDecision {
+  if (item === null) return decision
+  const shift = (event: EventBody): EventBody =>
+    typeof (event as { output_index?: unknown }).output_index === 'number' ? ({ ...event, output_index: (event as { output_index: number }).output_index + 1 } as EventBody) : event
+  const output = item as unknown as OutputItem
+  const steps = [
+    { gapMs: 0, event: { type: 'response.output_item.added', output_index: 0, item: output } as EventBody },
+    { gapMs: 0, event: { type: 'response.output_item.done', output_index: 0, item: output } as EventBody },
+    ...decision.plan.steps.map((step) => ({ ...step, event: shift(step.event) }))
+  ]
+  return { ...decision, plan: { ...decision.plan, items: [output, ...decision.plan.items], steps } }
+}
 
 /** Where a parent was found: the connection's in-memory cache (and which lane), or persisted storage. */
 export type ParentSource = { kind: 'connection'; lane: string } | { kind: 'store' }
@@ -34,6 +53,7 @@ export type Prepared = { ok: true; value: PreparedResponse } | { ok: false; erro
 
 export interface PrepareDeps {
   model: ScriptedModel
+  ids: IdFactory
   store: ResponseStore
   evictEverything: boolean
   newResponseId: () => string
@@ -59,14 +79,25 @@ export function prepareResponse(deps: PrepareDeps, request: CreateRequest, prepe
   const inputProblem = checkReasoningItems(newInput, deps.store)
   if (inputProblem) return { ok: false, error: inputProblem, parent }
   const parentContext = parent ? contextAfter(parent.state) : []
-  const context = [...parentContext, ...newInput]
+  let context = [...parentContext, ...newInput]
   if (request.generate) {
     const pairing = checkToolPairing(context)
     if (pairing) return { ok: false, error: pairing, parent }
   }
-  const decision = deps.model.respond(request, context)
+  const tokensOf = (items: readonly InputItem[]): number => estimateTokens(JSON.stringify(items)) + estimateTokens(request.instructions ?? '')
+  let inputTokens = tokensOf(context)
+  let compaction: CompactionItem | null = null
+  const threshold = compactThresholdOf(request.params)
+  if (request.generate && threshold !== null && inputTokens > threshold) {
+    const compacted = compactContext(context, positionOf(context), deps.ids)
+    compaction = compacted.item
+    context = compacted.kept
+    inputTokens = tokensOf([...context, compaction])
+  }
+  const window = deps.model.scenario.contextWindow
+  if (request.generate && window !== undefined && inputTokens > window) return { ok: false, error: errors.contextLengthExceeded(inputTokens, window), parent }
+  const decision = withCompaction(deps.model.respond(request, compaction === null ? context : [...context, compaction]), compaction)
   const renderedItems = parent?.source.kind === 'connection' ? newInput.length : context.length
-  const inputTokens = estimateTokens(JSON.stringify(context)) + estimateTokens(request.instructions ?? '')
   const cachedTokens = promptCacheHit(parent ? Math.min(inputTokens, estimateTokens(JSON.stringify(parentContext))) : 0)
   return {
     ok: true,

@@ -22,6 +22,7 @@ export interface ServerContext {
 export function prepareDeps(context: ServerContext, findParent: PrepareDeps['findParent']): PrepareDeps {
   return {
     model: context.model(),
+    ids: context.ids,
     store: context.store,
     evictEverything: context.faults().has('evict'),
     newResponseId: () => context.ids.next('resp'),

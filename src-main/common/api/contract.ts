@@ -42,11 +42,29 @@ export interface SettingsView {
   keys: Record<ProviderChoice, KeyStatus>
   /** Where a saved key goes: the OS keychain (`os`), a 0600 file (`file`), or nowhere (`null`: use env). */
   keyStorage: 'os' | 'file' | null
+  /** The person's own MCP servers, as `.mcp.json` text ('' for none). */
+  mcpConfig: string
+  /** What in `mcpConfig` cannot be used, one line each. */
+  mcpConfigProblems: string[]
 }
 
 export type SettingsPatch = Partial<
-  Pick<SettingsView, 'provider' | 'baseUrl' | 'model' | 'transport' | 'approvalMode' | 'networkAllowlist' | 'reasoningEffort' | 'reasoningSummary'>
+  Pick<SettingsView, 'provider' | 'baseUrl' | 'model' | 'transport' | 'approvalMode' | 'networkAllowlist' | 'reasoningEffort' | 'reasoningSummary' | 'mcpConfig'>
 >
+
+/** A repository's `.mcp.json` as the person is asked about it. */
+export type ProjectMcpView =
+  | { state: 'absent' }
+  | { state: 'unusable'; problem: string }
+  | {
+      state: 'found'
+      /** The approval is for exactly this content. */
+      sha256: string
+      approved: boolean
+      /** Every server it would start or reach: name and command line, or name and URL. */
+      servers: string[]
+      problems: string[]
+    }
 
 export interface RecentRepo {
   path: string
@@ -176,6 +194,8 @@ export interface ApiMethods {
   notify: { params: RunRef & { title: string; body: string }; result: { shown: boolean } }
   /** The files of an opened repository the person can mention with `@` (.gitignore respected; bounded). */
   listWorkspaceFiles: { params: { workspace: string }; result: WorkspaceFiles }
+  getProjectMcp: { params: { workspace: string }; result: ProjectMcpView }
+  approveProjectMcp: { params: { workspace: string; sha256: string }; result: ProjectMcpView }
 }
 
 export type MethodName = keyof ApiMethods
@@ -208,7 +228,9 @@ const METHODS: Record<MethodName, true> = {
   getArtifact: true,
   openExternal: true,
   notify: true,
-  listWorkspaceFiles: true
+  listWorkspaceFiles: true,
+  getProjectMcp: true,
+  approveProjectMcp: true
 }
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[]

@@ -39,7 +39,8 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
     approvalMode: z.enum(APPROVAL_MODES).optional(),
     networkAllowlist: z.array(host).max(200).optional(),
     reasoningEffort: z.enum(REASONING_EFFORTS).nullable().optional(),
-    reasoningSummary: z.enum(REASONING_SUMMARIES).nullable().optional()
+    reasoningSummary: z.enum(REASONING_SUMMARIES).nullable().optional(),
+    mcpConfig: z.string().max(256 * 1024).optional()
   }),
   setApiKey: z.strictObject({ provider, key: z.string().trim().min(8).max(1000).regex(/^[\x21-\x7e]+$/, 'contains spaces or control characters') }),
   clearApiKey: z.strictObject({ provider }),
@@ -68,7 +69,9 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
   getArtifact: z.strictObject({ runId, callId: z.string().min(1).max(200) }),
   openExternal: z.strictObject({ url: z.string().min(1).max(2048) }),
   notify: z.strictObject({ runId, title: notificationText(120), body: notificationText(400) }),
-  listWorkspaceFiles: z.strictObject({ workspace: path })
+  listWorkspaceFiles: z.strictObject({ workspace: path }),
+  getProjectMcp: z.strictObject({ workspace: path }),
+  approveProjectMcp: z.strictObject({ workspace: path, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256') })
 }
 
 export type ParamsCheck<M extends MethodName> = { ok: true; params: ParamsOf<M> } | { ok: false; message: string }

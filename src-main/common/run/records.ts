@@ -1,5 +1,5 @@
 // The run log vocabulary. One closed union: every line of a run log is exactly one of these.
-import type { FunctionTool, InputItem, ServerEvent } from '../protocol/wire'
+import type { FunctionTool, InputItem, ServerEvent, Usage } from '../protocol/wire'
 import type { ProtocolError } from '../protocol/parse-server-frame'
 import type { ErrorClassName } from '../providers/error-classes'
 import type { ReasoningSettings } from '../providers/reasoning'
@@ -17,14 +17,49 @@ export interface ProviderInfo {
   baseUrl: string
 }
 
+/** An AGENTS.md the run's instructions were built from (or that was present and refused). */
+export interface InstructionFileInfo {
+  /** `personal`: the person's own, in Tether's data dir; `workspace`: the repository's. */
+  scope: 'personal' | 'workspace'
+  path: string
+  /** The file's size. */
+  bytes: number
+  /** How much of it the model gets (a file over the cap is cut). */
+  includedBytes: number
+  truncated: boolean
+  /** Why a file that exists was not read (a symbolic link, a FIFO, ...); null when it was. */
+  refused: string | null
+}
+
+/** An MCP server the run's tools came from, or that could not start. */
+export interface McpServerInfo {
+  name: string
+  /** `personal`: the person's own config; `workspace`: the repository's `.mcp.json`, approved by the person. */
+  source: 'personal' | 'workspace'
+  transport: 'stdio' | 'http'
+  /** Stdio servers run in the OS sandbox; HTTP servers are remote. */
+  sandboxed: boolean
+  /** The function names its tools were offered as. */
+  tools: string[]
+  /** Why it offers no tools (it did not start, ...); null when it runs. */
+  problem: string | null
+}
+
 export interface RunSettings {
   transport: Transport
   store: boolean
   approvalMode: ApprovalMode
   networkAllowlist: string[]
+  /** The whole text sent as `instructions`, project instruction files included. */
   instructions: string
   /** What the run asked of a reasoning model; absent in logs written before it could ask. */
   reasoning?: ReasoningSettings
+  /** Absent in logs written before project instructions existed. */
+  instructionFiles?: InstructionFileInfo[]
+  /** MCP servers and what could not be used of their configs; absent when the run had none. */
+  mcp?: { servers: McpServerInfo[]; problems: string[] }
+  /** The model's context window in tokens, as the run knew it (from the model table or the person); null when unknown. */
+  contextWindow?: number | null
 }
 
 export type ToolCallStatus = 'ok' | 'error' | 'timeout' | 'interrupted' | 'denied'
@@ -194,6 +229,40 @@ export interface ToolMetricsRecord {
   runMs: number
 }
 
+/**
+ * The conversation was compacted: from now on a full resend replaces the timeline before
+ * `throughTimeline` with the person's own messages (the task and what they said since) followed
+ * by `replacement`. The instructions are sent with every request and are never compacted; tool
+ * calls from `throughTimeline` on, the pending ones included, are kept as they are.
+ */
+export interface ContextCompactedRecord {
+  type: 'context.compacted'
+  /** `server`: the provider compacted inside a response (`context_management`); `summary`: a summarising request Tether made. */
+  method: 'server' | 'summary'
+  throughTimeline: number
+  /** The compaction item (server) is already on the timeline, so this is empty; a summary is one message. */
+  replacement: InputItem[]
+  /** The context size (tokens) that set it off, and the estimated size after. */
+  tokensBefore: number | null
+  tokensAfter: number | null
+  /** What the summarising request used (null for server compaction: it is in that response's usage). */
+  usage: Usage | null
+  reason: string
+}
+
+/** Token use and estimated cost when the run stops, for readers of the log that do not fold it (`tether run --json`). */
+export interface UsageMetricsRecord {
+  type: 'metrics.usage'
+  /** The tokens the next request would start from, and how many the server had cached. */
+  contextTokens: number | null
+  cachedTokens: number | null
+  windowTokens: number | null
+  inputTokens: number
+  outputTokens: number
+  /** From the model table; null for a model without a price. */
+  costUsd: number | null
+}
+
 export interface LogRepairedRecord {
   type: 'log.repaired'
   truncatedBytes: number
@@ -223,6 +292,8 @@ export type RunRecordBody =
   | TransportChangedRecord
   | TurnMetricsRecord
   | ToolMetricsRecord
+  | ContextCompactedRecord
+  | UsageMetricsRecord
   | LogRepairedRecord
   | RunFinishedRecord
 
@@ -255,6 +326,8 @@ const RECORD_TYPES: Record<RunRecordType, true> = {
   'transport.changed': true,
   'metrics.turn': true,
   'metrics.tool': true,
+  'context.compacted': true,
+  'metrics.usage': true,
   'log.repaired': true,
   'run.finished': true
 }

@@ -233,6 +233,26 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
       }
       return updateCall(state, record.callId, own, (call) => ({ ...call, metrics }))
     }
+    case 'context.compacted': {
+      const index = state.compactions.length
+      const compaction = {
+        method: record.method,
+        throughTimeline: record.throughTimeline,
+        replacement: record.replacement,
+        tokensBefore: record.tokensBefore,
+        tokensAfter: record.tokensAfter,
+        usage: record.usage,
+        reason: record.reason,
+        at: record.ts
+      }
+      return own.patch(state, {
+        compactions: own.withAppended(state.compactions, compaction),
+        timeline: own.withAppended(state.timeline, { kind: 'compaction', index })
+      })
+    }
+    case 'metrics.usage':
+      // A summary of what the state already holds (the meter is computed from the responses).
+      return state
     case 'log.repaired':
       return own.patch(state, { logRepairs: state.logRepairs + 1 })
     case 'run.finished':

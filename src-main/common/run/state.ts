@@ -1,6 +1,6 @@
 // RunState: everything the UI, resume and replay need, folded from run records by `reduce`.
 // Plain JSON only (it crosses process boundaries), normalized by key, never mutated.
-import type { FunctionTool, OutputItem, ResponseStatus, Usage } from '../protocol/wire'
+import type { FunctionTool, InputItem, OutputItem, ResponseStatus, Usage } from '../protocol/wire'
 import type { ErrorClassName } from '../providers/error-classes'
 import type { ToolView } from './tool-view'
 import type {
@@ -216,6 +216,18 @@ export type TimelineEntry =
   | { kind: 'tool_result'; callId: string }
   /** The run was taken up again (resumed, retried, or continued by a follow-up). */
   | { kind: 'resumed'; reason: string; at: number }
+  | { kind: 'compaction'; index: number }
+
+export interface CompactionView {
+  method: 'server' | 'summary'
+  throughTimeline: number
+  replacement: InputItem[]
+  tokensBefore: number | null
+  tokensAfter: number | null
+  usage: Usage | null
+  reason: string
+  at: number
+}
 
 export interface StreamCursor {
   /** Index into `responses` of the response events currently belong to. */
@@ -254,6 +266,8 @@ export interface RunState {
   retry: RetryView | null
   errors: ErrorView[]
   usage: Usage | null
+  /** Every compaction of the conversation, oldest first; the last one shapes a full resend. */
+  compactions: CompactionView[]
   cursor: StreamCursor
   duplicates: number
   gaps: { responseIndex: number; expected: number; received: number }[]
@@ -301,6 +315,7 @@ export const initialRunState: RunState = Object.freeze({
   retry: null,
   errors: [],
   usage: null,
+  compactions: [],
   cursor: { responseIndex: null, lastSequence: null, turn: null },
   duplicates: 0,
   gaps: [],

@@ -56,6 +56,9 @@ export function syncPointOf(body: RunRecordBody, facts: SyncFacts = {}): SyncPoi
     case 'transport.changed':
     case 'metrics.turn':
     case 'metrics.tool':
+    case 'metrics.usage':
+    // Lost, the run only compacts again (or the server refuses the long context and it compacts then).
+    case 'context.compacted':
       return 'next'
     default:
       return assertNever(body, 'run record')

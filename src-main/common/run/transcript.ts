@@ -40,16 +40,33 @@ function inputItemOf(item: ItemView): InputItem | null {
   }
 }
 
-/** The whole conversation as input items, in the order it happened. */
+function userMessage(text: string): InputItem {
+  return { type: 'message', role: 'user', content: [{ type: 'input_text', text }] }
+}
+
+/**
+ * The whole conversation as input items, in the order it happened. After a compaction, what came
+ * before it is the person's own messages (the task first) followed by what replaced the rest.
+ */
 export function transcriptOf(state: RunState): InputItem[] {
+  const compaction = state.compactions[state.compactions.length - 1]
+  const from = compaction?.throughTimeline ?? 0
   const input: InputItem[] = []
-  for (const entry of state.timeline) {
+  for (const entry of state.timeline.slice(0, from)) {
+    const user = entry.kind === 'user' ? state.userInputs[entry.index] : undefined
+    if (user && user.kind !== 'interrupt') input.push(userMessage(user.text))
+  }
+  if (compaction) input.push(...compaction.replacement)
+  return input.concat(transcriptFrom(state, from))
+}
+
+function transcriptFrom(state: RunState, from: number): InputItem[] {
+  const input: InputItem[] = []
+  for (const entry of state.timeline.slice(from)) {
     switch (entry.kind) {
       case 'user': {
         const user = state.userInputs[entry.index]
-        if (user && user.kind !== 'interrupt') {
-          input.push({ type: 'message', role: 'user', content: [{ type: 'input_text', text: user.text }] })
-        }
+        if (user && user.kind !== 'interrupt') input.push(userMessage(user.text))
         break
       }
       case 'item': {
@@ -67,12 +84,19 @@ export function transcriptOf(state: RunState): InputItem[] {
         break
       }
       case 'resumed':
+      case 'compaction':
         break
       default:
         assertNever(entry, 'timeline entry')
     }
   }
   return input
+}
+
+/** The conversation up to a timeline index, as input items (what a summarising request summarises). */
+export function transcriptBefore(state: RunState, end: number): InputItem[] {
+  const full = { ...state, timeline: state.timeline.slice(0, end) }
+  return transcriptOf(full)
 }
 
 export function messageTextOf(item: ItemView): string | null {
@@ -101,9 +125,7 @@ export function pendingInputOf(state: RunState): InputItem[] {
   for (const entry of state.timeline.slice(state.sentThrough)) {
     if (entry.kind === 'user') {
       const user = state.userInputs[entry.index]
-      if (user && user.kind !== 'interrupt' && !user.delivered) {
-        input.push({ type: 'message', role: 'user', content: [{ type: 'input_text', text: user.text }] })
-      }
+      if (user && user.kind !== 'interrupt' && !user.delivered) input.push(userMessage(user.text))
     } else if (entry.kind === 'tool_result') {
       const call = state.toolCalls[entry.callId]
       if (call && call.output !== null) input.push({ type: 'function_call_output', call_id: call.callId, output: call.output })

@@ -109,6 +109,9 @@ export class LiveView {
       case 'retry.scheduled':
         this.#line(warn(`⟳ ${retryNotice(record.errorClass, record.delayMs)} (${record.attempt}/${record.maxAttempts}): ${escapeForTerminal(record.message)}`))
         return
+      case 'context.compacted':
+        this.#line(dim(`⇲ context compacted (${record.method === 'server' ? 'by the server' : 'summarised'}${record.tokensBefore === null ? '' : ` at ${record.tokensBefore.toLocaleString('en-US')} tokens`}): ${record.reason}`))
+        return
       case 'run.finished':
         this.#line(bold(`■ ${record.outcome}${record.reason ? `: ${escapeForTerminal(record.reason)}` : ''}`) + dim(`  (run ${state.runId})`))
         return
@@ -120,6 +123,7 @@ export class LiveView {
       case 'user.input':
       case 'metrics.turn':
       case 'metrics.tool':
+      case 'metrics.usage':
       case 'log.repaired':
         return
       default:

@@ -72,6 +72,11 @@ export function renderTranscript(state: RunState): string {
       case 'resumed':
         blocks.push(`(resumed: ${entry.reason})`)
         break
+      case 'compaction': {
+        const compaction = state.compactions[entry.index]
+        if (compaction) blocks.push(`(context compacted ${compaction.method === 'server' ? 'by the server' : 'into a summary'}: ${compaction.reason})`)
+        break
+      }
       default:
         assertNever(entry, 'timeline entry')
     }

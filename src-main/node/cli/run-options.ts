@@ -42,6 +42,8 @@ ${APPROVAL_MODES.map((mode) => `                           ${mode.padEnd(16)} ${
   --allow-network HOSTS  comma-separated hosts the sandboxed shell may reach
   --home-allow DIRS      comma-separated home folders (e.g. .cargo/bin) the sandbox shows read-only,
                          besides the settings' home allowlist
+  --mcp-config FILE      your MCP servers, in the .mcp.json shape ({"mcpServers": {...}})
+  --allow-project-mcp    also start the servers of the workspace's .mcp.json (it is never used unasked)
   --sim                  use the built-in scripted model server instead of a provider; no key needed
   --scenario NAME|FILE   the sim's scenario (default: demo)
   --resume RUN_ID        continue a run from its log (a pending approval is asked again); --model,
@@ -68,6 +70,8 @@ export interface RunCliOptions {
   reasoningSummary: ReasoningSummary | null
   /** Home folders shown inside the sandbox on top of the settings' list. */
   homeAllow: string[]
+  mcpConfig: string | null
+  allowProjectMcp: boolean
   /** The sim's scenario when the run talks to the built-in sim. */
   sim: string | null
   json: boolean
@@ -98,6 +102,8 @@ export function parseRunOptions(args: string[]): RunCliOptions {
       'reasoning-summary': { type: 'string' },
       'allow-network': { type: 'string' },
       'home-allow': { type: 'string' },
+      'mcp-config': { type: 'string' },
+      'allow-project-mcp': { type: 'boolean', default: false },
       sim: { type: 'boolean', default: false },
       scenario: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -129,6 +135,8 @@ export function parseRunOptions(args: string[]): RunCliOptions {
     reasoningEffort: effort ?? null,
     reasoningSummary: summary ?? null,
     homeAllow: commaList(values['home-allow']),
+    mcpConfig: values['mcp-config'] ?? null,
+    allowProjectMcp: values['allow-project-mcp'],
     sim: values.sim || values.scenario !== undefined ? (values.scenario ?? 'demo') : null,
     json: values.json,
     help: values.help

@@ -1,6 +1,7 @@
-import type { RunSettings, SettingsChange } from '../../common/run/records'
+import type { McpServerInfo, RunSettings, SettingsChange } from '../../common/run/records'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { BackoffPolicy } from './backoff'
+import type { CompactionMethod } from './compaction'
 import { DEFAULT_BACKOFF } from './backoff'
 import type { Provider } from './provider'
 import type { SseTransportOptions } from './sse-transport'
@@ -48,7 +49,13 @@ export interface DriverServices {
   /** The host runs commands outside the OS sandbox (the person's app-wide setting); every command then asks. */
   unsandboxed: boolean
   tools: ToolRuntime
+  /** The run's MCP servers and what could not be used of their configs, recorded with the run's settings. */
+  mcp?: { servers: McpServerInfo[]; problems: string[] } | null
   gate: ToolGate
+  /** The model's context window in tokens; by default from the model table (none known: compaction only when the server refuses a request as too long). */
+  contextWindow?: number | null
+  /** How the context is compacted; by default the provider's own way where it has one, else a summarising request. */
+  compaction?: CompactionMethod
   recovery?: Partial<RecoveryPolicy>
   ws?: Partial<WsTransportOptions>
   sse?: Partial<SseTransportOptions>

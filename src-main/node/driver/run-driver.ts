@@ -11,6 +11,7 @@ import { withoutRequestEcho } from '../../common/run/request-echo'
 import { nextStep } from '../../common/run/next-step'
 import type { RunState } from '../../common/run/state'
 import { initialRunState } from '../../common/run/state'
+import { composeInstructions, loadInstructionFiles } from '../project/instruction-files'
 import type { DataDir } from '../store/data-dir'
 import { newRunId } from '../store/run-id'
 import { readRunLog } from '../store/run-log-reader'
@@ -19,7 +20,19 @@ import { describeError, errorClassOf, type ErrorFacts } from '../../common/provi
 import { retryHintsOf } from '../../common/providers/retry-hints'
 import { PROVIDERS } from '../../common/providers/providers'
 import { backoffDelayMs, sleep } from './backoff'
-import { buildRequest } from './request-builder'
+import { buildRequest, type RequestSettings } from './request-builder'
+import {
+  COMPACTION_TRIGGER_RATIO,
+  compactionDue,
+  compactionItemIndex,
+  contextTokens,
+  estimateContextTokens,
+  summaryBoundary,
+  summaryInput,
+  summaryReplacement,
+  type CompactionMethod
+} from './compaction'
+import { contextMeterOf, modelEntry } from '../../common/usage/context-meter'
 import { RunRecorder, type RecordListener } from './run-recorder'
 import { changedSettings, DEFAULT_RECOVERY, type DriverServices, type RecoveryPolicy, type RunChoices } from './driver-options'
 import { SseTransport } from './sse-transport'
@@ -56,6 +69,13 @@ export class RunDriver {
   #running = false
   #failures = 0
   #wsFailures = 0
+  #compactionMethod: CompactionMethod
+  /** Set when the next request must compact: the context size that called for it. */
+  #compactNext: { tokens: number; reason: string } | null = null
+  /** The server refused the context as too long and a compaction was made for it: a second refusal ends the run. */
+  #compactedForRefusal = false
+  /** The request in flight asks the server to compact: steering input waits for the next turn. */
+  #turnCompacts = false
 
   /** What the person changed when this driver resumed the run (empty for a new run). */
   readonly changed: SettingsChange
@@ -71,6 +91,7 @@ export class RunDriver {
     this.changed = changed
     this.#transport = this.#createTransport(settings.transport)
     this.#executor = new ToolExecutor(recorder, services.tools, services.gate)
+    this.#compactionMethod = services.compaction ?? (PROVIDERS[services.provider.name].serverCompaction ? 'server' : 'summary')
   }
 
   /** Starts a new run in `workspace` with the person's task and choices. */
@@ -78,9 +99,18 @@ export class RunDriver {
     const root = await realpath(workspace)
     await mkdir(dataDir.runs, { recursive: true })
     const runId = newRunId()
+    // Read once, at the start: the run keeps the instructions it began with, across resumes.
+    const projectInstructions = await loadInstructionFiles({ workspace: root, dataDir: dataDir.root })
     const writer = await RunLogWriter.create(dataDir.runLog(runId))
     const recorder = new RunRecorder(writer, initialRunState)
-    const { model, ...settings } = choices
+    const { model, ...chosen } = choices
+    const settings: RunSettings = {
+      ...chosen,
+      instructions: composeInstructions(chosen.instructions, projectInstructions),
+      instructionFiles: projectInstructions.files,
+      ...(services.mcp ? { mcp: services.mcp } : {}),
+      contextWindow: services.contextWindow ?? modelEntry(services.providerLabel ?? services.provider.name, model)?.contextWindow ?? null
+    }
     // One sync makes both the run and its task durable.
     recorder.record({
       type: 'run.started',
@@ -165,7 +195,7 @@ export class RunDriver {
   async steer(text: string): Promise<void> {
     await this.#recorder.recordDurable({ type: 'user.input', kind: 'steer', text })
     const responseId = this.#activeResponseId()
-    if (this.#steeringSupported && responseId !== null) this.#transport.steer(responseId, text)
+    if (this.#steeringSupported && !this.#turnCompacts && responseId !== null) this.#transport.steer(responseId, text)
   }
 
   /** A new message after the run ended: the same run continues with it. */
@@ -220,6 +250,7 @@ export class RunDriver {
           })
           break
         case 'send': {
+          await this.#compactIfDue()
           const recovery = await this.#sendTurn()
           if (recovery === null) break
           if (recovery.kind === 'fail') return this.#finish('failed', recovery.reason)
@@ -240,18 +271,11 @@ export class RunDriver {
     const held = this.#held
     // Without storage, only the connection that produced a response still holds it.
     const reuse = held !== null && (this.#settings.store || (held.connectionId !== null && held.connectionId === this.#transport.connectionId))
-    const request = buildRequest(
-      state,
-      {
-        model: state.model ?? '',
-        instructions: this.#settings.instructions,
-        tools: state.tools,
-        store: this.#settings.store,
-        reasoning: this.#settings.reasoning ?? null,
-        continuation: PROVIDERS[this.#services.provider.name].continuation
-      },
-      reuse ? held.responseId : null
-    )
+    const request = buildRequest(state, this.#requestSettings(state), reuse ? held.responseId : null)
+    const compactNext = this.#compactNext
+    this.#compactNext = null
+    this.#turnCompacts = compactNext !== null
+    if (compactNext !== null) request.body.context_management = [{ type: 'compaction', compact_threshold: this.#compactThreshold(compactNext.tokens) }]
     const turn = state.turns.length + 1
     const sentAt = performance.now()
     let firstEventAt: number | null = null
@@ -274,6 +298,8 @@ export class RunDriver {
     })
     this.#recordToolMetrics(request.input, sentAt)
     const end = await sent.ended
+    this.#turnCompacts = false
+    if (compactNext !== null) this.#noteServerCompaction(end, compactNext)
     const endedAt = performance.now()
     this.#recorder.record({
       type: 'metrics.turn',
@@ -335,6 +361,7 @@ export class RunDriver {
           this.#held = { connectionId: this.#transport.connectionId, responseId: response.id }
           this.#failures = 0
           this.#wsFailures = 0
+          this.#compactedForRefusal = false
           return null
         }
         this.#held = null
@@ -369,6 +396,7 @@ export class RunDriver {
   /** One error class table decides for every transport and shape (see common/providers/error-classes). */
   #onError(facts: ErrorFacts & { headers: Record<string, string> | null }, wasIncremental: boolean, turn: number): Recovery {
     const errorClass = errorClassOf(facts)
+    if (errorClass.name === 'context_too_long') return this.#compactForRefusal(facts.message)
     const hints = retryHintsOf(facts.headers, Date.now())
     // Whatever failed, the next request does not lean on the previous response (a failed
     // continuation evicts it), so an immediate retry is a full resend and cannot loop.
@@ -415,6 +443,109 @@ export class RunDriver {
       maxAttempts
     })
     return { kind: 'retry', delayMs }
+  }
+
+  #requestSettings(state: RunState): RequestSettings {
+    return {
+      model: state.model ?? '',
+      instructions: this.#settings.instructions,
+      tools: state.tools,
+      store: this.#settings.store,
+      reasoning: this.#settings.reasoning ?? null,
+      continuation: PROVIDERS[this.#services.provider.name].continuation
+    }
+  }
+
+  /** The server refused the context as too long: compact once and send again, or give up. */
+  #compactForRefusal(message: string): Recovery {
+    if (this.#compactionMethod === 'off' || this.#compactedForRefusal) return { kind: 'fail', reason: `the context does not fit the model's window: ${message}` }
+    this.#compactedForRefusal = true
+    this.#compactNext = { tokens: contextTokens(this.state) ?? 0, reason: 'the server refused the context as longer than the model\'s window' }
+    return { kind: 'retry', delayMs: 0 }
+  }
+
+  /** Before a request: compact when the context nears the window (or the server refused it). */
+  async #compactIfDue(): Promise<void> {
+    if (this.#compactionMethod === 'off') return
+    const window = this.#settings.contextWindow ?? null
+    const due = this.#compactNext ?? this.#dueNow(window)
+    if (due === null) return
+    if (this.#compactionMethod === 'server') {
+      this.#compactNext = due
+      return
+    }
+    this.#compactNext = null
+    await this.#summarise(due)
+  }
+
+  #dueNow(window: number | null): { tokens: number; reason: string } | null {
+    const tokens = compactionDue(this.state, window)
+    if (tokens === null || window === null) return null
+    return { tokens, reason: `the context reached ${Math.round((tokens / window) * 100)}% of the model's ${window.toLocaleString('en-US')}-token window` }
+  }
+
+  /** Below the size the next request will have at least, so the server compacts this very turn. */
+  #compactThreshold(tokens: number): number {
+    const window = this.#settings.contextWindow ?? null
+    return Math.max(1, Math.floor(Math.min(window === null ? Infinity : window * COMPACTION_TRIGGER_RATIO, tokens * 0.9)))
+  }
+
+  /** A response that carried a compaction item: record where the compacted context starts. */
+  #noteServerCompaction(end: TurnEnd, due: { tokens: number; reason: string }): void {
+    if (end.kind !== 'terminal' || end.event.type === 'response.failed') return
+    const responseIndex = this.state.responseIndexById[end.event.response.id]
+    const at = responseIndex === undefined ? null : compactionItemIndex(this.state, responseIndex)
+    if (at === null) return
+    this.#recorder.record({
+      type: 'context.compacted',
+      method: 'server',
+      throughTimeline: at,
+      replacement: [],
+      tokensBefore: due.tokens,
+      tokensAfter: end.event.response.usage?.input_tokens ?? null,
+      usage: null,
+      reason: due.reason
+    })
+  }
+
+  /** A summarising request of Tether's own; its summary replaces the conversation before the last answer. */
+  async #summarise(due: { tokens: number; reason: string }): Promise<boolean> {
+    const state = this.state
+    const boundary = summaryBoundary(state)
+    if (boundary === null) return false
+    if (await this.#ensureConnection()) return false
+    const request = buildRequest(state, this.#requestSettings(state), null)
+    let streamed = ''
+    const sent = this.#transport.send({
+      body: { ...request.body, input: summaryInput(state, boundary), tool_choice: 'none' },
+      signal: this.#abort.signal,
+      onFrame: (frame) => {
+        if (frame.kind === 'event' && frame.event.type === 'response.output_text.delta') streamed += frame.event.delta
+      }
+    })
+    const end = await sent.ended
+    if (end.kind !== 'terminal' || end.event.type !== 'response.completed') {
+      if (end.kind === 'dropped') this.#held = null
+      return false
+    }
+    const written = end.event.response.output.flatMap((item) => (item.type === 'message' ? item.content.flatMap((part) => (part.type === 'output_text' ? [part.text] : [])) : [])).join('')
+    const summary = written.length > 0 ? written : streamed
+    if (summary.trim().length === 0) return false
+    const replacement = summaryReplacement(summary)
+    const after = { ...state, compactions: [...state.compactions, { method: 'summary' as const, throughTimeline: boundary, replacement, tokensBefore: due.tokens, tokensAfter: null, usage: null, reason: due.reason, at: 0 }] }
+    this.#recorder.record({
+      type: 'context.compacted',
+      method: 'summary',
+      throughTimeline: boundary,
+      replacement,
+      tokensBefore: due.tokens,
+      tokensAfter: estimateContextTokens(after),
+      usage: end.event.response.usage ?? null,
+      reason: due.reason
+    })
+    // The server's chain still holds the long context: the next request starts afresh.
+    this.#held = null
+    return true
   }
 
   #onDrop(reason: string): Recovery {
@@ -504,6 +635,16 @@ export class RunDriver {
   async #finish(outcome: RunOutcome, reason: string | null): Promise<RunOutcome> {
     for (const callId of [...this.#executor.timings.keys()]) this.#recordToolTiming(callId, null)
     this.#transport.close('run finished')
+    const meter = contextMeterOf(this.state)
+    this.#recorder.record({
+      type: 'metrics.usage',
+      contextTokens: meter.usedTokens,
+      cachedTokens: meter.cachedTokens,
+      windowTokens: meter.windowTokens,
+      inputTokens: meter.inputTokens,
+      outputTokens: meter.outputTokens,
+      costUsd: meter.costUsd
+    })
     await this.#recorder.recordDurable({ type: 'run.finished', outcome, reason })
     return outcome
   }

@@ -23,7 +23,7 @@ export interface RunServices {
   desk: ApprovalDesk
   /** Options for a new run, or for continuing one whose folded state is given. */
   /** The services and the person's choices for a new run; `model` overrides the settings' model. */
-  newRun(demo: boolean, model?: string): Promise<{ services: DriverServices; choices: RunChoices }>
+  newRun(demo: boolean, workspace: string, model?: string): Promise<{ services: DriverServices; choices: RunChoices }>
   /** The services for continuing a run whose folded state is given; it keeps its recorded choices. */
   existingRun(state: RunState): Promise<DriverServices>
   /** Called once a new run exists and before it acts: e.g. to snapshot the repo for its diff. */
@@ -95,7 +95,7 @@ export class RunManager {
 
   /** Starts a run; `model` overrides the settings' model for this run. */
   async start(workspace: string, task: string, demo: boolean, model?: string): Promise<string> {
-    const { services, choices } = await this.#services.newRun(demo, model)
+    const { services, choices } = await this.#services.newRun(demo, workspace, model)
     const driver = await RunDriver.start(this.#services.dataDir, workspace, task, services, choices)
     await this.#services.beforeFirstTurn?.(driver.runId, driver.state.workspace ?? workspace)
     this.#adopt(driver)

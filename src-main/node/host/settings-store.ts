@@ -25,6 +25,8 @@ const storedSchema = z.object({
   reasoningSummary: z.enum(REASONING_SUMMARIES).nullable().default(null),
   /** Home folders shown read-only inside the sandbox; absent means DEFAULT_HOME_ALLOWLIST. Edited in the file itself. */
   homeAllowlist: z.array(z.string()).optional(),
+  /** The person's MCP servers as `.mcp.json` text; absent in files written before it existed. */
+  mcpConfig: z.string().default(''),
   recentRepos: z.array(z.object({ path: z.string(), openedAt: z.number() }))
 })
 
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   networkAllowlist: [],
   reasoningEffort: null,
   reasoningSummary: null,
+  mcpConfig: '',
   recentRepos: []
 }
 

@@ -7,6 +7,7 @@ import type {
   HostKind,
   MethodName,
   ParamsOf,
+  ProjectMcpView,
   ProviderChoice,
   ResultOf,
   RunListItem,
@@ -24,6 +25,9 @@ import { RunSearch } from './run-search'
 import { listWorkspaceFiles } from './workspace-file-list'
 import { readRunLog } from '../store/run-log-reader'
 import type { ToolRuntime } from '../tools/tool-runtime'
+import { parseMcpConfig, type ParsedMcpConfig } from '../mcp/mcp-config'
+import { ProjectMcpApprovals } from '../mcp/project-mcp'
+import { startRunMcp, type RunMcp } from '../mcp/run-mcp'
 import { ApprovalDesk } from './approval-desk'
 import { readArtifact } from './artifacts'
 import { changesSince, saveBaseline } from './changes'
@@ -68,6 +72,10 @@ function baseUrlOf(settings: StoredSettings): string {
   return PROVIDERS[settings.provider].baseUrl ?? settings.customBaseUrl ?? ''
 }
 
+function personalMcpConfig(text: string): ParsedMcpConfig {
+  return text.trim() === '' ? { servers: [], problems: [] } : parseMcpConfig(text, 'personal', 'your MCP servers (Settings)')
+}
+
 export class TetherHost {
   readonly options: HostOptions
   readonly runs: RunManager
@@ -80,16 +88,18 @@ export class TetherHost {
   /** The run index is rewritten by each listing: listings run one at a time. */
   #listing: Promise<unknown> = Promise.resolve()
   #demo: Promise<DemoModel> | null = null
+  #projectMcp: ProjectMcpApprovals
 
   private constructor(options: HostOptions, settings: SettingsStore) {
     this.options = options
     this.#settings = settings
+    this.#projectMcp = new ProjectMcpApprovals(options.dataDir.mcpApprovals)
     this.runs = new RunManager(
       {
         dataDir: options.dataDir,
         desk: this.desk,
-        newRun: (demo, model) => this.#newRun(demo, model),
-        existingRun: (state) => this.#driverServices(state.provider?.name ?? null, state.provider?.baseUrl ?? ''),
+        newRun: (demo, workspace, model) => this.#newRun(demo, workspace, model),
+        existingRun: (state) => this.#driverServices(state.provider?.name ?? null, state.provider?.baseUrl ?? '', state.workspace),
         beforeFirstTurn: (runId, workspace) => saveBaseline(workspace, options.dataDir.artifacts(runId)).catch(() => undefined)
       },
       () => this.#broadcast({ type: 'runs.changed' })
@@ -151,7 +161,9 @@ export class TetherHost {
       reasoningEffort: current.reasoningEffort,
       reasoningSummary: current.reasoningSummary,
       keys: Object.fromEntries(await Promise.all(PROVIDER_NAMES.map(async (name) => [name, await keyStatusOf(keys, name, env)] as const))) as SettingsView['keys'],
-      keyStorage: keys.kind
+      keyStorage: keys.kind,
+      mcpConfig: current.mcpConfig,
+      mcpConfigProblems: personalMcpConfig(current.mcpConfig).problems
     }
   }
 
@@ -203,9 +215,30 @@ export class TetherHost {
     }
   }
 
-  async #newRun(demo: boolean, model?: string): Promise<{ services: DriverServices; choices: RunChoices }> {
+  async #projectMcpView(workspace: string): Promise<ProjectMcpView> {
+    const project = await this.#projectMcp.read(await resolveFolder(workspace))
+    switch (project.state) {
+      case 'absent':
+        return { state: 'absent' }
+      case 'unusable':
+        return { state: 'unusable', problem: project.problem }
+      case 'found':
+        return { state: 'found', sha256: project.sha256, approved: project.approved, servers: project.summary, problems: project.config.problems }
+      default:
+        return project satisfies never
+    }
+  }
+
+  /** The run's MCP servers: the person's own, and the repository's once approved. The demo has none. */
+  async #runMcp(tools: ToolRuntime, workspace: string | null, demo: boolean): Promise<RunMcp> {
+    if (demo || workspace === null) return { tools, report: null }
+    const project = await this.#projectMcp.read(workspace)
+    return startRunMcp(tools, { personal: personalMcpConfig(this.#settings.current.mcpConfig), project, allowProject: false }, { workspace, dataDir: this.options.dataDir.root })
+  }
+
+  async #newRun(demo: boolean, workspace: string, model?: string): Promise<{ services: DriverServices; choices: RunChoices }> {
     const settings = this.#settings.current
-    const services = await this.#driverServices(demo ? DEMO_PROVIDER_LABEL : settings.provider, baseUrlOf(settings))
+    const services = await this.#driverServices(demo ? DEMO_PROVIDER_LABEL : settings.provider, baseUrlOf(settings), workspace)
     const choices: RunChoices = {
       model: model ?? (demo ? DEMO_MODEL : settings.model),
       transport: settings.transport,
@@ -222,7 +255,7 @@ export class TetherHost {
   }
 
   /** The provider a run uses (by its label: the demo sim, or a provider) and the tools. */
-  async #driverServices(label: string | null, baseUrl: string): Promise<DriverServices> {
+  async #driverServices(label: string | null, baseUrl: string, workspace: string | null): Promise<DriverServices> {
     let provider: Provider
     if (label === DEMO_PROVIDER_LABEL) {
       provider = await this.#demoProvider()
@@ -230,8 +263,9 @@ export class TetherHost {
       if (!isProviderName(label)) throw new HostError('unavailable', `the run used an unknown provider '${label}'`)
       provider = await this.#provider(label, baseUrl)
     }
-    const { tools, gate } = await this.#tools()
-    return { provider, providerLabel: label ?? provider.name, unsandboxed: false, tools, gate }
+    const { tools: shared, gate } = await this.#tools()
+    const mcp = await this.#runMcp(shared, workspace, label === DEMO_PROVIDER_LABEL)
+    return { provider, providerLabel: label ?? provider.name, unsandboxed: false, tools: mcp.tools, mcp: mcp.report, gate }
   }
 
   /** The run index, one listing at a time; only `workspace`'s runs unless null. */
@@ -353,6 +387,16 @@ export class TetherHost {
       const artifactPath = state.toolCalls[callId]?.artifactPath
       if (!artifactPath) throw new HostError('not_found', `call ${callId} has no saved output`)
       return readArtifact(this.options.dataDir.artifacts(runId), artifactPath)
+    },
+    getProjectMcp: ({ workspace }) => this.#projectMcpView(workspace),
+    approveProjectMcp: async ({ workspace, sha256 }) => {
+      const real = await resolveFolder(workspace)
+      const project = await this.#projectMcp.read(real)
+      if (project.state !== 'found' || project.sha256 !== sha256) {
+        throw new HostError('conflict', "the repository's .mcp.json changed since it was shown: look at it again before allowing it")
+      }
+      await this.#projectMcp.approve(real, sha256)
+      return this.#projectMcpView(real)
     },
     openExternal: async ({ url }) => {
       let parsed: URL

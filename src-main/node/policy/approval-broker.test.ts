@@ -101,7 +101,7 @@ async function openHarness(path: string, recorder: RunRecorder, policy: TetherPo
     call: (callId, subject, options = {}) => ({
       runId,
       callId,
-      tool: { shell: 'shell', script: 'script', read: 'read_file', write: 'write_file', invalid: 'shell' }[subject.kind],
+      tool: { shell: 'shell', script: 'script', read: 'read_file', write: 'write_file', mcp: 'mcp__server__tool', invalid: 'shell' }[subject.kind],
       arguments: JSON.stringify(subject),
       subject,
       mode: options.mode ?? 'ask-risky',

@@ -47,6 +47,8 @@ export function subjectText(subject: ToolCallSubject): string {
     case 'read':
     case 'write':
       return subject.path
+    case 'mcp':
+      return `${subject.server} › ${subject.tool} ${subject.arguments}`
     case 'invalid':
       return subject.message
     default:
@@ -64,6 +66,8 @@ function noun(subject: ToolCallSubject): string {
       return 'file read'
     case 'write':
       return 'file write'
+    case 'mcp':
+      return 'MCP tool call'
     case 'invalid':
       return 'call'
     default:

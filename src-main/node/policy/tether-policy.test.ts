@@ -34,7 +34,7 @@ function input(subject: ToolCallSubject, mode: ApprovalMode = 'ask-risky', sandb
 }
 
 function toolOf(subject: ToolCallSubject): string {
-  return { shell: 'shell', script: 'script', read: 'read_file', write: 'write_file', invalid: 'shell' }[subject.kind]
+  return { shell: 'shell', script: 'script', read: 'read_file', write: 'write_file', mcp: 'mcp__server__tool', invalid: 'shell' }[subject.kind]
 }
 
 const shell = (command: string): ToolCallSubject => ({ kind: 'shell', command: fixture.expand(command) })
@@ -281,5 +281,17 @@ describe('the suggested rule', () => {
       await policy.remember(fixture.workspace, run, rule, 'run', 'allow')
       expect({ command, outcome: outcome(await policy.evaluate({ ...input(shell(command), mode), runId: run })) }).toEqual({ command, outcome: 'allow' })
     }
+  })
+})
+
+describe('MCP rules beside shell rules', () => {
+  it('an MCP allow rule never lets a shell command through, whatever its spelling', async () => {
+    await saveRules([{ decision: 'allow', prefix: ['mcp:notes'] }, { decision: 'allow', prefix: ['mcp:notes', 'rm'] }])
+    await policy.remember(fixture.workspace, runId, ['mcp:notes'], 'run', 'allow')
+    for (const command of ["'mcp:notes' rm -rf build", 'mcp:notes rm x', './mcp:notes']) {
+      expect({ command, decision: (await policy.evaluate(input(shell(command)))).decision }).toEqual({ command, decision: 'ask' })
+    }
+    const mcp: ToolCallSubject = { kind: 'mcp', server: 'notes', tool: 'rm', arguments: '{}', readOnly: false, sandboxed: true }
+    expect(outcome(await policy.evaluate(input(mcp)))).toBe('allow')
   })
 })

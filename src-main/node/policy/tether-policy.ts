@@ -8,6 +8,7 @@ import type { DataDir } from '../store/data-dir'
 import type { ApprovalPolicy, PolicyInput, PolicyVerdict } from './approval-policy'
 import { loadBashParser, type BashParser } from './bash-parser'
 import { classifyShellCommand } from './classify-command'
+import { isMcpRule, mcpVerdict } from './mcp-verdict'
 import { defaultPathEnvironment, type PathEnvironment } from './path-scope'
 import { RuleStore } from './rule-store'
 import { ruleProblem, sameRule, type PrefixRule, type RuleScope } from './rules'
@@ -66,11 +67,16 @@ export class TetherPolicy implements ApprovalPolicy {
         const parser = await this.#parser
         const saved = await this.rules.load(input.workspace)
         const classification = classifyShellCommand(parser, subject.command, this.environment(input.workspace))
+        // An MCP rule never matches a command, however the command is spelled.
         return shellVerdict(
           classification,
           { mode: input.mode, sandboxed: input.sandboxed },
-          { saved: saved.rules, savedProblem: saved.problem, run: this.#runRules.get(input.runId) ?? [] }
+          { saved: saved.rules.filter((rule) => !isMcpRule(rule)), savedProblem: saved.problem, run: (this.#runRules.get(input.runId) ?? []).filter((rule) => !isMcpRule(rule)) }
         )
+      }
+      case 'mcp': {
+        const saved = await this.rules.load(input.workspace)
+        return mcpVerdict(subject, input.mode, { saved: saved.rules, savedProblem: saved.problem, run: this.#runRules.get(input.runId) ?? [] })
       }
       case 'script':
         return scriptVerdict(input.mode)

@@ -42,4 +42,8 @@ export class DataDir {
   get rules(): string {
     return join(this.root, 'rules')
   }
+  /** Approvals of repositories' `.mcp.json` files, by the hash of the workspace path. */
+  get mcpApprovals(): string {
+    return join(this.root, 'mcp-approvals')
+  }
 }

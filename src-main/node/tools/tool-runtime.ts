@@ -46,6 +46,8 @@ export type ToolCallSubject =
   | { kind: 'script'; code: string }
   | { kind: 'read'; path: string }
   | { kind: 'write'; path: string }
+  /** A tool of an MCP server: judged by the server's annotations and the person's rules, not by its arguments. */
+  | { kind: 'mcp'; server: string; tool: string; arguments: string; readOnly: boolean; sandboxed: boolean }
   | { kind: 'invalid'; message: string }
 
 export interface ToolRuntime {

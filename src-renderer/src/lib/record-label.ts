@@ -45,6 +45,10 @@ export function recordLabel(record: RunRecord): string {
       return `Turn ${record.turn} metrics · ${Math.round(record.durationMs)} ms`
     case 'metrics.tool':
       return `Tool metrics · run ${Math.round(record.runMs)} ms`
+    case 'context.compacted':
+      return `Context compacted · ${record.method === 'server' ? 'by the server' : 'summarised'}${record.tokensBefore === null ? '' : ` at ${record.tokensBefore} tokens`}`
+    case 'metrics.usage':
+      return `Usage · ${record.inputTokens} in, ${record.outputTokens} out${record.costUsd === null ? '' : ` · $${record.costUsd.toFixed(4)}`}`
     case 'log.repaired':
       return `Log repaired · ${record.truncatedBytes} bytes cut`
     case 'run.finished':

@@ -4,6 +4,7 @@ import { callIdsOf, lastContextResponse } from '../../../src-main/common/run/nex
 import { assertNever } from '../../../src-main/common/run/records'
 import type {
   ApprovalView,
+  CompactionView,
   ItemView,
   MessageItemView,
   ReasoningItemView,
@@ -21,6 +22,7 @@ export type TranscriptEntry =
   | { kind: 'tool'; key: string; call: ToolCallView; label: string; approval: ApprovalView | null }
   | { kind: 'other'; key: string; item: ItemView }
   | { kind: 'resumed'; key: string; reason: string; at: number }
+  | { kind: 'compaction'; key: string; compaction: CompactionView }
 
 function isStreaming(state: RunState, item: ItemView): boolean {
   const response = state.responses[item.responseIndex]
@@ -69,6 +71,10 @@ export function entryOf(state: RunState, entry: TimelineEntry, position: number)
       return null
     case 'resumed':
       return isFollowUp(state, state.timeline[position + 1]) ? null : { kind: 'resumed', key: `resumed:${position}`, reason: entry.reason, at: entry.at }
+    case 'compaction': {
+      const compaction = state.compactions[entry.index]
+      return compaction ? { kind: 'compaction', key: `compaction:${entry.index}`, compaction } : null
+    }
     default:
       return assertNever(entry, 'timeline entry')
   }
@@ -93,6 +99,8 @@ function rowOf(entry: TimelineEntry, position: number): TranscriptRow | null {
       return { key: `item:${entry.key}`, source: entry, position }
     case 'resumed':
       return { key: `resumed:${position}`, source: entry, position }
+    case 'compaction':
+      return { key: `compaction:${entry.index}`, source: entry, position }
     case 'tool_result':
       return null
     default:

@@ -1,6 +1,7 @@
-import { realpath } from 'node:fs/promises'
+import { readFile, realpath } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { summarizeMetrics } from '../../../common/run/metrics-summary'
+import { contextMeterOf, describeMeter } from '../../../common/usage/context-meter'
 import type { RunOutcome } from '../../../common/run/records'
 import type { RunState } from '../../../common/run/state'
 import { RunDriver, RunNotFoundError } from '../../driver/run-driver'
@@ -20,6 +21,33 @@ import type { SettingsChange } from '../../../common/run/records'
 import { DEFAULT_TRANSPORT, parseRunOptions, RUN_HELP, type RunCliOptions } from '../run-options'
 import { defaultModelOf, PROVIDERS, type ProviderName } from '../../../common/providers/providers'
 import { createRunGate } from '../run-gate'
+import { parseMcpConfig, type ParsedMcpConfig } from '../../mcp/mcp-config'
+import { ProjectMcpApprovals } from '../../mcp/project-mcp'
+import { startRunMcp, type RunMcp } from '../../mcp/run-mcp'
+
+async function readPersonalMcpConfig(path: string | null): Promise<ParsedMcpConfig> {
+  if (path === null) return { servers: [], problems: [] }
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new CliError(`--mcp-config ${path}: ${(error as Error).message}`, EXIT_USAGE)
+  }
+  const parsed = parseMcpConfig(text, 'personal', path)
+  if (parsed.servers.length === 0 && parsed.problems.length > 0) throw new CliError(`--mcp-config: ${parsed.problems.join('; ')}`, EXIT_USAGE)
+  return parsed
+}
+
+/** One line per MCP server and per problem, for the terminal. */
+function mcpNotes(mcp: RunMcp): string[] {
+  if (mcp.report === null) return []
+  return [
+    ...mcp.report.servers.map((server) =>
+      server.problem === null ? `mcp: ${server.name} (${server.source}, ${server.transport}): ${server.tools.length} tools` : `mcp: ${server.name}: ${server.problem}`
+    ),
+    ...mcp.report.problems.map((problem) => `mcp: ${problem}`)
+  ]
+}
 
 const EXIT_CODES: Record<RunOutcome, number> = { completed: 0, failed: 1, incomplete: 3, interrupted: 130 }
 
@@ -106,27 +134,43 @@ export async function runCommand(args: string[]): Promise<number> {
     throw error
   })
   const connection = await connect(options, recorded)
+  const personalMcp = await readPersonalMcpConfig(options.mcpConfig)
   const tools = new SandboxedToolRuntime({
     dataDir: dataDir.root,
     homeAllowlist: async () => [...(await storedHomeAllowlist(dataDir.settings)), ...options.homeAllow]
   })
   const interactive = !options.json && process.stdin.isTTY === true && process.stdout.isTTY === true
   const style = process.stdout.isTTY ? ANSI_STYLE : PLAIN_STYLE
-  const services = (gate: DriverServices['gate']): DriverServices => ({ provider: connection.provider, providerLabel: connection.label, unsandboxed: false, tools, gate })
+  const services = (gate: DriverServices['gate'], mcp: RunMcp): DriverServices => ({
+    provider: connection.provider,
+    providerLabel: connection.label,
+    unsandboxed: false,
+    tools: mcp.tools,
+    mcp: mcp.report,
+    gate
+  })
   let driver: RunDriver | null = null
+  let mcp: RunMcp | null = null
   try {
     const gate = createRunGate({ dataDir, interactive, style })
-    if (options.resume !== null) {
-      const changes = recorded === null ? options.settings : resumeChanges(options, recorded, connection.provider.name)
-      driver = await RunDriver.resume(dataDir, options.resume, services(gate), 'tether run --resume', changes)
-      if (recorded !== null) process.stderr.write(style.dim(`${describeChanges(changes, driver.changed, recorded)}\n`))
-    } else {
-      const workspace = await realpath(options.workspace!).catch(() => {
+    const workspace =
+      recorded?.workspace ??
+      (await realpath(options.workspace!).catch(() => {
         throw new CliError(`--workspace ${options.workspace}: no such directory`, EXIT_USAGE)
-      })
+      }))
+    if (options.resume === null) {
       const refusal = workspaceRefusal(workspace, { home: homedir(), dataDir: dataDir.root })
       if (refusal !== null) throw new CliError(`--workspace ${options.workspace}: this folder cannot be a workspace: ${refusal}`, EXIT_USAGE)
-      driver = await RunDriver.start(dataDir, workspace, options.task!, services(gate), newRunChoices(options, connection.provider.name))
+    }
+    const project = await new ProjectMcpApprovals(dataDir.mcpApprovals).read(workspace)
+    mcp = await startRunMcp(tools, { personal: personalMcp, project, allowProject: options.allowProjectMcp }, { workspace, dataDir: dataDir.root })
+    if (!options.json) for (const line of mcpNotes(mcp)) process.stderr.write(style.dim(`${line}\n`))
+    if (options.resume !== null) {
+      const changes = recorded === null ? options.settings : resumeChanges(options, recorded, connection.provider.name)
+      driver = await RunDriver.resume(dataDir, options.resume, services(gate, mcp), 'tether run --resume', changes)
+      if (recorded !== null) process.stderr.write(style.dim(`${describeChanges(changes, driver.changed, recorded)}\n`))
+    } else {
+      driver = await RunDriver.start(dataDir, workspace, options.task!, services(gate, mcp), newRunChoices(options, connection.provider.name))
     }
     const view = new LiveView((text) => process.stdout.write(text), style)
     // With --json, stdout is the log itself, line for line with checksums (`tether replay -` reads
@@ -143,10 +187,11 @@ export async function runCommand(args: string[]): Promise<number> {
     }
     process.on('SIGINT', onSigint)
     const outcome = await driver.run().finally(() => process.off('SIGINT', onSigint))
-    if (!options.json) process.stdout.write(`\n${renderMetrics(summarizeMetrics(driver.state))}\n`)
+    if (!options.json) process.stdout.write(`\n${renderMetrics(summarizeMetrics(driver.state))}\n${describeMeter(contextMeterOf(driver.state))}\n`)
     return EXIT_CODES[outcome]
   } finally {
     await driver?.close()
+    if (mcp !== null && mcp.tools !== tools) await mcp.tools.close()
     await tools.close()
     await connection.stop()
   }

@@ -49,6 +49,8 @@ export interface ToolSpec<Args> {
   durability: Durability
   run: (args: Args, context: ToolRunContext) => Promise<ToolRun>
   render: ToolView
+  /** `strict: true` unless the schema cannot be strict (an MCP server's, as it came); default true. */
+  strict?: boolean
 }
 
 /** A call whose arguments passed their checks, ready to be judged and run. */
@@ -91,7 +93,7 @@ export function defineTool<Args>(spec: ToolSpec<Args>): Tool {
     name: spec.name,
     durability: spec.durability,
     render: spec.render,
-    definition: { type: 'function', name: spec.name, description: spec.description, strict: true, parameters: schema.jsonSchema },
+    definition: { type: 'function', name: spec.name, description: spec.description, strict: spec.strict ?? true, parameters: schema.jsonSchema },
     prepare(value) {
       const result = checked(value)
       if (!result.ok) return result
