@@ -28,6 +28,7 @@ import type { ToolRuntime } from '../tools/tool-runtime'
 import { parseMcpConfig, type ParsedMcpConfig } from '../mcp/mcp-config'
 import { ProjectMcpApprovals } from '../mcp/project-mcp'
 import { startRunMcp, type RunMcp } from '../mcp/run-mcp'
+import { DEFAULT_HOME_ALLOWLIST } from '../tools/sandbox/home-view'
 import { ApprovalDesk } from './approval-desk'
 import { readArtifact } from './artifacts'
 import { changesSince, saveBaseline } from './changes'
@@ -216,7 +217,7 @@ export class TetherHost {
   }
 
   async #projectMcpView(workspace: string): Promise<ProjectMcpView> {
-    const project = await this.#projectMcp.read(await resolveFolder(workspace))
+    const project = await this.#projectMcp.read(await resolveFolder(workspace, this.options.dataDir.root))
     switch (project.state) {
       case 'absent':
         return { state: 'absent' }
@@ -233,7 +234,8 @@ export class TetherHost {
   async #runMcp(tools: ToolRuntime, workspace: string | null, demo: boolean): Promise<RunMcp> {
     if (demo || workspace === null) return { tools, report: null }
     const project = await this.#projectMcp.read(workspace)
-    return startRunMcp(tools, { personal: personalMcpConfig(this.#settings.current.mcpConfig), project, allowProject: false }, { workspace, dataDir: this.options.dataDir.root })
+    const homeAllowlist = this.#settings.current.homeAllowlist ?? DEFAULT_HOME_ALLOWLIST
+    return startRunMcp(tools, { personal: personalMcpConfig(this.#settings.current.mcpConfig), project, allowProject: false }, { workspace, dataDir: this.options.dataDir.root, homeAllowlist })
   }
 
   async #newRun(demo: boolean, workspace: string, model?: string): Promise<{ services: DriverServices; choices: RunChoices }> {
@@ -390,7 +392,7 @@ export class TetherHost {
     },
     getProjectMcp: ({ workspace }) => this.#projectMcpView(workspace),
     approveProjectMcp: async ({ workspace, sha256 }) => {
-      const real = await resolveFolder(workspace)
+      const real = await resolveFolder(workspace, this.options.dataDir.root)
       const project = await this.#projectMcp.read(real)
       if (project.state !== 'found' || project.sha256 !== sha256) {
         throw new HostError('conflict', "the repository's .mcp.json changed since it was shown: look at it again before allowing it")

@@ -16,6 +16,7 @@ let root = ''
 let workspace = ''
 let outside = ''
 let dataDir = ''
+let home = ''
 let servers: McpServers | null = null
 
 beforeEach(() => {
@@ -25,7 +26,9 @@ beforeEach(() => {
   workspace = join(root, 'repo')
   outside = join(root, 'outside')
   dataDir = join(root, 'data')
-  for (const dir of [workspace, outside, dataDir]) mkdirSync(dir)
+  home = join(root, 'home')
+  for (const dir of [workspace, outside, dataDir, home, join(home, '.ssh')]) mkdirSync(dir)
+  writeFileSync(join(home, '.ssh', 'id_rsa'), 'PRIVATE KEY\n')
   writeFileSync(join(workspace, 'notes.txt'), 'remember the milk\n')
   writeFileSync(join(dataDir, 'keys.json'), '{"openai":"sk-secret-key"}\n')
 })
@@ -41,7 +44,8 @@ function testServer(overrides: Partial<StdioServerConfig> = {}): StdioServerConf
 }
 
 async function start(configs: StdioServerConfig[], overrides: Partial<ReturnType<typeof defaultMcpOptions>> = {}): Promise<McpServers> {
-  servers = await McpServers.start(configs, { ...defaultMcpOptions(workspace, dataDir, ['shell', 'read_file']), scratchDir: root, ...overrides })
+  const defaults = defaultMcpOptions(workspace, dataDir, ['shell', 'read_file'])
+  servers = await McpServers.start(configs, { ...defaults, sandbox: { ...defaults.sandbox, home }, scratchDir: root, ...overrides })
   return servers
 }
 
@@ -102,6 +106,8 @@ describe('MCP servers in the sandbox', () => {
     expect(existsSync(join(dataDir, 'rules'))).toBe(false)
     const secret = await call('mcp__notes__read_note', { path: join(dataDir, 'keys.json') })
     expect(secret.output).not.toContain('sk-secret-key')
+    const key = await call('mcp__notes__read_note', { path: join(home, '.ssh', 'id_rsa') })
+    expect(key.output).not.toContain('PRIVATE KEY')
   })
 
   it('cannot reach the network, not even a server on the host loopback', async () => {

@@ -45,13 +45,13 @@ export function projectConfigFor(project: ProjectMcp, allowProject: boolean): { 
 export async function startRunMcp(
   base: ToolRuntime,
   sources: RunMcpSources,
-  context: { workspace: string; dataDir: string; options?: Partial<McpServersOptions> }
+  context: { workspace: string; dataDir: string; homeAllowlist?: readonly string[]; options?: Partial<McpServersOptions> }
 ): Promise<RunMcp> {
   const project = projectConfigFor(sources.project, sources.allowProject)
   const merged = mergeMcpConfigs(sources.personal, project.config)
   const problems = [...project.problems, ...merged.problems]
   if (merged.servers.length === 0) return { tools: base, report: problems.length === 0 ? null : { servers: [], problems } }
   const reserved = base.registry.names
-  const servers = await McpServers.start(merged.servers, { ...defaultMcpOptions(context.workspace, context.dataDir, reserved), ...context.options })
+  const servers = await McpServers.start(merged.servers, { ...defaultMcpOptions(context.workspace, context.dataDir, reserved, context.homeAllowlist), ...context.options })
   return { tools: new McpToolRuntime(base, servers), report: { servers: servers.infos, problems } }
 }

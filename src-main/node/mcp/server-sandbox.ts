@@ -1,14 +1,16 @@
 // How a stdio MCP server is launched: under the same bubblewrap spec as the shell (the workspace
-// writable, everything else read-only, credentials and Tether's key files hidden, a private /tmp,
-// no network), with a network allowlist only when its config names hosts, through the same
-// filtering proxy the shell uses.
+// writable with its git metadata protected, an empty home showing only the allowlisted toolchain
+// folders, Tether's data dir hidden, a private /tmp, the command seccomp filter, no network), and,
+// when its config names hosts, with the shell's two-layer arrangement: the forwarder to the
+// filtering allowlist proxy in an outer layer, the server in an inner one.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AllowlistProxy } from '../tools/sandbox/allowlist-proxy'
 import { existingRealPaths, splitDirectoriesAndFiles } from '../tools/sandbox/existing-paths'
+import { homeMounts } from '../tools/sandbox/home-view'
 import { missingSandboxRequirement, type SandboxTools } from '../tools/sandbox/sandbox-requirements'
-import { bwrapArgv, CONTROL_MOUNT } from '../tools/sandbox/sandbox-spec'
-import { unixSocketFilter } from '../tools/sandbox/seccomp-filter'
+import { bwrapArgv, CONTROL_MOUNT, innerSandboxArgv, type SandboxMounts } from '../tools/sandbox/sandbox-spec'
+import { commandFilter, launcherFilter } from '../tools/sandbox/seccomp-filter'
 import { protectWorkspace, type WorkspaceProtection } from '../tools/sandbox/workspace-protection'
 import { shellEnvironment } from '../tools/shell/shell-env'
 import type { StdioServerConfig } from './mcp-config'
@@ -20,7 +22,12 @@ export interface ServerSandboxOptions {
   workspace: string
   /** A directory of this server's own, outside the workspace: its /tmp and control files go there. */
   scratchDir: string
-  readOnlyPaths: string[]
+  /** Tether's data dir: hidden as a whole. */
+  dataDir: string | null
+  /** The home the sandbox replaces with an empty one, and the folders of it shown read-only. */
+  home: string
+  homeAllowlist: readonly string[]
+  /** More paths that can be neither read nor written. */
   hiddenPaths: string[]
   tools: SandboxTools
   /**
@@ -57,57 +64,71 @@ async function prepareLaunch(server: StdioServerConfig, options: ServerSandboxOp
   const needsProxy = server.allowedHosts.length > 0
   const missing = missingSandboxRequirement(options.tools, needsProxy)
   if (missing !== null) throw new Error(missing)
+  const commandProgram = commandFilter()
+  const launcherProgram = launcherFilter()
+  if (commandProgram === null || launcherProgram === null) throw new Error(`the OS sandbox has no seccomp filter for this processor (${process.arch}); MCP servers cannot run sandboxed here`)
   const controlDir = join(options.scratchDir, 'control')
   const tempDir = join(options.scratchDir, 'tmp')
   mkdirSync(controlDir, { recursive: true, mode: 0o755 })
   mkdirSync(tempDir, { recursive: true, mode: 0o700 })
+  const writeFilter = (name: string, program: Buffer): string => {
+    const path = join(controlDir, name)
+    writeFileSync(path, program, { mode: 0o644 })
+    return path
+  }
   const proxy = needsProxy ? await AllowlistProxy.listen(join(controlDir, 'proxy.sock'), server.allowedHosts) : null
   const protection = protectWorkspace(options.workspace)
   options.placeholders.push(...(protection.placeholders as never[]))
   const hidden = splitDirectoriesAndFiles(options.hiddenPaths)
-  const command = proxy === null
-    ? [server.command, ...server.args]
-    : [
-        '/bin/bash',
-        '-c',
-        `${options.tools.socatPath} TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${CONTROL_MOUNT}/proxy.sock >/dev/null 2>&1 & ` +
-          `for try in $(seq 200); do (: </dev/tcp/127.0.0.1/${PROXY_PORT}) 2>/dev/null && break; sleep 0.01; done; exec "$@"`,
-        'tether-mcp',
-        server.command,
-        ...server.args
-      ]
-  // The allowlist proxy is reached over a Unix socket, so Unix sockets stay allowed with it.
-  const filter = proxy === null ? unixSocketFilter() : null
-  const argv = bwrapArgv({
-    seccompFd: filter === null ? null : SECCOMP_FD,
-    uid: process.getuid?.() ?? 0,
-    gid: process.getgid?.() ?? 0,
-    cwd: options.workspace,
-    command,
-    mounts: {
-      workspace: options.workspace,
-      workspaceWritable: true,
-      tempDir,
-      controlDir,
-      pinned: protection.pinned,
-      readOnly: [...protection.readOnly, ...existingRealPaths(options.readOnlyPaths)],
-      hiddenDirectories: hidden.directories,
-      hiddenFiles: hidden.files
-    }
-  })
+  const home = existingRealPaths([options.home])[0] ?? null
+  const mounts: SandboxMounts = {
+    workspace: options.workspace,
+    workspaceWritable: true,
+    tempDir,
+    controlDir,
+    home,
+    homeMounts: home === null ? [] : homeMounts(home, options.homeAllowlist),
+    files: [],
+    pinned: protection.pinned,
+    readOnly: protection.readOnly,
+    hiddenDirectories: [...existingRealPaths(options.dataDir === null ? [] : [options.dataDir]), ...hidden.directories],
+    hiddenFiles: hidden.files
+  }
+  const uid = process.getuid?.() ?? 0
+  const gid = process.getgid?.() ?? 0
+  const command = [server.command, ...server.args]
+  let argv: string[]
+  let outerFilter: string
+  if (proxy === null) {
+    outerFilter = writeFilter('seccomp.bpf', commandProgram)
+    argv = bwrapArgv({ seccompFd: SECCOMP_FD, uid, gid, cwd: options.workspace, command, mounts, hostsInnerSandbox: false })
+  } else {
+    // As for the shell: the forwarder needs a Unix socket, which the server may not have.
+    outerFilter = writeFilter('launcher.bpf', launcherProgram)
+    writeFilter('seccomp.bpf', commandProgram)
+    const inner = innerSandboxArgv({ uid, gid, cwd: options.workspace, seccompFd: SECCOMP_FD, command })
+    const forwarder = [
+      '/bin/bash',
+      '-c',
+      `${options.tools.socatPath} TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${CONTROL_MOUNT}/proxy.sock >/dev/null 2>&1 & ` +
+        `for try in $(seq 200); do (: </dev/tcp/127.0.0.1/${PROXY_PORT}) 2>/dev/null && break; sleep 0.01; done; ` +
+        `exec ${SECCOMP_FD}<${CONTROL_MOUNT}/seccomp.bpf || exit 126; exec "$@"`,
+      'tether-mcp',
+      options.tools.bwrapPath,
+      ...inner
+    ]
+    argv = bwrapArgv({ seccompFd: SECCOMP_FD, uid, gid, cwd: options.workspace, command: forwarder, mounts, hostsInnerSandbox: true })
+  }
   const base = shellEnvironment(process.env, { tmpDir: '/tmp', cacheDir: '/tmp/.cache', proxyUrl: proxy === null ? null : `http://127.0.0.1:${PROXY_PORT}` })
   const { TERM: _term, PAGER: _pager, GIT_PAGER: _gitPager, ...env } = base
-  const release = async (): Promise<void> => {
-    await proxy?.close()
-  }
-  if (filter === null) return { command: options.tools.bwrapPath, args: argv, env: { ...env, ...server.env }, cwd: options.workspace, release }
-  const filterPath = join(controlDir, 'seccomp.bpf')
-  writeFileSync(filterPath, filter, { mode: 0o644 })
   return {
     command: '/bin/sh',
-    args: ['-c', `exec ${SECCOMP_FD}<"$1" || exit 126; shift; exec "$@"`, 'tether-sandbox', filterPath, options.tools.bwrapPath, ...argv],
-    env: { ...env, ...server.env },
+    args: ['-c', `exec ${SECCOMP_FD}<"$1" || exit 126; shift; exec "$@"`, 'tether-sandbox', outerFilter, options.tools.bwrapPath, ...argv],
+    // HOME names the home the sandbox replaced, whatever this process's own variable says.
+    env: { ...env, HOME: options.home, ...server.env },
     cwd: options.workspace,
-    release
+    release: async () => {
+      await proxy?.close()
+    }
   }
 }

@@ -163,7 +163,8 @@ export async function runCommand(args: string[]): Promise<number> {
       if (refusal !== null) throw new CliError(`--workspace ${options.workspace}: this folder cannot be a workspace: ${refusal}`, EXIT_USAGE)
     }
     const project = await new ProjectMcpApprovals(dataDir.mcpApprovals).read(workspace)
-    mcp = await startRunMcp(tools, { personal: personalMcp, project, allowProject: options.allowProjectMcp }, { workspace, dataDir: dataDir.root })
+    const homeAllowlist = [...(await storedHomeAllowlist(dataDir.settings)), ...options.homeAllow]
+    mcp = await startRunMcp(tools, { personal: personalMcp, project, allowProject: options.allowProjectMcp }, { workspace, dataDir: dataDir.root, homeAllowlist })
     if (!options.json) for (const line of mcpNotes(mcp)) process.stderr.write(style.dim(`${line}\n`))
     if (options.resume !== null) {
       const changes = recorded === null ? options.settings : resumeChanges(options, recorded, connection.provider.name)
