@@ -67,8 +67,8 @@ describe('MCP config in the .mcp.json shape', () => {
     // A right-to-left override would make `evil.sh` read as `hs.live` beside an innocent name.
     const text = JSON.stringify({ mcpServers: { notes: { command: 'node', args: ['notes.js', '\u202e hs.live', 'a\u200bb'] }, 'no\u200dtes': { command: 'x' } } })
     const parsed = parseMcpConfig(text, 'workspace', 'w')
-    expect(parsed.servers.map(describeServer)).toEqual(['notes: "node" "notes.js" "\\u{202e} hs.live" "a\\u{200b}b"'])
-    expect(parsed.problems).toEqual(['w: an MCP server name must be 1 to 64 visible characters without spaces ("no\\u{200d}tes")'])
+    expect(parsed.servers.map(describeServer)).toEqual(['notes: "node" "notes.js" "\\u202e hs.live" "a\\u200bb"'])
+    expect(parsed.problems).toEqual(['w: an MCP server name must be 1 to 64 visible characters without spaces ("no\\u200dtes")'])
   })
 })
 

@@ -5,6 +5,7 @@
 // except `disabled: true`, which leaves the server out. A bad entry is reported by name and the
 // others still load.
 import { z } from 'zod'
+import { escapeForDisplay, HIDDEN_CHARACTER } from '../../common/text/display-text'
 import { invalidAllowlistEntries } from '../tools/sandbox/network-allowlist'
 
 export type McpConfigSource = 'personal' | 'workspace'
@@ -60,12 +61,9 @@ function entryProblem(name: string, error: z.ZodError): string {
   return `MCP server "${name}": ${z.prettifyError(error).replaceAll('\n', ' ')}`
 }
 
-/** Invisible and direction-changing characters, which could make a command line read differently from what runs. */
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u115f\u1160\u3164\uffa0\ufe00-\ufe0f]/gu
-
 function parseEntry(name: string, value: unknown, source: McpConfigSource): McpServerConfig | string | null {
-  if (name.length === 0 || name.length > 64 || /[\s]/u.test(name) || new RegExp(HIDDEN.source, 'u').test(name)) {
-    return `an MCP server name must be 1 to 64 visible characters without spaces (${visible(JSON.stringify(name.slice(0, 80)))})`
+  if (name.length === 0 || name.length > 64 || /[\s]/u.test(name) || HIDDEN_CHARACTER.test(name)) {
+    return `an MCP server name must be 1 to 64 visible characters without spaces (${escapeForDisplay(JSON.stringify(name.slice(0, 80)))})`
   }
   const type = (value as { type?: unknown } | null)?.type
   if (type === 'sse') return `MCP server "${name}": the legacy SSE transport is not supported; use "type": "http" (streamable HTTP)`
@@ -128,15 +126,10 @@ export function mergeMcpConfigs(personal: ParsedMcpConfig, workspace: ParsedMcpC
   }
 }
 
-/** Text with every invisible or direction-changing character written as an escape (`\u202e`). */
-export function visible(text: string): string {
-  return text.replace(HIDDEN, (character) => `\\u{${(character.codePointAt(0) ?? 0).toString(16)}}`)
-}
-
 /** What the person approves for a workspace file: every command line and URL it would start or reach. */
 export function describeServer(server: McpServerConfig): string {
-  if (server.transport === 'http') return visible(`${server.name}: ${server.url}`)
+  if (server.transport === 'http') return escapeForDisplay(`${server.name}: ${server.url}`)
   const hosts = server.allowedHosts.length > 0 ? ` (network: ${server.allowedHosts.join(', ')})` : ''
   const env = Object.keys(server.env)
-  return visible(`${server.name}: ${[server.command, ...server.args].map((word) => JSON.stringify(word)).join(' ')}${env.length > 0 ? ` with ${env.map((key) => JSON.stringify(key)).join(', ')} set` : ''}${hosts}`)
+  return escapeForDisplay(`${server.name}: ${[server.command, ...server.args].map((word) => JSON.stringify(word)).join(' ')}${env.length > 0 ? ` with ${env.map((key) => JSON.stringify(key)).join(', ')} set` : ''}${hosts}`)
 }
