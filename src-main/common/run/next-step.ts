@@ -2,7 +2,7 @@
 // `tether run --resume` all take the same path.
 import type { RunOutcome } from './records'
 import type { ResponseView, RunState } from './state'
-import { pendingInputOf } from './transcript'
+import { hasPendingInput } from './transcript'
 
 export type NextStep =
   /** Calls of the last response that have not finished: ask, run, or report them. */
@@ -33,7 +33,7 @@ function countsAsAnswer(response: ResponseView | undefined): boolean {
 }
 
 export function nextStep(state: RunState): NextStep {
-  const pending = pendingInputOf(state).length > 0
+  const pending = hasPendingInput(state)
   const lastTurn = state.turns[state.turns.length - 1]
   if (!lastTurn) return pending ? { kind: 'send' } : { kind: 'done', outcome: 'completed' }
   // A request that no finished response answered (dropped, failed, never reached the server) is sent again.

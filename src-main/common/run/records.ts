@@ -91,6 +91,8 @@ export interface RunResumedRecord {
   reason: string
   /** What the person changed for the rest of the run (absent when nothing changed). */
   changed?: SettingsChange
+  /** The run's shell is a new one: what earlier commands left in it (cd, export) is gone, and the model is told so. */
+  freshShell?: true
 }
 
 export interface RequestSentRecord {

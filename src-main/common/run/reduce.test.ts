@@ -463,7 +463,7 @@ describe('reduce over Tether records', () => {
       logRepairs: 1,
       lastSeq: 5,
       lastTs: tsOf(5),
-      timeline: [...finished.timeline, { kind: 'resumed', reason: 'tether run --resume', at: tsOf(5) }]
+      timeline: [...finished.timeline, { kind: 'resumed', reason: 'tether run --resume', at: tsOf(5), freshShell: false }]
     })
   })
 

@@ -99,7 +99,7 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
     case 'run.resumed': {
       const next = dropOpenResponse(state, own)
       const resumed = own.patch(next, {
-        timeline: own.withAppended(next.timeline, { kind: 'resumed', reason: record.reason, at: record.ts }),
+        timeline: own.withAppended(next.timeline, { kind: 'resumed', reason: record.reason, at: record.ts, freshShell: record.freshShell === true }),
         status: 'running',
         finishReason: null,
         finishedAt: null,

@@ -215,7 +215,7 @@ export type TimelineEntry =
   | { kind: 'item'; key: string }
   | { kind: 'tool_result'; callId: string }
   /** The run was taken up again (resumed, retried, or continued by a follow-up). */
-  | { kind: 'resumed'; reason: string; at: number }
+  | { kind: 'resumed'; reason: string; at: number; freshShell: boolean }
   | { kind: 'compaction'; index: number }
 
 export interface CompactionView {

@@ -1,9 +1,51 @@
 import { describe, expect, it } from 'vitest'
-import { runStarted, serverEvents, stamp } from '../../test-support/run-records'
+import { functionOutput, requestSent, runStarted, serverEvents, stamp, toolFinished, userTask } from '../../test-support/run-records'
 import { SAMPLE_ARGS, SAMPLE_TASK, sampleRun } from '../../test-support/sample-run'
 import { ResponseStream, wireUsage } from '../../test-support/wire-events'
 import { foldRecords } from './reduce'
-import { assistantMessagesOf, messageTextOf, transcriptOf } from './transcript'
+import { nextStep } from './next-step'
+import { assistantMessagesOf, FRESH_SHELL_NOTE, hasPendingInput, messageTextOf, pendingInputOf, transcriptOf } from './transcript'
+
+const NOTE = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: FRESH_SHELL_NOTE }] }
+
+describe('the note that the shell restarted', () => {
+  const call = new ResponseStream('resp_1').created().functionCall('fc_1', 'call_sh', 'shell', [SAMPLE_ARGS]).completed(wireUsage(10, 5))
+  const answered = new ResponseStream('resp_2', { previousResponseId: 'resp_1' }).created().message('msg_2', ['Done.']).completed(wireUsage(10, 5))
+  const crashedMidCall = [
+    runStarted(),
+    { type: 'user.input', kind: 'task', text: SAMPLE_TASK },
+    requestSent(1, [userTask(SAMPLE_TASK)]),
+    ...serverEvents(call.events),
+    { type: 'tool.started', callId: 'call_sh', name: 'shell', arguments: SAMPLE_ARGS },
+    { type: 'run.resumed', reason: 'tether run --resume', freshShell: true },
+    toolFinished('call_sh', 'interrupted')
+  ] as const
+
+  it('follows the outputs of calls that were open, never sitting between a call and its output', () => {
+    const state = foldRecords(stamp(crashedMidCall))
+    expect(pendingInputOf(state)).toEqual([functionOutput('call_sh', 'interrupted'), NOTE])
+    expect(transcriptOf(state).slice(-3)).toEqual([
+      { type: 'function_call', call_id: 'call_sh', name: 'shell', arguments: SAMPLE_ARGS },
+      functionOutput('call_sh', 'interrupted'),
+      NOTE
+    ])
+  })
+
+  it('comes right before the follow-up, and alone is no reason to send', () => {
+    const finished = [
+      ...crashedMidCall,
+      requestSent(2, [functionOutput('call_sh', 'interrupted'), NOTE as never], 'resp_1'),
+      ...serverEvents(answered.events),
+      { type: 'run.finished', outcome: 'completed', reason: null }
+    ] as const
+    const reopened = foldRecords(stamp([...finished, { type: 'run.resumed', reason: 'reopened for a follow-up message', freshShell: true }]))
+    expect([pendingInputOf(reopened), hasPendingInput(reopened), nextStep(reopened)]).toEqual([[NOTE], false, { kind: 'done', outcome: 'completed' }])
+    const followedUp = foldRecords(stamp([...finished, { type: 'run.resumed', reason: 'a follow-up message', freshShell: true }, { type: 'user.input', kind: 'task', text: 'And now?' }]))
+    expect(pendingInputOf(followedUp)).toEqual([NOTE, userTask('And now?')])
+    // A full resend says it once: both restarts lie before the one message it precedes.
+    expect(transcriptOf(followedUp).slice(-3)).toEqual([expect.objectContaining({ id: 'msg_2' }), NOTE, userTask('And now?')])
+  })
+})
 
 describe('transcriptOf', () => {
   it('rebuilds what the model has seen, in order, leaving out dropped output and interrupts', () => {

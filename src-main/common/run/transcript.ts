@@ -44,6 +44,44 @@ function userMessage(text: string): InputItem {
   return { type: 'message', role: 'user', content: [{ type: 'input_text', text }] }
 }
 
+/** What the model is told when the run's shell was started again (a follow-up, a resume). */
+export const FRESH_SHELL_NOTE =
+  'The shell was restarted since your last command: earlier `cd`, `export`, shell variables, functions and background jobs are gone, and the working directory is the workspace root again.'
+
+const freshShellNote: InputItem = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: FRESH_SHELL_NOTE }] }
+
+/**
+ * Person input and notes in timeline order. A note waits for the next person input (or the end),
+ * so it never sits between a call and its output.
+ */
+class InputSequence {
+  readonly input: InputItem[] = []
+  #noteDue = false
+
+  note(): void {
+    this.#noteDue = true
+  }
+
+  user(text: string): void {
+    this.#flushNote()
+    this.input.push(userMessage(text))
+  }
+
+  push(item: InputItem): void {
+    this.input.push(item)
+  }
+
+  end(): InputItem[] {
+    this.#flushNote()
+    return this.input
+  }
+
+  #flushNote(): void {
+    if (this.#noteDue) this.input.push(freshShellNote)
+    this.#noteDue = false
+  }
+}
+
 /**
  * The whole conversation as input items, in the order it happened. After a compaction, what came
  * before it is the person's own messages (the task first) followed by what replaced the rest.
@@ -61,12 +99,12 @@ export function transcriptOf(state: RunState): InputItem[] {
 }
 
 function transcriptFrom(state: RunState, from: number): InputItem[] {
-  const input: InputItem[] = []
+  const input = new InputSequence()
   for (const entry of state.timeline.slice(from)) {
     switch (entry.kind) {
       case 'user': {
         const user = state.userInputs[entry.index]
-        if (user && user.kind !== 'interrupt') input.push(userMessage(user.text))
+        if (user && user.kind !== 'interrupt') input.user(user.text)
         break
       }
       case 'item': {
@@ -84,13 +122,15 @@ function transcriptFrom(state: RunState, from: number): InputItem[] {
         break
       }
       case 'resumed':
+        if (entry.freshShell) input.note()
+        break
       case 'compaction':
         break
       default:
         assertNever(entry, 'timeline entry')
     }
   }
-  return input
+  return input.end()
 }
 
 /** The conversation up to a timeline index, as input items (what a summarising request summarises). */
@@ -119,17 +159,29 @@ export function assistantMessagesOf(state: RunState): string[] {
   return messages
 }
 
-/** Input the server does not hold yet: person input and tool results recorded since the last request. */
+/**
+ * Input the server does not hold yet: person input and tool results recorded since the last
+ * request, and a note that the shell restarted. The note alone is no reason to send (see
+ * `hasPendingInput`).
+ */
 export function pendingInputOf(state: RunState): InputItem[] {
-  const input: InputItem[] = []
-  for (const entry of state.timeline.slice(state.sentThrough)) {
+  const input = new InputSequence()
+  for (let position = state.sentThrough; position < state.timeline.length; position++) {
+    const entry = state.timeline[position]!
     if (entry.kind === 'user') {
       const user = state.userInputs[entry.index]
-      if (user && user.kind !== 'interrupt' && !user.delivered) input.push(userMessage(user.text))
+      if (user && user.kind !== 'interrupt' && !user.delivered) input.user(user.text)
     } else if (entry.kind === 'tool_result') {
       const call = state.toolCalls[entry.callId]
       if (call && call.output !== null) input.push({ type: 'function_call_output', call_id: call.callId, output: call.output })
+    } else if (entry.kind === 'resumed' && entry.freshShell) {
+      input.note()
     }
   }
-  return input
+  return input.end()
+}
+
+/** Whether person input or a tool result waits to be sent. */
+export function hasPendingInput(state: RunState): boolean {
+  return pendingInputOf(state).some((item) => item !== freshShellNote)
 }

@@ -7,7 +7,8 @@ import WebSocket, { WebSocketServer } from 'ws'
 import type { Scenario } from '../../../sim'
 import type { RunRecord } from '../../common/run/records'
 import { summarize } from '../../common/run/summary'
-import type { RunDriver } from './run-driver'
+import { FRESH_SHELL_NOTE } from '../../common/run/transcript'
+import { RunDriver } from './run-driver'
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 
 let fixture: DriverFixture | null = null
@@ -66,6 +67,57 @@ describe('interrupt', () => {
     expect(summarize(driver.state).messages).toEqual(['The command was interrupted, so I stopped.'])
     expect(driver.state.userInputs.map((input) => input.kind)).toEqual(['task', 'interrupt', 'task'])
     expect(await fixture.reload(driver)).toEqual(driver.state)
+  })
+})
+
+const CD_THEN_FOLLOW_UP: Scenario = {
+  name: 'cd-then-follow-up',
+  turns: [
+    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'mkdir -p sub && cd sub && export MARK=1', timeout_ms: null } }] },
+    { output: [{ type: 'message', text: 'In sub.' }] },
+    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'pwd', timeout_ms: null } }] },
+    { output: [{ type: 'message', text: 'Back at the root.' }] }
+  ]
+}
+
+/** The `input` of every response.create the sim received, in order. */
+function inputsSent(fixture: DriverFixture): { role?: string; type?: string; content?: { text: string }[] }[][] {
+  return fixture.sim.received
+    .filter((message) => (message.body as { type?: string }).type === 'response.create')
+    .map((message) => (message.body as { input: { role?: string; type?: string; content?: { text: string }[] }[] }).input)
+}
+
+describe('follow-up after the run was closed', () => {
+  it('tells the model once, before the message, that the shell restarted', async () => {
+    fixture = await driverFixture({ scenario: CD_THEN_FOLLOW_UP })
+    const first = await fixture.start('Go into sub.')
+    expect(await first.run()).toBe('completed')
+    await first.close()
+
+    const again = await RunDriver.resume(fixture.dataDir, first.runId, fixture.services(), 'reopened for a follow-up message')
+    await again.followUp('Where are you?')
+    expect(await again.run()).toBe('completed')
+    await again.close()
+
+    const inputs = inputsSent(fixture)
+    const notes = inputs.map((input) => input.filter((item) => item.role === 'developer').map((item) => item.content?.[0]?.text))
+    expect(notes).toEqual([[], [], [FRESH_SHELL_NOTE], []])
+    const followUp = inputs[2]!
+    expect(followUp.slice(-2).map((item) => item.role)).toEqual(['developer', 'user'])
+    const pwd = again.state.toolCalls[again.state.toolCallOrder[1]!]
+    expect(pwd?.output).toBe(`${fixture.workspace}\n[exit code 0]`)
+    expect(await fixture.reload(again)).toEqual(again.state)
+  })
+
+  it('says nothing when the driver kept its shell or the run never used one', async () => {
+    fixture = await driverFixture({ scenario: LONG_ANSWER })
+    const first = await fixture.start('List.')
+    expect(await first.run()).toBe('completed')
+    await first.close()
+    const again = await RunDriver.resume(fixture.dataDir, first.runId, fixture.services(), 'reopened for a follow-up message')
+    await again.followUp('Thanks.')
+    await again.close()
+    expect(again.state.timeline.filter((entry) => entry.kind === 'resumed').map((entry) => entry.kind === 'resumed' && entry.freshShell)).toEqual([false, false])
   })
 })
 

@@ -51,6 +51,14 @@ function isPermanentForAccount(facts: ErrorFacts): boolean {
 
 export class RunNotFoundError extends Error {}
 
+/** Whether a shell command of this run ever ran: only then did the shell hold state (cd, export) a new one lacks. */
+function shellWasUsed(state: RunState): boolean {
+  return state.toolCallOrder.some((callId) => {
+    const call = state.toolCalls[callId]
+    return call?.name === 'shell' && call.startedAt !== null
+  })
+}
+
 export class RunDriver {
   readonly runId: string
   #recorder: RunRecorder
@@ -67,6 +75,8 @@ export class RunDriver {
   /** Where the provider has no `response.steer`, input waits for the next turn without trying. */
   #steeringSupported: boolean
   #running = false
+  /** Whether this driver opened the run's tools (its shell) and has not closed them. */
+  #toolsOpen = false
   #failures = 0
   #wsFailures = 0
   #compactionMethod: CompactionMethod
@@ -146,7 +156,7 @@ export class RunDriver {
     }
     const changed = changedSettings(state.settings, state.model, changes)
     const recorder = new RunRecorder(opened.writer, state)
-    await recorder.recordDurable({ type: 'run.resumed', reason, ...(Object.keys(changed).length > 0 ? { changed } : {}) })
+    await recorder.recordDurable({ type: 'run.resumed', reason, ...(Object.keys(changed).length > 0 ? { changed } : {}), ...(shellWasUsed(state) ? { freshShell: true } : {}) })
     const settings = recorder.state.settings ?? state.settings
     return new RunDriver(runId, recorder, services, settings, dataDir, changed)
   }
@@ -201,8 +211,11 @@ export class RunDriver {
   /** A new message after the run ended: the same run continues with it. */
   async followUp(text: string): Promise<void> {
     if (this.#running) throw new Error('the run is still going; steer it instead')
-    await this.#recorder.recordDurable({ type: 'run.resumed', reason: 'a follow-up message' })
+    const freshShell = !this.#toolsOpen && shellWasUsed(this.state)
+    // Both records share one sync.
+    const resumed = this.#recorder.recordDurable({ type: 'run.resumed', reason: 'a follow-up message', ...(freshShell ? { freshShell: true } : {}) })
     await this.#recorder.recordDurable({ type: 'user.input', kind: 'task', text })
+    await resumed
   }
 
   async interrupt(): Promise<void> {
@@ -215,6 +228,7 @@ export class RunDriver {
   async close(): Promise<void> {
     this.#transport.close('closing')
     this.#services.gate.closeRun?.(this.runId)
+    this.#toolsOpen = false
     await this.#services.tools.closeRun(this.runId)
     await this.#recorder.close()
   }
@@ -228,6 +242,7 @@ export class RunDriver {
         networkAllowlist: this.#settings.networkAllowlist,
         unsandboxed: this.#services.unsandboxed
       })
+      this.#toolsOpen = true
     } catch (error) {
       // Fail closed: without the sandbox nothing runs, and the run says why.
       return this.#finish('failed', `the tool sandbox cannot start: ${(error as Error).message}`)

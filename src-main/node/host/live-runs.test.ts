@@ -127,7 +127,7 @@ describe('runs driven by the host', () => {
     await until(() => view.events.slice(changedAt).some((event) => event.type === 'run.activity' && !event.running), 'the run loop to stop')
     expect(await fixture.host.dispatch(client, 'resumeRun', { runId })).toEqual({ ok: true, result: null })
     await until(() => view.state?.status === 'running', 'the resume')
-    expect(view.state!.timeline.filter((entry) => entry.kind === 'resumed')).toEqual([{ kind: 'resumed', reason: 'resumed from the app', at: expect.any(Number) }])
+    expect(view.state!.timeline.filter((entry) => entry.kind === 'resumed')).toEqual([{ kind: 'resumed', reason: 'resumed from the app', at: expect.any(Number), freshShell: true }])
     expect((await listed()).find((run) => run.id === runId)?.waitingApprovals).toBe(0)
     await until(() => view.state?.status === 'completed', 'the run to complete')
     expect(Object.values(view.state!.toolCalls).find((call) => call.arguments.includes(RISKY))?.status).toBe('interrupted')
