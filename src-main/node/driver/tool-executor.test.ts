@@ -11,13 +11,14 @@ import type { ToolRuntime } from '../tools/tool-runtime'
 import type { RunDriver } from './run-driver'
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 
-/** One turn of two calls that must run one after the other (a write, then a shell command). */
+/** One turn of three calls that change things and must run one after the other. */
 const SEQUENTIAL: Scenario = {
   name: 'sequential',
   turns: [
     {
       output: [
         { type: 'function_call', name: 'write_file', arguments: { path: 'note.txt', content: 'one\n' } },
+        { type: 'function_call', name: 'shell', arguments: { command: 'echo two >> note.txt', timeout_ms: null } },
         { type: 'function_call', name: 'shell', arguments: { command: 'cat note.txt', timeout_ms: null } }
       ]
     },
@@ -112,25 +113,25 @@ afterEach(async () => {
 })
 
 describe('ToolExecutor durability', () => {
-  it("runs a tool only once its tool.started is on disk, shares an fsync between one call's end and the next call's start, and syncs the last end as its output goes out", async () => {
+  it('starts the calls of one turn with one fsync for all their tool.started records, runs each only once its own is on disk, in order, and does not wait for their ends', async () => {
     fixture = await driverFixture({ scenario: SEQUENTIAL })
     const watched = await watchSyncs()
     restore = watched.restore
     const syncedSize = (path: string): number => Math.max(0, ...watched.syncs.filter((sync) => sync.path === path).map((sync) => sync.size))
     let logPath = ''
-    const executedWithSyncedBytes: Array<{ callId: string; synced: number }> = []
+    const executed: Array<{ callId: string; synced: number; syncs: number }> = []
     const inner = fixture.tools
     const tools: ToolRuntime = {
       registry: inner.registry,
       openRun: (context) => inner.openRun(context),
       execute: (request, observer) => {
-        executedWithSyncedBytes.push({ callId: request.callId, synced: syncedSize(logPath) })
+        executed.push({ callId: request.callId, synced: syncedSize(logPath), syncs: watched.syncs.length })
         return inner.execute(request, observer)
       },
       closeRun: (runId) => inner.closeRun(runId),
       close: () => inner.close()
     }
-    const driver = await fixture.start('Write a note and show it.', { tools })
+    const driver = await fixture.start('Write a note, add to it and show it.', { tools })
     logPath = driver.logPath
     const counts = syncCountsAroundFirstCalls(driver, watched.syncs)
     expect(await driver.run()).toBe('completed')
@@ -138,16 +139,49 @@ describe('ToolExecutor durability', () => {
 
     const log = readFileSync(driver.logPath, 'utf8').trimEnd()
     const callIds = driver.state.toolCallOrder
-    expect(callIds).toHaveLength(2)
-    expect(executedWithSyncedBytes.map(({ callId, synced }) => ({ callId, startedOnDisk: synced >= lineEnd(log, 'tool.started', callId) }))).toEqual(
+    expect(callIds).toHaveLength(3)
+    expect(executed.map(({ callId }) => callId)).toEqual(callIds)
+    // One fsync between the response and the first call, and it holds all three tool.started.
+    expect(executed[0]!.syncs - counts.atCompleted!).toBe(1)
+    expect(executed[0]!.synced).toBeGreaterThanOrEqual(lineEnd(log, 'tool.started', callIds[2]!))
+    expect(executed.map(({ callId, synced }) => ({ callId, startedOnDisk: synced >= lineEnd(log, 'tool.started', callId) }))).toEqual(
       callIds.map((callId) => ({ callId, startedOnDisk: true }))
     )
-    // started(1), then finished(1) with started(2); the request does not wait for finished(2),
-    // whose sync is the next one to complete.
-    expect(counts.atSecondRequest! - counts.atCompleted!).toBe(2)
-    const lastFinished = lineEnd(log, 'tool.finished', callIds[1]!)
+    expect(fixture.read('note.txt')).toBe('one\ntwo\n')
+    expect(driver.state.toolCalls[callIds[2]!]?.output).toBe('one\ntwo\n[exit code 0]')
+    // The request does not wait for the last call's end: its sync is the next one to complete.
+    const lastFinished = lineEnd(log, 'tool.finished', callIds[2]!)
     expect(watched.syncs[counts.atSecondRequest!]).toEqual({ path: driver.logPath, size: expect.any(Number) })
     expect(watched.syncs[counts.atSecondRequest!]!.size).toBeGreaterThanOrEqual(lastFinished)
+  })
+
+  it('marks calls that started together but never ran as interrupted before they ran when the person interrupts', async () => {
+    fixture = await driverFixture({ scenario: SEQUENTIAL })
+    const inner = fixture.tools
+    let interrupt: () => Promise<void> = async () => {}
+    const tools: ToolRuntime = {
+      registry: inner.registry,
+      openRun: (context) => inner.openRun(context),
+      execute: async (request, observer) => {
+        const result = await inner.execute(request, observer)
+        await interrupt()
+        return result
+      },
+      closeRun: (runId) => inner.closeRun(runId),
+      close: () => inner.close()
+    }
+    const driver = await fixture.start('Write a note, add to it and show it.', { tools })
+    interrupt = () => driver.interrupt()
+    expect(await driver.run()).toBe('interrupted')
+    await driver.close()
+    const calls = driver.state.toolCallOrder.map((callId) => driver.state.toolCalls[callId]!)
+    expect(calls.map((call) => [call.status, call.output])).toEqual([
+      ['ok', expect.any(String)],
+      ['interrupted', 'The person interrupted the run before this call ran.'],
+      ['interrupted', 'The person interrupted the run before this call ran.']
+    ])
+    expect(fixture.read('note.txt')).toBe('one\n')
+    expect(await fixture.reload(driver)).toEqual(driver.state)
   })
 
   it('runs calls that change nothing without waiting for the disk, and still writes their records in order', async () => {

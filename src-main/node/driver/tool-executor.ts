@@ -7,15 +7,19 @@
 // (the same as a power cut while the call ran). Calls of read-only tools (files, searches,
 // scripts), and shell commands the policy knows to be read-only, are written in order and not
 // synced on their own: losing them only means running a read again. Which is which is each tool's
-// declared durability, which the policy's verdict may narrow for one call.
+// declared durability, which the policy's verdict may narrow for one call (`durabilityOf`). The
+// calls of one response that may change something start together (one sync for all their
+// tool.started) and run in order: a power cut while the first runs leaves the later ones
+// reported as unknown too, never re-run.
 import { performance } from 'node:perf_hooks'
-import type { RunSettings } from '../../common/run/records'
+import type { RunRecordBody, RunSettings } from '../../common/run/records'
+import type { Durability } from '../../common/run/sync-point'
 import type { ToolCallView } from '../../common/run/state'
 import type { Preparation, PreparedCall } from '../tools/registry/define-tool'
 import { coalesceText, type CoalescedText } from '../tools/output/coalesce-text'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { RunRecorder } from './run-recorder'
-import type { ToolGate } from './tool-gate'
+import type { GateDecision, ToolGate } from './tool-gate'
 
 /** Raw terminal output kept in the log per call; the artifact holds everything. */
 const TOOL_OUTPUT_LOG_CAP = 1024 * 1024
@@ -44,9 +48,27 @@ export interface ExecutorContext {
   emittedAt: (callId: string) => number
 }
 
-/** Read-only calls and calls that cannot run change nothing: they may run side by side and need no write-ahead sync. */
-function changesNothing(prepared: Preparation): boolean {
-  return !prepared.ok || prepared.durability === 'read-only'
+const NOT_RUN_OUTPUT = 'The person interrupted the run before this call ran.'
+
+/**
+ * The one write-ahead decision: the tool's declared durability, narrowed to read-only when the
+ * policy's verdict knows this call changes nothing (a read-only shell command). Before the gate
+ * has spoken, only the declaration counts; a call that cannot run changes nothing.
+ */
+export function durabilityOf(prepared: Preparation, decision: GateDecision | null): Durability {
+  if (!prepared.ok) return 'read-only'
+  return decision?.allowed === true && decision.changesNothing === true ? 'read-only' : prepared.durability
+}
+
+/** A call the gate let through, with what its records carry. */
+interface Clearance {
+  prepared: PreparedCall
+  approvalWaitMs: number
+  context: ExecutorContext
+}
+
+function startedOf(call: ToolCallView): RunRecordBody {
+  return { type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments }
 }
 
 export class ToolExecutor {
@@ -87,27 +109,46 @@ export class ToolExecutor {
   async runCalls(callIds: string[], context: ExecutorContext): Promise<void> {
     const calls = callIds.flatMap((callId) => {
       const call = this.#recorder.state.toolCalls[callId]
-      return call ? [{ call, prepared: this.#tools.registry.prepare(call.name, call.arguments) }] : []
+      return call && call.status !== 'running' ? [{ call, prepared: this.#tools.registry.prepare(call.name, call.arguments) }] : []
     })
-    if (calls.every(({ prepared }) => changesNothing(prepared))) {
-      await Promise.all(calls.map(({ call, prepared }) => this.#runOne(call, prepared, context)))
+    if (calls.every(({ prepared }) => durabilityOf(prepared, null) === 'read-only')) {
+      await Promise.all(
+        calls.map(async ({ call, prepared }) => {
+          const cleared = await this.#authorize(call, prepared, context)
+          if (cleared === null) return
+          this.#recorder.record(startedOf(call), { durability: cleared.prepared.durability })
+          await this.#execute(call, cleared)
+        })
+      )
       return
     }
+    // Calls that may change something run one after the other, but start together: each is judged
+    // (and asked about) in order, then the tool.started records of all that may run reach the disk
+    // with one sync, so a turn of N commands waits for one fdatasync instead of N. Every call still
+    // runs only after its own tool.started is on disk.
+    const cleared: { call: ToolCallView; clearance: Clearance }[] = []
     for (const { call, prepared } of calls) {
-      if (context.signal.aborted) return
-      await this.#runOne(call, prepared, context)
+      if (context.signal.aborted) break
+      const clearance = await this.#authorize(call, prepared, context)
+      if (clearance !== null) cleared.push({ call, clearance })
+    }
+    if (context.signal.aborted) {
+      for (const { call } of cleared) this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
+      return
+    }
+    // Written in one turn of the event loop, so the writer syncs them with one fdatasync.
+    await Promise.all(cleared.map(({ call, clearance }) => this.#recorder.recordDurable(startedOf(call), { durability: clearance.prepared.durability })))
+    for (const { call, clearance } of cleared) {
+      if (context.signal.aborted) this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
+      else await this.#execute(call, clearance)
     }
   }
 
-  async #runOne(call: ToolCallView, prepared: Preparation, context: ExecutorContext): Promise<void> {
-    if (call.status === 'running') return
-    // Nothing ran: the outcome is written in order and synced with the next durable record.
-    const finish = (status: 'error' | 'denied' | 'interrupted', output: string): void => {
-      this.#recorder.record({ type: 'tool.finished', callId: call.callId, status, exitCode: null, output, durationMs: 0, artifactPath: null })
-    }
+  /** Judges one call: null when it may not run (and its tool.finished says why), else how it runs. */
+  async #authorize(call: ToolCallView, prepared: Preparation, context: ExecutorContext): Promise<Clearance | null> {
     if (!prepared.ok) {
-      finish('error', `Invalid arguments for ${call.name}: ${prepared.message}`)
-      return
+      this.#finishUnrun(call.callId, 'error', `Invalid arguments for ${call.name}: ${prepared.message}`)
+      return null
     }
     const askedAt = performance.now()
     const decision = await this.#gate.authorize({
@@ -126,21 +167,24 @@ export class ToolExecutor {
     })
     const approvalWaitMs = performance.now() - askedAt
     if (context.signal.aborted) {
-      finish('interrupted', 'The person interrupted the run before this call ran.')
-      return
+      this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
+      return null
     }
     if (!decision.allowed) {
-      finish('denied', decision.message)
-      return
+      this.#finishUnrun(call.callId, 'denied', decision.message)
+      return null
     }
-    // The policy may know that this call of an effectful tool changes nothing (a read-only command).
-    const durability = decision.changesNothing === true ? 'read-only' : prepared.durability
-    await this.#execute(call, { ...prepared, durability }, context, approvalWaitMs)
+    return { prepared: { ...prepared, durability: durabilityOf(prepared, decision) }, approvalWaitMs, context }
   }
 
-  async #execute(call: ToolCallView, prepared: PreparedCall, context: ExecutorContext, approvalWaitMs: number): Promise<void> {
+  /** Nothing ran: the outcome is written in order and synced with the next durable record. */
+  #finishUnrun(callId: string, status: 'error' | 'denied' | 'interrupted', output: string): void {
+    this.#recorder.record({ type: 'tool.finished', callId, status, exitCode: null, output, durationMs: 0, artifactPath: null })
+  }
+
+  /** Runs a call whose tool.started is written (and, unless it changes nothing, on disk). */
+  async #execute(call: ToolCallView, { prepared, approvalWaitMs, context }: Clearance): Promise<void> {
     const facts = { durability: prepared.durability }
-    await this.#recorder.recordDurable({ type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments }, facts)
     const startedAt = performance.now()
     const output = this.#outputRecorder(call.callId)
     const result = await this.#tools.execute(
@@ -148,8 +192,7 @@ export class ToolExecutor {
       { onOutput: output.push, signal: context.signal }
     )
     output.flush()
-    // An effectful call's end starts a sync that nothing waits for; a next call's tool.started,
-    // appended in the same turn, shares it.
+    // An effectful call's end starts a sync that nothing waits for.
     this.#recorder.record(
       {
         type: 'tool.finished',
