@@ -17,7 +17,6 @@ import { SDK_WS_CLIENT } from './transport/clients/sdk-ws'
 import { TETHER_CLIENTS } from './transport/clients/tether'
 import { runTransportBench, type BenchVariant } from './transport/transport-bench'
 
-const SCENARIO = 'spec-to-pr'
 const ALL_CLIENTS: readonly BenchClient[] = [...TETHER_CLIENTS, SDK_HTTP_CLIENT, SDK_WS_CLIENT, AGENTS_WS_CLIENT]
 
 /** Three decimals are enough for milliseconds and ratios; the rest is noise in the file. */
@@ -39,11 +38,11 @@ function variantsOf(options: BenchOptions): BenchVariant[] {
 
 async function transport(options: BenchOptions): Promise<TransportSection> {
   const clients = ALL_CLIENTS.filter((client) => options.clients.includes(client.id))
-  const results = await runTransportBench({ scenario: SCENARIO, handshakeMs: options.handshakeMs, clients, variants: variantsOf(options), warmups: options.warmups, log })
+  const results = await runTransportBench({ scenario: options.scenario, handshakeMs: options.handshakeMs, clients, variants: variantsOf(options), warmups: options.warmups, log })
   return transportSection(
     results,
     {
-      scenario: SCENARIO,
+      scenario: options.scenario,
       handshakeMs: options.handshakeMs,
       rttsMs: options.rttsMs,
       repetitions: options.repetitions,
@@ -108,7 +107,11 @@ async function main(): Promise<void> {
     throughput
   }
   process.stdout.write(options.json ? `${JSON.stringify(report, rounded, 2)}\n` : textReport(report))
-  if (options.save && options.parts.length === 2) {
+  if (options.save && options.scenario !== 'spec-to-pr' && report.transport) {
+    const path = join(root, 'bench', 'results', `transport-${options.scenario}.json`)
+    await writeFile(path, `${JSON.stringify(report, rounded, 2)}\n`)
+    log(`wrote ${path}`)
+  } else if (options.save && options.parts.length === 2) {
     for (const path of await save(root, report)) log(`wrote ${path}`)
   } else if (options.save) {
     log('bench/results/ is written only by a complete run (without --only or --quick)')

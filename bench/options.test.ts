@@ -7,6 +7,7 @@ describe('parseBenchOptions', () => {
   it('defaults to the full benchmark', () => {
     expect(parseBenchOptions([])).toEqual({
       json: false,
+      scenario: 'spec-to-pr',
       quick: false,
       repetitions: 5,
       warmups: 1,
@@ -35,6 +36,11 @@ describe('parseBenchOptions', () => {
       json: true,
       save: false
     })
+  })
+
+  it('plays the read-only scenario on request and refuses others', () => {
+    expect(parseBenchOptions(['--scenario', 'read-only'])).toMatchObject({ scenario: 'read-only' })
+    expect(() => parseBenchOptions(['--scenario', 'demo'])).toThrow(new OptionsError("--scenario takes spec-to-pr or read-only, got 'demo'"))
   })
 
   it('returns null for --help', () => {

@@ -10,6 +10,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --repetitions N         measured runs per client and RTT (default 5)
   --warmups N             unmeasured warm-up runs per client before measuring (default 1, 0 with --quick)
   --rtt LIST              round-trip times in ms, comma-separated (default 0,20,80)
+  --scenario NAME         the scenario every client plays (default spec-to-pr; read-only: 20 turns
+                          of one read-only call, for the client overhead per read-only call)
   --handshake-ms N        cost of every new TCP connection, TCP + TLS (default 30)
   --clients LIST          clients to run (default all): ${CLIENT_IDS.join(', ')}
   --render-cost-ms N      also run a variant where the server pays N ms per input item it
@@ -25,8 +27,12 @@ export const USAGE = `Usage: npm run bench -- [options]
 
 export type BenchPart = 'transport' | 'throughput'
 
+export const BENCH_SCENARIOS = ['spec-to-pr', 'read-only'] as const
+export type BenchScenario = (typeof BENCH_SCENARIOS)[number]
+
 export interface BenchOptions {
   json: boolean
+  scenario: BenchScenario
   repetitions: number
   warmups: number
   rttsMs: number[]
@@ -72,6 +78,13 @@ function clientList(text: string | undefined): ClientId[] {
   return CLIENT_IDS.filter((id) => names.includes(id))
 }
 
+function scenarioOf(text: string | undefined): BenchScenario {
+  if (text === undefined) return 'spec-to-pr'
+  const known = BENCH_SCENARIOS.find((name) => name === text)
+  if (known === undefined) throw new OptionsError(`--scenario takes ${BENCH_SCENARIOS.join(' or ')}, got '${text}'`)
+  return known
+}
+
 function partList(text: string | undefined, quick: boolean): BenchPart[] {
   if (text === undefined) return quick ? ['transport'] : ['transport', 'throughput']
   if (text === 'transport' || text === 'throughput') return [text]
@@ -92,6 +105,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
         repetitions: { type: 'string' },
         warmups: { type: 'string' },
         rtt: { type: 'string' },
+        scenario: { type: 'string' },
         'handshake-ms': { type: 'string' },
         clients: { type: 'string' },
         'render-cost-ms': { type: 'string' },
@@ -112,6 +126,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
   const repetitions = count('--repetitions', values.repetitions, quick ? 1 : 5, 1)
   return {
     json: values.json,
+    scenario: scenarioOf(values.scenario),
     quick,
     repetitions,
     warmups: count('--warmups', values.warmups, quick ? 0 : 1, 0),

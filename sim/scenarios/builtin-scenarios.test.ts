@@ -21,7 +21,7 @@ function play(scenario: Scenario): { workspace: SampleWorkspace; results: CallRe
 
 describe('built-in scenarios', () => {
   it('load, and call only Tether tools with complete arguments', () => {
-    expect(BUILTIN_SCENARIOS).toEqual(['spec-to-pr', 'parallel', 'long-text', 'demo'])
+    expect(BUILTIN_SCENARIOS).toEqual(['spec-to-pr', 'parallel', 'long-text', 'demo', 'read-only'])
     for (const name of BUILTIN_SCENARIOS) {
       const scenario = loadScenario(name)
       expect(scenario.name).toBe(name)
@@ -63,6 +63,19 @@ describe('built-in scenarios', () => {
     expect(results.every((result) => result.exitCode === 0)).toBe(true)
     expect(workspace.exists('build/format.js')).toBe(false)
     expect(JSON.parse(workspace.read('build/manifest.json'))).toEqual({ name: 'tally', version: '1.2.0', files: ['index.js', 'invoice.js', 'money.js'] })
+    expect(workspace.run('git status --short').output).toBe('')
+  })
+
+  it('read-only: 20 calls, one per turn, plain read-only commands and reads that all succeed and change nothing', () => {
+    const scenario = loadScenario('read-only')
+    const calls = allCalls(scenario)
+    expect([calls.length, new Set(calls.map((call) => call.turn)).size]).toEqual([20, 20])
+    expect(new Set(calls.map((call) => call.name))).toEqual(new Set(['shell', 'read_file', 'list_dir', 'search']))
+    expect(calls.filter((call) => call.name === 'shell').map((call) => String(call.args.command).split(' ')[0])).toEqual(
+      expect.arrayContaining(['ls', 'cat', 'rg', 'head', 'wc'])
+    )
+    const { workspace, results } = play(scenario)
+    expect(results.filter((result) => result.exitCode !== 0).map((result) => result.args)).toEqual([])
     expect(workspace.run('git status --short').output).toBe('')
   })
 

@@ -6,6 +6,7 @@ import { parseFaults } from '../faults/fault-spec'
 import demo from './builtin/demo.json'
 import longText from './builtin/long-text.json'
 import parallel from './builtin/parallel.json'
+import readOnly from './builtin/read-only.json'
 import specToPr from './builtin/spec-to-pr.json'
 import { scenarioSchema, type Scenario } from './scenario-schema'
 
@@ -13,7 +14,8 @@ const BUILTIN: Record<string, unknown> = {
   'spec-to-pr': specToPr,
   parallel,
   'long-text': longText,
-  demo
+  demo,
+  'read-only': readOnly
 }
 
 export const BUILTIN_SCENARIOS: readonly string[] = Object.keys(BUILTIN)
@@ -31,7 +33,7 @@ export function parseScenario(value: unknown, source: string): Scenario {
   return parsed.data
 }
 
-/** A built-in name (`spec-to-pr`, `parallel`, `long-text`, `demo`) or a path to a JSON file. */
+/** A built-in name (`spec-to-pr`, `parallel`, `long-text`, `demo`, `read-only`) or a path to a JSON file. */
 export function loadScenario(nameOrPath: string): Scenario {
   const builtin = BUILTIN[nameOrPath]
   if (builtin !== undefined) return parseScenario(structuredClone(builtin), `built-in scenario '${nameOrPath}'`)

@@ -60,6 +60,6 @@ describe('tether sim', () => {
   it('lists the built-in scenarios', async () => {
     const { handle, stdout } = io()
     expect(await runSim(['--list'], handle)).toBe(0)
-    expect(stdout.map((line) => line.split(' ')[0])).toEqual(['spec-to-pr', 'parallel', 'long-text', 'demo'])
+    expect(stdout.map((line) => line.split(' ')[0])).toEqual(['spec-to-pr', 'parallel', 'long-text', 'demo', 'read-only'])
   })
 })
