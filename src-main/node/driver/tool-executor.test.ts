@@ -8,7 +8,9 @@ import { ApprovalBroker } from '../policy/approval-broker'
 import { TetherPolicy } from '../policy/tether-policy'
 import { DataDir } from '../store/data-dir'
 import type { ToolRuntime } from '../tools/tool-runtime'
+import { builtinTools } from '../tools/builtin'
 import type { RunDriver } from './run-driver'
+import { durabilityOf } from './tool-executor'
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 
 /** One turn of three calls that change things and must run one after the other. */
@@ -102,6 +104,23 @@ function lineEnd(log: string, type: string, callId: string): number {
   }
   throw new Error(`no ${type} for ${callId}`)
 }
+
+describe('durabilityOf: the one write-ahead decision', () => {
+  const prepare = (name: string, args: object) => builtinTools.prepare(name, JSON.stringify(args))
+  const shell = prepare('shell', { command: 'ls -la', timeout_ms: null })
+  const write = prepare('write_file', { path: 'a.txt', content: 'a' })
+
+  it("takes the tool's declared durability, narrowed only by a verdict that the call changes nothing", () => {
+    expect([
+      durabilityOf(shell, null),
+      durabilityOf(shell, { allowed: true }),
+      durabilityOf(shell, { allowed: true, changesNothing: true }),
+      durabilityOf(write, { allowed: true }),
+      durabilityOf(prepare('read_file', { path: 'a.txt', start_line: null, end_line: null }), null),
+      durabilityOf(prepare('shell', { command: 1 }), null)
+    ]).toEqual(['effectful', 'effectful', 'read-only', 'effectful', 'read-only', 'read-only'])
+  })
+})
 
 let fixture: DriverFixture | null = null
 let restore: (() => void) | null = null
