@@ -40,6 +40,8 @@ export const RATIO_PAIRS: ReadonlyArray<{ websocket: ClientId; http: ClientId }>
 const PEERS: readonly ClientId[] = ['sdk-http', 'sdk-ws', 'agents-ws']
 export const FLOOR_TOLERANCE = 1.05
 export const OVERHEAD_PER_CALL_LIMIT_MS = 2
+/** Tether's overhead per call at RTT 0 against the SDK's bare WebSocket loop, in the same run. */
+export const OVERHEAD_AGAINST_SDK_LIMIT = 3
 
 function find(summaries: readonly ClientSummary[], variant: string, rttMs: number, client: ClientId): ClientSummary | undefined {
   return summaries.find((summary) => summary.variant === variant && summary.rttMs === rttMs && summary.client === client)
@@ -110,6 +112,20 @@ export function targetChecks(summaries: readonly ClientSummary[], variant = 'bas
         unit: 'ms per call',
         met: tether.clientOverheadPerCallMs < OVERHEAD_PER_CALL_LIMIT_MS
       })
+      const sdk = find(summaries, variant, rttMs, 'sdk-ws')
+      if (sdk) {
+        // A loaded machine can make the SDK's net overhead zero or less: then there is no ratio to judge.
+        const measured = sdk.clientOverheadPerCallMs > 0 ? tether.clientOverheadPerCallMs / sdk.clientOverheadPerCallMs : Number.POSITIVE_INFINITY
+        checks.push({
+          target: "Tether's overhead per tool call within 3x the SDK WebSocket loop's",
+          rttMs,
+          measured,
+          measuredRaw: tether.overheadPerCallMs / sdk.overheadPerCallMs,
+          limit: OVERHEAD_AGAINST_SDK_LIMIT,
+          unit: 'x the SDK',
+          met: measured <= OVERHEAD_AGAINST_SDK_LIMIT
+        })
+      }
     }
   }
   return checks
