@@ -58,6 +58,11 @@ function pendingApprovals(state: RunState): number {
   return count
 }
 
+/** A call past its approval is running: its command (or script) is executing now. */
+function hasRunningCall(state: RunState): boolean {
+  return Object.values(state.toolCalls).some((call) => call.status === 'running')
+}
+
 export class RunManager {
   #services: RunServices
   #live = new Map<string, LiveRun>()
@@ -183,8 +188,21 @@ export class RunManager {
     }
   }
 
-  /** Closes every driver; their logs stay. Pending approvals stay pending in the logs. */
+  /**
+   * Closes every driver; their logs stay. A run whose command is running is interrupted first, as
+   * the person's interrupt would: the command and everything it started are killed at once and the
+   * run is recorded as interrupted, where leaving it would hold the host up until the command ends.
+   * Pending approvals stay pending in the logs.
+   */
   async close(): Promise<void> {
+    const executing = [...this.#live.values()].filter((live) => live.running !== null && hasRunningCall(live.driver.state))
+    await Promise.allSettled(
+      executing.map(async (live) => {
+        const running = live.running
+        await live.driver.interrupt()
+        await running
+      })
+    )
     const drivers = [...this.#live.values()].map((live) => live.driver)
     this.#live.clear()
     await Promise.allSettled([...drivers.map((driver) => driver.close()), ...this.#closing.values()])

@@ -102,6 +102,16 @@ describe('the persistent shell', () => {
     expect(processesMatching('sleep 432')).toEqual([])
   })
 
+  test('closing a run kills its running call at once instead of waiting for it, and leaves no process behind', async () => {
+    await runtime.openRun(context('closing'))
+    const running = shell('nohup sleep 4331 >/dev/null 2>&1 & sleep 4332', 600_000, {}, 'closing')
+    await expect.poll(() => processesMatching('sleep 433').length, { timeout: 20_000 }).toBe(2)
+    // The call may run for 600 s: closing returns long before that, however busy the machine.
+    await runtime.closeRun('closing')
+    expect(await running).toMatchObject({ status: 'interrupted', exitCode: null, output: '[interrupted; every process of the call was killed]' })
+    expect(processesMatching('sleep 433')).toEqual([])
+  })
+
   test('a command that turns terminal echo back on does not leak the typed line into later output', async () => {
     expect((await shell('stty echo </dev/tty; echo changed')).output).toBe('changed\n[exit code 0]')
     expect((await shell('echo clean')).output).toBe('clean\n[exit code 0]')

@@ -69,6 +69,8 @@ export class RunShell {
   private shell: PtyShell | null = null
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
+  /** Aborted on close: a call still running is killed, never waited for (it may run until its timeout). */
+  private readonly closing = new AbortController()
 
   constructor(run: HostRunConfig, proxy: AllowlistProxy | null) {
     this.run = run
@@ -88,7 +90,8 @@ export class RunShell {
     const queuedAt = performance.now()
     const result = this.queue.then(async () => {
       const queuedMs = performance.now() - queuedAt
-      return { outcome: await this.runNow(call, artifactPath, emit, signal), queuedMs }
+      const stop = signal === undefined ? this.closing.signal : AbortSignal.any([signal, this.closing.signal])
+      return { outcome: await this.runNow(call, artifactPath, emit, stop), queuedMs }
     })
     this.queue = result.catch(() => undefined)
     return result
@@ -96,6 +99,7 @@ export class RunShell {
 
   async close(): Promise<void> {
     this.closed = true
+    this.closing.abort()
     await this.queue
     await this.shell?.kill()
     this.shell = null
@@ -132,7 +136,7 @@ export class RunShell {
     const outcome = await shell.run(call.command, { timeoutMs: call.timeoutMs, onOutput, signal })
     const { status, exitCode, note } = verdict(outcome, call)
     const notes = [note]
-    if (outcome.kind !== 'completed') {
+    if (outcome.kind !== 'completed' && !this.closed) {
       const problem = await this.restart()
       notes.push(
         problem === null
