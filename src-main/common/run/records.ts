@@ -271,6 +271,36 @@ export interface LogRepairedRecord {
   reason: string
 }
 
+/**
+ * Tether's own copy of the workspace was taken around a call that may change files (see the
+ * snapshot store): `before` as the call's write-ahead checkpoint, `after` once it ended.
+ */
+export interface CheckpointSavedRecord {
+  type: 'checkpoint.saved'
+  callId: string
+  phase: 'before' | 'after'
+  /** False when no checkpoint could be kept (see `notes`): the call cannot be rewound. */
+  kept: boolean
+  /** Paths changed since the checkpoint before this one (for `after`: what the call changed), at most CHECKPOINT_PATHS_CAP. */
+  changed: string[]
+  changedCount: number
+  /** Why a checkpoint read the whole workspace, files too big to keep, and the like. */
+  notes: string[]
+}
+
+/** The workspace's files were put back as they were before a call (`tether rewind`, or the app). */
+export interface WorkspaceRewoundRecord {
+  type: 'workspace.rewound'
+  beforeCallId: string
+  /** Paths written, created or deleted, at most CHECKPOINT_PATHS_CAP. */
+  changed: string[]
+  changedCount: number
+  /** Paths that could not be put back, with why. */
+  failed: { path: string; reason: string }[]
+}
+
+export const CHECKPOINT_PATHS_CAP = 200
+
 export interface RunFinishedRecord {
   type: 'run.finished'
   outcome: RunOutcome
@@ -297,6 +327,8 @@ export type RunRecordBody =
   | ContextCompactedRecord
   | UsageMetricsRecord
   | LogRepairedRecord
+  | CheckpointSavedRecord
+  | WorkspaceRewoundRecord
   | RunFinishedRecord
 
 export type RunRecordType = RunRecordBody['type']
@@ -331,6 +363,8 @@ const RECORD_TYPES: Record<RunRecordType, true> = {
   'context.compacted': true,
   'metrics.usage': true,
   'log.repaired': true,
+  'checkpoint.saved': true,
+  'workspace.rewound': true,
   'run.finished': true
 }
 

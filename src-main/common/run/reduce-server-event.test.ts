@@ -63,6 +63,8 @@ function requestedCall(overrides: Partial<ToolCallView> & Pick<ToolCallView, 'ca
     finishedAt: null,
     outputSent: false,
     metrics: null,
+    rewindable: false,
+    changes: null,
     ...overrides
   }
 }

@@ -86,6 +86,8 @@ function call(overrides: Partial<ToolCallView>): ToolCallView {
     finishedAt: null,
     outputSent: false,
     metrics: null,
+    rewindable: false,
+    changes: null,
     ...overrides
   }
 }

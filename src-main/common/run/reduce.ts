@@ -255,6 +255,16 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
       return state
     case 'log.repaired':
       return own.patch(state, { logRepairs: state.logRepairs + 1 })
+    case 'checkpoint.saved':
+      return updateCall(state, record.callId, own, (call) =>
+        record.phase === 'before'
+          ? { ...call, rewindable: record.kept }
+          : { ...call, changes: { paths: record.changed, count: record.changedCount, notes: record.notes } }
+      )
+    case 'workspace.rewound': {
+      const rewind = { beforeCallId: record.beforeCallId, changedCount: record.changedCount, failed: record.failed, at: record.ts }
+      return own.patch(state, { rewinds: own.withAppended(state.rewinds, rewind) })
+    }
     case 'run.finished':
       return {
         ...dropOpenResponse(state, own),

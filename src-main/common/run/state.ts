@@ -110,6 +110,10 @@ export interface ToolCallView {
   finishedAt: number | null
   outputSent: boolean
   metrics: ToolCallMetricsView | null
+  /** A checkpoint of the workspace was kept before this call: it can be rewound to. */
+  rewindable: boolean
+  /** What the call changed in the workspace, from the checkpoint after it; null until then. */
+  changes: { paths: string[]; count: number; notes: string[] } | null
 }
 
 /** A call the model asked for and nothing has happened to yet. */
@@ -130,7 +134,9 @@ export function requestedCall(callId: string, name: string, args: string, itemKe
     startedAt: null,
     finishedAt: null,
     outputSent: false,
-    metrics: null
+    metrics: null,
+    rewindable: false,
+    changes: null
   }
 }
 
@@ -196,6 +202,13 @@ export interface RetryView {
   serverDelay: boolean
   attempt: number
   maxAttempts: number
+}
+
+export interface RewindView {
+  beforeCallId: string
+  changedCount: number
+  failed: { path: string; reason: string }[]
+  at: number
 }
 
 export interface TransportView {
@@ -272,6 +285,7 @@ export interface RunState {
   duplicates: number
   gaps: { responseIndex: number; expected: number; received: number }[]
   logRepairs: number
+  rewinds: RewindView[]
 }
 
 /** The terminal view keeps this much raw output per call; the full output is in the artifact. */
@@ -319,5 +333,6 @@ export const initialRunState: RunState = Object.freeze({
   cursor: { responseIndex: null, lastSequence: null, turn: null },
   duplicates: 0,
   gaps: [],
-  logRepairs: 0
+  logRepairs: 0,
+  rewinds: []
 }) as RunState

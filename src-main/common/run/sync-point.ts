@@ -35,6 +35,8 @@ export function syncPointOf(body: RunRecordBody, facts: SyncFacts = {}): SyncPoi
     case 'user.input':
     case 'run.finished':
     case 'log.repaired':
+    // A rewind changed the person's files.
+    case 'workspace.rewound':
       return 'wait'
     // Synced together with the task that always follows it.
     case 'run.started':
@@ -59,6 +61,9 @@ export function syncPointOf(body: RunRecordBody, facts: SyncFacts = {}): SyncPoi
     case 'metrics.usage':
     // Lost, the run only compacts again (or the server refuses the long context and it compacts then).
     case 'context.compacted':
+    // A checkpoint's own data is synced in the snapshot store before its record is written; the
+    // record rides on the call's tool.started sync (before) or the next one (after).
+    case 'checkpoint.saved':
       return 'next'
     default:
       return assertNever(body, 'run record')

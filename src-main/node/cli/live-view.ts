@@ -112,6 +112,13 @@ export class LiveView {
       case 'context.compacted':
         this.#line(dim(`⇲ context compacted (${record.method === 'server' ? 'by the server' : 'summarised'}${record.tokensBefore === null ? '' : ` at ${record.tokensBefore.toLocaleString('en-US')} tokens`}): ${record.reason}`))
         return
+      case 'checkpoint.saved':
+        if (record.phase === 'after' && record.changedCount > 0) this.#line(dim(`  changed ${record.changedCount} path${record.changedCount === 1 ? '' : 's'}: ${record.changed.slice(0, 5).join(', ')}${record.changedCount > 5 ? ', …' : ''}`))
+        for (const note of record.notes) this.#line(warn(`  checkpoint: ${note}`))
+        return
+      case 'workspace.rewound':
+        this.#line(bold(`↶ rewound to before ${record.beforeCallId}: ${record.changedCount} path${record.changedCount === 1 ? '' : 's'} put back`) + (record.failed.length > 0 ? warn(`, ${record.failed.length} could not be`) : ''))
+        return
       case 'run.finished':
         this.#line(bold(`■ ${record.outcome}${record.reason ? `: ${escapeForTerminal(record.reason)}` : ''}`) + dim(`  (run ${state.runId})`))
         return

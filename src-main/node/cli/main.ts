@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   classify: { summary: 'say whether a shell command would run unasked, ask, or hit the destructive floor', load: async () => (await import('./commands/classify')).classifyCommand },
   replay: { summary: 'print the transcript of a run log or a Responses event stream', load: async () => (await import('./commands/replay')).replayCommand },
   run: { summary: 'run an agent on a repository from the terminal (headless)', load: async () => (await import('./commands/run')).runCommand },
+  rewind: { summary: "put a run's workspace back as it was before one of its calls", load: async () => (await import('./commands/rewind')).rewindCommand },
   runs: { summary: 'list persisted runs', load: async () => (await import('./commands/runs')).runsCommand },
   sandbox: { summary: 'run a command in the same PTY and OS sandbox as the shell tool', load: async () => (await import('./commands/sandbox')).sandboxCommand },
   sim: { summary: 'serve a scripted Responses API (WebSocket and HTTP) with latency and fault injection', load: async () => (await import('./commands/sim')).simCommand },

@@ -56,6 +56,8 @@ export interface DriverServices {
   contextWindow?: number | null
   /** How the context is compacted; by default the provider's own way where it has one, else a summarising request. */
   compaction?: CompactionMethod
+  /** Keep checkpoints of the workspace around calls that may change it (default: yes). */
+  checkpoints?: boolean
   recovery?: Partial<RecoveryPolicy>
   ws?: Partial<WsTransportOptions>
   sse?: Partial<SseTransportOptions>

@@ -19,6 +19,8 @@ import { RunLogWriter } from '../store/run-log-writer'
 import { describeError, errorClassOf, type ErrorFacts } from '../../common/providers/error-classes'
 import { retryHintsOf } from '../../common/providers/retry-hints'
 import { PROVIDERS } from '../../common/providers/providers'
+import { SnapshotStore } from '../snapshots/snapshot-store'
+import { WorkspaceCheckpoints } from '../snapshots/workspace-checkpoints'
 import { backoffDelayMs, sleep } from './backoff'
 import { buildRequest, type RequestSettings } from './request-builder'
 import {
@@ -36,7 +38,7 @@ import { contextMeterOf, modelEntry } from '../../common/usage/context-meter'
 import { RunRecorder, type RecordListener } from './run-recorder'
 import { changedSettings, DEFAULT_RECOVERY, type DriverServices, type RecoveryPolicy, type RunChoices } from './driver-options'
 import { SseTransport } from './sse-transport'
-import { ToolExecutor } from './tool-executor'
+import { ToolExecutor, type CallCheckpoints } from './tool-executor'
 import type { InboundFrame, ModelTransport, TurnEnd } from './transport'
 import { WsTransport } from './ws-transport'
 
@@ -68,6 +70,9 @@ export class RunDriver {
   #dataDir: DataDir
   #transport: ModelTransport
   #executor: ToolExecutor
+  #checkpoints: WorkspaceCheckpoints | null = null
+  /** Why no checkpoints are kept for this run, once opening them failed. */
+  #checkpointsUnavailable: string | null = null
   /** The response the current connection holds, if a continuation may rely on it. */
   #held: { connectionId: number | null; responseId: string } | null = null
   #abort = new AbortController()
@@ -224,13 +229,43 @@ export class RunDriver {
     this.#abort.abort()
   }
 
+  /** The run's checkpoints while this driver keeps them (from its first run() on). */
+  get checkpoints(): WorkspaceCheckpoints | null {
+    return this.#checkpoints
+  }
+
+  /** Appends a record made outside the loop (a rewind): the live state and subscribers see it. */
+  async recordDurable(body: Parameters<RunRecorder['recordDurable']>[0]): Promise<void> {
+    await this.#recorder.recordDurable(body)
+  }
+
   /** Closes the connection and the run's tool state; the log stays. */
   async close(): Promise<void> {
     this.#transport.close('closing')
     this.#services.gate.closeRun?.(this.runId)
     this.#toolsOpen = false
+    await this.#checkpoints?.close()
     await this.#services.tools.closeRun(this.runId)
     await this.#recorder.close()
+  }
+
+  /** One full read of the workspace when the driver first runs; then only what changed. */
+  async #openCheckpoints(): Promise<void> {
+    if (this.#checkpoints || this.#checkpointsUnavailable !== null || this.#services.checkpoints === false) return
+    const workspace = this.state.workspace
+    if (!workspace) return
+    try {
+      this.#checkpoints = await WorkspaceCheckpoints.open(new SnapshotStore(this.#dataDir.snapshots), this.runId, workspace)
+    } catch (error) {
+      this.#checkpointsUnavailable = (error as Error).message
+    }
+  }
+
+  #callCheckpoints(): CallCheckpoints | null {
+    const checkpoints = this.#checkpoints
+    if (checkpoints) return { checkpoint: (phase, callId, tool) => checkpoints.checkpoint(phase, callId, tool) }
+    const reason = this.#checkpointsUnavailable
+    return reason === null ? null : { checkpoint: () => Promise.reject(new Error(reason)) }
   }
 
   async #loop(): Promise<RunOutcome> {
@@ -248,6 +283,7 @@ export class RunDriver {
       return this.#finish('failed', `the tool sandbox cannot start: ${(error as Error).message}`)
     }
     await this.#executor.settleInterrupted()
+    await this.#openCheckpoints()
     for (;;) {
       if (this.#abort.signal.aborted) return this.#finish('interrupted', 'interrupted by the person')
       const step = nextStep(this.state)
@@ -261,7 +297,8 @@ export class RunDriver {
             settings: this.#settings,
             sandboxed: !this.#services.unsandboxed,
             signal: this.#abort.signal,
-            emittedAt: (callId) => this.#emittedAt.get(callId) ?? performance.now()
+            emittedAt: (callId) => this.#emittedAt.get(callId) ?? performance.now(),
+            checkpoints: this.#callCheckpoints()
           })
           break
         case 'send': {

@@ -70,7 +70,7 @@ interface Sync {
   size: number
 }
 
-/** Records every completed fdatasync of the process with the file and its size. */
+/** Records every completed fdatasync of a run log in this process with the file and its size (the snapshot store's own syncs aside). */
 async function watchSyncs(): Promise<{ syncs: Sync[]; restore: () => void }> {
   const probe = await open(process.execPath, 'r')
   const proto = Object.getPrototypeOf(probe) as { datasync: (this: FileHandle) => Promise<void> }
@@ -79,7 +79,8 @@ async function watchSyncs(): Promise<{ syncs: Sync[]; restore: () => void }> {
   const syncs: Sync[] = []
   proto.datasync = async function (this: FileHandle) {
     await original.call(this)
-    syncs.push({ path: readlinkSync(`/proc/self/fd/${this.fd}`), size: (await this.stat()).size })
+    const path = readlinkSync(`/proc/self/fd/${this.fd}`)
+    if (!path.includes('/snapshots/')) syncs.push({ path, size: (await this.stat()).size })
   }
   return { syncs, restore: () => (proto.datasync = original) }
 }

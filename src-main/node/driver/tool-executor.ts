@@ -14,6 +14,7 @@
 import { performance } from 'node:perf_hooks'
 import type { RunRecordBody, RunSettings } from '../../common/run/records'
 import type { Durability } from '../../common/run/sync-point'
+import { CHECKPOINT_PATHS_CAP } from '../../common/run/records'
 import type { ToolCallView } from '../../common/run/state'
 import type { Preparation, PreparedCall } from '../tools/registry/define-tool'
 import { coalesceText, type CoalescedText } from '../tools/output/coalesce-text'
@@ -46,6 +47,13 @@ export interface ExecutorContext {
   signal: AbortSignal
   /** When the model emitted each call (monotonic ms), for latency metrics. */
   emittedAt: (callId: string) => number
+  /** Tether's checkpoints of the workspace, taken around every call that may change it; null where none are kept. */
+  checkpoints: CallCheckpoints | null
+}
+
+/** Records the workspace around a call; resolves once the checkpoint is on disk. */
+export interface CallCheckpoints {
+  checkpoint(phase: 'before' | 'after', callId: string, tool: string): Promise<{ changed: string[]; notes: string[] }>
 }
 
 const NOT_RUN_OUTPUT = 'The person interrupted the run before this call ran.'
@@ -185,6 +193,9 @@ export class ToolExecutor {
   /** Runs a call whose tool.started is written (and, unless it changes nothing, on disk). */
   async #execute(call: ToolCallView, { prepared, approvalWaitMs, context }: Clearance): Promise<void> {
     const facts = { durability: prepared.durability }
+    const effectful = prepared.durability === 'effectful'
+    // The checkpoint is the write-ahead copy of the files: on disk before the call may touch them.
+    if (effectful) await this.#checkpoint('before', call, context)
     const startedAt = performance.now()
     const output = this.#outputRecorder(call.callId)
     const result = await this.#tools.execute(
@@ -213,6 +224,26 @@ export class ToolExecutor {
       finishedAt: performance.now(),
       runMs: result.durationMs
     })
+    if (effectful) await this.#checkpoint('after', call, context)
+  }
+
+  async #checkpoint(phase: 'before' | 'after', call: ToolCallView, context: ExecutorContext): Promise<void> {
+    if (!context.checkpoints) return
+    try {
+      const { changed, notes } = await context.checkpoints.checkpoint(phase, call.callId, call.name)
+      this.#recorder.record({
+        type: 'checkpoint.saved',
+        callId: call.callId,
+        phase,
+        kept: true,
+        changed: changed.slice(0, CHECKPOINT_PATHS_CAP),
+        changedCount: changed.length,
+        notes
+      })
+    } catch (error) {
+      const notes = [`no checkpoint was kept: ${(error as Error).message}`]
+      this.#recorder.record({ type: 'checkpoint.saved', callId: call.callId, phase, kept: false, changed: [], changedCount: 0, notes })
+    }
   }
 
   /** Terminal output as `tool.output` records: coalesced over a short window, and at most TOOL_OUTPUT_LOG_CAP per call. */

@@ -36,6 +36,10 @@ export class DataDir {
   artifacts(runId: string): string {
     return join(this.runs, `${runId}.artifacts`)
   }
+  /** Tether's own copies of workspaces: checkpoints and the before of the Changes view. */
+  get snapshots(): string {
+    return join(this.root, 'snapshots')
+  }
   get settings(): string {
     return join(this.root, 'settings.json')
   }

@@ -51,6 +51,10 @@ export function recordLabel(record: RunRecord): string {
       return `Usage · ${record.inputTokens} in, ${record.outputTokens} out${record.costUsd === null ? '' : ` · $${record.costUsd.toFixed(4)}`}`
     case 'log.repaired':
       return `Log repaired · ${record.truncatedBytes} bytes cut`
+    case 'checkpoint.saved':
+      return `Checkpoint ${record.phase} the call · ${record.changedCount} path${record.changedCount === 1 ? '' : 's'} changed`
+    case 'workspace.rewound':
+      return `Rewound to before ${record.beforeCallId} · ${record.changedCount} path${record.changedCount === 1 ? '' : 's'} put back`
     case 'run.finished':
       return `Run finished · ${record.outcome}${record.reason ? ` (${clip(record.reason, 50)})` : ''}`
     default:

@@ -1,0 +1,95 @@
+// Reads one workspace path the way hostile content must be read: lstat first, never open a FIFO,
+// socket or device, open without following links and without blocking, check that what was
+// opened is the regular file that was looked at, read at most its size, and never read a sparse
+// file (a 1 TB hole costs nothing to make and everything to read).
+import { createHash } from 'node:crypto'
+import { constants, type BigIntStats } from 'node:fs'
+import { lstat, open, readlink } from 'node:fs/promises'
+import type { SnapshotEntry } from './entry'
+
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY
+
+export interface ReadLimits {
+  /** Files larger than this are recorded without their content, with a note saying so. */
+  maxFileBytes: number
+}
+
+export const DEFAULT_LIMITS: ReadLimits = { maxFileBytes: 32 * 1024 * 1024 }
+
+export interface ReadResult {
+  entry: SnapshotEntry
+  /** The content to keep for a file entry whose hash is set. */
+  content: Buffer | null
+}
+
+export function fingerprint(stats: BigIntStats): string {
+  return `${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`
+}
+
+export function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+}
+
+/** A file with far fewer blocks than its size is mostly holes. */
+function isSparse(stats: BigIntStats): boolean {
+  return stats.size > 1024n * 1024n && stats.blocks * 512n < stats.size / 2n
+}
+
+async function readRegular(path: string, stats: BigIntStats, limits: ReadLimits): Promise<ReadResult> {
+  const mode = Number(stats.mode & 0o7777n)
+  const size = Number(stats.size)
+  const skipped = (note: string): ReadResult => ({ entry: { kind: 'file', mode, size, hash: null, note, stat: fingerprint(stats) }, content: null })
+  if (size > limits.maxFileBytes) return skipped(`too big to keep (${megabytes(size)}; the limit is ${megabytes(limits.maxFileBytes)})`)
+  if (isSparse(stats)) return skipped('a sparse file: not read')
+  const handle = await open(path, OPEN_FLAGS)
+  try {
+    const opened = await handle.stat({ bigint: true })
+    if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev) throw Object.assign(new Error('changed while read'), { code: 'ECHANGED' })
+    const content = Buffer.alloc(size)
+    let filled = 0
+    while (filled < size) {
+      const { bytesRead } = await handle.read(content, filled, size - filled, filled)
+      if (bytesRead === 0) break
+      filled += bytesRead
+    }
+    const data = filled === size ? content : content.subarray(0, filled)
+    const hash = createHash('sha256').update(data).digest('hex')
+    // The fingerprint taken after reading: a write that raced the read changes it, and the next
+    // look at this path reads it again.
+    return { entry: { kind: 'file', mode, size: data.length, hash, note: null, stat: fingerprint(opened) }, content: data }
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * The entry for `path` as it is now, or null when nothing that Tether keeps is there (missing,
+ * or a FIFO, socket or device). Throws only on unexpected I/O errors.
+ */
+export async function readEntry(path: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<ReadResult | null> {
+  for (let attempt = 0; ; attempt += 1) {
+    let stats: BigIntStats
+    try {
+      stats = await lstat(path, { bigint: true })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null
+      throw error
+    }
+    try {
+      if (stats.isSymbolicLink()) return { entry: { kind: 'link', target: await readlink(path), stat: fingerprint(stats) }, content: null }
+      if (stats.isDirectory()) return { entry: { kind: 'dir', mode: Number(stats.mode & 0o7777n), stat: fingerprint(stats) }, content: null }
+      if (!stats.isFile()) return null
+      return await readRegular(path, stats, limits)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      // Swapped between the look and the read (e.g. a file replaced by a link or a FIFO): look again.
+      if ((code === 'ENOENT' || code === 'ELOOP' || code === 'ECHANGED' || code === 'EINVAL' || code === 'ENOTDIR') && attempt < 3) continue
+      if (code === 'EACCES' || code === 'EPERM') {
+        return { entry: { kind: 'file', mode: Number(stats.mode & 0o7777n), size: Number(stats.size), hash: null, note: 'not readable', stat: fingerprint(stats) }, content: null }
+      }
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null
+      throw error
+    }
+  }
+}

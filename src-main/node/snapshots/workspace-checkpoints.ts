@@ -1,0 +1,172 @@
+// The checkpoints of one live run: one full read of the workspace when the run starts (or
+// resumes), then, before and after each call that may change files, only the paths the change
+// journal saw change. Each checkpoint is on disk before the call it guards may run.
+import { mkdir } from 'node:fs/promises'
+import { ChangeJournal } from './change-journal'
+import { CheckpointLogWriter, manifestAt, readCheckpointLog, type CheckpointLabel, type CheckpointLine } from './checkpoint-log'
+import { isWithin, sameContent, type SnapshotEntry } from './entry'
+import { GitignoreRules } from './gitignore-rules'
+import { Manifest } from './manifest'
+import type { ObjectStore } from './object-store'
+import type { ReadLimits } from './read-entry'
+import { scanPaths, scanSubtree, type ScanContext, type ScanResult } from './scan'
+import type { SnapshotStore } from './snapshot-store'
+
+export interface CheckpointSummary {
+  /** The checkpoint's index in the run's checkpoint log. */
+  index: number
+  /** Paths whose content, kind or mode differ from the checkpoint before, sorted. */
+  changed: string[]
+  notes: string[]
+}
+
+/** The paths of a scan whose content differs from `known` (not only their fingerprint). */
+export function changedPaths(delta: Iterable<[string, SnapshotEntry | null]>, known: Manifest): string[] {
+  const changed: string[] = []
+  for (const [path, entry] of delta) if (!sameContent(known.get(path), entry ?? undefined)) changed.push(path)
+  return changed.sort()
+}
+
+/** The part of a scan that differs from `known` at all (fingerprints included), as a delta. */
+function deltaOf(scan: ScanResult, known: Manifest): [string, SnapshotEntry | null][] {
+  const delta: [string, SnapshotEntry | null][] = []
+  for (const [path, entry] of scan) {
+    const before = known.get(path)
+    if (entry === null ? before !== undefined : before === undefined || JSON.stringify(before) !== JSON.stringify(entry)) delta.push([path, entry])
+  }
+  return delta
+}
+
+function inodeOf(entry: SnapshotEntry | undefined): string | null {
+  return entry === undefined ? null : entry.stat.slice(0, entry.stat.indexOf(':'))
+}
+
+export class WorkspaceCheckpoints {
+  readonly runId: string
+  readonly workspace: string
+  #store: SnapshotStore
+  #journal: ChangeJournal
+  #log: CheckpointLogWriter
+  #manifest: Manifest
+  #context: ScanContext
+  /** Checkpoints run one at a time. */
+  #queue: Promise<unknown> = Promise.resolve()
+  #closed = false
+
+  private constructor(runId: string, workspace: string, store: SnapshotStore, journal: ChangeJournal, log: CheckpointLogWriter, manifest: Manifest, limits: ReadLimits | undefined) {
+    this.runId = runId
+    this.workspace = workspace
+    this.#store = store
+    this.#journal = journal
+    this.#log = log
+    this.#manifest = manifest
+    this.#context = {
+      root: workspace,
+      rules: new GitignoreRules(workspace),
+      objects: store.objects,
+      limits,
+      onDirectory: (dir) => journal.watchDirectory(dir)
+    }
+  }
+
+  /**
+   * Starts keeping checkpoints for `runId` in `workspace`: the first time, a full read becomes the
+   * run's base; when the run continues, a full read records what changed while nothing watched.
+   */
+  static async open(store: SnapshotStore, runId: string, workspace: string, limits?: ReadLimits): Promise<WorkspaceCheckpoints> {
+    await mkdir(store.runDir(runId), { recursive: true })
+    await store.lock(runId)
+    const lines = await readCheckpointLog(store.checkpointLog(runId))
+    const journal = await ChangeJournal.open(workspace, store.barrierDir(runId))
+    const log = await CheckpointLogWriter.open(store.checkpointLog(runId), lines.length)
+    const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), limits)
+    await checkpoints.#record(lines.length === 0 ? 'base' : 'rescan', null, null, async () => {
+      journal.take()
+      return { scan: await scanSubtree(checkpoints.#context, '', checkpoints.#manifest), notes: [] }
+    })
+    return checkpoints
+  }
+
+  /** The workspace as the latest checkpoint recorded it (a copy). */
+  get manifest(): Manifest {
+    return this.#manifest.clone()
+  }
+
+  get objects(): ObjectStore {
+    return this.#store.objects
+  }
+
+  get logPath(): string {
+    return this.#log.path
+  }
+
+  get count(): number {
+    return this.#log.count
+  }
+
+  /** Records the workspace now, reading only what changed since the last checkpoint. */
+  checkpoint(label: CheckpointLabel, callId: string | null, tool: string | null): Promise<CheckpointSummary> {
+    return this.#record(label, callId, tool, async () => {
+      await this.#journal.settle()
+      return this.#resolve()
+    })
+  }
+
+  /** Records the workspace now from a full read, whatever the journal says (before a rewind or a review). */
+  rescan(label: CheckpointLabel = 'rescan'): Promise<CheckpointSummary> {
+    return this.#record(label, null, null, async () => {
+      await this.#journal.settle()
+      this.#journal.take()
+      return { scan: await scanSubtree(this.#context, '', this.#manifest), notes: [] }
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#queue.catch(() => undefined)
+    this.#journal.close()
+    await this.#log.close()
+    await this.#store.unlock(this.runId)
+  }
+
+  #record(label: CheckpointLabel, callId: string | null, tool: string | null, read: () => Promise<{ scan: ScanResult; notes: string[] }>): Promise<CheckpointSummary> {
+    const run = async (): Promise<CheckpointSummary> => {
+      if (this.#closed) throw new Error('the checkpoints of this run are closed')
+      const { scan, notes } = await read()
+      for (const [path, entry] of scan) if (entry?.kind === 'file' && entry.note !== null) notes.push(`${path}: ${entry.note}`)
+      const delta = deltaOf(scan, this.#manifest)
+      const changed = changedPaths(delta, this.#manifest)
+      const line: CheckpointLine = await this.#log.append({ label, callId, tool, at: Date.now(), notes, delta })
+      this.#manifest.apply(delta)
+      return { index: line.n, changed, notes }
+    }
+    const next = this.#queue.catch(() => undefined).then(run)
+    this.#queue = next
+    return next
+  }
+
+  async #resolve(): Promise<{ scan: ScanResult; notes: string[] }> {
+    const taken = this.#journal.take()
+    if (taken.doubt !== null) {
+      return { scan: await scanSubtree(this.#context, '', this.#manifest), notes: [`read the whole workspace: ${taken.doubt}`] }
+    }
+    const scan: ScanResult = new Map()
+    const subtrees = new Set(taken.subtrees)
+    for (const dir of taken.subtrees) if (dir !== '') this.#context.rules.forget(dir)
+    const single = [...taken.paths].filter((path) => ![...subtrees].some((dir) => isWithin(path, dir)))
+    for (const [path, entry] of await scanPaths(this.#context, single, this.#manifest)) {
+      const known = this.#manifest.get(path)
+      if (known?.kind === 'dir' && (entry?.kind !== 'dir' || inodeOf(entry) !== inodeOf(known))) {
+        // A directory went away or was replaced: what was below it is gone from here.
+        this.#journal.unwatchBelow(path)
+        for (const below of this.#manifest.under(path)) scan.set(below, null)
+      }
+      if (entry?.kind === 'dir' && (known?.kind !== 'dir' || inodeOf(entry) !== inodeOf(known))) subtrees.add(path)
+      scan.set(path, entry)
+    }
+    const roots = [...subtrees].sort((a, b) => a.length - b.length).filter((dir, index, all) => !all.slice(0, index).some((outer) => isWithin(dir, outer)))
+    for (const dir of roots) for (const [path, entry] of await scanSubtree(this.#context, dir, this.#manifest)) scan.set(path, entry)
+    return { scan, notes: [] }
+  }
+}
