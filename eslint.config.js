@@ -1,6 +1,6 @@
 // ESLint for the whole tree. Besides the usual TypeScript and Svelte checks, it encodes the
 // layering of the design as import rules, one block per layer:
-//   src-main/common        pure TypeScript: zod, type-only openai and itself; no Node or DOM globals
+//   src-main/common        pure TypeScript: zod, diff, type-only openai and itself; no Node or DOM globals
 //   src-main/node          Node; never Electron, the Electron main process, the preload or the renderer
 //   src-main/electron-main Electron; never the native Node packages, the preload or the renderer
 //   src-main/preload       electron and src-main/common only
@@ -33,7 +33,7 @@ const productOnly = [
 
 const LAYERS = {
   common: [
-    pattern('^(?!\\.)(?!zod(/|$))(?!openai(/|$))', 'src-main/common is pure TypeScript: it may import only zod, type-only openai and src-main/common'),
+    pattern('^(?!\\.)(?!zod(/|$))(?!diff(/|$))(?!openai(/|$))', 'src-main/common is pure TypeScript: it may import only zod, diff, type-only openai and src-main/common'),
     pattern('^openai(/|$)', 'src-main/common may use openai only for types: write `import type`', { allowTypeImports: true }),
     noNodeCode('src-main/common'),
     noElectronMainCode('src-main/common'),

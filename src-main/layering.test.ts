@@ -13,7 +13,7 @@ async function violationsOf(file: string, source: string): Promise<string[]> {
   return (result?.messages ?? []).filter((message) => layering.has(message.ruleId ?? '')).map((message) => `${message.line}: ${message.message}`)
 }
 
-const COMMON = 'src-main/common is pure TypeScript: it may import only zod, type-only openai and src-main/common'
+const COMMON = 'src-main/common is pure TypeScript: it may import only zod, diff, type-only openai and src-main/common'
 const restricted = (specifier: string, reason: string): string => `'${specifier}' import is restricted from being used by a pattern. ${reason}`
 
 describe('the layering rules', () => {

@@ -115,21 +115,59 @@ export interface RunRecordsView {
 
 export interface ChangedFile {
   path: string
+  /** For a rename: where the same content was before. */
+  oldPath: string | null
   status: 'added' | 'modified' | 'deleted' | 'renamed'
+  /** What is at the path (now, or before for a deletion). */
+  kind: 'file' | 'link' | 'dir'
   additions: number
   deletions: number
+  /** The text before and after, for the diff; null when there is none, or it is binary, too big or not kept (see `note`). */
+  before: string | null
+  after: string | null
+  /** Permission bits before and after, e.g. 0o644; null where there is no file. */
+  modeBefore: number | null
+  modeAfter: number | null
+  /** Why there is no text diff, or what else changed (a link's target). */
+  note: string | null
 }
 
 export type ChangesView =
   | {
       available: true
-      /** `run-start`: the working tree as the run found it; `head`: HEAD (no snapshot was taken). */
-      baseline: 'run-start' | 'head'
+      /** The workspace as the run found it, from Tether's own snapshot (never from git's index). */
+      baseline: 'run-start'
       files: ChangedFile[]
-      patch: string
+      /** Some files' texts were left out to keep the view small (their `note` says so). */
       truncated: boolean
     }
   | { available: false; reason: string }
+
+/** A hunk, as the diff of one changed file names it (line ranges before and after). */
+export interface HunkRef {
+  oldStart: number
+  oldLines: number
+  newStart: number
+  newLines: number
+}
+
+export interface RewindStepView {
+  path: string
+  /** `restore`, `create`, `delete`, `mode`, `relink` or `replace`. */
+  action: string
+}
+
+export interface RewindPreview {
+  callId: string
+  steps: RewindStepView[]
+  /** Paths the checkpoint names but cannot bring back. */
+  unrestorable: { path: string; reason: string }[]
+}
+
+export interface RewindResult {
+  changed: string[]
+  failed: { path: string; reason: string }[]
+}
 
 export interface ArtifactView {
   text: string
@@ -176,8 +214,11 @@ export interface ApiMethods {
   listRuns: { params: { workspace: string | null }; result: RunListItem[] }
   /** Runs whose task, messages, answers or commands contain `query` (case folded), newest first. */
   searchRuns: { params: { query: string; workspace: string | null }; result: RunSearchHit[] }
-  /** `model`: this run's model, instead of the one in the settings. */
-  startRun: { params: { workspace: string; task: string; model?: string }; result: RunRef }
+  /**
+   * `model`: this run's model, instead of the one in the settings. `worktree`: run in a new git
+   * worktree of the repository, on branch `tether/<run id>`.
+   */
+  startRun: { params: { workspace: string; task: string; model?: string; worktree?: boolean }; result: RunRef }
   startDemo: { params: null; result: RunRef & { workspace: string } }
   subscribeRun: { params: RunRef; result: RunSnapshot }
   unsubscribeRun: { params: RunRef; result: null }
@@ -188,6 +229,16 @@ export interface ApiMethods {
   resumeRun: { params: RunRef; result: null }
   decideApproval: { params: ApprovalAnswer; result: null }
   getChanges: { params: RunRef; result: ChangesView }
+  /** Puts one hunk (or, with `hunk: null`, the whole file) back as the run found it, on disk. */
+  revertChange: { params: RunRef & { path: string; hunk: HunkRef | null }; result: ChangesView }
+  previewRewind: { params: RunRef & { callId: string }; result: RewindPreview }
+  rewindRun: { params: RunRef & { callId: string }; result: RewindResult }
+  /** Brings a worktree run's changes into the person's working tree, uncommitted; refused whole on any conflict. */
+  applyRun: { params: RunRef; result: { applied: string[] } }
+  /** A commit message for the run's changes, drafted by the run's model (one request, outside the run). */
+  draftCommitMessage: { params: RunRef; result: { message: string } }
+  /** Commits the run's changes (only its paths) on the current branch, or on a new branch; never pushes. */
+  commitChanges: { params: RunRef & { message: string; newBranch: string | null }; result: { commit: string; branch: string; paths: string[] } }
   getArtifact: { params: RunRef & { callId: string }; result: ArtifactView }
   openExternal: { params: { url: string }; result: { opened: boolean } }
   /** A desktop notification about a run; a click comes back as `notification.clicked`. Browser mode has none (the page uses the web Notification API). */
@@ -225,6 +276,12 @@ const METHODS: Record<MethodName, true> = {
   resumeRun: true,
   decideApproval: true,
   getChanges: true,
+  revertChange: true,
+  previewRewind: true,
+  rewindRun: true,
+  applyRun: true,
+  draftCommitMessage: true,
+  commitChanges: true,
   getArtifact: true,
   openExternal: true,
   notify: true,

@@ -26,6 +26,16 @@ const notificationText = (max: number) =>
     .min(1)
     .max(max)
     .refine((value) => !/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/.test(value), 'contains control or direction characters')
+const callId = z.string().min(1).max(200)
+/** A workspace-relative path as the Changes view names it: no absolute path, no `..`, no `.git`. */
+const workspacePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((value) => !value.includes('\0') && !value.startsWith('/'), 'not a workspace-relative path')
+  .refine((value) => value.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && part !== '.git'), 'not a workspace-relative path')
+const lineNumber = z.number().int().min(0).max(100_000_000)
+const hunk = z.strictObject({ oldStart: lineNumber, oldLines: lineNumber, newStart: lineNumber, newLines: lineNumber })
 const none = z.null()
 
 const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
@@ -49,7 +59,7 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
   pickFolder: none,
   listRuns: z.strictObject({ workspace: path.nullable() }),
   searchRuns: z.strictObject({ query: z.string().min(1).max(500), workspace: path.nullable() }),
-  startRun: z.strictObject({ workspace: path, task: text, model: model.optional() }),
+  startRun: z.strictObject({ workspace: path, task: text, model: model.optional(), worktree: z.boolean().optional() }),
   startDemo: none,
   subscribeRun: runRef,
   unsubscribeRun: runRef,
@@ -66,6 +76,16 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
     message: z.string().max(10_000).nullable()
   }),
   getChanges: runRef,
+  revertChange: z.strictObject({ runId, path: workspacePath, hunk: hunk.nullable() }),
+  previewRewind: z.strictObject({ runId, callId }),
+  rewindRun: z.strictObject({ runId, callId }),
+  applyRun: runRef,
+  draftCommitMessage: runRef,
+  commitChanges: z.strictObject({
+    runId,
+    message: z.string().trim().min(1).max(20_000),
+    newBranch: z.string().min(1).max(200).regex(/^[\w./-]+$/, 'not a branch name').nullable()
+  }),
   getArtifact: z.strictObject({ runId, callId: z.string().min(1).max(200) }),
   openExternal: z.strictObject({ url: z.string().min(1).max(2048) }),
   notify: z.strictObject({ runId, title: notificationText(120), body: notificationText(400) }),

@@ -70,10 +70,22 @@ export type UserInputKind = 'task' | 'steer' | 'interrupt'
 export type TransportState = 'connecting' | 'connected' | 'reconnecting' | 'fell_back' | 'rotated' | 'disconnected'
 export type RunOutcome = 'completed' | 'failed' | 'interrupted' | 'incomplete'
 
+/** Where a run's own git worktree came from (`tether run --worktree`, or "new worktree" in the app). */
+export interface WorktreeInfo {
+  /** The person's repository (its working tree is never touched by the run). */
+  repo: string
+  /** The run's branch, `tether/<run id>`. */
+  branch: string
+  /** The commit the worktree started from. */
+  baseCommit: string
+}
+
 export interface RunStartedRecord {
   type: 'run.started'
   runId: string
   workspace: string
+  /** Set when the workspace is a worktree made for this run. */
+  worktree?: WorktreeInfo
   provider: ProviderInfo
   model: string
   settings: RunSettings

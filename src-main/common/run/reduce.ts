@@ -87,6 +87,7 @@ function reduceRecord(state: RunState, record: RunRecord, own: Ownership): RunSt
         ...state,
         runId: record.runId,
         workspace: record.workspace,
+        worktree: record.worktree ?? null,
         provider: record.provider,
         model: record.model,
         settings: record.settings,

@@ -12,6 +12,7 @@ import type {
   RunSettings,
   ToolCallStatus,
   Transport,
+  WorktreeInfo,
   TransportState,
   UserInputKind
 } from './records'
@@ -252,6 +253,8 @@ export interface StreamCursor {
 export interface RunState {
   runId: string | null
   workspace: string | null
+  /** The run works in its own git worktree of this repository. */
+  worktree: WorktreeInfo | null
   provider: ProviderInfo | null
   model: string | null
   settings: RunSettings | null
@@ -294,6 +297,7 @@ export const TERMINAL_TAIL_BYTES = 256 * 1024
 export const initialRunState: RunState = Object.freeze({
   runId: null,
   workspace: null,
+  worktree: null,
   provider: null,
   model: null,
   settings: null,

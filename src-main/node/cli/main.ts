@@ -5,6 +5,7 @@ import { CliError, EXIT_USAGE } from './cli-error'
 type Command = (args: string[]) => Promise<number>
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  apply: { summary: "bring a worktree run's changes into your working tree, uncommitted", load: async () => (await import('./commands/apply')).applyCommand },
   classify: { summary: 'say whether a shell command would run unasked, ask, or hit the destructive floor', load: async () => (await import('./commands/classify')).classifyCommand },
   replay: { summary: 'print the transcript of a run log or a Responses event stream', load: async () => (await import('./commands/replay')).replayCommand },
   run: { summary: 'run an agent on a repository from the terminal (headless)', load: async () => (await import('./commands/run')).runCommand },

@@ -30,6 +30,8 @@ Runs an agent on a local repository: the model plans, Tether runs its tool calls
 and asks before risky ones. The run log lands under TETHER_HOME (see \`tether runs\`).
 
   --workspace DIR        the repository to work in
+  --worktree             work in a new git worktree of it (branch tether/RUN_ID, beside the data
+                         dir); your working tree and branch stay untouched (see \`tether apply\`)
   --provider NAME        ${NAMED_PROVIDERS.map((name) => `${name} (${PROVIDERS[name].keyVariable}${name === DEFAULT_PROVIDER ? ', default' : ''})`).join(', ')} or custom
   --base-url URL         any Responses-compatible server (key from ${PROVIDERS.custom.keyVariable})
   --model M              model name (default: ${NAMED_PROVIDERS.map((name) => `${PROVIDERS[name].defaultModel} for ${PROVIDERS[name].label}`).join(', ')})
@@ -58,6 +60,8 @@ export const DEFAULT_TRANSPORT: Transport = 'ws'
 
 export interface RunCliOptions {
   workspace: string | null
+  /** Run in a fresh git worktree of the workspace instead of the workspace itself. */
+  worktree: boolean
   resume: string | null
   task: string | null
   provider: string | undefined
@@ -91,6 +95,7 @@ export function parseRunOptions(args: string[]): RunCliOptions {
     allowPositionals: true,
     options: {
       workspace: { type: 'string' },
+      worktree: { type: 'boolean', default: false },
       resume: { type: 'string' },
       provider: { type: 'string' },
       'base-url': { type: 'string' },
@@ -127,6 +132,7 @@ export function parseRunOptions(args: string[]): RunCliOptions {
   const task = positionals.length > 0 ? positionals.join(' ') : null
   const options: RunCliOptions = {
     workspace: values.workspace ?? null,
+    worktree: values.worktree,
     resume: values.resume ?? null,
     task,
     provider: values.provider,
@@ -147,6 +153,7 @@ export function parseRunOptions(args: string[]): RunCliOptions {
   if (options.resume === null && (options.workspace === null || options.task === null)) {
     throw new CliError(`a new run needs --workspace DIR and a TASK\n${RUN_HELP}`, EXIT_USAGE)
   }
+  if (options.resume !== null && options.worktree) throw new CliError('--resume continues a run where it was; drop --worktree', EXIT_USAGE)
   if (options.resume !== null && options.workspace !== null) throw new CliError('--resume continues a run in its own workspace; drop --workspace', EXIT_USAGE)
   return options
 }

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import { mkdir, realpath } from 'node:fs/promises'
 import type { InputItem, ServerEvent } from '../../common/protocol/wire'
-import type { RetryScheduledRecord, RunOutcome, RunSettings, SettingsChange, Transport } from '../../common/run/records'
+import type { RetryScheduledRecord, RunOutcome, RunSettings, SettingsChange, Transport, WorktreeInfo } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import { foldRecords } from '../../common/run/reduce'
 import { withoutRequestEcho } from '../../common/run/request-echo'
@@ -109,11 +109,18 @@ export class RunDriver {
     this.#compactionMethod = services.compaction ?? (PROVIDERS[services.provider.name].serverCompaction ? 'server' : 'summary')
   }
 
-  /** Starts a new run in `workspace` with the person's task and choices. */
-  static async start(dataDir: DataDir, workspace: string, task: string, services: DriverServices, choices: RunChoices): Promise<RunDriver> {
+  /** Starts a new run in `workspace` with the person's task and choices; `worktree` when the workspace is a worktree made for it. */
+  static async start(
+    dataDir: DataDir,
+    workspace: string,
+    task: string,
+    services: DriverServices,
+    choices: RunChoices,
+    worktree?: { runId: string; info: WorktreeInfo }
+  ): Promise<RunDriver> {
     const root = await realpath(workspace)
     await mkdir(dataDir.runs, { recursive: true })
-    const runId = newRunId()
+    const runId = worktree?.runId ?? newRunId()
     // Read once, at the start: the run keeps the instructions it began with, across resumes.
     const projectInstructions = await loadInstructionFiles({ workspace: root, dataDir: dataDir.root })
     const writer = await RunLogWriter.create(dataDir.runLog(runId))
@@ -131,6 +138,7 @@ export class RunDriver {
       type: 'run.started',
       runId,
       workspace: root,
+      ...(worktree ? { worktree: worktree.info } : {}),
       provider: { name: services.providerLabel ?? services.provider.name, baseUrl: services.provider.baseUrl },
       model,
       settings,

@@ -4,13 +4,16 @@
 // freed) and its last state goes to the RunStore. Any other run is only its log, folded once by
 // the store.
 import type { RunLogHealth, RunSnapshot } from '../../common/api/contract'
-import type { RunRecord, RunOutcome } from '../../common/run/records'
+import type { RunRecord, RunRecordBody, RunOutcome } from '../../common/run/records'
 import { displayState } from '../../common/run/display-state'
 import type { RunState } from '../../common/run/state'
 import { RunDriver, RunNotFoundError } from '../driver/run-driver'
 import type { DriverServices, RunChoices } from '../driver/driver-options'
+import type { WorkspaceCheckpoints } from '../snapshots/workspace-checkpoints'
 import type { DataDir } from '../store/data-dir'
 import type { FoldProgress } from '../store/run-log-fold'
+import { newRunId } from '../store/run-id'
+import { createRunWorktree, WorktreeError } from '../repo/run-worktree'
 import type { ApprovalDesk } from './approval-desk'
 import { HostError } from './host-error'
 import { RunStore } from './run-store'
@@ -26,8 +29,6 @@ export interface RunServices {
   newRun(demo: boolean, workspace: string, model?: string): Promise<{ services: DriverServices; choices: RunChoices }>
   /** The services for continuing a run whose folded state is given; it keeps its recorded choices. */
   existingRun(state: RunState): Promise<DriverServices>
-  /** Called once a new run exists and before it acts: e.g. to snapshot the repo for its diff. */
-  beforeFirstTurn?(runId: string, workspace: string): Promise<void>
 }
 
 export interface RunWatcher {
@@ -98,14 +99,48 @@ export class RunManager {
     return live ? pendingApprovals(live.driver.state) : 0
   }
 
-  /** Starts a run; `model` overrides the settings' model for this run. */
-  async start(workspace: string, task: string, demo: boolean, model?: string): Promise<string> {
+  /**
+   * Starts a run; `model` overrides the settings' model for this run. With `worktree` the run
+   * works in a new git worktree of `workspace` instead of in it.
+   */
+  async start(workspace: string, task: string, demo: boolean, model?: string, worktree = false): Promise<string> {
     const { services, choices } = await this.#services.newRun(demo, workspace, model)
-    const driver = await RunDriver.start(this.#services.dataDir, workspace, task, services, choices)
-    await this.#services.beforeFirstTurn?.(driver.runId, driver.state.workspace ?? workspace)
+    let driver: RunDriver
+    if (worktree) {
+      const runId = newRunId()
+      let created
+      try {
+        created = await createRunWorktree(this.#services.dataDir, workspace, runId)
+      } catch (error) {
+        if (error instanceof WorktreeError) throw new HostError('invalid_request', error.message)
+        throw error
+      }
+      const { path, ...info } = created
+      driver = await RunDriver.start(this.#services.dataDir, path, task, services, choices, { runId, info })
+    } else {
+      driver = await RunDriver.start(this.#services.dataDir, workspace, task, services, choices)
+    }
     this.#adopt(driver)
     this.#launch(driver.runId)
     return driver.runId
+  }
+
+  /** The checkpoints of a run this host holds (from its first run on), or null. */
+  checkpointsOf(runId: string): WorkspaceCheckpoints | null {
+    return this.#live.get(runId)?.driver.checkpoints ?? null
+  }
+
+  /** Appends a record made outside the run loop (a rewind) to a run this host holds. */
+  async recordHeld(runId: string, body: RunRecordBody): Promise<boolean> {
+    const live = this.#live.get(runId)
+    if (!live) return false
+    await live.driver.recordDurable(body)
+    return true
+  }
+
+  /** Forwards a record another writer appended to a run's log (the run is not held here) to its watchers. */
+  forward(runId: string, record: RunRecord): void {
+    for (const watcher of this.#watchers.get(runId) ?? []) watcher.record(record)
   }
 
   /** The state to show for a run: live from its driver, else folded from its log. */

@@ -16,6 +16,7 @@ import type {
 import { isMethodName } from '../../common/api/contract'
 import { parseParams } from '../../common/api/schemas'
 import type { Provider } from '../driver/provider'
+import type { RunState } from '../../common/run/state'
 import { isProviderName, PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import { DEFAULT_INSTRUCTIONS, type DriverServices, type RunChoices } from '../driver/driver-options'
 import type { ToolGate } from '../driver/tool-gate'
@@ -31,7 +32,6 @@ import { startRunMcp, type RunMcp } from '../mcp/run-mcp'
 import { DEFAULT_HOME_ALLOWLIST } from '../tools/sandbox/home-view'
 import { ApprovalDesk } from './approval-desk'
 import { readArtifact } from './artifacts'
-import { changesSince, saveBaseline } from './changes'
 import { ClientConnection, type EventSink } from './client-connection'
 import { DEMO_MODEL, DEMO_PROVIDER_LABEL, demoParentDir, prepareDemoWorkspace, type DemoModel } from './demo'
 import { apiErrorOf, HostError } from './host-error'
@@ -39,6 +39,10 @@ import { keyStatusOf, resolveKey, type KeyStore } from './key-store'
 import { describeRepo, resolveFolder } from './repos'
 import { RunHeads } from './run-heads'
 import { RunManager } from './run-manager'
+import { WorkspaceReview } from './workspace-review'
+import { removeOrphanWorktrees } from '../repo/run-worktree'
+import { draftCommitMessage, DraftError } from '../repo/draft-commit-message'
+import { access } from 'node:fs/promises'
 import { SettingsStore, type StoredSettings } from './settings-store'
 
 /** The tool runtime and the approval gate all runs of this host share. */
@@ -90,6 +94,7 @@ export class TetherHost {
   #listing: Promise<unknown> = Promise.resolve()
   #demo: Promise<DemoModel> | null = null
   #projectMcp: ProjectMcpApprovals
+  #review: WorkspaceReview
 
   private constructor(options: HostOptions, settings: SettingsStore) {
     this.options = options
@@ -100,15 +105,18 @@ export class TetherHost {
         dataDir: options.dataDir,
         desk: this.desk,
         newRun: (demo, workspace, model) => this.#newRun(demo, workspace, model),
-        existingRun: (state) => this.#driverServices(state.provider?.name ?? null, state.provider?.baseUrl ?? '', state.workspace),
-        beforeFirstTurn: (runId, workspace) => saveBaseline(workspace, options.dataDir.artifacts(runId)).catch(() => undefined)
+        existingRun: (state) => this.#driverServices(state.provider?.name ?? null, state.provider?.baseUrl ?? '', state.workspace)
       },
       () => this.#broadcast({ type: 'runs.changed' })
     )
+    this.#review = new WorkspaceReview(options.dataDir, this.runs)
   }
 
   static async create(options: HostOptions): Promise<TetherHost> {
-    return new TetherHost(options, await SettingsStore.open(options.dataDir.settings))
+    const host = new TetherHost(options, await SettingsStore.open(options.dataDir.settings))
+    // Worktrees of runs whose logs were deleted go too (their branches stay).
+    void removeOrphanWorktrees(options.dataDir, (runId) => access(options.dataDir.runLog(runId)).then(() => true, () => false)).catch(() => undefined)
+    return host
   }
 
   /** A renderer connected: it gets its own subscriptions and the host's broadcasts. */
@@ -270,6 +278,14 @@ export class TetherHost {
     return { provider, providerLabel: label ?? provider.name, unsandboxed: false, tools: mcp.tools, mcp: mcp.report, gate }
   }
 
+  /** The provider a run used, with the key this host has for it now. */
+  async #providerOfRun(state: RunState): Promise<Provider> {
+    const label = state.provider?.name ?? null
+    if (label === DEMO_PROVIDER_LABEL) return this.#demoProvider()
+    if (label === null || !isProviderName(label)) throw new HostError('unavailable', `the run used an unknown provider '${label}'`)
+    return this.#provider(label, state.provider?.baseUrl ?? '')
+  }
+
   /** The run index, one listing at a time; only `workspace`'s runs unless null. */
   async #listings(workspace: string | null): Promise<RunListing[]> {
     const listed = this.#listing.catch(() => undefined).then(() => listRuns(this.options.dataDir))
@@ -331,9 +347,9 @@ export class TetherHost {
     },
     listRuns: ({ workspace }) => this.#listRuns(workspace),
     searchRuns: async ({ query, workspace }) => this.#search.search(query, await this.#listings(workspace)),
-    startRun: async ({ workspace, task, model }) => {
+    startRun: async ({ workspace, task, model, worktree }) => {
       const real = await resolveFolder(workspace, this.options.dataDir.root)
-      const runId = await this.runs.start(real, task, false, model)
+      const runId = await this.runs.start(real, task, false, model, worktree ?? false)
       await this.#settings.rememberRepo(real, Date.now())
       return { runId }
     },
@@ -379,11 +395,23 @@ export class TetherHost {
       await this.runs.decide(answer)
       return null
     },
-    getChanges: async ({ runId }) => {
+    getChanges: ({ runId }) => this.#review.changes(runId),
+    revertChange: ({ runId, path, hunk }) => this.#review.revert(runId, path, hunk),
+    previewRewind: ({ runId, callId }) => this.#review.previewRewind(runId, callId),
+    rewindRun: ({ runId, callId }) => this.#review.rewind(runId, callId),
+    applyRun: ({ runId }) => this.#review.apply(runId),
+    draftCommitMessage: async ({ runId }) => {
       const { state } = await this.runs.snapshot(runId)
-      if (!state.workspace) throw new HostError('not_found', `run ${runId} has no workspace`)
-      return changesSince(state.workspace, this.options.dataDir.artifacts(runId))
+      const files = await this.#review.changedFiles(runId)
+      if (files.length === 0) throw new HostError('conflict', 'there are no changes to describe')
+      try {
+        return { message: await draftCommitMessage(await this.#providerOfRun(state), state.model ?? this.#settings.current.model, files) }
+      } catch (error) {
+        if (error instanceof DraftError) throw new HostError('unavailable', error.message)
+        throw error
+      }
     },
+    commitChanges: ({ runId, message, newBranch }) => this.#review.commit(runId, message, newBranch),
     getArtifact: async ({ runId, callId }) => {
       const { state } = await this.runs.snapshot(runId)
       const artifactPath = state.toolCalls[callId]?.artifactPath

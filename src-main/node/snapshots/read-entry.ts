@@ -64,9 +64,10 @@ async function readRegular(path: string, stats: BigIntStats, limits: ReadLimits)
 
 /**
  * The entry for `path` as it is now, or null when nothing that Tether keeps is there (missing,
- * or a FIFO, socket or device). Throws only on unexpected I/O errors.
+ * or a FIFO, socket or device). `known` is returned as it is, unread, when the path's lstat
+ * fingerprint still matches it. Throws only on unexpected I/O errors.
  */
-export async function readEntry(path: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<ReadResult | null> {
+export async function readEntry(path: string, limits: ReadLimits = DEFAULT_LIMITS, known?: SnapshotEntry): Promise<ReadResult | null> {
   for (let attempt = 0; ; attempt += 1) {
     let stats: BigIntStats
     try {
@@ -75,6 +76,9 @@ export async function readEntry(path: string, limits: ReadLimits = DEFAULT_LIMIT
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT' || code === 'ENOTDIR') return null
       throw error
+    }
+    if (known !== undefined && known.stat === fingerprint(stats) && (known.kind === 'link' ? stats.isSymbolicLink() : known.kind === 'dir' ? stats.isDirectory() : stats.isFile())) {
+      return { entry: known, content: null }
     }
     try {
       if (stats.isSymbolicLink()) return { entry: { kind: 'link', target: await readlink(path), stat: fingerprint(stats) }, content: null }

@@ -40,9 +40,9 @@ export interface ScanContext {
 export type ScanResult = Map<string, SnapshotEntry | null>
 
 async function readKept(context: ScanContext, path: string, known: SnapshotEntry | undefined): Promise<SnapshotEntry | null> {
-  const read = await readEntry(join(context.root, path), context.limits ?? DEFAULT_LIMITS)
+  const read = await readEntry(join(context.root, path), context.limits ?? DEFAULT_LIMITS, known)
   if (read === null) return null
-  if (known !== undefined && known.kind === read.entry.kind && known.stat === read.entry.stat) return known
+  if (read.entry === known || (known !== undefined && known.kind === read.entry.kind && known.stat === read.entry.stat)) return known
   if (read.content !== null && read.entry.kind === 'file' && read.entry.hash !== null) await context.objects.put(read.entry.hash, read.content)
   return read.entry
 }

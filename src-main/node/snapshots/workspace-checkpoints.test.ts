@@ -97,4 +97,14 @@ describe('workspace checkpoints', () => {
     expect(lstatSync(join(workspace, 'sub')).isDirectory()).toBe(true)
     expect(readFileSync(join(workspace, 'sub', 'b.txt'), 'utf8')).toBe('bee\n')
   })
+
+  it('reads the whole workspace, and says so, when a call makes more file events than the kernel queue is sure to hold', async () => {
+    const { workspace, checkpoints } = await setup()
+    await checkpoints.checkpoint('before', 'call_1', 'shell')
+    bash(workspace, 'touch $(seq -f many%g 1 9000) && echo edited > a.txt')
+    const after = await checkpoints.checkpoint('after', 'call_1', 'shell')
+    expect(after.notes).toEqual([expect.stringMatching(/^read the whole workspace: \d+ file events in a row may have overflowed the kernel's queue$/)])
+    expect(after.changed).toHaveLength(9001)
+    expect(after.changed.slice(0, 3)).toEqual(['a.txt', 'many1', 'many10'])
+  })
 })

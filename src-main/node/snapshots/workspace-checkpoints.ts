@@ -48,18 +48,30 @@ export class WorkspaceCheckpoints {
   #journal: ChangeJournal
   #log: CheckpointLogWriter
   #manifest: Manifest
+  /** The workspace as the run found it (its first checkpoint). */
+  #base: Manifest | null
   #context: ScanContext
   /** Checkpoints run one at a time. */
   #queue: Promise<unknown> = Promise.resolve()
   #closed = false
 
-  private constructor(runId: string, workspace: string, store: SnapshotStore, journal: ChangeJournal, log: CheckpointLogWriter, manifest: Manifest, limits: ReadLimits | undefined) {
+  private constructor(
+    runId: string,
+    workspace: string,
+    store: SnapshotStore,
+    journal: ChangeJournal,
+    log: CheckpointLogWriter,
+    manifest: Manifest,
+    base: Manifest | null,
+    limits: ReadLimits | undefined
+  ) {
     this.runId = runId
     this.workspace = workspace
     this.#store = store
     this.#journal = journal
     this.#log = log
     this.#manifest = manifest
+    this.#base = base
     this.#context = {
       root: workspace,
       rules: new GitignoreRules(workspace),
@@ -79,12 +91,19 @@ export class WorkspaceCheckpoints {
     const lines = await readCheckpointLog(store.checkpointLog(runId))
     const journal = await ChangeJournal.open(workspace, store.barrierDir(runId))
     const log = await CheckpointLogWriter.open(store.checkpointLog(runId), lines.length)
-    const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), limits)
+    const base = lines.length > 0 ? manifestAt(lines, 0) : null
+    const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), base, limits)
     await checkpoints.#record(lines.length === 0 ? 'base' : 'rescan', null, null, async () => {
       journal.take()
       return { scan: await scanSubtree(checkpoints.#context, '', checkpoints.#manifest), notes: [] }
     })
+    checkpoints.#base ??= checkpoints.#manifest.clone()
     return checkpoints
+  }
+
+  /** The workspace as the run found it. */
+  get base(): Manifest {
+    return this.#base!
   }
 
   /** The workspace as the latest checkpoint recorded it (a copy). */
@@ -137,6 +156,8 @@ export class WorkspaceCheckpoints {
       for (const [path, entry] of scan) if (entry?.kind === 'file' && entry.note !== null) notes.push(`${path}: ${entry.note}`)
       const delta = deltaOf(scan, this.#manifest)
       const changed = changedPaths(delta, this.#manifest)
+      // A full read that found nothing new is not worth a line.
+      if (label === 'rescan' && delta.length === 0 && notes.length === 0) return { index: this.#log.count - 1, changed, notes }
       const line: CheckpointLine = await this.#log.append({ label, callId, tool, at: Date.now(), notes, delta })
       this.#manifest.apply(delta)
       return { index: line.n, changed, notes }

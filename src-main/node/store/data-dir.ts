@@ -1,6 +1,6 @@
 // Where Tether keeps its data. One folder, `TETHER_HOME` or the platform's usual place.
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.TETHER_HOME) return env.TETHER_HOME
@@ -39,6 +39,13 @@ export class DataDir {
   /** Tether's own copies of workspaces: checkpoints and the before of the Changes view. */
   get snapshots(): string {
     return join(this.root, 'snapshots')
+  }
+  /**
+   * Worktrees of `--worktree` runs: beside the data dir, not in it, since commands in the sandbox
+   * cannot write inside the data dir (the demo's copies live beside it for the same reason).
+   */
+  get worktrees(): string {
+    return join(dirname(this.root), `${basename(this.root)}-worktrees`)
   }
   get settings(): string {
     return join(this.root, 'settings.json')

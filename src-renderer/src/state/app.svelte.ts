@@ -146,12 +146,20 @@ export class AppState {
     this.session = null
   }
 
-  /** Starts a run of `task` in the open repo; `model` overrides the settings' model for this run. */
-  async startRun(task: string, model?: string): Promise<boolean> {
+  /**
+   * Starts a run of `task` in the open repo; `model` overrides the settings' model for this run,
+   * `worktree` runs it in a new git worktree of the repo.
+   */
+  async startRun(task: string, model?: string, worktree = false): Promise<boolean> {
     const repo = this.repo
     if (!repo) return false
     const chosen = model?.trim()
-    const params = chosen && chosen !== this.settings?.model ? { workspace: repo.path, task, model: chosen } : { workspace: repo.path, task }
+    const params = {
+      workspace: repo.path,
+      task,
+      ...(chosen && chosen !== this.settings?.model ? { model: chosen } : {}),
+      ...(worktree ? { worktree } : {})
+    }
     const started = await this.attempt(() => this.client.call('startRun', params))
     if (!started) return false
     await this.openRun(started.runId)

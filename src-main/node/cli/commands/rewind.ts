@@ -55,7 +55,7 @@ export async function rewindCommand(args: string[]): Promise<number> {
   const dryRun = values['dry-run']
   let report
   try {
-    report = await rewindStoppedRun(dataDir, runId, state.workspace, values.before!, dryRun)
+    report = (await rewindStoppedRun(dataDir, runId, state.workspace, values.before!, dryRun)).report
   } catch (error) {
     if (error instanceof RewindError) throw new CliError(error.message, EXIT_FAILURE)
     throw error

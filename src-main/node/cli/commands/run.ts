@@ -8,9 +8,11 @@ import { RunDriver, RunNotFoundError } from '../../driver/run-driver'
 import { DEFAULT_INSTRUCTIONS, type DriverServices, type RunChoices } from '../../driver/driver-options'
 import { ProviderConfigError, resolveProvider, type Provider } from '../../driver/provider'
 import { DataDir, defaultDataDir } from '../../store/data-dir'
+import { newRunId } from '../../store/run-id'
 import { readRunLog } from '../../store/run-log-reader'
 import { encodeRecord } from '../../store/record-codec'
 import { storedHomeAllowlist } from '../../host/settings-store'
+import { createRunWorktree, WorktreeError } from '../../repo/run-worktree'
 import { SandboxedToolRuntime } from '../../tools/sandboxed-tool-runtime'
 import { workspaceRefusal } from '../../tools/sandbox/workspace-validation'
 import { CliError, EXIT_USAGE } from '../cli-error'
@@ -171,7 +173,17 @@ export async function runCommand(args: string[]): Promise<number> {
       driver = await RunDriver.resume(dataDir, options.resume, services(gate, mcp), 'tether run --resume', changes)
       if (recorded !== null) process.stderr.write(style.dim(`${describeChanges(changes, driver.changed, recorded)}\n`))
     } else {
-      driver = await RunDriver.start(dataDir, workspace, options.task!, services(gate, mcp), newRunChoices(options, connection.provider.name))
+      if (options.worktree) {
+        const runId = newRunId()
+        const created = await createRunWorktree(dataDir, workspace, runId).catch((error: unknown) => {
+          if (error instanceof WorktreeError) throw new CliError(error.message, EXIT_USAGE)
+          throw error
+        })
+        const { path, ...info } = created
+        driver = await RunDriver.start(dataDir, path, options.task!, services(gate, mcp), newRunChoices(options, connection.provider.name), { runId, info })
+      } else {
+        driver = await RunDriver.start(dataDir, workspace, options.task!, services(gate, mcp), newRunChoices(options, connection.provider.name))
+      }
     }
     const view = new LiveView((text) => process.stdout.write(text), style)
     // With --json, stdout is the log itself, line for line with checksums (`tether replay -` reads
@@ -179,6 +191,7 @@ export async function runCommand(args: string[]): Promise<number> {
     if (options.json) for (const record of (await readRunLog(driver.logPath)).records) process.stdout.write(encodeRecord(record))
     driver.subscribe((record, state) => (options.json ? process.stdout.write(encodeRecord(record)) : view.show(record, state)))
     if (!options.json) process.stderr.write(style.dim(`run ${driver.runId} · log ${driver.logPath}\n`))
+    if (!options.json && driver.state.worktree) process.stderr.write(style.dim(`worktree ${driver.state.workspace} · branch ${driver.state.worktree.branch}\n`))
     const active = driver
     let interrupts = 0
     const onSigint = (): void => {
