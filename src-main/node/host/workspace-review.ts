@@ -15,6 +15,9 @@ import { changedFiles } from '../snapshots/workspace-changes'
 import type { DataDir } from '../store/data-dir'
 import { ApplyError, applyRunChanges } from '../repo/apply-run'
 import { CommitError, commitRunChanges } from '../repo/commit-changes'
+import { repositoryOfRun } from '../repo/run-worktree'
+import { GitLayoutError } from '../git/git-repository'
+import { GitError } from '../git/git-runner'
 import { HostError } from './host-error'
 import type { RunManager } from './run-manager'
 
@@ -138,10 +141,13 @@ export class WorkspaceReview {
     this.#refuseWhileRunning(runId, 'commit')
     const sides = await this.#sides(runId)
     if ('reason' in sides) throw new HostError('not_found', sides.reason)
+    const { state } = await this.#runs.snapshot(runId)
     try {
-      return await commitRunChanges(sides.workspace, sides.base, sides.current, this.#store.objects, { message, newBranch })
+      const repo = await repositoryOfRun(sides.workspace, state.worktree)
+      if (repo === null) throw new CommitError(`${sides.workspace} is not in a git repository`)
+      return await commitRunChanges(repo, sides.workspace, sides.base, sides.current, this.#store.objects, { message, newBranch })
     } catch (error) {
-      if (error instanceof CommitError) throw new HostError('conflict', error.message)
+      if (error instanceof CommitError || error instanceof GitLayoutError || error instanceof GitError) throw new HostError('conflict', error.message)
       throw error
     }
   }

@@ -10,6 +10,7 @@ import { bash } from '../../test-support/workspace-tree'
 import { SnapshotStore } from '../snapshots/snapshot-store'
 import { changedFiles } from '../snapshots/workspace-changes'
 import { WorkspaceCheckpoints } from '../snapshots/workspace-checkpoints'
+import { openGitRepository } from '../git/git-repository'
 import { CommitError, commitRunChanges } from './commit-changes'
 import { DRAFT_INSTRUCTIONS, draftCommitMessage } from './draft-commit-message'
 
@@ -54,7 +55,7 @@ describe('committing a run', () => {
   it("commits only the run's paths on the current branch, runs no filter or hook, and leaves nothing staged", async () => {
     const { repo, marker, checkpoints, store } = await changedRepo()
     const parent = git(repo, 'rev-parse', 'HEAD')
-    const result = await commitRunChanges(repo, checkpoints.base, checkpoints.manifest, store.objects, { message: 'Run changes\n\nBody.', newBranch: null })
+    const result = await commitRunChanges(await openGitRepository(repo), repo, checkpoints.base, checkpoints.manifest, store.objects, { message: 'Run changes\n\nBody.', newBranch: null })
     // Checked before this test runs `git status` itself, which does run the repository's filter.
     expect(existsSync(marker)).toBe(false)
     expect(result).toEqual({ commit: git(repo, 'rev-parse', 'HEAD'), branch: 'main', paths: ['.gitattributes', 'a.txt', 'b.txt', 'link', 'new.txt', 'tool.sh'] })
@@ -69,9 +70,9 @@ describe('committing a run', () => {
   it('makes a new branch at the commit and leaves HEAD where it was; refuses a taken name', async () => {
     const { repo, checkpoints, store } = await changedRepo()
     const head = git(repo, 'rev-parse', 'HEAD')
-    const result = await commitRunChanges(repo, checkpoints.base, checkpoints.manifest, store.objects, { message: 'On a branch', newBranch: 'feature/run' })
+    const result = await commitRunChanges(await openGitRepository(repo), repo, checkpoints.base, checkpoints.manifest, store.objects, { message: 'On a branch', newBranch: 'feature/run' })
     expect({ head: git(repo, 'rev-parse', 'HEAD'), branch: result.branch, parent: git(repo, 'rev-parse', 'feature/run~1') }).toEqual({ head, branch: 'feature/run', parent: head })
-    await expect(commitRunChanges(repo, checkpoints.base, checkpoints.manifest, store.objects, { message: 'Again', newBranch: 'feature/run' })).rejects.toThrow(CommitError)
+    await expect(commitRunChanges(await openGitRepository(repo), repo, checkpoints.base, checkpoints.manifest, store.objects, { message: 'Again', newBranch: 'feature/run' })).rejects.toThrow(CommitError)
   })
 
   it('asks the run\'s model to draft the message', async () => {

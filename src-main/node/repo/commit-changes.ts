@@ -2,13 +2,15 @@
 // blobs are written without filters, the tree is built in a throwaway index from HEAD, and the
 // branch moves only if it still points where it did (compare-and-swap). Nothing is ever pushed,
 // no hook runs, and only the run's paths go in: the person's other local changes stay uncommitted.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
-import { git } from '../host/git'
+import { join, relative, sep } from 'node:path'
+import type { GitRepository } from '../git/git-repository'
+import { git } from '../git/git-runner'
 import type { Manifest } from '../snapshots/manifest'
 import type { ObjectStore } from '../snapshots/object-store'
 import { differingPaths } from '../snapshots/workspace-changes'
+import { commitIdentity } from './git-identity'
 
 export class CommitError extends Error {}
 
@@ -28,43 +30,39 @@ function gitMode(mode: number): string {
   return (mode & 0o111) !== 0 ? '100755' : '100644'
 }
 
-async function revParse(root: string, what: string): Promise<string | null> {
-  return git(root, ['rev-parse', '--verify', '--quiet', what]).then(
-    (out) => out.trim(),
+/** Git's rules for a branch name, checked before git sees it (update-ref checks again). */
+const BRANCH_NAME = /^(?!-)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?!.*\/\.)(?!.*\.lock(\/|$))[A-Za-z0-9._/-]+(?<![./])$/
+
+async function revParse(repo: GitRepository, what: string): Promise<string | null> {
+  return git(repo, ['rev-parse', '--verify', '--quiet', what]).then(
+    (out) => out.trim() || null,
     () => null
   )
 }
 
-export async function commitRunChanges(workspace: string, base: Manifest, current: Manifest, objects: ObjectStore, target: CommitTarget): Promise<CommitResult> {
+export async function commitRunChanges(repo: GitRepository, workspace: string, base: Manifest, current: Manifest, objects: ObjectStore, target: CommitTarget): Promise<CommitResult> {
   const message = target.message.trim()
   if (message.length === 0) throw new CommitError('a commit needs a message')
-  let root: string
-  try {
-    root = (await git(workspace, ['rev-parse', '--show-toplevel'])).trim()
-  } catch {
-    throw new CommitError(`${workspace} is not in a git repository`)
-  }
-  const prefix = relative(root, workspace)
+  const root = repo.workTree
+  const prefix = relative(root, await realpath(workspace)).split(sep).join('/')
   const inRepo = (path: string): string => (prefix === '' ? path : `${prefix}/${path}`)
   const paths = differingPaths(base, current).filter((path) => (current.get(path) ?? base.get(path))?.kind !== 'dir')
   if (paths.length === 0) throw new CommitError('there are no changes to commit')
   if (target.newBranch !== null) {
-    await git(root, ['check-ref-format', '--branch', target.newBranch]).catch(() => {
-      throw new CommitError(`'${target.newBranch}' is not a valid branch name`)
-    })
-    if ((await revParse(root, `refs/heads/${target.newBranch}`)) !== null) throw new CommitError(`a branch named ${target.newBranch} already exists`)
+    if (!BRANCH_NAME.test(target.newBranch)) throw new CommitError(`'${target.newBranch}' is not a valid branch name`)
+    if ((await revParse(repo, `refs/heads/${target.newBranch}`)) !== null) throw new CommitError(`a branch named ${target.newBranch} already exists`)
   }
-  const headRef = await git(root, ['symbolic-ref', '--quiet', 'HEAD']).then(
-    (out) => out.trim(),
+  const headRef = await git(repo, ['symbolic-ref', '--quiet', 'HEAD']).then(
+    (out) => out.trim() || null,
     () => null
   )
   if (target.newBranch === null && headRef === null) throw new CommitError('HEAD is detached: commit on a new branch instead')
-  const parent = await revParse(root, 'HEAD^{commit}')
+  const parent = await revParse(repo, 'HEAD^{commit}')
 
   const scratch = await mkdtemp(join(tmpdir(), 'tether-commit-'))
   try {
-    const index = { GIT_INDEX_FILE: join(scratch, 'index') }
-    await git(root, parent === null ? ['read-tree', '--empty'] : ['read-tree', parent], index)
+    const index = { env: { GIT_INDEX_FILE: join(scratch, 'index') } }
+    await git(repo, parent === null ? ['read-tree', '--empty'] : ['read-tree', parent], index)
     const added: { path: string; mode: string; file: string }[] = []
     const removed: string[] = []
     for (const [n, path] of paths.entries()) {
@@ -81,24 +79,25 @@ export async function commitRunChanges(workspace: string, base: Manifest, curren
     }
     const cacheInfo: string[] = []
     if (added.length > 0) {
-      const shas = (await git(root, ['hash-object', '-w', '--no-filters', '--', ...added.map((item) => item.file)])).trim().split('\n')
+      const shas = (await git(repo, ['hash-object', '-w', '--no-filters', '--', ...added.map((item) => item.file)])).trim().split('\n')
       added.forEach((item, i) => cacheInfo.push('--cacheinfo', `${item.mode},${shas[i]},${item.path}`))
-      await git(root, ['update-index', '--add', ...cacheInfo], index)
+      await git(repo, ['update-index', '--add', ...cacheInfo], index)
     }
-    if (removed.length > 0) await git(root, ['update-index', '--force-remove', '--', ...removed], index)
-    const tree = (await git(root, ['write-tree'], index)).trim()
-    const commit = (await git(root, ['commit-tree', tree, ...(parent === null ? [] : ['-p', parent]), '-m', message]).catch((error: Error) => {
+    if (removed.length > 0) await git(repo, ['update-index', '--force-remove', '--', ...removed], index)
+    const tree = (await git(repo, ['write-tree'], index)).trim()
+    const identity = { env: await commitIdentity() }
+    const commit = (await git(repo, ['commit-tree', tree, ...(parent === null ? [] : ['-p', parent]), '-m', message], identity).catch((error: Error) => {
       throw new CommitError(error.message.includes('identity') ? 'git does not know who you are: set user.name and user.email' : error.message)
     })).trim()
     const ref = target.newBranch === null ? headRef! : `refs/heads/${target.newBranch}`
     // The old value makes the move conditional: a branch that moved meanwhile is left alone.
-    await git(root, ['update-ref', '-m', 'tether: commit a run\'s changes', ref, commit, target.newBranch === null ? (parent ?? '') : '']).catch((error: Error) => {
+    await git(repo, ['update-ref', '-m', 'tether: commit a run\'s changes', ref, commit, target.newBranch === null ? (parent ?? '') : '']).catch((error: Error) => {
       throw new CommitError(`the branch moved while committing; nothing was changed (${error.message})`)
     })
     if (target.newBranch === null) {
       // The files on disk already match the commit: the index follows, so nothing shows as staged.
-      if (cacheInfo.length > 0) await git(root, ['update-index', '--add', ...cacheInfo])
-      if (removed.length > 0) await git(root, ['update-index', '--force-remove', '--', ...removed])
+      if (cacheInfo.length > 0) await git(repo, ['update-index', '--add', ...cacheInfo])
+      if (removed.length > 0) await git(repo, ['update-index', '--force-remove', '--', ...removed])
     }
     return { commit, branch: ref.replace(/^refs\/heads\//, ''), paths }
   } finally {
