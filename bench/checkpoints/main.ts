@@ -1,8 +1,9 @@
 // What a checkpoint costs per call, at 100 files and at 50,000 (or --files N): the same few real
 // file changes per call in both workspaces, checkpoints before and after each, timed from the
-// first file change to the checkpoint being on disk. The cost must not grow with the repository,
-// so the report is the ratio large/small measured in the same run, next to what a full read of
-// the large workspace costs (what every checkpoint would cost without the change journal).
+// first checkpoint to the second being on disk. Calls alternate between the two workspaces. The
+// cost must not grow with the repository, so the report is the ratio large/small measured in the
+// same run, next to what a full read of the large workspace costs (what every checkpoint would
+// cost without the change journal).
 import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -39,42 +40,50 @@ interface Measured {
   fullReadMs: number
 }
 
-async function measure(scratch: string, files: number, calls: number): Promise<Measured> {
+interface Subject {
+  files: number
+  workspace: string
+  checkpoints: WorkspaceCheckpoints
+  openMs: number
+  walls: number[]
+  cpus: number[]
+}
+
+async function open(scratch: string, files: number): Promise<Subject> {
   const workspace = join(scratch, `ws-${files}`)
   await makeWorkspace(workspace, files)
   const store = new SnapshotStore(join(scratch, `store-${files}`))
-  let started = performance.now()
+  const started = performance.now()
   const checkpoints = await WorkspaceCheckpoints.open(store, `run_${files}`, workspace)
-  const openMs = performance.now() - started
-  const walls: number[] = []
-  const cpus: number[] = []
-  try {
-    const warmups = 5
-    for (let call = 0; call < warmups + calls; call++) {
-      const callId = `call_${call}`
-      const cpu = process.cpuUsage()
-      started = performance.now()
-      await checkpoints.checkpoint('before', callId, 'shell')
-      // What a typical call does: edit a few files, add one, delete one.
-      await writeFile(join(workspace, 'pkg0', 'src', 'file1.ts'), `export const edited = ${call}\n`)
-      await writeFile(join(workspace, 'pkg0', 'src', `new${call}.ts`), `export const added = ${call}\n`)
-      if (call > 0) await unlink(join(workspace, 'pkg0', 'src', `new${call - 1}.ts`))
-      await writeFile(join(workspace, 'README.md'), `call ${call}\n`)
-      const summary = await checkpoints.checkpoint('after', callId, 'shell')
-      const used = process.cpuUsage(cpu)
-      if (call >= warmups) {
-        walls.push(performance.now() - started)
-        cpus.push((used.user + used.system) / 1000)
-      }
-      if (summary.notes.length > 0) process.stderr.write(`note at ${files} files: ${summary.notes.join('; ')}\n`)
-    }
-    started = performance.now()
-    await checkpoints.rescan()
-    const fullReadMs = performance.now() - started
-    return { files, openMs, perCallMs: median(walls), perCallCpuMs: median(cpus), fullReadMs }
-  } finally {
-    await checkpoints.close()
+  return { files, workspace, checkpoints, openMs: performance.now() - started, walls: [], cpus: [] }
+}
+
+/** One call: a checkpoint before, what a typical call does (edit, add, delete, edit), a checkpoint after. */
+async function call(subject: Subject, index: number, timed: boolean): Promise<void> {
+  const { workspace, checkpoints } = subject
+  const callId = `call_${index}`
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  await checkpoints.checkpoint('before', callId, 'shell')
+  await writeFile(join(workspace, 'pkg0', 'src', 'file1.ts'), `export const edited = ${index}\n`)
+  await writeFile(join(workspace, 'pkg0', 'src', `new${index}.ts`), `export const added = ${index}\n`)
+  if (index > 0) await unlink(join(workspace, 'pkg0', 'src', `new${index - 1}.ts`))
+  await writeFile(join(workspace, 'README.md'), `call ${index}\n`)
+  const summary = await checkpoints.checkpoint('after', callId, 'shell')
+  const used = process.cpuUsage(cpu)
+  if (timed) {
+    subject.walls.push(performance.now() - started)
+    subject.cpus.push((used.user + used.system) / 1000)
   }
+  if (summary.notes.length > 0) process.stderr.write(`note at ${subject.files} files: ${summary.notes.join('; ')}\n`)
+}
+
+async function finish(subject: Subject): Promise<Measured> {
+  const started = performance.now()
+  await subject.checkpoints.rescan()
+  const fullReadMs = performance.now() - started
+  await subject.checkpoints.close()
+  return { files: subject.files, openMs: subject.openMs, perCallMs: median(subject.walls), perCallCpuMs: median(subject.cpus), fullReadMs }
 }
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '50000' }, calls: { type: 'string', default: '30' } } })
@@ -83,8 +92,12 @@ const calls = Number(values.calls)
 const scratch = await mkdtemp(join(tmpdir(), 'tether-bench-checkpoints-'))
 try {
   process.stdout.write(`node ${process.version}, ${process.platform}-${process.arch}, ${loadNote()}\n`)
-  const small = await measure(scratch, 100, calls)
-  const big = await measure(scratch, large, calls)
+  const subjects = [await open(scratch, 100), await open(scratch, large)]
+  // Calls alternate between the two workspaces, so a busy machine weighs on both alike.
+  const warmups = 5
+  for (let index = 0; index < warmups + calls; index++) for (const subject of subjects) await call(subject, index, index >= warmups)
+  const small = await finish(subjects[0]!)
+  const big = await finish(subjects[1]!)
   for (const result of [small, big]) {
     process.stdout.write(
       `${String(result.files).padStart(6)} files: first full read ${result.openMs.toFixed(0)} ms; per call (checkpoint before + 4 file changes + checkpoint after) median ${result.perCallMs.toFixed(2)} ms wall, ${result.perCallCpuMs.toFixed(2)} ms CPU; a full read now ${result.fullReadMs.toFixed(0)} ms\n`
