@@ -52,7 +52,7 @@ describe('worktree runs and tether apply', () => {
     }
     const [first, second] = await Promise.all([
       runOf('first', 'echo three >> a.txt && echo fresh > new.txt && rm gone.txt && chmod 600 b.txt'),
-      runOf('second', 'echo other > b.txt && echo second > second.txt')
+      runOf('second', 'echo other >> b.txt && echo second > second.txt')
     ])
     expect(workspaceTree(repo)).toEqual(tree)
     expect(readFileSync(join(repo, '.git', 'index'))).toEqual(index)

@@ -18,7 +18,8 @@ afterEach(() => made.splice(0).forEach((path) => rmSync(path, { recursive: true,
 const COMMANDS = [
   'echo fresh > new.txt && printf "changed\\n" >> a.txt && rm gone.txt && mkdir -p empty/inner && chmod 600 secret.sh && ln -s a.txt link && echo noise >> debug.log',
   'mv new.txt renamed.txt && chmod 700 empty && rm link && ln -s nowhere link && printf "%s" "$(seq 1 500)" > big.txt && echo built > build/out.bin',
-  'rm -rf empty sub && echo last > a.txt && chmod 640 a.txt'
+  // No `rm -r` and no `>` over an existing file: those ask in every mode, and nobody answers here.
+  'rmdir empty/inner empty && rm sub/keep.txt && rmdir sub && echo last >> a.txt && chmod 640 a.txt'
 ]
 
 const SCENARIO = {
