@@ -224,7 +224,9 @@ export class ToolExecutor {
       finishedAt: performance.now(),
       runMs: result.durationMs
     })
-    if (effectful) await this.#checkpoint('after', call, context)
+    // The checkpoint after the call is kept while its output goes to the model: nothing waits for
+    // it but the next call's checkpoint, which the store runs after it.
+    if (effectful) void this.#checkpoint('after', call, context).catch(() => undefined)
   }
 
   async #checkpoint(phase: 'before' | 'after', call: ToolCallView, context: ExecutorContext): Promise<void> {
