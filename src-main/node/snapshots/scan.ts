@@ -4,7 +4,7 @@
 // every content read is kept in the object store before the entry that names it is returned.
 import { opendir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PROTECTED_WORKSPACE_DIRECTORIES } from '../tools/sandbox/protected-paths'
+import { PLACEHOLDER_DIRECTORY_NAMES } from '../tools/sandbox/protected-paths'
 import { joinPath, type SnapshotEntry } from './entry'
 import type { GitignoreRules } from './gitignore-rules'
 import type { Manifest } from './manifest'
@@ -23,7 +23,7 @@ const READ_CONCURRENCY = 8
  * workspace-protection): it comes and goes with the shell, so it is never kept.
  */
 async function isSandboxPlaceholder(root: string, path: string): Promise<boolean> {
-  if (!PROTECTED_WORKSPACE_DIRECTORIES.has(path.slice(path.lastIndexOf('/') + 1))) return false
+  if (!PLACEHOLDER_DIRECTORY_NAMES.has(path.slice(path.lastIndexOf('/') + 1))) return false
   return (await readdir(join(root, path)).catch(() => [])).length === 0
 }
 
