@@ -1,18 +1,27 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { commitIdentity, userOfConfig } from './git-identity'
+import { useTempDirs } from '../../test-support/temp-dir'
+import { commitIdentity } from './git-identity'
+
+const tempDir = useTempDirs('tether-identity-')
 
 describe('the identity a commit is made with', () => {
-  it('reads user.name and user.email from git config text, the last value winning', () => {
-    const text = '[core]\n\tname = not-this\n[user]\n\tname = Ada\n\temail = "ada@example.invalid" ; work\n[user "x"]\n[User]\n\tname = Ada Lovelace\n'
-    expect(userOfConfig(text)).toEqual({ name: 'Ada Lovelace', email: 'ada@example.invalid' })
-  })
-
-  it('prefers the environment, and leaves it to the repository when nothing is known', async () => {
-    expect(await commitIdentity({ GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'C' })).toEqual({
+  it("prefers the environment, then the person's global git config, and leaves it to the repository when nothing is known", async () => {
+    const home = await tempDir()
+    expect(await commitIdentity({ GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'C' }, home)).toEqual({
       GIT_AUTHOR_NAME: 'A',
       GIT_AUTHOR_EMAIL: 'a@example.invalid',
       GIT_COMMITTER_NAME: 'C',
       GIT_COMMITTER_EMAIL: 'a@example.invalid'
+    })
+    expect(await commitIdentity({}, home)).toEqual({})
+    writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Ada Lovelace\n\temail = ada@example.invalid\n')
+    expect(await commitIdentity({}, home)).toEqual({
+      GIT_AUTHOR_NAME: 'Ada Lovelace',
+      GIT_AUTHOR_EMAIL: 'ada@example.invalid',
+      GIT_COMMITTER_NAME: 'Ada Lovelace',
+      GIT_COMMITTER_EMAIL: 'ada@example.invalid'
     })
   })
 })
