@@ -86,7 +86,7 @@ test.describe('review and undo', () => {
     await expect(page.getByText(/own worktree on branch tether\/run_/)).toBeVisible()
     await expect(page.getByRole('region', { name: 'README.md' })).toBeVisible()
     await page.getByRole('button', { name: 'Apply to working tree' }).click()
-    await expect(page.getByRole('status')).toHaveText(/Applied 2 paths to .* as uncommitted changes\./)
+    await expect(page.getByRole('region', { name: 'Changes' }).getByRole('status')).toHaveText(/Applied 2 paths to .* as uncommitted changes\./)
     expect(readFileSync(readme, 'utf8')).toContain('CHANGED END')
     expect(readFileSync(join(workspace, 'notes.txt'), 'utf8')).toBe('draft\n')
   })
