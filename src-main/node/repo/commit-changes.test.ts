@@ -11,7 +11,9 @@ import { SnapshotStore } from '../snapshots/snapshot-store'
 import { changedFiles } from '../snapshots/workspace-changes'
 import { WorkspaceCheckpoints } from '../snapshots/workspace-checkpoints'
 import { openGitRepository } from '../git/git-repository'
+import { DataDir } from '../store/data-dir'
 import { CommitError, commitRunChanges } from './commit-changes'
+import { createRunWorktree, repositoryOfRun } from './run-worktree'
 import { DRAFT_INSTRUCTIONS, draftCommitMessage } from './draft-commit-message'
 
 const tempDir = useTempDirs('tether-commit-test-')
@@ -86,5 +88,26 @@ describe('committing a run', () => {
       await sim.stop()
     }
     expect(DRAFT_INSTRUCTIONS).toContain('commit message')
+  })
+
+  it("commits in a worktree run's own worktree, on its tether/ branch, and leaves the person's HEAD alone", async () => {
+    const folder = await tempDir()
+    const repo = join(folder, 'repo')
+    mkdirSync(repo)
+    writeFileSync(join(repo, 'a.txt'), 'one\n')
+    bash(repo, 'git init -q -b main . && git config user.name T && git config user.email t@example.invalid && git add -A && git commit -qm start')
+    const head = git(repo, 'rev-parse', 'HEAD')
+    const dataDir = new DataDir(join(folder, 'data'))
+    const { path, ...info } = await createRunWorktree(dataDir, repo, 'run_1')
+    const store = new SnapshotStore(dataDir.snapshots)
+    const checkpoints = await WorkspaceCheckpoints.open(store, 'run_1', path)
+    opened.push(checkpoints)
+    writeFileSync(join(path, 'a.txt'), 'one\ntwo\n')
+    await checkpoints.rescan()
+    const gitRepo = await repositoryOfRun(path, info)
+    const result = await commitRunChanges(gitRepo!, path, checkpoints.base, checkpoints.manifest, store.objects, { message: 'In the worktree', newBranch: null })
+    expect(result.branch).toBe(info.branch)
+    expect({ branchTip: git(repo, 'rev-parse', info.branch), parent: git(repo, 'rev-parse', `${info.branch}~1`), head: git(repo, 'rev-parse', 'HEAD') }).toEqual({ branchTip: result.commit, parent: head, head })
+    expect(git(repo, 'show', `${info.branch}:a.txt`)).toBe('one\ntwo')
   })
 })
