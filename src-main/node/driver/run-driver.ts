@@ -693,6 +693,8 @@ export class RunDriver {
   }
 
   async #finish(outcome: RunOutcome, reason: string | null): Promise<RunOutcome> {
+    // The last call's checkpoint is in the log before the run's end.
+    await this.#executor.settled()
     for (const callId of [...this.#executor.timings.keys()]) this.#recordToolTiming(callId, null)
     this.#transport.close('run finished')
     const meter = contextMeterOf(this.state)

@@ -80,6 +80,8 @@ function startedOf(call: ToolCallView): RunRecordBody {
 }
 
 export class ToolExecutor {
+  /** Checkpoints after calls that are still being kept; the run's end waits for them. */
+  #pendingCheckpoints = new Set<Promise<void>>()
   #recorder: RunRecorder
   #tools: ToolRuntime
   #gate: ToolGate
@@ -225,8 +227,20 @@ export class ToolExecutor {
       runMs: result.durationMs
     })
     // The checkpoint after the call is kept while its output goes to the model: nothing waits for
-    // it but the next call's checkpoint, which the store runs after it.
-    if (effectful) void this.#checkpoint('after', call, context).catch(() => undefined)
+    // it but the next call's checkpoint, which the store runs after it, and the run's end.
+    if (effectful) {
+      const kept: Promise<void> = this.#checkpoint('after', call, context)
+        .catch(() => undefined)
+        .then(() => {
+          this.#pendingCheckpoints.delete(kept)
+        })
+      this.#pendingCheckpoints.add(kept)
+    }
+  }
+
+  /** Resolves once every checkpoint after a call is kept and recorded. */
+  async settled(): Promise<void> {
+    while (this.#pendingCheckpoints.size > 0) await Promise.all([...this.#pendingCheckpoints])
   }
 
   async #checkpoint(phase: 'before' | 'after', call: ToolCallView, context: ExecutorContext): Promise<void> {
