@@ -71,9 +71,12 @@ function isGitDirectory(path: string): boolean {
   return lstatOrNull(join(path, 'HEAD')) !== null
 }
 
-/** A bare repository: git would use it when run inside it. */
+/**
+ * A bare repository: git would use it when run inside it. Judged as loosely as git does: HEAD may
+ * be a symlink, and `objects` and `refs` need only pass an access check (an executable file will).
+ */
 function isBareRepository(path: string): boolean {
-  return lstatOrNull(join(path, 'HEAD'))?.isFile() === true && isDirectory(join(path, 'objects')) && isDirectory(join(path, 'refs'))
+  return ['HEAD', 'objects', 'refs'].every((name) => lstatOrNull(join(path, name)) !== null)
 }
 
 /** Every `.git` entry and bare repository under `workspace`, without following symlinks. */

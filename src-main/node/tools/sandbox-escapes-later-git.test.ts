@@ -1,0 +1,63 @@
+// Repositories a run makes, judged by what the person's own git does with them after the run:
+// git as a person runs it (default settings, in a terminal, so the pager is used) in the folder
+// the run prepared, outside the sandbox. A marker file outside the workspace says whether a
+// program the run chose was executed.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { spawn as spawnPty } from 'node-pty'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { removeScratch, scratchDir } from '../../test-support/tools/scratch'
+import { builtinTools } from './builtin'
+import { SandboxedToolRuntime } from './sandboxed-tool-runtime'
+
+const root = scratchDir('later-git')
+const ws = join(root, 'ws')
+const personHome = join(root, 'person-home')
+const outside = join(root, 'outside')
+let runtime: SandboxedToolRuntime
+let run = 0
+
+/** Runs `command` in the sandbox as one run, and ends the run. */
+async function inRun(command: string): Promise<void> {
+  const runId = `later-git-${++run}`
+  await runtime.openRun({ runId, workspace: ws, artifactsDir: join(root, 'artifacts'), networkAllowlist: [], unsandboxed: false })
+  await runtime.execute({ runId, callId: 'call-1', call: builtinTools.prepareOrThrow('shell', JSON.stringify({ command, timeout_ms: 20_000 })) })
+  await runtime.closeRun(runId)
+}
+
+/** The person's git in a terminal in `cwd`. */
+function personGit(cwd: string, args: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const env = { PATH: '/usr/bin:/bin', HOME: personHome, TERM: 'xterm', GIT_CONFIG_NOSYSTEM: '1' }
+    const terminal = spawnPty('git', args, { cwd, env, cols: 120, rows: 30 })
+    terminal.onExit(() => resolve())
+  })
+}
+
+beforeAll(async () => {
+  mkdirSync(ws)
+  mkdirSync(personHome)
+  mkdirSync(outside)
+  execFileSync('git', ['init', '-q', ws])
+  runtime = new SandboxedToolRuntime({ dataDir: join(root, 'data'), home: join(root, 'sandbox-home'), hiddenPaths: [] })
+})
+
+afterAll(async () => {
+  await runtime?.close()
+  removeScratch(root)
+})
+
+describe("the person's git after a run never runs what the run planted", () => {
+  test.each([
+    ['whose HEAD is a symlink', 'mkdir -p objects refs/heads && ln -s refs/heads/main HEAD'],
+    ['whose objects and refs are executable files', 'touch objects refs && chmod +x objects refs && echo "ref: refs/heads/main" > HEAD']
+  ])('a bare repository %s (git accepts one) is taken apart like any other', async (_name, layout) => {
+    const folder = `bare-${run}`
+    const marker = join(outside, `pager-ran-${run}`)
+    await inRun(`mkdir ${folder} && cd ${folder} && ${layout} && printf '[core]\\n\\tpager = "touch ${marker}; cat"\\n' > config`)
+    await personGit(join(ws, folder), ['log'])
+    await personGit(join(ws, folder), ['branch', '--list'])
+    expect(existsSync(marker)).toBe(false)
+  })
+})
