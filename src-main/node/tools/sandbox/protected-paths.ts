@@ -47,7 +47,7 @@ export const PROTECTED_WORKSPACE_NAMES = [
 ] as const
 
 /** Protected directories that editors open on their own: when missing, an empty read-only placeholder keeps them from being created. */
-export const PLACEHOLDER_DIRECTORY_NAMES: ReadonlySet<string> = new Set(['.vscode', '.idea'])
+export const PLACEHOLDER_DIRECTORY_NAMES: ReadonlySet<string> = new Set(['.vscode', '.idea', '.zed', '.devcontainer'])
 
 export type GitPlaceholder = { kind: 'directory' } | { kind: 'file'; content: string }
 

@@ -27,6 +27,9 @@ function gitProtection(gitDir: string) {
   }
 }
 
+/** Editor folders that get a placeholder when missing, in the order they are protected. */
+const EDITOR_FOLDERS = ['.vscode', '.idea', '.zed', '.devcontainer']
+
 describe('protectWorkspace', () => {
   test('a repository: .git pinned, what git runs or reads config from read-only, placeholders for what is missing', () => {
     const ws = workspace('repo')
@@ -36,12 +39,12 @@ describe('protectWorkspace', () => {
     const git = gitProtection(join(ws, '.git'))
     const protection = protectWorkspace(ws)
     expect(protection).toEqual({
-      readOnly: [...git.readOnly, join(ws, '.bashrc'), join(ws, '.vscode'), join(ws, '.idea')],
+      readOnly: [...git.readOnly, join(ws, '.bashrc'), ...EDITOR_FOLDERS.map((name) => join(ws, name))],
       pinned: [join(ws, '.git')],
       gitDirectories: [join(ws, '.git')],
       repositories: [join(ws, '.git')],
       continuations: {},
-      placeholders: [...git.placeholders, { path: join(ws, '.idea'), content: null }]
+      placeholders: [...git.placeholders, ...EDITOR_FOLDERS.slice(1).map((name) => ({ path: join(ws, name), content: null }))]
     })
     // A placeholder commondir names the git directory itself, so git works while it is there.
     expect(readFileSync(join(ws, '.git', 'commondir'), 'utf8')).toBe('.\n')
@@ -78,11 +81,11 @@ describe('protectWorkspace', () => {
   test('not a repository: an empty placeholder .git that is removed afterwards', () => {
     const ws = workspace('plain')
     const protection = protectWorkspace(ws)
-    const placeholders = [join(ws, '.git'), join(ws, '.vscode'), join(ws, '.idea')]
+    const placeholders = [join(ws, '.git'), ...EDITOR_FOLDERS.map((name) => join(ws, name))]
     expect(protection).toEqual({ readOnly: placeholders, pinned: [], gitDirectories: [], repositories: [], continuations: {}, placeholders: placeholders.map((path) => ({ path, content: null })) })
-    expect(placeholders.map((path) => existsSync(path))).toEqual([true, true, true])
+    expect(placeholders.every((path) => existsSync(path))).toBe(true)
     removePlaceholders(protection.placeholders)
-    expect(placeholders.map((path) => existsSync(path))).toEqual([false, false, false])
+    expect(placeholders.filter((path) => existsSync(path))).toEqual([])
   })
 
   test('a placeholder changed during the run is left alone', () => {
@@ -101,12 +104,12 @@ describe('protectWorkspace', () => {
     const protection = protectWorkspace(ws)
     const git = gitProtection(gitDir)
     expect(protection).toEqual({
-      readOnly: [join(ws, '.git'), ...git.readOnly, join(ws, '.vscode'), join(ws, '.idea')],
+      readOnly: [join(ws, '.git'), ...git.readOnly, ...EDITOR_FOLDERS.map((name) => join(ws, name))],
       pinned: [gitDir],
       gitDirectories: [gitDir],
       repositories: [join(ws, '.git'), gitDir],
       continuations: {},
-      placeholders: [...git.placeholders, { path: join(ws, '.vscode'), content: null }, { path: join(ws, '.idea'), content: null }]
+      placeholders: [...git.placeholders, ...EDITOR_FOLDERS.map((name) => ({ path: join(ws, name), content: null }))]
     })
     removePlaceholders(protection.placeholders)
   })

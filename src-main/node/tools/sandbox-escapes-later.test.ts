@@ -1,9 +1,9 @@
-// Repositories a run makes, judged by what the person's own git does with them after the run:
-// git as a person runs it (default settings, in a terminal, so the pager is used) in the folder
-// the run prepared, outside the sandbox. A marker file outside the workspace says whether a
-// program the run chose was executed.
+// What a run leaves for the person's own tools, judged after the run, outside the sandbox: git as
+// a person runs it (default settings, in a terminal, so the pager is used) in the folder the run
+// prepared, with a marker file outside the workspace saying whether a program the run chose was
+// executed; and the editor folders that run what they hold when the folder is opened.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawn as spawnPty } from 'node-pty'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -61,3 +61,11 @@ describe("the person's git after a run never runs what the run planted", () => {
     expect(existsSync(marker)).toBe(false)
   })
 })
+
+describe('editor folders a workspace lacks cannot be created by a run', () => {
+  test.each(['.zed', '.devcontainer', '.vscode', '.idea'])('%s', async (folder) => {
+    await inRun(`mkdir -p ${folder}; echo '{"lsp":{"x":{"binary":{"path":"/bin/sh"}}}}' > ${folder}/settings.json; echo '{}' > ${folder}/devcontainer.json`)
+    expect(existsSync(join(ws, folder)) ? readdirSync(join(ws, folder)) : null).toBe(null)
+  })
+})
+
