@@ -4,7 +4,7 @@ import { connect, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { removeScratch, scratchDir } from '../../../test-support/tools/scratch'
-import { AllowlistProxy } from './allowlist-proxy'
+import { AllowlistProxy, type HostLookup } from './allowlist-proxy'
 
 const root = scratchDir('proxy')
 let target: Server
@@ -74,6 +74,28 @@ describe('AllowlistProxy', () => {
         { host: 'example.com', port: 443, allowed: false }
       ])
       expect(proxy.takeEvents()).toEqual([])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  test('a name under an allowed wildcard that resolves to this machine (DNS someone else controls) reaches nothing; a name listed exactly still does', async () => {
+    const socketPath = join(root, 'rebind.sock')
+    const answers: Record<string, string> = { 'rebound.example.test': '127.0.0.1', 'metadata.example.test': '169.254.169.254', 'mapped.example.test': '::ffff:127.0.0.1', 'dev.local.test': '127.0.0.1' }
+    const fakeDns: HostLookup = (hostname, _options, callback) => {
+      const address = answers[hostname]
+      callback(null, address === undefined ? [] : [{ address, family: address.includes(':') ? 6 : 4 }])
+    }
+    const proxy = await AllowlistProxy.listen(socketPath, ['*.example.test', 'dev.local.test'], fakeDns)
+    try {
+      const before = hits
+      expect(await connectVia(socketPath, `rebound.example.test:${targetPort}`)).toBe('HTTP/1.1 502 Bad Gateway')
+      expect(await connectVia(socketPath, `mapped.example.test:${targetPort}`)).toBe('HTTP/1.1 502 Bad Gateway')
+      expect(await connectVia(socketPath, 'metadata.example.test:80')).toBe('HTTP/1.1 502 Bad Gateway')
+      expect((await viaProxy(socketPath, `http://rebound.example.test:${targetPort}/x`)).status).toBe(502)
+      expect(hits - before).toBe(0)
+      expect(await connectVia(socketPath, `dev.local.test:${targetPort}`)).toBe('HTTP/1.1 200 Connection Established')
+      expect(proxy.takeEvents().filter((event) => !event.allowed).map((event) => event.host)).toEqual(['rebound.example.test', 'mapped.example.test', 'metadata.example.test', 'rebound.example.test'])
     } finally {
       await proxy.close()
     }

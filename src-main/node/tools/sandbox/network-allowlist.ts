@@ -21,3 +21,9 @@ export function isHostAllowed(allowlist: readonly string[], host: string): boole
     return wanted === allowed
   })
 }
+
+/** The allowlist names `host` itself, not only through a `*.` wildcard. */
+export function isHostListedExactly(allowlist: readonly string[], host: string): boolean {
+  const wanted = normalizeHost(host)
+  return wanted.length > 0 && allowlist.some((entry) => normalizeHost(entry) === wanted)
+}
