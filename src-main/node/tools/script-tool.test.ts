@@ -88,11 +88,13 @@ describe('ordinary scripts', () => {
   })
 
   test('the workspace API: read, list, search - and nothing outside it', async () => {
-    // `.git`, `.idea` and `.vscode` are the sandbox's empty placeholders while the run is open.
+    // `.devcontainer`, `.git`, `.idea`, `.vscode` and `.zed` are the sandbox's empty placeholders while the run is open.
     expect((await script('tether.listDir(".")')).answer.result).toEqual([
+      { name: '.devcontainer', type: 'directory', target: null },
       { name: '.git', type: 'directory', target: null },
       { name: '.idea', type: 'directory', target: null },
       { name: '.vscode', type: 'directory', target: null },
+      { name: '.zed', type: 'directory', target: null },
       { name: 'notes.txt', type: 'file', target: null },
       { name: 'src', type: 'directory', target: null }
     ])
