@@ -241,18 +241,31 @@ export function protectWorkspace(workspace: string, options: ProtectionOptions =
   return builder.result
 }
 
-/** Todo lists git works through when the person continues a rebase, cherry-pick or revert; their `exec` lines run commands. */
-const CONTINUATION_TODOS = [
+/**
+ * Files git reads when the person continues a rebase, cherry-pick or revert, with what in them
+ * runs a program: `exec` lines in the todo list, and a merge strategy that is not one of git's
+ * own (git runs `git-merge-<strategy>`, and a strategy with a `/` is a path into the work tree).
+ */
+const CONTINUATION_FILES = [
   ['rebase-merge', 'git-rebase-todo'],
-  ['sequencer', 'todo']
+  ['rebase-merge', 'strategy'],
+  ['sequencer', 'todo'],
+  ['sequencer', 'opts']
 ] as const
 
 const EXEC_LINE = /^\s*(x|exec)\s/m
+const BUILTIN_STRATEGIES: ReadonlySet<string> = new Set(['ort', 'recursive', 'resolve', 'octopus', 'ours', 'subtree'])
+
+function runsAProgram(file: string, text: string): boolean {
+  if (file === 'strategy') return !BUILTIN_STRATEGIES.has(text.trim())
+  if (file === 'opts') return [...text.matchAll(/^\s*strategy\s*=\s*"?(.*?)"?\s*$/gim)].some((match) => !BUILTIN_STRATEGIES.has(match[1] ?? ''))
+  return EXEC_LINE.test(text)
+}
 
 function continuationsIn(gitDirectories: readonly string[]): Record<string, string> {
   const found: Record<string, string> = {}
   for (const gitDir of gitDirectories) {
-    for (const [folder, file] of CONTINUATION_TODOS) {
+    for (const [folder, file] of CONTINUATION_FILES) {
       const text = readSmallFileSync(join(gitDir, folder, file), CONFIG_BYTES)
       if (text !== null) found[join(gitDir, folder, file)] = text
     }
@@ -262,19 +275,20 @@ function continuationsIn(gitDirectories: readonly string[]): Record<string, stri
 
 /**
  * Sets aside what a run left half done for the person to continue, when continuing it would run
- * a command (`exec` lines) that was not there when the run began: the folder is renamed to
- * `<folder>.made-by-tether-run`. Returns what it renamed, relative to `workspace`.
+ * a program that was not there when the run began (`exec` lines, a merge strategy that is not
+ * git's own): the folder is renamed to `<folder>.made-by-tether-run`. Returns what it renamed,
+ * relative to `workspace`.
  */
 export function disarmNewContinuations(workspace: string, gitDirectories: readonly string[], before: Readonly<Record<string, string>>): string[] {
   const disarmed: string[] = []
-  for (const [todo, text] of Object.entries(continuationsIn(gitDirectories))) {
-    if (before[todo] === text || !EXEC_LINE.test(text)) continue
-    const folder = dirname(todo)
+  for (const [path, text] of Object.entries(continuationsIn(gitDirectories))) {
+    if (before[path] === text || !runsAProgram(basename(path), text)) continue
+    const folder = dirname(path)
     try {
       renameSync(folder, `${folder}${QUARANTINE_SUFFIX}`)
       disarmed.push(relative(workspace, folder))
     } catch {
-      // Gone in the meantime.
+      // Gone in the meantime, or already set aside for another of its files.
     }
   }
   return disarmed
