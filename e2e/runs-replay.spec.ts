@@ -39,7 +39,7 @@ test.describe('runs and replay', () => {
 
     await page.getByRole('button', { name: 'To the start' }).click()
     await expect(page.getByTestId('replay-record')).toHaveText('Before the first event')
-    await expect(replayed.getByRole('listitem')).toHaveCount(0)
+    await expect(replayed.getByRole('list', { name: 'Transcript' }).getByRole('listitem')).toHaveCount(0)
     await page.keyboard.press('ArrowRight')
     await page.keyboard.press('ArrowRight')
     await expect(page.getByTestId('replay-record')).toContainText('Task · What is in this repository?')

@@ -107,10 +107,29 @@ export interface RunSnapshot {
   log: RunLogHealth
 }
 
-export interface RunRecordsView {
+/** Records a replay page holds at most. */
+export const REPLAY_PAGE_MAX = 500
+
+/** A run's log as a replay sees it: how many records, and what could not be read. */
+export interface ReplayView {
   runId: string
+  records: number
+  bytes: number
+  log: RunLogHealth
+}
+
+/** Records [from, from + records.length) of a run, in log order. */
+export interface ReplayPage {
+  runId: string
+  from: number
   records: RunRecord[]
-  problems: string[]
+}
+
+/** The state after records 0..position (-1: before the first). */
+export interface ReplayStateView {
+  runId: string
+  position: number
+  state: RunState
 }
 
 export interface ChangedFile {
@@ -222,7 +241,11 @@ export interface ApiMethods {
   startDemo: { params: null; result: RunRef & { workspace: string } }
   subscribeRun: { params: RunRef; result: RunSnapshot }
   unsubscribeRun: { params: RunRef; result: null }
-  getRunRecords: { params: RunRef; result: RunRecordsView }
+  /** Indexes the run's log (progress as `replay.indexing` events), or brings its index up to date. */
+  openReplay: { params: RunRef; result: ReplayView }
+  /** Records [from, to) of an opened replay; at most REPLAY_PAGE_MAX. */
+  getReplayRecords: { params: RunRef & { from: number; to: number }; result: ReplayPage }
+  getReplayState: { params: RunRef & { position: number }; result: ReplayStateView }
   steer: { params: RunRef & { text: string }; result: null }
   followUp: { params: RunRef & { text: string }; result: null }
   interrupt: { params: RunRef; result: null }
@@ -269,7 +292,9 @@ const METHODS: Record<MethodName, true> = {
   startDemo: true,
   subscribeRun: true,
   unsubscribeRun: true,
-  getRunRecords: true,
+  openReplay: true,
+  getReplayRecords: true,
+  getReplayState: true,
   steer: true,
   followUp: true,
   interrupt: true,
@@ -305,6 +330,8 @@ export type HostEvent =
   | { type: 'run.activity'; runId: string; running: boolean; error: string | null }
   /** A subscribed run's log is being folded (a long log opens progressively). */
   | { type: 'run.loading'; runId: string; loadedBytes: number; totalBytes: number }
+  /** A replay's index is being built (`openReplay` of a long log). */
+  | { type: 'replay.indexing'; runId: string; loadedBytes: number; totalBytes: number }
   | { type: 'runs.changed' }
   /** The person clicked the desktop notification this page asked for. */
   | { type: 'notification.clicked'; runId: string }

@@ -2,7 +2,7 @@
 // host parses params with these before it acts, in Electron and in browser mode alike. Host-only:
 // the renderer never imports this module (zod's JIT would trip the strict CSP there).
 import { z } from 'zod'
-import type { MethodName, ParamsOf } from './contract'
+import { REPLAY_PAGE_MAX, type MethodName, type ParamsOf } from './contract'
 import { PROVIDER_NAMES } from '../providers/providers'
 import { REASONING_EFFORTS, REASONING_SUMMARIES } from '../providers/reasoning'
 import { APPROVAL_MODES } from '../run/approval-modes'
@@ -37,6 +37,8 @@ const workspacePath = z
 const lineNumber = z.number().int().min(0).max(100_000_000)
 const hunk = z.strictObject({ oldStart: lineNumber, oldLines: lineNumber, newStart: lineNumber, newLines: lineNumber })
 const none = z.null()
+/** A record's place in a log: far beyond any real log, still a safe integer. */
+const recordIndex = z.number().int().min(0).max(1e12)
 
 const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
   getAppInfo: none,
@@ -63,7 +65,11 @@ const SCHEMAS: { [M in MethodName]: z.ZodType<ParamsOf<M>> } = {
   startDemo: none,
   subscribeRun: runRef,
   unsubscribeRun: runRef,
-  getRunRecords: runRef,
+  openReplay: runRef,
+  getReplayRecords: z
+    .strictObject({ runId, from: recordIndex, to: recordIndex })
+    .refine(({ from, to }) => to > from && to - from <= REPLAY_PAGE_MAX, `to must be after from, at most ${REPLAY_PAGE_MAX} records on`),
+  getReplayState: z.strictObject({ runId, position: z.number().int().min(-1).max(1e12) }),
   steer: z.strictObject({ runId, text }),
   followUp: z.strictObject({ runId, text }),
   interrupt: runRef,

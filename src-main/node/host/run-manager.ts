@@ -16,6 +16,7 @@ import { newRunId } from '../store/run-id'
 import { createRunWorktree, WorktreeError } from '../repo/run-worktree'
 import type { ApprovalDesk } from './approval-desk'
 import { HostError } from './host-error'
+import { ReplayIndexes } from './replay-indexes'
 import { RunStore } from './run-store'
 
 const HEALTHY_LOG: RunLogHealth = Object.freeze({ problems: [], problemCount: 0, tornTailBytes: 0 })
@@ -71,12 +72,15 @@ export class RunManager {
   #closing = new Map<string, Promise<void>>()
   #watchers = new Map<string, Set<RunWatcher>>()
   #store: RunStore
+  /** The replay index of each log opened, whose fold is also the store's. */
+  readonly replays: ReplayIndexes
   #onListChanged: () => void
 
   constructor(services: RunServices, onListChanged: () => void) {
     this.#services = services
     this.#onListChanged = onListChanged
-    this.#store = new RunStore((runId) => services.dataDir.runLog(runId))
+    this.replays = new ReplayIndexes((runId) => services.dataDir.runLog(runId))
+    this.#store = new RunStore(this.replays)
   }
 
   /** Runs a driver holds right now (running, or taken up and about to run). */

@@ -9,6 +9,7 @@ import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
 import { stamp } from '../../test-support/run-records'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { encodeRecord } from '../store/record-codec'
+import { ReplayIndexes } from './replay-indexes'
 import { RunStore } from './run-store'
 
 const tempDir = useTempDirs('tether-run-store-')
@@ -27,7 +28,7 @@ describe('RunStore', () => {
   it('folds a log once for every view asking at the same time, and the state is the log fold', async () => {
     const folder = await tempDir()
     const runs = await writeRuns(folder, 1)
-    const store = new RunStore((runId) => join(folder, `${runId}.jsonl`))
+    const store = new RunStore(new ReplayIndexes((runId) => join(folder, `${runId}.jsonl`)))
     const [first, second] = await Promise.all([store.load('run-0'), store.load('run-0')])
     expect(second).toBe(first)
     expect(first.state).toStrictEqual(foldRecords(runs.get('run-0')!))
@@ -37,21 +38,21 @@ describe('RunStore', () => {
   it('keeps only the last few runs opened', async () => {
     const folder = await tempDir()
     await writeRuns(folder, 5)
-    const store = new RunStore((runId) => join(folder, `${runId}.jsonl`), 2)
+    const store = new RunStore(new ReplayIndexes((runId) => join(folder, `${runId}.jsonl`)), 2)
     for (let index = 0; index < 5; index++) await store.load(`run-${index}`)
     expect(store.size).toBe(2)
     const kept = await store.load('run-4')
     expect(await store.load('run-4')).toBe(kept)
     // An evicted run is folded again when asked for: a new object with the same state.
     const again = await store.load('run-0')
-    expect(again.state).toStrictEqual((await new RunStore((runId) => join(folder, `${runId}.jsonl`)).load('run-0')).state)
+    expect(again.state).toStrictEqual((await new RunStore(new ReplayIndexes((runId) => join(folder, `${runId}.jsonl`))).load('run-0')).state)
     expect(store.size).toBe(2)
   })
 
   it('lets a driver take a run over and give back its last state', async () => {
     const folder = await tempDir()
     const runs = await writeRuns(folder, 1)
-    const store = new RunStore((runId) => join(folder, `${runId}.jsonl`))
+    const store = new RunStore(new ReplayIndexes((runId) => join(folder, `${runId}.jsonl`)))
     await store.load('run-0')
     store.release('run-0')
     expect(store.size).toBe(0)
@@ -62,7 +63,7 @@ describe('RunStore', () => {
 
   it('reports a log that is not there as the file system does', async () => {
     const folder = await tempDir()
-    const store = new RunStore((runId) => join(folder, `${runId}.jsonl`))
+    const store = new RunStore(new ReplayIndexes((runId) => join(folder, `${runId}.jsonl`)))
     await expect(store.load('missing')).rejects.toMatchObject({ code: 'ENOENT' })
     expect(store.size).toBe(0)
   })

@@ -1,10 +1,11 @@
 // The host's one copy of the state of runs no driver holds: each log is folded once (however many
 // views ask for it at the same time) and kept while it is among the last few opened, so opening a
-// run, answering its approval and resuming it read its log once. Runs a driver holds are the
+// run, answering its approval and resuming it read its log once. The fold is the one that builds
+// the run's replay index, so opening the Replay tab next reads nothing again. Runs a driver holds are the
 // driver's: folded live as they record. What is kept is the display state (see display-state.ts):
 // what views, approvals and resumes read, without the terminal tails of older calls.
-import type { LogHealth } from '../store/run-log-fold'
-import { foldRunLog, type FoldProgress } from '../store/run-log-fold'
+import type { FoldProgress, LogHealth } from '../store/run-log-fold'
+import type { ReplayIndexes } from './replay-indexes'
 import { displayState } from '../../common/run/display-state'
 import type { RunState } from '../../common/run/state'
 
@@ -17,14 +18,14 @@ export interface StoredRun {
 export const KEPT_RUNS = 4
 
 export class RunStore {
-  #logPath: (runId: string) => string
+  #indexes: ReplayIndexes
   #keep: number
   /** Most recently used last. */
   #kept = new Map<string, StoredRun>()
   #loading = new Map<string, { done: Promise<StoredRun>; listeners: Set<(progress: FoldProgress) => void> }>()
 
-  constructor(logPath: (runId: string) => string, keep = KEPT_RUNS) {
-    this.#logPath = logPath
+  constructor(indexes: ReplayIndexes, keep = KEPT_RUNS) {
+    this.#indexes = indexes
     this.#keep = keep
   }
 
@@ -38,12 +39,12 @@ export class RunStore {
     let loading = this.#loading.get(runId)
     if (!loading) {
       const listeners = new Set<(progress: FoldProgress) => void>()
-      const done = foldRunLog(this.#logPath(runId), (progress) => {
+      const done = this.#indexes.open(runId, (progress) => {
         for (const listener of listeners) listener(progress)
       }).then(
-        (folded) => {
+        ({ index, summary }) => {
           this.#loading.delete(runId)
-          const stored = { state: displayState(folded.state), health: folded.health }
+          const stored = { state: displayState(index.state()), health: summary.health }
           this.#touch(runId, stored)
           return stored
         },

@@ -1,7 +1,7 @@
 import { mkdir, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { HostEvent } from '../../common/api/contract'
+import type { HostEvent, ReplayPage, ReplayView } from '../../common/api/contract'
 import { foldRecords } from '../../common/run/reduce'
 import type { ClientConnection } from './client-connection'
 import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../../test-support/host/host-fixture'
@@ -118,13 +118,52 @@ describe('TetherHost.dispatch', () => {
       ]
     })
     expect(await fixture.host.dispatch(client, 'listRuns', { workspace: '/elsewhere' })).toEqual({ ok: true, result: [] })
-    const records = await fixture.host.dispatch(client, 'getRunRecords', { runId: RUN_ID })
-    expect(records.ok && (records.result as { records: unknown[] }).records).toHaveLength(bodies.length)
+    const page = await fixture.host.dispatch(client, 'getReplayRecords', { runId: RUN_ID, from: 0, to: 500 })
+    expect(page.ok && (page.result as ReplayPage).records).toHaveLength(bodies.length)
     const snapshot = await fixture.host.dispatch(client, 'subscribeRun', { runId: RUN_ID })
-    const folded = foldRecords((records as { ok: true; result: { records: never[] } }).result.records)
+    const folded = foldRecords((page as { ok: true; result: ReplayPage }).result.records)
     expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, running: false, log: { problems: [], problemCount: 0, tornTailBytes: 0 } } })
     expect(folded.approvals.call_1?.decision).toBeNull()
     expect(client.subscribedRuns).toEqual([RUN_ID])
+  })
+
+  it('replays a run a page and a position at a time, with bounded pages and positions inside the log', async () => {
+    const bodies = pendingApprovalRun(fixture.workspace)
+    await writeRunLog(fixture.dataDir, RUN_ID, bodies)
+    const opened = await fixture.host.dispatch(client, 'openReplay', { runId: RUN_ID })
+    expect(opened).toEqual({
+      ok: true,
+      result: { runId: RUN_ID, records: bodies.length, bytes: expect.any(Number), log: { problems: [], problemCount: 0, tornTailBytes: 0 } }
+    })
+    expect(events.filter((event) => event.type === 'replay.indexing').at(-1)).toEqual({
+      type: 'replay.indexing',
+      runId: RUN_ID,
+      loadedBytes: (opened as { ok: true; result: ReplayView }).result.bytes,
+      totalBytes: (opened as { ok: true; result: ReplayView }).result.bytes
+    })
+    const all = ((await fixture.host.dispatch(client, 'getReplayRecords', { runId: RUN_ID, from: 0, to: bodies.length })) as { ok: true; result: ReplayPage }).result
+    expect(await fixture.host.dispatch(client, 'getReplayRecords', { runId: RUN_ID, from: 2, to: 4 })).toEqual({
+      ok: true,
+      result: { runId: RUN_ID, from: 2, records: all.records.slice(2, 4) }
+    })
+    expect(await fixture.host.dispatch(client, 'getReplayState', { runId: RUN_ID, position: 3 })).toEqual({
+      ok: true,
+      result: { runId: RUN_ID, position: 3, state: foldRecords(all.records.slice(0, 4)) }
+    })
+    expect(await fixture.host.dispatch(client, 'getReplayState', { runId: RUN_ID, position: bodies.length })).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: `the run has ${bodies.length} records: no position ${bodies.length}` }
+    })
+    expect(await fixture.host.dispatch(client, 'getReplayRecords', { runId: RUN_ID, from: 0, to: 501 })).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'getReplayRecords: params: to must be after from, at most 500 records on' }
+    })
+    expect(await fixture.host.dispatch(client, 'getReplayRecords', { runId: RUN_ID, from: 1.5, to: 3 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+    expect(await fixture.host.dispatch(client, 'getReplayState', { runId: RUN_ID, position: -2 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+    expect(await fixture.host.dispatch(client, 'openReplay', { runId: 'run_20990101T000000Z_ffffff' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'no run run_20990101T000000Z_ffffff' }
+    })
   })
 
   it('refuses to approve a call that is not pending', async () => {

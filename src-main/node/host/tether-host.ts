@@ -17,6 +17,7 @@ import { isMethodName } from '../../common/api/contract'
 import { parseParams } from '../../common/api/schemas'
 import type { Provider } from '../driver/provider'
 import type { RunState } from '../../common/run/state'
+import { displayState } from '../../common/run/display-state'
 import { isProviderName, PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import { DEFAULT_INSTRUCTIONS, type DriverServices, type RunChoices } from '../driver/driver-options'
 import type { ToolGate } from '../driver/tool-gate'
@@ -24,7 +25,6 @@ import type { DataDir } from '../store/data-dir'
 import { listRuns, type RunListing } from '../store/run-index'
 import { RunSearch } from './run-search'
 import { listWorkspaceFiles } from './workspace-file-list'
-import { readRunLog } from '../store/run-log-reader'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import { parseMcpConfig, type ParsedMcpConfig } from '../mcp/mcp-config'
 import { ProjectMcpApprovals } from '../mcp/project-mcp'
@@ -39,6 +39,8 @@ import { keyStatusOf, resolveKey, type KeyStore } from './key-store'
 import { describeRepo, resolveFolder } from './repos'
 import { RunHeads } from './run-heads'
 import { RunManager } from './run-manager'
+import type { ReplayIndexes } from './replay-indexes'
+import type { FoldProgress } from '../store/run-log-fold'
 import { WorkspaceReview } from './workspace-review'
 import { removeOrphanWorktrees } from '../repo/run-worktree'
 import { draftCommitMessage, DraftError } from '../repo/draft-commit-message'
@@ -315,6 +317,16 @@ export class TetherHost {
     )
   }
 
+  /** The run's replay index, up to date with its log. */
+  async #replay(runId: string, onProgress?: (progress: FoldProgress) => void): ReturnType<ReplayIndexes['open']> {
+    try {
+      return await this.runs.replays.open(runId, onProgress)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new HostError('not_found', `no run ${runId}`)
+      throw error
+    }
+  }
+
   #handlers: Handlers = {
     getAppInfo: () => this.#appInfo(),
     getSettings: () => this.#settingsView(),
@@ -364,16 +376,20 @@ export class TetherHost {
       client.unsubscribe(runId)
       return null
     },
-    getRunRecords: async ({ runId }) => {
-      try {
-        const log = await readRunLog(this.options.dataDir.runLog(runId))
-        const problems = log.problems.map((problem) => `line ${problem.line}: ${problem.reason}`)
-        if (log.tornTail) problems.push(`the last ${log.tornTail.bytes} bytes are an unfinished line`)
-        return { runId, records: log.records, problems }
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new HostError('not_found', `no run ${runId}`)
-        throw error
-      }
+    openReplay: async ({ runId }, client) => {
+      const { summary } = await this.#replay(runId, ({ loadedBytes, totalBytes }) =>
+        client.send({ type: 'replay.indexing', runId, loadedBytes, totalBytes })
+      )
+      return { runId, records: summary.records, bytes: summary.bytes, log: summary.health }
+    },
+    getReplayRecords: async ({ runId, from, to }) => {
+      const { index } = await this.#replay(runId)
+      return { runId, from, records: await index.records(from, to) }
+    },
+    getReplayState: async ({ runId, position }) => {
+      const { index, summary } = await this.#replay(runId)
+      if (position >= summary.records) throw new HostError('invalid_request', `the run has ${summary.records} records: no position ${position}`)
+      return { runId, position, state: displayState(await index.stateAt(position)) }
     },
     steer: async ({ runId, text }) => {
       await this.runs.steer(runId, text)

@@ -76,6 +76,7 @@ export class LiveRun {
         return
       case 'runs.changed':
       case 'notification.clicked':
+      case 'replay.indexing':
         return
       default:
         assertNever(event, 'host event')

@@ -1,0 +1,135 @@
+// The replay index: pages and states anywhere in a log equal what a whole read and a fold from the
+// start give, on a log with damaged lines and a torn tail, with checkpoints thinned to stay within
+// their bound, and kept up to date as the log grows.
+import { appendFile, truncate, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { RunRecord } from '../../common/run/records'
+import { foldRecords } from '../../common/run/reduce'
+import { seededRandom } from '../../test-support/prng'
+import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
+import { stamp } from '../../test-support/run-records'
+import { useTempDirs } from '../../test-support/temp-dir'
+import { encodeRecord } from './record-codec'
+import { foldRunLog, type FoldProgress } from './run-log-fold'
+import { OFFSET_STRIDE, RunLogIndex } from './run-log-index'
+
+const tempDir = useTempDirs('tether-log-index-')
+const TORN = '{"v":1,"seq":99999,"ts":1,"type":"tool.out'
+
+function generated(seed: number, turns: number): RunRecord[] {
+  return stamp(generateRun(seededRandom(seed), { ...DEFAULT_SHAPE, turns, toolOutputBytes: [0, 8 * 1024] }))
+}
+
+/** The log's lines with a damaged record (bad checksum, kept out), a line of junk and a torn tail. */
+function damagedLog(records: RunRecord[]): { text: string; kept: RunRecord[] } {
+  const lines = records.map(encodeRecord)
+  lines[10] = lines[10]!.replace('"seq":10', '"seq":10 ')
+  lines.splice(300, 0, 'not a record at all\n')
+  return { text: lines.join('') + TORN, kept: records.filter((record) => record.seq !== 10) }
+}
+
+/** Positions worth checking: both sides of every page and checkpoint edge, the ends, and a few between. */
+function edges(count: number, steps: number[]): number[] {
+  const positions = new Set([-1, 0, 1, count - 2, count - 1])
+  for (const step of steps) {
+    for (let edge = step; edge < count; edge += step) for (const near of [edge - 2, edge - 1, edge, edge + 1]) positions.add(near)
+  }
+  return [...positions].filter((position) => position >= -1 && position < count).sort((a, b) => a - b)
+}
+
+describe('RunLogIndex', () => {
+  it('reads pages and states anywhere in a damaged log as a whole read and a fold from the start would', async () => {
+    const path = join(await tempDir(), 'run.jsonl')
+    const { text, kept } = damagedLog(generated(5, 60))
+    await writeFile(path, text)
+    expect(kept.length).toBeGreaterThan(1500)
+    // Small intervals and few checkpoints, so thinning happens several times in this log.
+    const index = new RunLogIndex(path, { firstInterval: OFFSET_STRIDE, maxCheckpoints: 4 })
+    const summary = await index.update()
+
+    const folded = await foldRunLog(path)
+    expect(summary).toEqual({ records: kept.length, bytes: Buffer.byteLength(text), health: folded.health })
+    expect(summary.health).toEqual({
+      problems: [
+        { line: 11, reason: expect.stringMatching(/checksum/) },
+        { line: 12, reason: 'seq 11 after 9: missing records before this one' },
+        { line: 301, reason: 'no checksum' }
+      ],
+      problemCount: 3,
+      tornTailBytes: TORN.length
+    })
+    expect(index.checkpoints).toBeLessThanOrEqual(4)
+    expect(index.interval).toBeGreaterThan(OFFSET_STRIDE)
+
+    const pageEdges = edges(kept.length, [OFFSET_STRIDE, index.interval])
+    for (const from of pageEdges.filter((position) => position >= 0)) {
+      expect(await index.records(from, from + 3)).toStrictEqual(kept.slice(from, from + 3))
+    }
+    expect(await index.records(0, kept.length + 50)).toStrictEqual(kept)
+    expect(await index.records(kept.length, kept.length + 10)).toEqual([])
+
+    for (const position of pageEdges) {
+      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(foldRecords(kept.slice(0, position + 1)))
+    }
+    // Stepping back and forth from recent states gives the same states as from checkpoints.
+    for (const position of [700, 701, 699, 702, 1200, 701]) {
+      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(foldRecords(kept.slice(0, position + 1)))
+    }
+    await expect(index.stateAt(kept.length)).rejects.toThrow(RangeError)
+    await expect(index.stateAt(-2)).rejects.toThrow(RangeError)
+  })
+
+  it('is built in chunks with progress while timers still run', async () => {
+    const path = join(await tempDir(), 'long.jsonl')
+    const text = generated(3, 400).map(encodeRecord).join('')
+    await writeFile(path, text)
+    expect(text.length).toBeGreaterThan(4 * 1024 * 1024)
+    const progress: FoldProgress[] = []
+    let ticks = 0
+    const ticker = setInterval(() => (ticks += 1), 0)
+    const index = new RunLogIndex(path)
+    try {
+      await Promise.all([index.update((step) => progress.push(step)), index.update()])
+    } finally {
+      clearInterval(ticker)
+    }
+    expect(progress.length).toBeGreaterThan(1)
+    expect(progress.at(-1)).toEqual({ loadedBytes: Buffer.byteLength(text), totalBytes: Buffer.byteLength(text) })
+    expect(ticks).toBeGreaterThan(0)
+    expect(index.summary.records).toBe(text.split('\n').length - 1)
+  })
+
+  it('indexes only what a live log appends, including a torn line once it is finished', async () => {
+    const path = join(await tempDir(), 'live.jsonl')
+    const records = generated(8, 20)
+    const lines = records.map(encodeRecord)
+    const half = Math.floor(lines.length / 2)
+    const cut = Math.floor(lines[half]!.length / 2)
+    await writeFile(path, lines.slice(0, half).join('') + lines[half]!.slice(0, cut))
+    const index = new RunLogIndex(path, { firstInterval: OFFSET_STRIDE })
+    expect(await index.update()).toEqual({
+      records: half,
+      bytes: Buffer.byteLength(lines.slice(0, half).join('') + lines[half]!.slice(0, cut)),
+      health: { problems: [], problemCount: 0, tornTailBytes: Buffer.byteLength(lines[half]!.slice(0, cut)) }
+    })
+    expect(await index.stateAt(half - 1)).toStrictEqual(foldRecords(records.slice(0, half)))
+
+    const progress: FoldProgress[] = []
+    await appendFile(path, lines[half]!.slice(cut) + lines.slice(half + 1).join(''))
+    const grown = await index.update((step) => progress.push(step))
+    expect(grown).toEqual({ records: records.length, bytes: Buffer.byteLength(lines.join('')), health: { problems: [], problemCount: 0, tornTailBytes: 0 } })
+    // Only the appended bytes were read.
+    expect(progress[0]!.loadedBytes).toBe(Buffer.byteLength(lines.join('')))
+    for (const position of edges(records.length, [OFFSET_STRIDE])) {
+      expect(await index.stateAt(position)).toStrictEqual(foldRecords(records.slice(0, position + 1)))
+    }
+    expect(await index.records(half - 2, half + 2)).toStrictEqual(records.slice(half - 2, half + 2))
+
+    // A log cut shorter (repaired, replaced) is indexed again from its start.
+    const shorter = Buffer.byteLength(lines.slice(0, 40).join(''))
+    await truncate(path, shorter)
+    expect(await index.update()).toEqual({ records: 40, bytes: shorter, health: { problems: [], problemCount: 0, tornTailBytes: 0 } })
+    expect(await index.stateAt(39)).toStrictEqual(foldRecords(records.slice(0, 40)))
+  })
+})

@@ -1,0 +1,196 @@
+// What lets a replay open a log of any size and go anywhere in it: built by one scan of the file,
+// then kept up to date by scanning only what was appended since. It holds the byte offset of
+// every OFFSET_STRIDE-th record (a page of records is read from the nearest one) and the folded
+// state at regular record intervals (the state after any record is the nearest checkpoint plus a
+// fold of fewer than `interval` records). Memory is bounded: at most `maxCheckpoints` states are
+// held; when one more would be needed, every other one goes and the interval doubles.
+import { open, stat } from 'node:fs/promises'
+import { LiveFold } from '../../common/run/reduce'
+import { initialRunState, type RunState } from '../../common/run/state'
+import type { RunRecord } from '../../common/run/records'
+import { healthyLog, noteProblem, type FoldProgress, type LogHealth } from './run-log-fold'
+import { LOG_START, scanRunLog, type ScanPosition } from './run-log-scan'
+
+/** Records between two kept byte offsets: the most a page read skips over. */
+export const OFFSET_STRIDE = 64
+/** Records between two checkpoints at first (a multiple of OFFSET_STRIDE). */
+export const FIRST_CHECKPOINT_INTERVAL = 1024
+/** States held at most; see bench/replay for what one costs on a long run. */
+export const MAX_CHECKPOINTS = 48
+/** States computed for recent requests, kept so that stepping on from them is a fold of a few records. */
+const RECENT_STATES = 4
+
+export interface IndexOptions {
+  firstInterval?: number
+  maxCheckpoints?: number
+}
+
+export interface IndexSummary {
+  records: number
+  /** Bytes of complete lines indexed, plus the torn tail. */
+  bytes: number
+  health: LogHealth
+}
+
+export class RunLogIndex {
+  readonly path: string
+  #maxCheckpoints: number
+  #firstInterval: number
+  #interval: number
+  /** checkpoints[k]: the state after the first k * interval records. */
+  #checkpoints: RunState[] = [initialRunState]
+  /** offsets[k]: where record k * OFFSET_STRIDE starts. */
+  #offsets: number[] = []
+  #count = 0
+  #end: ScanPosition = LOG_START
+  #health: LogHealth = healthyLog()
+  #fold = new LiveFold()
+  /** Most recently used last: [position, state after records 0..position]. */
+  #recent: [number, RunState][] = []
+  #updating: Promise<void> | null = null
+  #listeners = new Set<(progress: FoldProgress) => void>()
+
+  constructor(path: string, options: IndexOptions = {}) {
+    this.path = path
+    this.#firstInterval = options.firstInterval ?? FIRST_CHECKPOINT_INTERVAL
+    this.#interval = this.#firstInterval
+    this.#maxCheckpoints = options.maxCheckpoints ?? MAX_CHECKPOINTS
+    if (this.#interval % OFFSET_STRIDE !== 0) throw new Error(`the checkpoint interval must be a multiple of ${OFFSET_STRIDE}`)
+  }
+
+  get summary(): IndexSummary {
+    return {
+      records: this.#count,
+      bytes: this.#end.offset + this.#health.tornTailBytes,
+      health: { ...this.#health, problems: [...this.#health.problems] }
+    }
+  }
+
+  /** The state after every record indexed: the log's fold. */
+  state(): RunState {
+    return this.#fold.snapshot()
+  }
+
+  /** States held now, for checking the bound. */
+  get checkpoints(): number {
+    return this.#checkpoints.length
+  }
+
+  get interval(): number {
+    return this.#interval
+  }
+
+  /**
+   * Indexes what was appended since the last update (the whole log the first time). Concurrent
+   * callers share one scan; `onProgress` hears how far it got.
+   */
+  async update(onProgress?: (progress: FoldProgress) => void): Promise<IndexSummary> {
+    if (onProgress) this.#listeners.add(onProgress)
+    try {
+      this.#updating ??= this.#scanAppended().finally(() => (this.#updating = null))
+      await this.#updating
+      return this.summary
+    } finally {
+      if (onProgress) this.#listeners.delete(onProgress)
+    }
+  }
+
+  /** Records [from, to), clamped to the records indexed. */
+  async records(from: number, to: number): Promise<RunRecord[]> {
+    const end = Math.min(to, this.#count)
+    if (from >= end) return []
+    const stride = Math.floor(from / OFFSET_STRIDE)
+    const records: RunRecord[] = []
+    let index = stride * OFFSET_STRIDE
+    await this.#read(stride, (record) => {
+      if (index >= from) records.push(record)
+      index += 1
+      return index >= end
+    })
+    return records
+  }
+
+  /** The state after records 0..position (position -1: before the first). */
+  async stateAt(position: number): Promise<RunState> {
+    if (position < -1 || position >= this.#count) throw new RangeError(`position ${position} is outside 0..${this.#count - 1}`)
+    const target = position + 1
+    const interval = this.#interval
+    let from = Math.floor(target / interval) * interval
+    let base = this.#checkpoints[from / interval]!
+    for (const [at, state] of this.#recent) {
+      if (at + 1 <= target && at + 1 > from) [from, base] = [at + 1, state]
+    }
+    if (from === target) return this.#remember(position, base)
+    const fold = new LiveFold(base)
+    // Read from the kept offset at or before `from`, skipping what `base` already holds.
+    let index = Math.floor(from / OFFSET_STRIDE) * OFFSET_STRIDE
+    await this.#read(index / OFFSET_STRIDE, (record) => {
+      if (index >= from) fold.apply(record)
+      index += 1
+      return index >= target
+    })
+    return this.#remember(position, fold.snapshot())
+  }
+
+  #remember(position: number, state: RunState): RunState {
+    this.#recent = this.#recent.filter(([at]) => at !== position)
+    this.#recent.push([position, state])
+    if (this.#recent.length > RECENT_STATES) this.#recent.shift()
+    return state
+  }
+
+  /** Reads records from the `stride`-th kept offset on until `visit` returns true. */
+  async #read(stride: number, visit: (record: RunRecord) => boolean): Promise<void> {
+    const file = await open(this.path, 'r')
+    try {
+      await scanRunLog(file, { offset: this.#offsets[stride]!, line: 0, lastSeq: null }, { record: visit })
+    } finally {
+      await file.close()
+    }
+  }
+
+  async #scanAppended(): Promise<void> {
+    const size = (await stat(this.path)).size
+    // Shorter than what was indexed: the log was repaired or replaced; start again.
+    if (size < this.#end.offset) this.#reset()
+    if (size === this.#end.offset + this.#health.tornTailBytes && this.#count > 0) return
+    const file = await open(this.path, 'r')
+    try {
+      const end = await scanRunLog(file, this.#end, {
+        record: (record, offset) => this.#add(record, offset),
+        problem: (line, reason) => noteProblem(this.#health, line, reason),
+        progress: (loadedBytes, totalBytes) => {
+          for (const listener of this.#listeners) listener({ loadedBytes, totalBytes })
+        }
+      })
+      this.#end = end.position
+      this.#health.tornTailBytes = end.tornTailBytes
+    } finally {
+      await file.close()
+    }
+  }
+
+  #add(record: RunRecord, offset: number): void {
+    if (this.#count % OFFSET_STRIDE === 0) this.#offsets.push(offset)
+    this.#fold.apply(record)
+    this.#count += 1
+    if (this.#count % this.#interval === 0) {
+      this.#checkpoints.push(this.#fold.snapshot())
+      if (this.#checkpoints.length > this.#maxCheckpoints) {
+        this.#checkpoints = this.#checkpoints.filter((_, k) => k % 2 === 0)
+        this.#interval *= 2
+      }
+    }
+  }
+
+  #reset(): void {
+    this.#interval = this.#firstInterval
+    this.#checkpoints = [initialRunState]
+    this.#offsets = []
+    this.#count = 0
+    this.#end = LOG_START
+    this.#health = healthyLog()
+    this.#fold = new LiveFold()
+    this.#recent = []
+  }
+}
