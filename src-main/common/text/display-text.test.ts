@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeForDisplay, escapeForTerminal, hasPadding, HIDDEN_CHARACTER, hiddenCharactersIn, terminalSafeOutput, withoutHiddenCharacters } from './display-text'
+import { escapeForDisplay, escapeForTerminal, escapePath, hasPadding, HIDDEN_CHARACTER, hiddenCharactersIn, terminalSafeOutput, withoutHiddenCharacters } from './display-text'
 
 describe('escapeForDisplay', () => {
   it('writes control, bidi, zero-width, tag and look-alike space characters as escapes', () => {
@@ -47,5 +47,17 @@ describe('escapeForTerminal and terminalSafeOutput', () => {
 
   it('drops the colours of tool output and escapes every other sequence', () => {
     expect(terminalSafeOutput('\x1b[1;31mred\x1b[0m \x1b[2Jclear')).toBe('red \\x1b[2Jclear')
+  })
+})
+
+describe('escapePath', () => {
+  it('keeps a file name on one line and shows every byte that is not UTF-8', () => {
+    expect(escapePath('src/main.ts')).toBe('src/main.ts')
+    expect(escapePath('two\nlines\tand\\x1b \x1b[2J\u202eevil.js\udcff')).toBe('two\\nlines\\tand\\\\x1b \\x1b[2J\\u202eevil.js\\xff')
+  })
+
+  it('gives different names different escapes', () => {
+    const names = ['\x1b', '\\x1b', '\\\x1b', '\n', '\\n', '\udcff', '\\xff', 'ÿ']
+    expect(new Set(names.map(escapePath)).size).toBe(names.length)
   })
 })

@@ -77,3 +77,21 @@ export function escapeForDisplay(text: string): string {
       return lines >= PADDING_LINES ? `\n<${lines} blank lines>\n` : `<${run.length} blanks>`
     })
 }
+
+const PATH_HIDDEN = new RegExp(`${HIDDEN_CHARACTER.source}|[\\t\\n\\\\]`, 'gu')
+
+/**
+ * A file name or path as it may be shown on one line: every hidden character, newline, tab and
+ * backslash escaped, so a name cannot fake a line, move the cursor or reorder what is shown. A
+ * byte that is not UTF-8 (carried as U+DC80..U+DCFF, see the snapshot store) shows as `\xff`.
+ */
+export function escapePath(path: string): string {
+  return path.replace(PATH_HIDDEN, (character) => {
+    const code = character.charCodeAt(0)
+    if (character === '\\') return '\\\\'
+    if (character === '\n') return '\\n'
+    if (character === '\t') return '\\t'
+    if (character.length === 1 && code >= 0xdc80 && code <= 0xdcff) return `\\x${hex(code - 0xdc00, 2)}`
+    return escapeCharacter(character)
+  })
+}

@@ -78,11 +78,37 @@ describe('reviewing a run through the host', () => {
       ['../outside.txt', 'invalid_request: revertChange: path: not a workspace-relative path'],
       ['/etc/passwd', 'invalid_request: revertChange: path: not a workspace-relative path'],
       ['.git/config', 'invalid_request: revertChange: path: not a workspace-relative path'],
+      ['a.txt\0../../x', 'invalid_request: revertChange: path: not a workspace-relative path'],
+      ['sub/../../x', 'invalid_request: revertChange: path: not a workspace-relative path'],
+      ['sub/.git/hooks/pre-commit', 'invalid_request: revertChange: path: not a workspace-relative path'],
       ['build/x', 'not_found: build/x has no change to revert']
     ] as const) {
       await expect(call('revertChange', { runId: RUN_ID, path, hunk: null })).rejects.toThrow(message)
     }
     await expect(call('revertChange', { runId: RUN_ID, path: 'a.txt', hunk: second })).rejects.toThrow('conflict: a.txt changed since the view was shown; reload it')
+  })
+
+  it('refuses to revert through a folder swapped for a link after the run, and writes nothing outside', async () => {
+    const { workspace } = fixture
+    await mkdir(join(workspace, 'lib'))
+    await writeFile(join(workspace, 'lib', 'keys'), 'mine\n')
+    const checkpoints = await WorkspaceCheckpoints.open(new SnapshotStore(fixture.dataDir.snapshots), RUN_ID, workspace)
+    await checkpoints.checkpoint('before', 'call_1', 'shell')
+    bash(workspace, 'echo planted >> lib/keys')
+    await checkpoints.checkpoint('after', 'call_1', 'shell')
+    await checkpoints.close()
+    await writeRunLog(fixture.dataDir, RUN_ID, [runStarted({ runId: RUN_ID, workspace }), { type: 'user.input', kind: 'task', text: 'Edit.' }])
+    const view = await call<ChangesView>('getChanges', { runId: RUN_ID })
+    expect(view.available && view.files.map((file) => file.path)).toEqual(['lib/keys'])
+    // What a process the run left behind does between the view and the click.
+    const outside = join(workspace, '..', 'outside-ssh')
+    await mkdir(outside)
+    await writeFile(join(outside, 'keys'), 'ssh-ed25519 AAAA person\n')
+    bash(workspace, `mv lib lib.old && ln -s ${outside} lib`)
+    await expect(call('revertChange', { runId: RUN_ID, path: 'lib/keys', hunk: null })).rejects.toThrow(
+      'conflict: lib/keys: lib is not a folder (a link or a file); nothing is read or written through it'
+    )
+    expect(readFileSync(join(outside, 'keys'), 'utf8')).toBe('ssh-ed25519 AAAA person\n')
   })
 
   it('previews and rewinds to before a call, and logs the rewind', async () => {

@@ -2,7 +2,6 @@
 // path the run changed (its worktree now against the checkout it started from) must be, in the
 // person's tree, as the run found it, or already as the run left it; otherwise nothing at all is
 // written. No git runs: HEAD, the index and branches stay as they are.
-import { join } from 'node:path'
 import { manifestAt, readCheckpointLog } from '../snapshots/checkpoint-log'
 import { sameContent } from '../snapshots/entry'
 import { readEntry } from '../snapshots/read-entry'
@@ -30,7 +29,7 @@ export async function applyRunChanges(store: SnapshotStore, runId: string, workt
   const steps: RestoreStep[] = []
   const conflicts: ApplyReport['conflicts'] = []
   for (const path of differingPaths(base, current)) {
-    const theirs = (await readEntry(join(repo, path)))?.entry ?? null
+    const theirs = (await readEntry(repo, path))?.entry ?? null
     const to = current.get(path) ?? null
     if (sameContent(theirs ?? undefined, to ?? undefined)) continue
     if (!sameContent(theirs ?? undefined, base.get(path))) {

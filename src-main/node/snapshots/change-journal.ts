@@ -14,8 +14,15 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isWithin, joinPath } from './entry'
 import { isGitMetadata } from './scan'
+import { bytesOfName, nameFromBytes } from './workspace-dir'
 
 const BARRIER_TIMEOUT_MS = 10_000
+/**
+ * After a barrier was lost (a flood of events overflowed the kernel's queue), the next ones wait
+ * this long: a process that keeps flooding would otherwise add the full wait to every checkpoint.
+ * A late barrier costs only a full read, which a lost one needs anyway.
+ */
+const BARRIER_TIMEOUT_AFTER_LOSS_MS = 1_000
 
 export interface JournalTake {
   /** Paths named by events (a file, link or directory that may have changed, appeared or gone). */
@@ -38,6 +45,7 @@ export class ChangeJournal {
   #barrierWatcher: FSWatcher | null = null
   #barrierWaiters = new Map<string, () => void>()
   #barrierCount = 0
+  #barrierLost = false
   #paths = new Set<string>()
   #subtrees = new Set<string>()
   #doubt: string | null = null
@@ -79,7 +87,9 @@ export class ChangeJournal {
   watchDirectory(dir: string): void {
     if (this.#unavailable !== null || this.#watchers.has(dir)) return
     try {
-      const watcher = watch(join(this.root, dir), { persistent: false }, (event, name) => this.#onEvent(dir, event, name))
+      // Names as bytes: a name that is not UTF-8 must still name its file (see workspace-dir).
+      const path = dir === '' ? this.root : Buffer.concat([Buffer.from(`${this.root}/`), bytesOfName(dir)])
+      const watcher = watch(path, { persistent: false, encoding: 'buffer' }, (event, name) => this.#onEvent(dir, event, name === null ? null : nameFromBytes(name)))
       watcher.on('error', () => {
         this.#forget(dir)
         this.#doubtWith(`the watch on ${dir || 'the workspace'} failed`)
@@ -101,7 +111,7 @@ export class ChangeJournal {
     if (this.#unavailable !== null || this.#barrierWatcher === null) return
     const name = `barrier-${++this.#barrierCount}`
     const seen = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), BARRIER_TIMEOUT_MS)
+      const timer = setTimeout(() => resolve(false), this.#barrierLost ? BARRIER_TIMEOUT_AFTER_LOSS_MS : BARRIER_TIMEOUT_MS)
       this.#barrierWaiters.set(name, () => {
         clearTimeout(timer)
         resolve(true)
@@ -109,6 +119,7 @@ export class ChangeJournal {
     })
     await writeFile(join(this.#barrierDir, name), '')
     const arrived = await seen
+    this.#barrierLost = !arrived
     this.#barrierWaiters.delete(name)
     await rm(join(this.#barrierDir, name), { force: true })
     if (!arrived) this.#doubtWith('file events did not arrive in time')
@@ -150,9 +161,9 @@ export class ChangeJournal {
     this.#doubt ??= reason
   }
 
-  #onEvent(dir: string, _event: string, name: string | Buffer | null): void {
+  #onEvent(dir: string, _event: string, name: string | null): void {
     this.#events += 1
-    if (typeof name !== 'string' || name === '') {
+    if (name === null || name === '') {
       this.#subtrees.add(dir)
       return
     }

@@ -1,10 +1,13 @@
 // Which workspace paths are "ignored by .gitignore", decided from the .gitignore files alone: no
 // git is run, and neither `.git/info/exclude` nor any config is read, so nothing a run writes
 // under `.git/` can hide a change. A deeper .gitignore overrides a shallower one, as in git.
+// Once a run's first checkpoint is taken, the rules are those of the .gitignore files as the run
+// found them (kept in that checkpoint): a .gitignore the run writes, anywhere, hides nothing.
 import ignore, { type Ignore } from 'ignore'
-import { join } from 'node:path'
 import { readEntry } from './read-entry'
-import { isWithin, parentOf } from './entry'
+import { isWithin, joinPath, parentOf } from './entry'
+import type { Manifest } from './manifest'
+import type { ObjectStore } from './object-store'
 
 const MAX_GITIGNORE_BYTES = 1024 * 1024
 
@@ -12,15 +15,28 @@ export class GitignoreRules {
   #root: string
   /** Rules of each directory's own .gitignore; null when it has none. */
   #byDir = new Map<string, Ignore | null>()
+  /** The run's first checkpoint, whose .gitignore files are the rules; null: the files on disk now. */
+  #base: { manifest: Manifest; objects: ObjectStore } | null
 
-  constructor(root: string) {
+  constructor(root: string, base: { manifest: Manifest; objects: ObjectStore } | null = null) {
     this.#root = root
+    this.#base = base
   }
 
   /** Reads (again) the .gitignore of `dir`; call it for each directory before asking about its children. */
   async load(dir: string): Promise<void> {
-    const read = await readEntry(join(this.#root, dir, '.gitignore'), { maxFileBytes: MAX_GITIGNORE_BYTES })
-    this.#byDir.set(dir, read?.content ? ignore({ allowRelativePaths: true }).add(read.content.toString('utf8')) : null)
+    const text = await this.#read(joinPath(dir, '.gitignore'))
+    this.#byDir.set(dir, text === null ? null : ignore({ allowRelativePaths: true }).add(text))
+  }
+
+  async #read(path: string): Promise<string | null> {
+    if (this.#base === null) {
+      const read = await readEntry(this.#root, path, { maxFileBytes: MAX_GITIGNORE_BYTES })
+      return read?.content ? read.content.toString('utf8') : null
+    }
+    const entry = this.#base.manifest.get(path)
+    if (entry?.kind !== 'file' || entry.hash === null || entry.size > MAX_GITIGNORE_BYTES) return null
+    return (await this.#base.objects.get(entry.hash)).toString('utf8')
   }
 
   /** Forgets what was read for `dir` and everything below it. */
@@ -38,19 +54,31 @@ export class GitignoreRules {
     for (const dir of dirs.reverse()) if (!this.#byDir.has(dir)) await this.load(dir)
   }
 
-  /** Ignored itself or inside an ignored directory (git never looks inside those). */
+  /**
+   * Ignored itself or inside an ignored directory (git never looks inside those). A .gitignore
+   * file itself is always kept, so that the rules it held can be read back later.
+   */
   isIgnored(path: string, isDir: boolean): boolean {
     const parts = path.split('/')
-    for (let depth = 1; depth < parts.length; depth += 1) if (this.#verdict(parts.slice(0, depth), true)) return true
-    return this.#verdict(parts, isDir)
+    // The folders on the way that have rules, found once: a deep path costs its length, not its depth squared.
+    const ruled: [number, Ignore][] = []
+    let prefix = ''
+    for (let depth = 0; depth < parts.length; depth += 1) {
+      const rules = this.#byDir.get(prefix)
+      if (rules) ruled.push([depth, rules])
+      prefix = depth === 0 ? parts[0]! : `${prefix}/${parts[depth]}`
+    }
+    if (ruled.length === 0) return false
+    for (let depth = 1; depth < parts.length; depth += 1) if (this.#verdict(parts, depth, true, ruled)) return true
+    return !(!isDir && parts.at(-1) === '.gitignore') && this.#verdict(parts, parts.length, isDir, ruled)
   }
 
-  #verdict(parts: string[], isDir: boolean): boolean {
+  /** Whether the first `length` parts, as a folder or not, are ignored by the rules of the folders above them. */
+  #verdict(parts: string[], length: number, isDir: boolean, ruled: [number, Ignore][]): boolean {
     let ignored = false
-    for (let depth = 0; depth < parts.length; depth += 1) {
-      const rules = this.#byDir.get(parts.slice(0, depth).join('/'))
-      if (!rules) continue
-      const rest = parts.slice(depth).join('/')
+    for (const [depth, rules] of ruled) {
+      if (depth >= length) break
+      const rest = parts.slice(depth, length).join('/')
       const verdict = rules.test(isDir ? `${rest}/` : rest)
       if (verdict.ignored) ignored = true
       else if (verdict.unignored) ignored = false

@@ -1,11 +1,13 @@
-// Reads one workspace path the way hostile content must be read: lstat first, never open a FIFO,
-// socket or device, open without following links and without blocking, check that what was
-// opened is the regular file that was looked at, read at most its size, and never read a sparse
-// file (a 1 TB hole costs nothing to make and everything to read).
+// Reads one workspace path the way hostile content must be read: reached folder by folder without
+// following a link (workspace-dir), lstat first, never open a FIFO, socket or device, open without
+// following links and without blocking, check that what was opened is the regular file that was
+// looked at, read at most its size, and never read a sparse file (a 1 TB hole costs nothing to
+// make and everything to read).
 import { createHash } from 'node:crypto'
 import { constants, type BigIntStats } from 'node:fs'
 import { lstat, open, readlink } from 'node:fs/promises'
-import type { SnapshotEntry } from './entry'
+import { parentOf, type SnapshotEntry } from './entry'
+import { nameFromBytes, UnsafePathError, WorkspaceDir } from './workspace-dir'
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY
 
@@ -26,6 +28,21 @@ export function fingerprint(stats: BigIntStats): string {
   return `${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`
 }
 
+/**
+ * How close to the read a change must be for its fingerprint not to be trusted. The kernel stamps
+ * ctime from a clock that ticks every few milliseconds, so a rewrite in the same tick as the read
+ * (same size, mtime set back, the inode reused) leaves the fingerprint as it was: like git's
+ * "racily clean" entries, a path changed this recently is read again the next time it is looked at.
+ */
+const RACY_WINDOW_NS = 2_000_000_000n
+const RACY = ':racy'
+
+function settled(result: ReadResult | null, startedNs: bigint): ReadResult | null {
+  if (result === null || result.entry.stat.endsWith(RACY)) return result
+  const ctimeNs = BigInt(result.entry.stat.split(':')[3] ?? '0')
+  return ctimeNs + RACY_WINDOW_NS > startedNs ? { ...result, entry: { ...result.entry, stat: `${result.entry.stat}${RACY}` } } : result
+}
+
 export function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
 }
@@ -35,7 +52,7 @@ function isSparse(stats: BigIntStats): boolean {
   return stats.size > 1024n * 1024n && stats.blocks * 512n < stats.size / 2n
 }
 
-async function readRegular(path: string, stats: BigIntStats, limits: ReadLimits): Promise<ReadResult> {
+async function readRegular(path: string | Buffer, stats: BigIntStats, limits: ReadLimits): Promise<ReadResult> {
   const mode = Number(stats.mode & 0o7777n)
   const size = Number(stats.size)
   const skipped = (note: string): ReadResult => ({ entry: { kind: 'file', mode, size, hash: null, note, stat: fingerprint(stats) }, content: null })
@@ -63,11 +80,13 @@ async function readRegular(path: string, stats: BigIntStats, limits: ReadLimits)
 }
 
 /**
- * The entry for `path` as it is now, or null when nothing that Tether keeps is there (missing,
- * or a FIFO, socket or device). `known` is returned as it is, unread, when the path's lstat
- * fingerprint still matches it. Throws only on unexpected I/O errors.
+ * The entry for `name` in `folder` as it is now, or null when nothing that Tether keeps is there
+ * (missing, or a FIFO, socket or device). `known` is returned as it is, unread, when the path's
+ * lstat fingerprint still matches it. Throws only on unexpected I/O errors.
  */
-export async function readEntry(path: string, limits: ReadLimits = DEFAULT_LIMITS, known?: SnapshotEntry): Promise<ReadResult | null> {
+export async function readEntryAt(folder: WorkspaceDir, name: string, limits: ReadLimits = DEFAULT_LIMITS, known?: SnapshotEntry): Promise<ReadResult | null> {
+  const path = folder.at(name)
+  const startedNs = BigInt(Date.now()) * 1_000_000n
   for (let attempt = 0; ; attempt += 1) {
     let stats: BigIntStats
     try {
@@ -81,19 +100,39 @@ export async function readEntry(path: string, limits: ReadLimits = DEFAULT_LIMIT
       return { entry: known, content: null }
     }
     try {
-      if (stats.isSymbolicLink()) return { entry: { kind: 'link', target: await readlink(path), stat: fingerprint(stats) }, content: null }
-      if (stats.isDirectory()) return { entry: { kind: 'dir', mode: Number(stats.mode & 0o7777n), stat: fingerprint(stats) }, content: null }
+      if (stats.isSymbolicLink()) return settled({ entry: { kind: 'link', target: nameFromBytes(await readlink(path, { encoding: 'buffer' })), stat: fingerprint(stats) }, content: null }, startedNs)
+      if (stats.isDirectory()) return settled({ entry: { kind: 'dir', mode: Number(stats.mode & 0o7777n), stat: fingerprint(stats) }, content: null }, startedNs)
       if (!stats.isFile()) return null
-      return await readRegular(path, stats, limits)
+      return settled(await readRegular(path, stats, limits), startedNs)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       // Swapped between the look and the read (e.g. a file replaced by a link or a FIFO): look again.
       if ((code === 'ENOENT' || code === 'ELOOP' || code === 'ECHANGED' || code === 'EINVAL' || code === 'ENOTDIR') && attempt < 3) continue
       if (code === 'EACCES' || code === 'EPERM') {
-        return { entry: { kind: 'file', mode: Number(stats.mode & 0o7777n), size: Number(stats.size), hash: null, note: 'not readable', stat: fingerprint(stats) }, content: null }
+        return settled({ entry: { kind: 'file', mode: Number(stats.mode & 0o7777n), size: Number(stats.size), hash: null, note: 'not readable', stat: fingerprint(stats) }, content: null }, startedNs)
       }
       if (code === 'ENOENT' || code === 'ENOTDIR') return null
       throw error
     }
+  }
+}
+
+/**
+ * The entry of a workspace-relative `path` below `root`: null when nothing Tether keeps is there,
+ * a folder on the way included (a link in place of a folder means the path is not in the workspace).
+ */
+export async function readEntry(root: string, path: string, limits: ReadLimits = DEFAULT_LIMITS, known?: SnapshotEntry): Promise<ReadResult | null> {
+  let folder: WorkspaceDir | null
+  try {
+    folder = await WorkspaceDir.open(root, parentOf(path))
+  } catch (error) {
+    if (error instanceof UnsafePathError) return null
+    throw error
+  }
+  if (folder === null) return null
+  try {
+    return await readEntryAt(folder, path.slice(path.lastIndexOf('/') + 1), limits, known)
+  } finally {
+    await folder.close()
   }
 }

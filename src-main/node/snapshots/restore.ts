@@ -1,13 +1,16 @@
 // Makes a workspace match a checkpoint: what to change (a plan a dry run prints), then the
-// changes, made without ever writing through a link: every parent on the way is checked to be a
-// real directory first, and files and links are written under a fresh name and renamed into place.
+// changes, made without ever writing through a link: every folder on the way is opened without
+// following one (workspace-dir), every change is made relative to the open parent, and files and
+// links are written under a fresh name and renamed into place. This is the one writer of rewind,
+// revert and apply.
 import { randomBytes } from 'node:crypto'
+import { escapeForTerminal, escapePath } from '../../common/text/display-text'
 import { constants } from 'node:fs'
-import { chmod, lstat, mkdir, open, rename, rm, rmdir, symlink, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { chmod, lstat, open, rename, rm, rmdir, symlink, unlink } from 'node:fs/promises'
 import { depthOf, parentOf, sameContent, type SnapshotEntry } from './entry'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
+import { bytesOfName, UnsafePathError, WorkspaceDir } from './workspace-dir'
 
 export interface RestoreStep {
   path: string
@@ -32,9 +35,11 @@ function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0')
 }
 
-/** One line per step, as `--dry-run` prints it. */
+/** One line per step, as `--dry-run` prints it; names escaped (a name may hold any byte but `/`). */
 export function describeStep(step: RestoreStep): string {
-  const { from, to, path } = step
+  const { from } = step
+  const path = escapePath(step.path)
+  const to = step.to?.kind === 'link' ? { ...step.to, target: escapePath(step.to.target) } : step.to
   if (to === null) return `delete  ${path}${from?.kind === 'dir' ? '/' : ''}`
   if (from === null) return `create  ${path}${to.kind === 'dir' ? '/' : to.kind === 'link' ? ` -> ${to.target}` : ''}`
   if (from.kind !== to.kind) return `replace ${path} (${from.kind} -> ${to.kind})`
@@ -60,36 +65,57 @@ export function planRestore(current: Manifest, target: Manifest): RestorePlan {
   return { steps, unrestorable }
 }
 
-class UnsafePathError extends Error {}
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1)
+}
 
-/** Makes every directory from the root to `dir` a real directory Tether may write in. */
-async function realDirectories(root: string, dir: string, opened: Map<string, number>): Promise<void> {
-  if (dir === '') return
-  const parts = dir.split('/')
-  for (let depth = 1; depth <= parts.length; depth += 1) {
-    const rel = parts.slice(0, depth).join('/')
-    const absolute = join(root, rel)
-    const stats = await lstat(absolute).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return null
-      throw error
-    })
-    if (stats === null) {
-      await mkdir(absolute, { mode: 0o700 })
-      if (!opened.has(rel)) opened.set(rel, 0o755)
-    } else if (!stats.isDirectory()) {
-      throw new UnsafePathError(`${rel} is not a directory (${stats.isSymbolicLink() ? 'a link' : 'a file'}); not written through`)
-    } else if ((stats.mode & 0o700) !== 0o700) {
-      await chmod(absolute, (stats.mode & 0o7777) | 0o700)
-      if (!opened.has(rel)) opened.set(rel, stats.mode & 0o7777)
+/** Gives the owner write and search rights on `folder`, remembering the mode it gets back. */
+async function writable(folder: WorkspaceDir, opened: Map<string, number>): Promise<void> {
+  const mode = Number((await folder.stat()).mode & 0o7777n)
+  if ((mode & 0o700) === 0o700) return
+  await chmod(folder.self, mode | 0o700)
+  if (!opened.has(folder.relative)) opened.set(folder.relative, mode)
+}
+
+/**
+ * Opens `dir` as a real folder of the workspace (made where missing), each folder on the way
+ * writable by the owner; the caller closes it. Throws UnsafePathError where a link or a file is in the way.
+ */
+async function openFolder(root: string, dir: string, opened: Map<string, number>): Promise<WorkspaceDir> {
+  let current = await WorkspaceDir.openRoot(root)
+  try {
+    for (const name of dir === '' ? [] : dir.split('/')) {
+      await writable(current, opened)
+      const next = await current.child(name, { created: (relative) => opened.has(relative) || opened.set(relative, 0o755) })
+      if (next === null) throw new UnsafePathError(`${escapePath(joinName(current.relative, name))} went away while it was made`)
+      await current.close()
+      current = next
     }
+    await writable(current, opened)
+    return current
+  } catch (error) {
+    await current.close()
+    throw error
   }
 }
 
-async function writeEntry(root: string, path: string, entry: SnapshotEntry, objects: ObjectStore): Promise<void> {
-  const absolute = join(root, path)
-  const temporary = join(root, parentOf(path), `.tether-restore-${randomBytes(6).toString('hex')}`)
+function joinName(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`
+}
+
+async function inFolder(root: string, dir: string, opened: Map<string, number>, work: (folder: WorkspaceDir) => Promise<void>): Promise<void> {
+  const folder = await openFolder(root, dir, opened)
+  try {
+    await work(folder)
+  } finally {
+    await folder.close()
+  }
+}
+
+async function writeEntry(folder: WorkspaceDir, name: string, entry: SnapshotEntry, objects: ObjectStore): Promise<void> {
+  const temporary = folder.at(`.tether-restore-${randomBytes(6).toString('hex')}`)
   if (entry.kind === 'link') {
-    await symlink(entry.target, temporary)
+    await symlink(bytesOfName(entry.target), temporary)
   } else if (entry.kind === 'file') {
     const content = await objects.get(entry.hash!)
     const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
@@ -103,26 +129,26 @@ async function writeEntry(root: string, path: string, entry: SnapshotEntry, obje
     return
   }
   try {
-    await rename(temporary, absolute)
+    await rename(temporary, folder.at(name))
   } catch (error) {
     await rm(temporary, { force: true })
     throw error
   }
 }
 
-async function removeEntry(root: string, path: string, kind: SnapshotEntry['kind']): Promise<void> {
-  const absolute = join(root, path)
-  const stats = await lstat(absolute).catch(() => null)
+async function removeEntry(folder: WorkspaceDir, name: string, kind: SnapshotEntry['kind']): Promise<void> {
+  const target = folder.at(name)
+  const stats = await lstat(target).catch(() => null)
   if (stats === null) return
-  if (kind === 'dir' && stats.isDirectory()) await rmdir(absolute)
-  else if (!stats.isDirectory()) await unlink(absolute)
-  else throw new UnsafePathError(`${path} is a directory where a ${kind} was expected`)
+  if (kind === 'dir' && stats.isDirectory()) await rmdir(target)
+  else if (!stats.isDirectory()) await unlink(target)
+  else throw new UnsafePathError(`${escapePath(joinName(folder.relative, name))} is a directory where a ${kind} was expected`)
 }
 
 function reasonOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENOTEMPTY') return 'the directory still holds files Tether leaves alone (ignored or not kept)'
-  return error instanceof UnsafePathError ? error.message : ((error as Error).message ?? String(error))
+  return escapeForTerminal(error instanceof UnsafePathError ? error.message : ((error as Error).message ?? String(error)))
 }
 
 /** Carries out `plan` in `root`. Every step is tried; what failed is reported, not thrown. */
@@ -143,34 +169,30 @@ export async function applyRestore(root: string, plan: RestorePlan, objects: Obj
   const shallowestFirst = (a: RestoreStep, b: RestoreStep): number => depthOf(a.path) - depthOf(b.path)
   // 1. What is in the way: files and links that go or change kind, then directories, deepest first.
   for (const step of plan.steps.filter((s) => s.from !== null && s.from.kind !== 'dir' && (s.to === null || s.to.kind !== s.from.kind))) {
-    await attempt(step.path, async () => {
-      await realDirectories(root, parentOf(step.path), opened)
-      await removeEntry(root, step.path, step.from!.kind)
-    })
+    await attempt(step.path, () => inFolder(root, parentOf(step.path), opened, (folder) => removeEntry(folder, nameOf(step.path), step.from!.kind)))
   }
   for (const step of plan.steps.filter((s) => s.from?.kind === 'dir' && s.to?.kind !== 'dir').sort(deepestFirst)) {
-    await attempt(step.path, async () => {
-      await realDirectories(root, parentOf(step.path), opened)
-      await removeEntry(root, step.path, 'dir')
-    })
+    await attempt(step.path, () => inFolder(root, parentOf(step.path), opened, (folder) => removeEntry(folder, nameOf(step.path), 'dir')))
   }
   // 2. Directories the checkpoint has, shallowest first; then files and links.
   for (const step of plan.steps.filter((s) => s.to?.kind === 'dir').sort(shallowestFirst)) {
-    await attempt(step.path, () => realDirectories(root, step.path, opened))
+    await attempt(step.path, () => inFolder(root, step.path, opened, async () => undefined))
   }
   for (const step of plan.steps.filter((s) => s.to !== null && s.to.kind !== 'dir')) {
-    await attempt(step.path, async () => {
-      await realDirectories(root, parentOf(step.path), opened)
-      await writeEntry(root, step.path, step.to!, objects)
-    })
+    await attempt(step.path, () => inFolder(root, parentOf(step.path), opened, (folder) => writeEntry(folder, nameOf(step.path), step.to!, objects)))
   }
   // 3. Directory modes last (a read-only directory is written in first), deepest first.
   const modes = new Map(opened)
   for (const step of plan.steps) if (step.to?.kind === 'dir') modes.set(step.path, step.to.mode)
   for (const [dir, mode] of [...modes].sort((a, b) => depthOf(b[0]) - depthOf(a[0]))) {
     try {
-      const stats = await lstat(join(root, dir))
-      if (stats.isDirectory() && (stats.mode & 0o7777) !== mode) await chmod(join(root, dir), mode)
+      const folder = await WorkspaceDir.open(root, dir)
+      if (folder === null) continue
+      try {
+        if (Number((await folder.stat()).mode & 0o7777n) !== mode) await chmod(folder.self, mode)
+      } finally {
+        await folder.close()
+      }
     } catch (error) {
       failed.push({ path: dir, reason: reasonOf(error) })
     }

@@ -34,7 +34,8 @@ export function pointBefore(lines: CheckpointLine[], callId: string): Checkpoint
 export async function readWorkspaceNow(workspace: string, objects: ObjectStore, lines: CheckpointLine[]): Promise<Manifest> {
   const known = manifestAt(lines, lines.length - 1)
   const current = known.clone()
-  current.apply(await scanSubtree({ root: workspace, rules: new GitignoreRules(workspace), objects }, '', known))
+  const rules = new GitignoreRules(workspace, { manifest: manifestAt(lines, 0), objects })
+  current.apply(await scanSubtree({ root: workspace, rules, objects }, '', known))
   return current
 }
 

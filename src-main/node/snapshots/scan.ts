@@ -3,13 +3,13 @@
 // the journal saw change). Entries whose lstat fingerprint is unchanged are not read again, and
 // every content read is kept in the object store before the entry that names it is returned.
 import { opendir, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { PLACEHOLDER_DIRECTORY_NAMES } from '../tools/sandbox/protected-paths'
-import { joinPath, type SnapshotEntry } from './entry'
+import { joinPath, parentOf, sameContent, type SnapshotEntry } from './entry'
 import type { GitignoreRules } from './gitignore-rules'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
-import { DEFAULT_LIMITS, readEntry, type ReadLimits } from './read-entry'
+import { DEFAULT_LIMITS, readEntry, readEntryAt, type ReadLimits, type ReadResult } from './read-entry'
+import { nameFromBytes, UnsafePathError, withWorkspaceDir, WorkspaceDir } from './workspace-dir'
 
 /** Paths Tether never reads or writes, at any depth: git's own metadata (a nested repo's too). */
 export function isGitMetadata(name: string): boolean {
@@ -19,12 +19,22 @@ export function isGitMetadata(name: string): boolean {
 const READ_CONCURRENCY = 8
 
 /**
+ * Folders deeper than this are kept as folders but not read (with a note): the walk holds one
+ * open folder per level, and no project nests this deep.
+ */
+export const MAX_DEPTH = 256
+
+function nameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1)
+}
+
+/**
  * An empty directory the sandbox may have put in place of a missing protected one (see
  * workspace-protection): it comes and goes with the shell, so it is never kept.
  */
-async function isSandboxPlaceholder(root: string, path: string): Promise<boolean> {
-  if (!PLACEHOLDER_DIRECTORY_NAMES.has(path.slice(path.lastIndexOf('/') + 1))) return false
-  return (await readdir(join(root, path)).catch(() => [])).length === 0
+async function isSandboxPlaceholder(folder: WorkspaceDir): Promise<boolean> {
+  if (!PLACEHOLDER_DIRECTORY_NAMES.has(nameOf(folder.relative))) return false
+  return (await readdir(folder.self).catch(() => [])).length === 0
 }
 
 export interface ScanContext {
@@ -34,17 +44,22 @@ export interface ScanContext {
   limits?: ReadLimits
   /** Called for every directory the scan enters, before it lists it (the journal watches it). */
   onDirectory?: (dir: string) => void
+  /** Told what the scan could not read (a folder too deep), for the checkpoint's notes. */
+  note?: (text: string) => void
 }
 
 /** Entries found, by path; a path mapped to null is gone. */
 export type ScanResult = Map<string, SnapshotEntry | null>
 
-async function readKept(context: ScanContext, path: string, known: SnapshotEntry | undefined): Promise<SnapshotEntry | null> {
-  const read = await readEntry(join(context.root, path), context.limits ?? DEFAULT_LIMITS, known)
+async function kept(context: ScanContext, read: ReadResult | null, known: SnapshotEntry | undefined): Promise<SnapshotEntry | null> {
   if (read === null) return null
-  if (read.entry === known || (known !== undefined && known.kind === read.entry.kind && known.stat === read.entry.stat)) return known
+  if (read.entry === known || (known !== undefined && known.stat === read.entry.stat && sameContent(known, read.entry))) return known
   if (read.content !== null && read.entry.kind === 'file' && read.entry.hash !== null) await context.objects.put(read.entry.hash, read.content)
   return read.entry
+}
+
+async function readKept(context: ScanContext, folder: WorkspaceDir, path: string, known: SnapshotEntry | undefined): Promise<SnapshotEntry | null> {
+  return kept(context, await readEntryAt(folder, nameOf(path), context.limits ?? DEFAULT_LIMITS, known), known)
 }
 
 /** Runs `work` over `items` with at most `limit` at a time. */
@@ -59,66 +74,111 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 /**
  * Everything kept under `dir` (itself included) as it is now, compared with `known`: the result
  * maps every path that is there now, and every path of `known` under `dir` that is gone to null.
+ * Every folder is entered through its open parent without following a link (workspace-dir).
  */
 export async function scanSubtree(context: ScanContext, dir: string, known: Manifest): Promise<ScanResult> {
   const result: ScanResult = new Map()
-  const pending: string[] = []
-  const walk = async (current: string): Promise<void> => {
+  const walk = async (folder: WorkspaceDir, depth: number): Promise<void> => {
+    const current = folder.relative
     context.onDirectory?.(current)
     await context.rules.load(current)
-    let handle
+    let listing
     try {
-      handle = await opendir(join(context.root, current))
+      // Names as bytes: a name that is not UTF-8 must still name its file (see workspace-dir).
+      listing = await opendir(folder.self, { encoding: 'buffer' as BufferEncoding })
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ENOENT' || code === 'ENOTDIR') return
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return
       throw error
     }
+    const files: string[] = []
     const subdirs: string[] = []
-    for await (const dirent of handle) {
-      if (isGitMetadata(dirent.name)) continue
-      const path = joinPath(current, dirent.name)
+    for await (const dirent of listing) {
+      const name = nameFromBytes(dirent.name as unknown as Buffer)
+      if (isGitMetadata(name)) continue
+      const path = joinPath(current, name)
       if (dirent.isDirectory()) {
-        // A path kept once stays kept: a .gitignore written later cannot hide a change to it.
+        // A path kept once stays kept.
         if (context.rules.isIgnored(path, true) && !known.has(path)) continue
         subdirs.push(path)
       } else if (dirent.isFile() || dirent.isSymbolicLink()) {
         if (context.rules.isIgnored(path, false) && !known.has(path)) continue
-        pending.push(path)
+        files.push(path)
       }
     }
-    for (const subdir of subdirs) {
-      if (await isSandboxPlaceholder(context.root, subdir)) continue
-      const entry = await readKept(context, subdir, known.get(subdir))
-      if (entry?.kind === 'dir') {
-        result.set(subdir, entry)
-        await walk(subdir)
-      } else if (entry !== null) {
-        pending.push(subdir)
+    await eachLimited(files, READ_CONCURRENCY, async (path) => {
+      result.set(path, await readKept(context, folder, path, known.get(path)))
+    })
+    for (const subdir of subdirs) await visit(folder, subdir, depth + 1)
+  }
+  /** A folder found in `parent`: kept, and walked unless it is too deep. */
+  const visit = async (parent: WorkspaceDir, path: string, depth: number): Promise<void> => {
+    let folder: WorkspaceDir | null
+    try {
+      folder = await parent.child(nameOf(path))
+    } catch (error) {
+      if (!(error instanceof UnsafePathError)) throw error
+      // No longer a folder (swapped for a link or a file since it was listed): kept as what it is now.
+      const entry = await readKept(context, parent, path, known.get(path))
+      if (entry !== null) result.set(path, entry)
+      return
+    }
+    if (folder === null) return
+    try {
+      if (await isSandboxPlaceholder(folder)) return
+      const entry = await readKept(context, parent, path, known.get(path))
+      const opened = await folder.stat()
+      if (entry?.kind !== 'dir' || entry.stat.slice(0, entry.stat.indexOf(':')) !== String(opened.ino)) {
+        // Swapped between the open and the look: what is there now is kept, nothing is walked.
+        if (entry !== null) result.set(path, entry)
+        return
       }
+      result.set(path, entry)
+      if (depth > MAX_DEPTH) context.note?.(`${path}: folders nested deeper than ${MAX_DEPTH} levels are not read`)
+      else await walk(folder, depth)
+    } finally {
+      await folder.close()
     }
   }
-  if (dir !== '') {
-    await context.rules.loadAncestors(dir)
-    const self = await readKept(context, dir, known.get(dir))
-    if (self?.kind === 'dir' && (await isSandboxPlaceholder(context.root, dir))) {
-      // Nothing kept: see isSandboxPlaceholder.
-    } else if (self?.kind === 'dir' && (known.has(dir) || !context.rules.isIgnored(dir, true))) {
-      result.set(dir, self)
-      await walk(dir)
-    } else if (self !== null && !(context.rules.isIgnored(dir, false) && !known.has(dir))) {
-      result.set(dir, self)
+  if (dir === '') {
+    const root = await WorkspaceDir.openRoot(context.root)
+    try {
+      await walk(root, 0)
+    } finally {
+      await root.close()
     }
   } else {
-    await walk('')
+    await context.rules.loadAncestors(dir)
+    let parent: WorkspaceDir | null = null
+    try {
+      parent = await WorkspaceDir.open(context.root, parentOf(dir))
+    } catch (error) {
+      if (!(error instanceof UnsafePathError)) throw error
+    }
+    if (parent !== null) {
+      try {
+        const self = await readKept(context, parent, dir, known.get(dir))
+        if (self?.kind === 'dir' && (known.has(dir) || !context.rules.isIgnored(dir, true))) await visit(parent, dir, dir.split('/').length)
+        else if (self !== null && self.kind !== 'dir' && !(context.rules.isIgnored(dir, false) && !known.has(dir))) result.set(dir, self)
+      } finally {
+        await parent.close()
+      }
+    }
   }
-  await eachLimited(pending, READ_CONCURRENCY, async (path) => {
-    result.set(path, await readKept(context, path, known.get(path)))
-  })
   if (dir !== '' && known.has(dir) && !result.has(dir)) result.set(dir, null)
   for (const path of known.under(dir)) if (!result.has(path)) result.set(path, null)
   for (const [path, entry] of result) if (entry === null && !known.has(path)) result.delete(path)
   return result
+}
+
+async function isPlaceholderAt(root: string, path: string): Promise<boolean> {
+  if (!PLACEHOLDER_DIRECTORY_NAMES.has(nameOf(path))) return false
+  try {
+    return (await withWorkspaceDir(root, path, isSandboxPlaceholder)) === true
+  } catch (error) {
+    if (error instanceof UnsafePathError) return false
+    throw error
+  }
 }
 
 /** The entries of single paths as they are now (null: gone, or nothing kept there). */
@@ -127,9 +187,9 @@ export async function scanPaths(context: ScanContext, paths: Iterable<string>, k
   const list = [...paths]
   for (const path of list) await context.rules.loadAncestors(path)
   await eachLimited(list, READ_CONCURRENCY, async (path) => {
-    const entry = await readKept(context, path, known.get(path))
+    const entry = await kept(context, await readEntry(context.root, path, context.limits ?? DEFAULT_LIMITS, known.get(path)), known.get(path))
     if (entry !== null && !known.has(path) && context.rules.isIgnored(path, entry.kind === 'dir')) return
-    result.set(path, entry?.kind === 'dir' && (await isSandboxPlaceholder(context.root, path)) ? null : entry)
+    result.set(path, entry?.kind === 'dir' && (await isPlaceholderAt(context.root, path)) ? null : entry)
   })
   return result
 }

@@ -54,6 +54,8 @@ export class WorkspaceCheckpoints {
   /** Checkpoints run one at a time. */
   #queue: Promise<unknown> = Promise.resolve()
   #closed = false
+  /** What the scans of the checkpoint being taken could not read. */
+  #scanNotes: string[] = []
 
   private constructor(
     runId: string,
@@ -74,10 +76,11 @@ export class WorkspaceCheckpoints {
     this.#base = base
     this.#context = {
       root: workspace,
-      rules: new GitignoreRules(workspace),
+      rules: new GitignoreRules(workspace, base === null ? null : { manifest: base, objects: store.objects }),
       objects: store.objects,
       limits,
-      onDirectory: (dir) => journal.watchDirectory(dir)
+      onDirectory: (dir) => journal.watchDirectory(dir),
+      note: (text) => this.#scanNotes.push(text)
     }
   }
 
@@ -97,7 +100,10 @@ export class WorkspaceCheckpoints {
       journal.take()
       return { scan: await scanSubtree(checkpoints.#context, '', checkpoints.#manifest), notes: [] }
     })
-    checkpoints.#base ??= checkpoints.#manifest.clone()
+    if (checkpoints.#base === null) {
+      checkpoints.#base = checkpoints.#manifest.clone()
+      checkpoints.#context.rules = new GitignoreRules(workspace, { manifest: checkpoints.#base, objects: store.objects })
+    }
     return checkpoints
   }
 
@@ -152,7 +158,9 @@ export class WorkspaceCheckpoints {
   #record(label: CheckpointLabel, callId: string | null, tool: string | null, read: () => Promise<{ scan: ScanResult; notes: string[] }>): Promise<CheckpointSummary> {
     const run = async (): Promise<CheckpointSummary> => {
       if (this.#closed) throw new Error('the checkpoints of this run are closed')
+      this.#scanNotes = []
       const { scan, notes } = await read()
+      notes.push(...this.#scanNotes)
       for (const [path, entry] of scan) if (entry?.kind === 'file' && entry.note !== null) notes.push(`${path}: ${entry.note}`)
       const delta = deltaOf(scan, this.#manifest)
       const changed = changedPaths(delta, this.#manifest)

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { escapeForTerminal, escapePath } from '../../../common/text/display-text'
 import { SnapshotStore } from '../../snapshots/snapshot-store'
 import { describeStep } from '../../snapshots/restore'
 import { RunDriver, RunNotFoundError } from '../../driver/run-driver'
@@ -44,12 +45,12 @@ export async function applyCommand(args: string[]): Promise<number> {
     throw error
   }
   if (report.conflicts.length > 0) {
-    for (const { path, reason } of report.conflicts) process.stderr.write(`conflict ${path}: ${reason}\n`)
+    for (const { path, reason } of report.conflicts) process.stderr.write(`conflict ${escapePath(path)}: ${escapeForTerminal(reason)}\n`)
     process.stderr.write(`nothing was applied: ${report.conflicts.length} path${report.conflicts.length === 1 ? '' : 's'} changed in ${state.worktree.repo} as well; commit, stash or undo those first\n`)
     return EXIT_FAILURE
   }
   for (const step of report.steps) process.stdout.write(`${describeStep(step)}\n`)
-  for (const { path, reason } of report.outcome?.failed ?? []) process.stderr.write(`failed  ${path}: ${reason}\n`)
+  for (const { path, reason } of report.outcome?.failed ?? []) process.stderr.write(`failed  ${escapePath(path)}: ${escapeForTerminal(reason)}\n`)
   const count = report.steps.length
   process.stderr.write(
     dryRun

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { escapeForTerminal, escapePath } from '../../../common/text/display-text'
 import { readCheckpointLog } from '../../snapshots/checkpoint-log'
 import { describeStep } from '../../snapshots/restore'
 import { RewindError, rewindPoints } from '../../snapshots/rewind'
@@ -47,7 +48,7 @@ export async function rewindCommand(args: string[]): Promise<number> {
   })
   if (values.list) {
     for (const point of rewindPoints(await readCheckpointLog(new SnapshotStore(dataDir.snapshots).checkpointLog(runId)))) {
-      process.stdout.write(`${point.callId}  ${point.tool ?? '-'}  ${new Date(point.at).toISOString()}\n`)
+      process.stdout.write(`${escapePath(point.callId ?? '-')}  ${escapePath(point.tool ?? '-')}  ${new Date(point.at).toISOString()}\n`)
     }
     return 0
   }
@@ -62,8 +63,8 @@ export async function rewindCommand(args: string[]): Promise<number> {
   }
   const { plan, outcome } = report
   for (const step of plan.steps) process.stdout.write(`${describeStep(step)}\n`)
-  for (const { path, reason } of plan.unrestorable) process.stdout.write(`cannot  ${path}: ${reason}\n`)
-  for (const { path, reason } of outcome?.failed ?? []) process.stderr.write(`failed  ${path}: ${reason}\n`)
+  for (const { path, reason } of plan.unrestorable) process.stdout.write(`cannot  ${escapePath(path)}: ${escapeForTerminal(reason)}\n`)
+  for (const { path, reason } of outcome?.failed ?? []) process.stderr.write(`failed  ${escapePath(path)}: ${escapeForTerminal(reason)}\n`)
   const count = plan.steps.length
   const summary = dryRun
     ? `${count === 0 ? 'nothing would change' : `would change ${count} path${count === 1 ? '' : 's'}`}; nothing was changed`
