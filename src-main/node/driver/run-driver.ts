@@ -71,6 +71,8 @@ export class RunDriver {
   #transport: ModelTransport
   #executor: ToolExecutor
   #checkpoints: WorkspaceCheckpoints | null = null
+  /** The first read of the workspace, which runs while the first request is out. */
+  #checkpointsOpening: Promise<void> = Promise.resolve()
   /** Why no checkpoints are kept for this run, once opening them failed. */
   #checkpointsUnavailable: string | null = null
   /** The response the current connection holds, if a continuation may rely on it. */
@@ -238,7 +240,8 @@ export class RunDriver {
   }
 
   /** The run's checkpoints while this driver keeps them (from its first run() on). */
-  get checkpoints(): WorkspaceCheckpoints | null {
+  async checkpoints(): Promise<WorkspaceCheckpoints | null> {
+    await this.#checkpointsOpening
     return this.#checkpoints
   }
 
@@ -252,6 +255,7 @@ export class RunDriver {
     this.#transport.close('closing')
     this.#services.gate.closeRun?.(this.runId)
     this.#toolsOpen = false
+    await this.#checkpointsOpening
     await this.#checkpoints?.close()
     await this.#services.tools.closeRun(this.runId)
     await this.#recorder.close()
@@ -291,7 +295,9 @@ export class RunDriver {
       return this.#finish('failed', `the tool sandbox cannot start: ${(error as Error).message}`)
     }
     await this.#executor.settleInterrupted()
-    await this.#openCheckpoints()
+    // Nothing changes the workspace before the first call, which waits for this read: a large
+    // repository is read while the model answers, not before the request goes out.
+    this.#checkpointsOpening = this.#openCheckpoints()
     for (;;) {
       if (this.#abort.signal.aborted) return this.#finish('interrupted', 'interrupted by the person')
       const step = nextStep(this.state)
@@ -299,6 +305,7 @@ export class RunDriver {
         case 'done':
           return this.#finish(step.outcome, null)
         case 'run_tools':
+          await this.#checkpointsOpening
           await this.#executor.runCalls(step.callIds, {
             runId: this.runId,
             workspace: this.state.workspace ?? '',

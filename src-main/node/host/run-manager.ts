@@ -130,8 +130,8 @@ export class RunManager {
   }
 
   /** The checkpoints of a run this host holds (from its first run on), or null. */
-  checkpointsOf(runId: string): WorkspaceCheckpoints | null {
-    return this.#live.get(runId)?.driver.checkpoints ?? null
+  async checkpointsOf(runId: string): Promise<WorkspaceCheckpoints | null> {
+    return (await this.#live.get(runId)?.driver.checkpoints()) ?? null
   }
 
   /** Appends a record made outside the run loop (a rewind) to a run this host holds. */

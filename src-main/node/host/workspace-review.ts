@@ -68,6 +68,7 @@ export class WorkspaceReview {
       const content = Buffer.from(reverted, 'utf8')
       const hash = createHash('sha256').update(content).digest('hex')
       await this.#store.objects.put(hash, content)
+      await this.#store.objects.flush()
       const to: SnapshotEntry = { kind: 'file', mode: current.mode, size: content.length, hash, note: null, stat: '' }
       steps.push({ path, from: current, to })
     }
@@ -95,7 +96,7 @@ export class WorkspaceReview {
     this.#refuseWhileRunning(runId, 'rewind')
     const workspace = await this.#workspaceOf(runId)
     try {
-      const held = this.#runs.checkpointsOf(runId)
+      const held = await this.#runs.checkpointsOf(runId)
       if (held) {
         const report = await rewindTo(held, callId, false)
         await this.#runs.recordHeld(runId, rewoundRecord(report))
@@ -164,7 +165,7 @@ export class WorkspaceReview {
 
   async #sides(runId: string): Promise<Sides | { reason: string }> {
     const workspace = await this.#workspaceOf(runId)
-    const held = this.#runs.checkpointsOf(runId)
+    const held = await this.#runs.checkpointsOf(runId)
     if (held) {
       await held.rescan()
       return { workspace, base: held.base, current: held.manifest }

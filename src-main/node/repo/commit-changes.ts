@@ -74,7 +74,9 @@ export async function commitRunChanges(repo: GitRepository, workspace: string, b
         added.push({ path: inRepo(path), mode: '120000', file })
       } else if (entry.kind === 'file') {
         if (entry.hash === null) throw new CommitError(`${path} cannot be committed: ${entry.note ?? 'its content was not kept'}`)
-        added.push({ path: inRepo(path), mode: gitMode(entry.mode), file: objects.pathOf(entry.hash) })
+        const file = join(scratch, `file-${n}`)
+        await writeFile(file, await objects.get(entry.hash), { mode: 0o600 })
+        added.push({ path: inRepo(path), mode: gitMode(entry.mode), file })
       }
     }
     const cacheInfo: string[] = []

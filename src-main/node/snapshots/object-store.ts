@@ -1,28 +1,101 @@
 // Content-addressed blobs: a file's bytes under the sha256 of those bytes, so a content kept by
-// many checkpoints (and many runs) is stored once. Written to a temp name, synced, then renamed:
-// a blob that exists is whole.
+// many checkpoints (and many runs) is stored once. What a scan reads waits in a batch until
+// `flush` puts it on disk: a few blobs become one file each (written to a temp name, synced, then
+// renamed), a larger batch becomes one pack file with an index (synced, then the pack renamed and
+// its index last), so a run's first read of a 50,000-file repository does not create and sync
+// 50,000 files. Either way a blob that can be found by its hash is whole.
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 
 const HASH = /^[0-9a-f]{64}$/
 
+/** A batch stays in memory, to become single files, while it has at most this many blobs... */
+const LOOSE_BATCH_COUNT = 16
+/** ...and at most this many bytes; past either it goes to a pack file. */
+const LOOSE_BATCH_BYTES = 8 * 1024 * 1024
+
+interface PackSlot {
+  pack: string
+  offset: number
+  length: number
+}
+
+/** The blobs put since the last flush. */
+interface Batch {
+  memory: Map<string, Buffer>
+  bytes: number
+  pack: { path: string; handle: FileHandle; size: number; slots: Map<string, PackSlot> } | null
+}
+
+function emptyBatch(): Batch {
+  return { memory: new Map(), bytes: 0, pack: null }
+}
+
+async function writeSynced(path: string, content: Buffer | string): Promise<void> {
+  const handle = await open(path, 'wx', 0o600)
+  try {
+    await handle.writeFile(content)
+    await handle.datasync()
+  } catch (error) {
+    await handle.close()
+    await rm(path, { force: true })
+    throw error
+  }
+  await handle.close()
+}
+
+async function readSlot(slot: PackSlot): Promise<Buffer> {
+  const handle = await open(slot.pack, 'r')
+  try {
+    const content = Buffer.alloc(slot.length)
+    const { bytesRead } = await handle.read(content, 0, slot.length, slot.offset)
+    if (bytesRead !== slot.length) throw new Error(`pack ${slot.pack} is shorter than its index says`)
+    return content
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The slots an index file lists, or none if it is not one. */
+function slotsOfIndex(text: string, pack: string): [string, PackSlot][] {
+  const parsed: unknown = JSON.parse(text)
+  if (typeof parsed !== 'object' || parsed === null || !('objects' in parsed) || typeof parsed.objects !== 'object' || parsed.objects === null) return []
+  const slots: [string, PackSlot][] = []
+  for (const [hash, place] of Object.entries(parsed.objects)) {
+    if (!HASH.test(hash) || !Array.isArray(place) || place.length !== 2 || !place.every((n) => Number.isSafeInteger(n) && n >= 0)) continue
+    slots.push([hash, { pack, offset: place[0] as number, length: place[1] as number }])
+  }
+  return slots
+}
+
 export class ObjectStore {
   readonly root: string
+  /** Single-file blobs known to exist. */
   #known = new Set<string>()
+  #packed = new Map<string, PackSlot>()
+  #packsRead: Promise<void> | null = null
+  #batch = emptyBatch()
+  /** Puts and flushes change the batch one at a time. */
+  #queue: Promise<unknown> = Promise.resolve()
 
   constructor(root: string) {
     this.root = root
   }
 
-  pathOf(hash: string): string {
+  get #packDir(): string {
+    return join(this.root, 'packs')
+  }
+
+  #pathOf(hash: string): string {
     if (!HASH.test(hash)) throw new Error(`not a content hash: ${hash}`)
     return join(this.root, hash.slice(0, 2), hash.slice(2))
   }
 
   async has(hash: string): Promise<boolean> {
-    if (this.#known.has(hash)) return true
-    const found = await stat(this.pathOf(hash)).then(
+    await this.#readPacks()
+    if (this.#known.has(hash) || this.#packed.has(hash) || this.#batch.memory.has(hash) || this.#batch.pack?.slots.has(hash)) return true
+    const found = await stat(this.#pathOf(hash)).then(
       () => true,
       () => false
     )
@@ -30,27 +103,111 @@ export class ObjectStore {
     return found
   }
 
-  /** Stores `content` under `hash` (its sha256, computed by the caller as it read it). */
-  async put(hash: string, content: Buffer): Promise<void> {
-    if (await this.has(hash)) return
-    const path = this.pathOf(hash)
+  /**
+   * Keeps `content` under `hash` (its sha256, computed by the caller as it read it). It can be
+   * read back at once; it is on disk after the next `flush`.
+   */
+  put(hash: string, content: Buffer): Promise<void> {
+    return this.#serially(async () => {
+      if (await this.has(hash)) return
+      const batch = this.#batch
+      if (batch.pack === null && batch.memory.size < LOOSE_BATCH_COUNT && batch.bytes + content.length <= LOOSE_BATCH_BYTES) {
+        batch.memory.set(hash, content)
+        batch.bytes += content.length
+        return
+      }
+      if (batch.pack === null) {
+        await mkdir(this.#packDir, { recursive: true })
+        const path = join(this.#packDir, `${Date.now()}-${randomBytes(6).toString('hex')}.pack.tmp`)
+        batch.pack = { path, handle: await open(path, 'wx', 0o600), size: 0, slots: new Map() }
+        for (const [held, bytes] of batch.memory) await this.#append(batch, held, bytes)
+        batch.memory.clear()
+        batch.bytes = 0
+      }
+      await this.#append(batch, hash, content)
+    })
+  }
+
+  /** Puts every blob kept so far on disk. */
+  flush(): Promise<void> {
+    return this.#serially(async () => {
+      const batch = this.#batch
+      if (batch.pack !== null) await this.#finishPack(batch.pack)
+      for (const [hash, content] of batch.memory) await this.#writeLoose(hash, content)
+      this.#batch = emptyBatch()
+    })
+  }
+
+  async get(hash: string): Promise<Buffer> {
+    await this.#readPacks()
+    const held = this.#batch.memory.get(hash)
+    if (held !== undefined) return held
+    const pending = this.#batch.pack?.slots.get(hash)
+    if (pending !== undefined) {
+      try {
+        return await readSlot(pending)
+      } catch (error) {
+        // A flush renamed the pack in between: it is found below under its final name.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      }
+    }
+    const slot = this.#packed.get(hash)
+    if (slot !== undefined) return readSlot(slot)
+    return readFile(this.#pathOf(hash))
+  }
+
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.catch(() => undefined).then(work)
+    this.#queue = next
+    return next
+  }
+
+  async #append(batch: Batch, hash: string, content: Buffer): Promise<void> {
+    const pack = batch.pack!
+    await pack.handle.write(content, 0, content.length, pack.size)
+    pack.slots.set(hash, { pack: pack.path, offset: pack.size, length: content.length })
+    pack.size += content.length
+  }
+
+  async #finishPack(pack: NonNullable<Batch['pack']>): Promise<void> {
+    await pack.handle.datasync()
+    await pack.handle.close()
+    const name = pack.path.slice(0, -'.pack.tmp'.length)
+    const objects = Object.fromEntries([...pack.slots].map(([hash, slot]) => [hash, [slot.offset, slot.length]]))
+    await writeSynced(`${name}.idx.tmp`, JSON.stringify({ objects }))
+    await rename(pack.path, `${name}.pack`)
+    // The index last: a pack is only looked in once its index is there, and then it is whole.
+    await rename(`${name}.idx.tmp`, `${name}.idx`)
+    for (const [hash, slot] of pack.slots) this.#packed.set(hash, { ...slot, pack: `${name}.pack` })
+  }
+
+  async #writeLoose(hash: string, content: Buffer): Promise<void> {
+    const path = this.#pathOf(hash)
     await mkdir(join(this.root, hash.slice(0, 2)), { recursive: true })
     const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
-    const handle = await open(temporary, 'wx', 0o600)
-    try {
-      await handle.writeFile(content)
-      await handle.datasync()
-    } catch (error) {
-      await handle.close()
-      await rm(temporary, { force: true })
-      throw error
-    }
-    await handle.close()
+    await writeSynced(temporary, content)
     await rename(temporary, path)
     this.#known.add(hash)
   }
 
-  get(hash: string): Promise<Buffer> {
-    return readFile(this.pathOf(hash))
+  /** Learns the packs on disk once; packs this store writes later are added as they are made. */
+  #readPacks(): Promise<void> {
+    this.#packsRead ??= (async () => {
+      const names = await readdir(this.#packDir).catch(() => [] as string[])
+      for (const name of names.filter((entry) => entry.endsWith('.idx'))) {
+        const pack = join(this.#packDir, `${name.slice(0, -'.idx'.length)}.pack`)
+        const text = await readFile(join(this.#packDir, name), 'utf8').catch(() => null)
+        if (text === null) continue
+        let slots: [string, PackSlot][]
+        try {
+          slots = slotsOfIndex(text, pack)
+        } catch {
+          continue
+        }
+        for (const [hash, slot] of slots) this.#packed.set(hash, slot)
+      }
+    })()
+    return this.#packsRead
   }
 }
+

@@ -1,7 +1,7 @@
 // Reads a part of a workspace into snapshot entries: a whole subtree (the scan at run start, a
 // directory that appeared, a rescan when the change journal is in doubt) or single paths (what
 // the journal saw change). Entries whose lstat fingerprint is unchanged are not read again, and
-// every content read is kept in the object store before the entry that names it is returned.
+// every content read is on disk in the object store before the scan returns the entry that names it.
 import { opendir, readdir } from 'node:fs/promises'
 import { PLACEHOLDER_DIRECTORY_NAMES } from '../tools/sandbox/protected-paths'
 import { joinPath, parentOf, sameContent, type SnapshotEntry } from './entry'
@@ -168,6 +168,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
   if (dir !== '' && known.has(dir) && !result.has(dir)) result.set(dir, null)
   for (const path of known.under(dir)) if (!result.has(path)) result.set(path, null)
   for (const [path, entry] of result) if (entry === null && !known.has(path)) result.delete(path)
+  await context.objects.flush()
   return result
 }
 
@@ -191,5 +192,6 @@ export async function scanPaths(context: ScanContext, paths: Iterable<string>, k
     if (entry !== null && !known.has(path) && context.rules.isIgnored(path, entry.kind === 'dir')) return
     result.set(path, entry?.kind === 'dir' && (await isPlaceholderAt(context.root, path)) ? null : entry)
   })
+  await context.objects.flush()
   return result
 }
