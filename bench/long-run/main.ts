@@ -13,7 +13,7 @@
 //    after a full GC, against the same figures before the first run.
 // 3. With `--huge-mb N`: a generated log of N MB (1,024 for the gigabyte check) opened the way the
 //    app opens a run, a chunk at a time: time, the longest the event loop was held, memory.
-import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -29,12 +29,9 @@ import { createAppGate } from '../../src-main/node/host/app-gate'
 import { RunDriver } from '../../src-main/node/driver/run-driver'
 import { DataDir } from '../../src-main/node/store/data-dir'
 import { foldRunLog } from '../../src-main/node/store/run-log-fold'
+import { writeGeneratedLog } from './generated-log'
 import { readRunLog } from '../../src-main/node/store/run-log-reader'
 import { createToolRuntime } from '../../src-main/node/tools/sandboxed-tool-runtime'
-import { encodeRecord } from '../../src-main/node/store/record-codec'
-import { seededRandom } from '../../src-main/test-support/prng'
-import { DEFAULT_SHAPE, generateRun } from '../../src-main/test-support/run-generator'
-import { stamp } from '../../src-main/test-support/run-records'
 import { startSimProcess } from '../../e2e/support/sim-process'
 import { projectRoot } from '../project-root'
 import { benchGate } from '../transport/gate'
@@ -254,23 +251,7 @@ async function memoryAfterRuns(root: string, options: Options): Promise<Record<s
 async function hugeLog(root: string, megabytes: number): Promise<Record<string, unknown>> {
   await mkdir(root, { recursive: true })
   const path = join(root, 'huge.jsonl')
-  const random = seededRandom(1)
-  const file = await open(path, 'w')
-  let seq = 0
-  let bytes = 0
-  try {
-    const head = generateRun(random, { ...DEFAULT_SHAPE, turns: 1 }).slice(0, 3)
-    for (;;) {
-      const bodies = seq === 0 ? [...head, ...generateRun(random, { ...DEFAULT_SHAPE, turns: 50, toolOutputBytes: [0, 8192] }).slice(3, -1)] : generateRun(random, { ...DEFAULT_SHAPE, turns: 50, toolOutputBytes: [0, 8192] }).slice(3, -1)
-      const text = stamp(bodies, seq).map(encodeRecord).join('')
-      seq += bodies.length
-      bytes += Buffer.byteLength(text)
-      await file.write(text)
-      if (bytes >= megabytes * 1024 * 1024) break
-    }
-  } finally {
-    await file.close()
-  }
+  const { bytes, records: seq } = await writeGeneratedLog(path, megabytes)
   gc()
   let maxLagMs = 0
   let last = performance.now()

@@ -125,11 +125,13 @@ export interface ReplayPage {
   records: RunRecord[]
 }
 
-/** The state after records 0..position (-1: before the first). */
+/** The state after records 0..position (-1: before the first), as its latest transcript entries (see replay-window.ts). */
 export interface ReplayStateView {
   runId: string
   position: number
   state: RunState
+  /** Transcript entries before the ones `state` holds. */
+  leftOut: number
 }
 
 export interface ChangedFile {

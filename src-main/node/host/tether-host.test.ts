@@ -148,7 +148,7 @@ describe('TetherHost.dispatch', () => {
     })
     expect(await fixture.host.dispatch(client, 'getReplayState', { runId: RUN_ID, position: 3 })).toEqual({
       ok: true,
-      result: { runId: RUN_ID, position: 3, state: foldRecords(all.records.slice(0, 4)) }
+      result: { runId: RUN_ID, position: 3, state: foldRecords(all.records.slice(0, 4)), leftOut: 0 }
     })
     expect(await fixture.host.dispatch(client, 'getReplayState', { runId: RUN_ID, position: bodies.length })).toEqual({
       ok: false,

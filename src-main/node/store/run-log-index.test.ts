@@ -80,6 +80,23 @@ describe('RunLogIndex', () => {
     await expect(index.stateAt(-2)).rejects.toThrow(RangeError)
   })
 
+  it('holds states within its entry budget, folding further from fewer of them', async () => {
+    const path = join(await tempDir(), 'run.jsonl')
+    const records = generated(6, 40)
+    await writeFile(path, records.map(encodeRecord).join(''))
+    const unbounded = new RunLogIndex(path, { firstInterval: OFFSET_STRIDE })
+    await unbounded.update()
+    const budget = Math.floor(unbounded.heldEntries / 8)
+    const index = new RunLogIndex(path, { firstInterval: OFFSET_STRIDE, entryBudget: budget })
+    await index.update()
+    expect(index.heldEntries).toBeLessThanOrEqual(budget)
+    expect(index.checkpoints).toBeGreaterThanOrEqual(2)
+    expect(index.interval).toBeGreaterThan(unbounded.interval)
+    for (const position of edges(records.length, [index.interval])) {
+      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(foldRecords(records.slice(0, position + 1)))
+    }
+  })
+
   it('is built in chunks with progress while timers still run', async () => {
     const path = join(await tempDir(), 'long.jsonl')
     const text = generated(3, 400).map(encodeRecord).join('')

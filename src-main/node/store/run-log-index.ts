@@ -2,8 +2,11 @@
 // then kept up to date by scanning only what was appended since. It holds the byte offset of
 // every OFFSET_STRIDE-th record (a page of records is read from the nearest one) and the folded
 // state at regular record intervals (the state after any record is the nearest checkpoint plus a
-// fold of fewer than `interval` records). Memory is bounded: at most `maxCheckpoints` states are
-// held; when one more would be needed, every other one goes and the interval doubles.
+// fold of fewer than `interval` records). Memory is bounded: each state held costs about its
+// entries (a snapshot copies the collections the next records change, so held states share
+// only their item, call and response views), and the states held stay within `entryBudget`
+// entries and `maxCheckpoints` states: when one more would pass either, every other state goes
+// and the interval doubles. A longer log thus trades memory for a longer fold per position.
 import { open, stat } from 'node:fs/promises'
 import { LiveFold } from '../../common/run/reduce'
 import { initialRunState, type RunState } from '../../common/run/state'
@@ -15,14 +18,33 @@ import { LOG_START, scanRunLog, type ScanPosition } from './run-log-scan'
 export const OFFSET_STRIDE = 64
 /** Records between two checkpoints at first (a multiple of OFFSET_STRIDE). */
 export const FIRST_CHECKPOINT_INTERVAL = 1024
-/** States held at most; see bench/replay for what one costs on a long run. */
+/** States held at most. */
 export const MAX_CHECKPOINTS = 48
+/**
+ * Entries (see weightOf) all held states may have together: about 160 MB of heap, at about 160
+ * bytes an entry on generated runs (bench/results/replay.json).
+ */
+export const CHECKPOINT_ENTRY_BUDGET = 1_000_000
 /** States computed for recent requests, kept so that stepping on from them is a fold of a few records. */
-const RECENT_STATES = 4
+const RECENT_STATES = 2
+
+/** What holding a state costs: the entries of the collections a snapshot copies as the run goes on. */
+export function weightOf(state: RunState): number {
+  return (
+    2 * state.timeline.length +
+    state.toolCallOrder.length +
+    2 * state.responses.length +
+    state.turns.length +
+    state.userInputs.length +
+    state.errors.length +
+    state.gaps.length
+  )
+}
 
 export interface IndexOptions {
   firstInterval?: number
   maxCheckpoints?: number
+  entryBudget?: number
 }
 
 export interface IndexSummary {
@@ -35,10 +57,14 @@ export interface IndexSummary {
 export class RunLogIndex {
   readonly path: string
   #maxCheckpoints: number
+  #entryBudget: number
   #firstInterval: number
   #interval: number
   /** checkpoints[k]: the state after the first k * interval records. */
   #checkpoints: RunState[] = [initialRunState]
+  /** weights[k]: weightOf(checkpoints[k]); `held` is their sum. */
+  #weights: number[] = [0]
+  #held = 0
   /** offsets[k]: where record k * OFFSET_STRIDE starts. */
   #offsets: number[] = []
   #count = 0
@@ -55,6 +81,7 @@ export class RunLogIndex {
     this.#firstInterval = options.firstInterval ?? FIRST_CHECKPOINT_INTERVAL
     this.#interval = this.#firstInterval
     this.#maxCheckpoints = options.maxCheckpoints ?? MAX_CHECKPOINTS
+    this.#entryBudget = options.entryBudget ?? CHECKPOINT_ENTRY_BUDGET
     if (this.#interval % OFFSET_STRIDE !== 0) throw new Error(`the checkpoint interval must be a multiple of ${OFFSET_STRIDE}`)
   }
 
@@ -74,6 +101,11 @@ export class RunLogIndex {
   /** States held now, for checking the bound. */
   get checkpoints(): number {
     return this.#checkpoints.length
+  }
+
+  /** Entries of the checkpoints held now (see weightOf). */
+  get heldEntries(): number {
+    return this.#held
   }
 
   get interval(): number {
@@ -174,18 +206,25 @@ export class RunLogIndex {
     if (this.#count % OFFSET_STRIDE === 0) this.#offsets.push(offset)
     this.#fold.apply(record)
     this.#count += 1
-    if (this.#count % this.#interval === 0) {
-      this.#checkpoints.push(this.#fold.snapshot())
-      if (this.#checkpoints.length > this.#maxCheckpoints) {
-        this.#checkpoints = this.#checkpoints.filter((_, k) => k % 2 === 0)
-        this.#interval *= 2
-      }
+    if (this.#count % this.#interval !== 0) return
+    const state = this.#fold.snapshot()
+    const weight = weightOf(state)
+    this.#checkpoints.push(state)
+    this.#weights.push(weight)
+    this.#held += weight
+    while (this.#checkpoints.length > 2 && (this.#checkpoints.length > this.#maxCheckpoints || this.#held > this.#entryBudget)) {
+      this.#checkpoints = this.#checkpoints.filter((_, k) => k % 2 === 0)
+      this.#weights = this.#weights.filter((_, k) => k % 2 === 0)
+      this.#held = this.#weights.reduce((sum, kept) => sum + kept, 0)
+      this.#interval *= 2
     }
   }
 
   #reset(): void {
     this.#interval = this.#firstInterval
     this.#checkpoints = [initialRunState]
+    this.#weights = [0]
+    this.#held = 0
     this.#offsets = []
     this.#count = 0
     this.#end = LOG_START

@@ -39,6 +39,8 @@ export class Replay {
   /** The state shown, and the position it is the state at (it lags `position` while one is fetched). */
   state = $state.raw<RunState>(initialRunState)
   shownPosition = $state(-1)
+  /** Transcript entries before those the shown state holds (a replay position sends its latest ones). */
+  leftOut = $state(0)
   /** Bumped when a page arrives, so rows reading records render again. */
   pagesVersion = $state(0)
   #client: TetherClient
@@ -145,9 +147,10 @@ export class Replay {
     try {
       while (!this.#closed && this.shownPosition !== this.position) {
         const position = this.position
-        const state = position < 0 ? initialRunState : (await this.#client.call('getReplayState', { runId: this.runId, position })).state
+        const shown = position < 0 ? { state: initialRunState, leftOut: 0 } : await this.#client.call('getReplayState', { runId: this.runId, position })
         if (this.#closed) return
-        this.state = state
+        this.state = shown.state
+        this.leftOut = shown.leftOut
         this.shownPosition = position
       }
     } catch (error) {
