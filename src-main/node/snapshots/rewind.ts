@@ -8,6 +8,7 @@ import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
 import { applyRestore, planRestore, type RestoreOutcome, type RestorePlan } from './restore'
 import { scanSubtree } from './scan'
+import { StoreBudget } from './store-budget'
 import type { WorkspaceCheckpoints } from './workspace-checkpoints'
 
 export class RewindError extends Error {}
@@ -35,7 +36,7 @@ export async function readWorkspaceNow(workspace: string, objects: ObjectStore, 
   const known = manifestAt(lines, lines.length - 1)
   const current = known.clone()
   const rules = new GitignoreRules(workspace, { manifest: manifestAt(lines, 0), objects })
-  current.apply(await scanSubtree({ root: workspace, rules, objects }, '', known))
+  current.apply(await scanSubtree({ root: workspace, rules, objects, budget: new StoreBudget(objects.root) }, '', known))
   return current
 }
 

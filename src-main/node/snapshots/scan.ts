@@ -9,6 +9,7 @@ import type { GitignoreRules } from './gitignore-rules'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
 import { DEFAULT_LIMITS, readEntry, readEntryAt, type ReadLimits, type ReadResult } from './read-entry'
+import type { StoreBudget } from './store-budget'
 import { nameFromBytes, UnsafePathError, withWorkspaceDir, WorkspaceDir } from './workspace-dir'
 
 /** Paths Tether never reads or writes, at any depth: git's own metadata (a nested repo's too). */
@@ -46,6 +47,8 @@ export interface ScanContext {
   onDirectory?: (dir: string) => void
   /** Told what the scan could not read (a folder too deep), for the checkpoint's notes. */
   note?: (text: string) => void
+  /** What new content the scan may keep; without one, all of it is kept. */
+  budget?: StoreBudget
 }
 
 /** Entries found, by path; a path mapped to null is gone. */
@@ -54,7 +57,11 @@ export type ScanResult = Map<string, SnapshotEntry | null>
 async function kept(context: ScanContext, read: ReadResult | null, known: SnapshotEntry | undefined): Promise<SnapshotEntry | null> {
   if (read === null) return null
   if (read.entry === known || (known !== undefined && known.stat === read.entry.stat && sameContent(known, read.entry))) return known
-  if (read.content !== null && read.entry.kind === 'file' && read.entry.hash !== null) await context.objects.put(read.entry.hash, read.content)
+  if (read.content !== null && read.entry.kind === 'file' && read.entry.hash !== null && !(await context.objects.has(read.entry.hash))) {
+    const refusal = (await context.budget?.refusal(read.content.length)) ?? null
+    if (refusal !== null) return { ...read.entry, hash: null, note: refusal }
+    await context.objects.put(read.entry.hash, read.content)
+  }
   return read.entry
 }
 

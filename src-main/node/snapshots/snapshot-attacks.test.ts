@@ -3,7 +3,7 @@
 // special and huge files, deep trees, .gitignore files written to hide a change, and rewrites
 // that keep a file's fingerprint. Each is judged by its effect on the host: what changed outside
 // the workspace, what the store kept, what review and rewind saw.
-import { spawn } from 'node:child_process'
+import { execSync, spawn } from 'node:child_process'
 import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -221,6 +221,36 @@ describe('checkpoints and rewinds against a hostile workspace', () => {
     expect(rescanned.changed).toEqual([])
     await rewindTo(checkpoints, 'call_1', false)
     expect({ evil: readdirSync(join(workspace, 'sub')).sort(), root: readdirSync(workspace).sort() }).toEqual({ evil: ['b.txt', 'inner'], root: ['.gitignore', 'a.txt', 'build', 'sub'] })
+  })
+
+  it('keeps at most its budget of new content per checkpoint, leaves the disk its reserve, and notes every file it did not keep', async () => {
+    const { folder, workspace } = await setup()
+    await Promise.all(opened.splice(0).map((checkpoints) => checkpoints.close()))
+    const store = new SnapshotStore(join(folder, 'data', 'capped'))
+    const checkpoints = await WorkspaceCheckpoints.open(store, 'run_2', workspace, undefined, { maxNewBytes: 3 * 1024 * 1024, minFreeBytes: 0 })
+    opened.push(checkpoints)
+    const storeBytes = (): number => Number(execSync(`du -sb ${store.objects.root}`).toString().split('\t')[0])
+    const baseBytes = storeBytes()
+    await checkpoints.checkpoint('before', 'call_1', 'shell')
+    bash(workspace, 'mkdir big && for i in $(seq 1 10); do head -c 1000000 /dev/urandom > big/$i.bin; done')
+    const after = await checkpoints.checkpoint('after', 'call_1', 'shell')
+    const refused = after.notes.filter((note) => note.includes('not kept: this checkpoint already keeps'))
+    expect(refused.length).toBeGreaterThanOrEqual(7)
+    expect(after.changed.length).toBe(11)
+    expect(storeBytes() - baseBytes).toBeLessThanOrEqual(3 * 1024 * 1024 + 64 * 1024)
+    // Rewinding past them deletes them all, kept or not; the Changes view says which were not kept.
+    const report = await rewindTo(checkpoints, 'call_1', false)
+    expect({ failed: report.outcome!.failed, big: readdirSync(workspace).includes('big') }).toEqual({ failed: [], big: false })
+
+    await checkpoints.close()
+    const full = await WorkspaceCheckpoints.open(store, 'run_3', workspace, undefined, { maxNewBytes: 1024 ** 3, minFreeBytes: Number.MAX_SAFE_INTEGER })
+    opened.push(full)
+    const before = storeBytes()
+    await full.checkpoint('before', 'call_1', 'shell')
+    bash(workspace, 'head -c 100000 /dev/urandom > fresh.bin')
+    const noted = await full.checkpoint('after', 'call_1', 'shell')
+    expect(noted.notes).toEqual([expect.stringMatching(/^fresh\.bin: not kept: the disk holding Tether's data dir has [\d.]+ MB free, and Tether leaves [\d.]+ MB$/)])
+    expect(storeBytes()).toBe(before)
   })
 
   it('reads again a file rewritten in the same clock tick with its size and mtime kept', async () => {

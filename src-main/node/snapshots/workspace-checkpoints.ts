@@ -11,6 +11,7 @@ import type { ObjectStore } from './object-store'
 import type { ReadLimits } from './read-entry'
 import { scanPaths, scanSubtree, type ScanContext, type ScanResult } from './scan'
 import type { SnapshotStore } from './snapshot-store'
+import { StoreBudget, type StoreLimits } from './store-budget'
 
 export interface CheckpointSummary {
   /** The checkpoint's index in the run's checkpoint log. */
@@ -56,6 +57,7 @@ export class WorkspaceCheckpoints {
   #closed = false
   /** What the scans of the checkpoint being taken could not read. */
   #scanNotes: string[] = []
+  #storeLimits: StoreLimits | undefined
 
   private constructor(
     runId: string,
@@ -65,7 +67,8 @@ export class WorkspaceCheckpoints {
     log: CheckpointLogWriter,
     manifest: Manifest,
     base: Manifest | null,
-    limits: ReadLimits | undefined
+    limits: ReadLimits | undefined,
+    storeLimits: StoreLimits | undefined
   ) {
     this.runId = runId
     this.workspace = workspace
@@ -82,20 +85,21 @@ export class WorkspaceCheckpoints {
       onDirectory: (dir) => journal.watchDirectory(dir),
       note: (text) => this.#scanNotes.push(text)
     }
+    this.#storeLimits = storeLimits
   }
 
   /**
    * Starts keeping checkpoints for `runId` in `workspace`: the first time, a full read becomes the
    * run's base; when the run continues, a full read records what changed while nothing watched.
    */
-  static async open(store: SnapshotStore, runId: string, workspace: string, limits?: ReadLimits): Promise<WorkspaceCheckpoints> {
+  static async open(store: SnapshotStore, runId: string, workspace: string, limits?: ReadLimits, storeLimits?: StoreLimits): Promise<WorkspaceCheckpoints> {
     await mkdir(store.runDir(runId), { recursive: true })
     await store.lock(runId)
     const lines = await readCheckpointLog(store.checkpointLog(runId))
     const journal = await ChangeJournal.open(workspace, store.barrierDir(runId))
     const log = await CheckpointLogWriter.open(store.checkpointLog(runId), lines.length)
     const base = lines.length > 0 ? manifestAt(lines, 0) : null
-    const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), base, limits)
+    const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), base, limits, storeLimits)
     await checkpoints.#record(lines.length === 0 ? 'base' : 'rescan', null, null, async () => {
       journal.take()
       return { scan: await scanSubtree(checkpoints.#context, '', checkpoints.#manifest), notes: [] }
@@ -159,6 +163,7 @@ export class WorkspaceCheckpoints {
     const run = async (): Promise<CheckpointSummary> => {
       if (this.#closed) throw new Error('the checkpoints of this run are closed')
       this.#scanNotes = []
+      this.#context.budget = new StoreBudget(this.#store.root, this.#storeLimits)
       const { scan, notes } = await read()
       notes.push(...this.#scanNotes)
       for (const [path, entry] of scan) if (entry?.kind === 'file' && entry.note !== null) notes.push(`${path}: ${entry.note}`)
