@@ -1,6 +1,6 @@
 // The Changes view, reverts and rewinds through the host API, as the app calls them: computed
 // from Tether's own snapshot, so what the run does to git's index and exclude rules hides nothing.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -109,6 +109,32 @@ describe('reviewing a run through the host', () => {
       'conflict: lib/keys: lib is not a folder (a link or a file); nothing is read or written through it'
     )
     expect(readFileSync(join(outside, 'keys'), 'utf8')).toBe('ssh-ed25519 AAAA person\n')
+  })
+
+  it('commits nowhere a planted .git points (a gitdir: file, a symlink), and runs nothing', async () => {
+    await changedRun()
+    const { workspace } = fixture
+    const elsewhere = join(workspace, '..', 'elsewhere.git')
+    const marker = join(workspace, '..', 'planted-ran')
+    bash(workspace, `rm .git/index && git init -q --bare ${elsewhere} && mv .git ../moved.git`)
+    bash(elsewhere, `git config core.fsmonitor "touch ${marker}" && printf '#!/bin/sh\\ntouch ${marker}\\n' > hooks/post-commit && chmod +x hooks/post-commit`)
+    const headOf = (): string => readFileSync(join(elsewhere, 'HEAD'), 'utf8')
+    const before = headOf()
+    for (const plant of [`printf 'gitdir: ${elsewhere}\n' > .git`, `rm -f .git && ln -s ${elsewhere} .git`]) {
+      bash(workspace, plant)
+      await expect(call('commitChanges', { runId: RUN_ID, message: 'Planted', newBranch: null })).rejects.toThrow(/^conflict: .*\.git.* points outside the repository, at .*elsewhere\.git$/)
+      expect(headOf()).toBe(before)
+      expect(readdirSync(join(elsewhere, 'refs', 'heads'))).toEqual([])
+    }
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  it('refuses to commit a name that is not UTF-8, rather than commit it under another name', async () => {
+    await changedRun()
+    bash(fixture.workspace, "rm .git/index && git read-tree HEAD && printf 'x\\n' > $'bad\\xff.txt'")
+    await expect(call('commitChanges', { runId: RUN_ID, message: 'Bytes', newBranch: null })).rejects.toThrow(
+      'conflict: bad\\xff.txt cannot be committed: its name is not UTF-8 (rename it, or revert it, first)'
+    )
   })
 
   it('previews and rewinds to before a call, and logs the rewind', async () => {

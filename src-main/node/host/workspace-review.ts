@@ -11,7 +11,8 @@ import { applyRestore, describeStep, type RestoreStep } from '../snapshots/resto
 import { planRewind, readWorkspaceNow, RewindError, rewindTo } from '../snapshots/rewind'
 import { rewindStoppedRun, rewoundRecord } from '../snapshots/rewind-run'
 import { SnapshotStore } from '../snapshots/snapshot-store'
-import { changedFiles } from '../snapshots/workspace-changes'
+import { changedFiles, differingPaths } from '../snapshots/workspace-changes'
+import { escapePath } from '../../common/text/display-text'
 import type { DataDir } from '../store/data-dir'
 import { ApplyError, applyRunChanges } from '../repo/apply-run'
 import { CommitError, commitRunChanges } from '../repo/commit-changes'
@@ -52,19 +53,19 @@ export class WorkspaceReview {
     if ('reason' in sides) throw new HostError('not_found', sides.reason)
     const { files } = await changedFiles(sides.base, sides.current, this.#store.objects)
     const file = files.find((candidate) => candidate.path === path)
-    if (!file) throw new HostError('not_found', `${path} has no change to revert`)
+    if (!file) throw new HostError('not_found', `${escapePath(path)} has no change to revert`)
     const steps: RestoreStep[] = []
     if (hunk === null) {
       for (const target of file.oldPath === null ? [path] : [path, file.oldPath]) {
         const to = sides.base.get(target) ?? null
-        if (to?.kind === 'file' && to.hash === null) throw new HostError('conflict', `${target} cannot be put back: ${to.note ?? 'its content was not kept'}`)
+        if (to?.kind === 'file' && to.hash === null) throw new HostError('conflict', `${escapePath(target)} cannot be put back: ${to.note ?? 'its content was not kept'}`)
         steps.push({ path: target, from: sides.current.get(target) ?? null, to })
       }
     } else {
       const current = sides.current.get(path)
-      if (file.before === null || file.after === null || current?.kind !== 'file') throw new HostError('conflict', `${path} has no text hunks to revert`)
+      if (file.before === null || file.after === null || current?.kind !== 'file') throw new HostError('conflict', `${escapePath(path)} has no text hunks to revert`)
       const reverted = revertHunk(file.before, file.after, hunk)
-      if (reverted === null) throw new HostError('conflict', `${path} changed since the view was shown; reload it`)
+      if (reverted === null) throw new HostError('conflict', `${escapePath(path)} changed since the view was shown; reload it`)
       const content = Buffer.from(reverted, 'utf8')
       const hash = createHash('sha256').update(content).digest('hex')
       await this.#store.objects.put(hash, content)
@@ -73,7 +74,7 @@ export class WorkspaceReview {
       steps.push({ path, from: current, to })
     }
     const outcome = await applyRestore(sides.workspace, { steps, unrestorable: [] }, this.#store.objects)
-    if (outcome.failed.length > 0) throw new HostError('conflict', outcome.failed.map((failure) => `${failure.path}: ${failure.reason}`).join('; '))
+    if (outcome.failed.length > 0) throw new HostError('conflict', outcome.failed.map((failure) => `${escapePath(failure.path)}: ${failure.reason}`).join('; '))
     return this.changes(runId)
   }
 
@@ -123,11 +124,11 @@ export class WorkspaceReview {
       throw error
     }
     if (report.conflicts.length > 0) {
-      const paths = report.conflicts.map((conflict) => `${conflict.path} (${conflict.reason})`).join(', ')
+      const paths = report.conflicts.map((conflict) => `${escapePath(conflict.path)} (${conflict.reason})`).join(', ')
       throw new HostError('conflict', `Nothing was applied: ${paths}. Commit, stash or undo those changes first.`)
     }
     const failed = report.outcome?.failed ?? []
-    if (failed.length > 0) throw new HostError('conflict', failed.map((failure) => `${failure.path}: ${failure.reason}`).join('; '))
+    if (failed.length > 0) throw new HostError('conflict', failed.map((failure) => `${escapePath(failure.path)}: ${failure.reason}`).join('; '))
     return { applied: report.outcome?.changed ?? [] }
   }
 
@@ -142,6 +143,9 @@ export class WorkspaceReview {
     this.#refuseWhileRunning(runId, 'commit')
     const sides = await this.#sides(runId)
     if ('reason' in sides) throw new HostError('not_found', sides.reason)
+    // Git takes paths as text: a name that is not UTF-8 would be committed under another name.
+    const undecodable = differingPaths(sides.base, sides.current).find((path) => /[\udc80-\udcff]/.test(path))
+    if (undecodable !== undefined) throw new HostError('conflict', `${escapePath(undecodable)} cannot be committed: its name is not UTF-8 (rename it, or revert it, first)`)
     const { state } = await this.#runs.snapshot(runId)
     try {
       const repo = await repositoryOfRun(sides.workspace, state.worktree)
