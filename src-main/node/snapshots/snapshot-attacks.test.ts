@@ -17,6 +17,7 @@ import { describeStep, planRestore } from './restore'
 import { rewindTo } from './rewind'
 import { MAX_DEPTH } from './scan'
 import { SnapshotStore } from './snapshot-store'
+import { changedFiles } from './workspace-changes'
 import { WorkspaceCheckpoints } from './workspace-checkpoints'
 import { bytesOfName, nameFromBytes } from './workspace-dir'
 
@@ -252,6 +253,21 @@ describe('checkpoints and rewinds against a hostile workspace', () => {
     expect(noted.notes).toEqual([expect.stringMatching(/^fresh\.bin: not kept: the disk holding Tether's data dir has [\d.]+ MB free, and Tether leaves [\d.]+ MB$/)])
     expect(storeBytes()).toBe(before)
   })
+
+  it('shows a view of many files rewritten from top to bottom without freezing: bounded diff work, the rest left out and said so', async () => {
+    const { workspace, checkpoints, store } = await setup()
+    bash(workspace, 'mkdir gen && for i in $(seq 1 30); do seq 1 8000 > gen/$i.txt; done')
+    await checkpoints.rescan()
+    const base = checkpoints.manifest
+    await checkpoints.checkpoint('before', 'call_1', 'shell')
+    bash(workspace, 'for i in $(seq 1 30); do seq 100001 108000 > gen/$i.txt; done')
+    await checkpoints.checkpoint('after', 'call_1', 'shell')
+    const { files, truncated } = await changedFiles(base, checkpoints.manifest, store.objects)
+    const shown = files.filter((file) => file.before !== null)
+    expect({ truncated, count: files.length, shown: shown.length }).toEqual({ truncated: true, count: 30, shown: 10 })
+    expect(shown.map((file) => [file.additions, file.deletions])).toEqual(Array.from({ length: 10 }, () => [8000, 8000]))
+    expect(new Set(files.filter((file) => file.before === null).map((file) => file.note))).toEqual(new Set(['left out: the view already holds many large changes']))
+  }, 60_000)
 
   it('reads again a file rewritten in the same clock tick with its size and mtime kept', async () => {
     const { workspace } = await setup()

@@ -2,7 +2,7 @@
 // workspace now, both from Tether's own store. Git's index, exclude rules, replace objects and
 // the like play no part, so nothing a run does to them can hide or fake a change.
 import type { ChangedFile } from '../../common/api/contract'
-import { hunksOf, lineCounts } from '../../common/review/file-hunks'
+import { diffCost, hunksOf, lineCounts, MAX_EDIT_LENGTH } from '../../common/review/file-hunks'
 import { isWithin, sameContent, type SnapshotEntry } from './entry'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
@@ -11,6 +11,8 @@ import type { ObjectStore } from './object-store'
 const MAX_TEXT_BYTES = 1024 * 1024
 /** All texts of one view together. */
 const MAX_VIEW_TEXT_BYTES = 16 * 1024 * 1024
+/** What all the diffs of one view may cost together: ten files changed past MAX_EDIT_LENGTH lines (see diffCost). */
+const MAX_VIEW_DIFF_COST = 10 * diffCost(MAX_EDIT_LENGTH)
 
 
 function modeOf(entry: SnapshotEntry | undefined): number | null {
@@ -23,6 +25,7 @@ function isBinary(content: Buffer): boolean {
 
 interface TextBudget {
   left: number
+  diffCostLeft: number
   truncated: boolean
 }
 
@@ -80,7 +83,7 @@ export async function changedFiles(base: Manifest, current: Manifest, objects: O
     if (from !== undefined) renamedFrom.set(path, from)
   }
   const consumed = new Set(renamedFrom.values())
-  const budget: TextBudget = { left: MAX_VIEW_TEXT_BYTES, truncated: false }
+  const budget: TextBudget = { left: MAX_VIEW_TEXT_BYTES, diffCostLeft: MAX_VIEW_DIFF_COST, truncated: false }
   const files: ChangedFile[] = []
   for (const path of listed) {
     if (consumed.has(path)) continue
@@ -90,8 +93,14 @@ export async function changedFiles(base: Manifest, current: Manifest, objects: O
     const status: ChangedFile['status'] = oldPath !== null ? 'renamed' : before === undefined ? 'added' : after === undefined ? 'deleted' : 'modified'
     const beforeText = await textOf(before, objects, budget)
     const afterText = await textOf(after, objects, budget)
-    const texts = beforeText.text !== null && afterText.text !== null
+    let texts = beforeText.text !== null && afterText.text !== null
+    if (texts && budget.diffCostLeft <= 0) {
+      texts = false
+      budget.truncated = true
+      afterText.note = 'left out: the view already holds many large changes'
+    }
     const counts = texts ? lineCounts(hunksOf(beforeText.text!, afterText.text!)) : { additions: 0, deletions: 0 }
+    budget.diffCostLeft -= diffCost(counts.additions + counts.deletions)
     files.push({
       path,
       oldPath,
