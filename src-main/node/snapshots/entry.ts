@@ -35,6 +35,27 @@ export function isWithin(path: string, dir: string): boolean {
   return dir === '' || path === dir || path.startsWith(`${dir}/`)
 }
 
+/** `path` is one of `dirs` or lies inside one ('' holds everything); costs the path's depth, not the set's size. */
+export function isWithinAny(path: string, dirs: ReadonlySet<string>): boolean {
+  for (let dir = path; ; dir = parentOf(dir)) {
+    if (dirs.has(dir)) return true
+    if (dir === '') return false
+  }
+}
+
+/** Every folder strictly above some path of `paths` ('' included). */
+export function ancestorsOf(paths: Iterable<string>): Set<string> {
+  const ancestors = new Set<string>()
+  for (const path of paths) {
+    if (path === '') continue
+    for (let dir = parentOf(path); !ancestors.has(dir); dir = parentOf(dir)) {
+      ancestors.add(dir)
+      if (dir === '') break
+    }
+  }
+  return ancestors
+}
+
 export function parentOf(path: string): string {
   const slash = path.lastIndexOf('/')
   return slash < 0 ? '' : path.slice(0, slash)

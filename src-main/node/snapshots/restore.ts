@@ -69,46 +69,84 @@ function nameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
 }
 
-/** Gives the owner write and search rights on `folder`, remembering the mode it gets back. */
-async function writable(folder: WorkspaceDir, opened: Map<string, number>): Promise<void> {
-  const mode = Number((await folder.stat()).mode & 0o7777n)
-  if ((mode & 0o700) === 0o700) return
-  await chmod(folder.self, mode | 0o700)
-  if (!opened.has(folder.relative)) opened.set(folder.relative, mode)
-}
-
-/**
- * Opens `dir` as a real folder of the workspace (made where missing), each folder on the way
- * writable by the owner; the caller closes it. Throws UnsafePathError where a link or a file is in the way.
- */
-async function openFolder(root: string, dir: string, opened: Map<string, number>): Promise<WorkspaceDir> {
-  let current = await WorkspaceDir.openRoot(root)
-  try {
-    for (const name of dir === '' ? [] : dir.split('/')) {
-      await writable(current, opened)
-      const next = await current.child(name, { created: (relative) => opened.has(relative) || opened.set(relative, 0o755) })
-      if (next === null) throw new UnsafePathError(`${escapePath(joinName(current.relative, name))} went away while it was made`)
-      await current.close()
-      current = next
-    }
-    await writable(current, opened)
-    return current
-  } catch (error) {
-    await current.close()
-    throw error
-  }
-}
 
 function joinName(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`
 }
 
-async function inFolder(root: string, dir: string, opened: Map<string, number>, work: (folder: WorkspaceDir) => Promise<void>): Promise<void> {
-  const folder = await openFolder(root, dir, opened)
-  try {
-    await work(folder)
-  } finally {
-    await folder.close()
+/** How many folders one restore keeps open at a time. */
+const OPEN_FOLDERS = 128
+
+/**
+ * The folders one restore works in, each opened once (folder by folder from the root, made where
+ * missing, writable by the owner) and kept open while it is used: a restore of many paths does
+ * not walk from the root for each. A folder stays the one that was opened even if it is moved
+ * later, so nothing reached through it can be outside the workspace.
+ */
+class OpenFolders {
+  #root: string
+  #open = new Map<string, WorkspaceDir>()
+  /** Folders this restore made writable or created, with the mode they get back. */
+  readonly opened = new Map<string, number>()
+
+  constructor(root: string) {
+    this.#root = root
+  }
+
+  /** `dir` as a real folder; throws UnsafePathError where a link or a file is in the way. */
+  async get(dir: string): Promise<WorkspaceDir> {
+    const known = this.#open.get(dir)
+    if (known !== undefined) {
+      // Most recently used last: the first entry is the one to close when too many are open.
+      this.#open.delete(dir)
+      this.#open.set(dir, known)
+      return known
+    }
+    let folder: WorkspaceDir
+    if (dir === '') {
+      folder = await WorkspaceDir.openRoot(this.#root)
+    } else {
+      const parent = await this.get(parentOf(dir))
+      const child = await parent.child(nameOf(dir), { created: (relative) => this.opened.has(relative) || this.opened.set(relative, 0o755) })
+      if (child === null) throw new UnsafePathError(`${escapePath(dir)} went away while it was made`)
+      folder = child
+    }
+    try {
+      await this.#writable(folder)
+    } catch (error) {
+      await folder.close()
+      throw error
+    }
+    this.#open.set(dir, folder)
+    if (this.#open.size > OPEN_FOLDERS) {
+      const [oldest, handle] = this.#open.entries().next().value!
+      this.#open.delete(oldest)
+      await handle.close()
+    }
+    return folder
+  }
+
+  /** Forgets `dir` and what is below it (it was removed). */
+  async forget(dir: string): Promise<void> {
+    for (const [path, folder] of [...this.#open]) {
+      if (path === dir || path.startsWith(`${dir}/`)) {
+        this.#open.delete(path)
+        await folder.close()
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const folder of this.#open.values()) await folder.close()
+    this.#open.clear()
+  }
+
+  /** Gives the owner write and search rights on `folder`, remembering the mode it gets back. */
+  async #writable(folder: WorkspaceDir): Promise<void> {
+    const mode = Number((await folder.stat()).mode & 0o7777n)
+    if ((mode & 0o700) === 0o700) return
+    await chmod(folder.self, mode | 0o700)
+    if (!this.opened.has(folder.relative)) this.opened.set(folder.relative, mode)
   }
 }
 
@@ -153,36 +191,16 @@ function reasonOf(error: unknown): string {
 
 /** Carries out `plan` in `root`. Every step is tried; what failed is reported, not thrown. */
 export async function applyRestore(root: string, plan: RestorePlan, objects: ObjectStore): Promise<RestoreOutcome> {
-  const changed: string[] = []
+  const changed = new Set<string>()
   const failed: RestoreOutcome['failed'] = []
-  /** Directories this restore made writable or created, with the mode they get back. */
-  const opened = new Map<string, number>()
-  const attempt = async (path: string, action: () => Promise<void>): Promise<void> => {
-    try {
-      await action()
-      if (!changed.includes(path)) changed.push(path)
-    } catch (error) {
-      failed.push({ path, reason: reasonOf(error) })
-    }
+  const folders = new OpenFolders(root)
+  try {
+    await restoreSteps(plan, objects, folders, changed, failed)
+  } finally {
+    await folders.close()
   }
-  const deepestFirst = (a: RestoreStep, b: RestoreStep): number => depthOf(b.path) - depthOf(a.path)
-  const shallowestFirst = (a: RestoreStep, b: RestoreStep): number => depthOf(a.path) - depthOf(b.path)
-  // 1. What is in the way: files and links that go or change kind, then directories, deepest first.
-  for (const step of plan.steps.filter((s) => s.from !== null && s.from.kind !== 'dir' && (s.to === null || s.to.kind !== s.from.kind))) {
-    await attempt(step.path, () => inFolder(root, parentOf(step.path), opened, (folder) => removeEntry(folder, nameOf(step.path), step.from!.kind)))
-  }
-  for (const step of plan.steps.filter((s) => s.from?.kind === 'dir' && s.to?.kind !== 'dir').sort(deepestFirst)) {
-    await attempt(step.path, () => inFolder(root, parentOf(step.path), opened, (folder) => removeEntry(folder, nameOf(step.path), 'dir')))
-  }
-  // 2. Directories the checkpoint has, shallowest first; then files and links.
-  for (const step of plan.steps.filter((s) => s.to?.kind === 'dir').sort(shallowestFirst)) {
-    await attempt(step.path, () => inFolder(root, step.path, opened, async () => undefined))
-  }
-  for (const step of plan.steps.filter((s) => s.to !== null && s.to.kind !== 'dir')) {
-    await attempt(step.path, () => inFolder(root, parentOf(step.path), opened, (folder) => writeEntry(folder, nameOf(step.path), step.to!, objects)))
-  }
-  // 3. Directory modes last (a read-only directory is written in first), deepest first.
-  const modes = new Map(opened)
+  // Directory modes last (a read-only directory is written in first), deepest first.
+  const modes = new Map(folders.opened)
   for (const step of plan.steps) if (step.to?.kind === 'dir') modes.set(step.path, step.to.mode)
   for (const [dir, mode] of [...modes].sort((a, b) => depthOf(b[0]) - depthOf(a[0]))) {
     try {
@@ -197,5 +215,35 @@ export async function applyRestore(root: string, plan: RestorePlan, objects: Obj
       failed.push({ path: dir, reason: reasonOf(error) })
     }
   }
-  return { changed: changed.sort(), failed }
+  return { changed: [...changed].sort(), failed }
+}
+
+async function restoreSteps(plan: RestorePlan, objects: ObjectStore, folders: OpenFolders, changed: Set<string>, failed: RestoreOutcome['failed']): Promise<void> {
+  const attempt = async (path: string, action: () => Promise<void>): Promise<void> => {
+    try {
+      await action()
+      changed.add(path)
+    } catch (error) {
+      failed.push({ path, reason: reasonOf(error) })
+    }
+  }
+  const deepestFirst = (a: RestoreStep, b: RestoreStep): number => depthOf(b.path) - depthOf(a.path)
+  const shallowestFirst = (a: RestoreStep, b: RestoreStep): number => depthOf(a.path) - depthOf(b.path)
+  // 1. What is in the way: files and links that go or change kind, then directories, deepest first.
+  for (const step of plan.steps.filter((s) => s.from !== null && s.from.kind !== 'dir' && (s.to === null || s.to.kind !== s.from.kind))) {
+    await attempt(step.path, async () => removeEntry(await folders.get(parentOf(step.path)), nameOf(step.path), step.from!.kind))
+  }
+  for (const step of plan.steps.filter((s) => s.from?.kind === 'dir' && s.to?.kind !== 'dir').sort(deepestFirst)) {
+    await attempt(step.path, async () => {
+      await folders.forget(step.path)
+      await removeEntry(await folders.get(parentOf(step.path)), nameOf(step.path), 'dir')
+    })
+  }
+  // 2. Directories the checkpoint has, shallowest first; then files and links.
+  for (const step of plan.steps.filter((s) => s.to?.kind === 'dir').sort(shallowestFirst)) {
+    await attempt(step.path, async () => void (await folders.get(step.path)))
+  }
+  for (const step of plan.steps.filter((s) => s.to !== null && s.to.kind !== 'dir')) {
+    await attempt(step.path, async () => writeEntry(await folders.get(parentOf(step.path)), nameOf(step.path), step.to!, objects))
+  }
 }

@@ -212,6 +212,18 @@ describe('checkpoints and rewinds against a hostile workspace', () => {
     expect(after.changed).toEqual(['many/f77777'])
   }, 120_000)
 
+  it('reviews and rewinds a call that made 20 000 folders and 20 000 files, at a cost that grows with them, not with their square', async () => {
+    const { workspace, checkpoints, store } = await setup()
+    await checkpoints.checkpoint('before', 'call_1', 'shell')
+    bash(workspace, "mkdir tree && cd tree && seq -f 'd%g' 1 20000 | xargs mkdir && seq -f 'f%g' 1 20000 | xargs touch")
+    const after = await checkpoints.checkpoint('after', 'call_1', 'shell')
+    expect(after.changed.length).toBe(40_001)
+    const { files } = await changedFiles(checkpoints.base, checkpoints.manifest, store.objects)
+    expect(files.length).toBe(40_000)
+    const report = await rewindTo(checkpoints, 'call_1', false)
+    expect({ changed: report.outcome!.changed.length, failed: report.outcome!.failed, tree: readdirSync(workspace).includes('tree') }).toEqual({ changed: 40_001, failed: [], tree: false })
+  }, 120_000)
+
   it('keeps what a .gitignore written by the run would hide: rules are those the run found', async () => {
     const { workspace, checkpoints } = await setup()
     await checkpoints.checkpoint('before', 'call_1', 'shell')

@@ -3,7 +3,7 @@
 // the like play no part, so nothing a run does to them can hide or fake a change.
 import type { ChangedFile } from '../../common/api/contract'
 import { diffCost, hunksOf, lineCounts, MAX_EDIT_LENGTH } from '../../common/review/file-hunks'
-import { isWithin, sameContent, type SnapshotEntry } from './entry'
+import { ancestorsOf, sameContent, type SnapshotEntry } from './entry'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
 
@@ -60,6 +60,7 @@ export function differingPaths(base: Manifest, current: Manifest): string[] {
 
 export async function changedFiles(base: Manifest, current: Manifest, objects: ObjectStore): Promise<{ files: ChangedFile[]; truncated: boolean }> {
   const paths = differingPaths(base, current)
+  const explained = ancestorsOf(paths)
   // A directory is listed only when nothing below it explains its change (an empty folder, a mode change).
   const listed = paths.filter((path) => {
     const before = base.get(path)
@@ -67,7 +68,7 @@ export async function changedFiles(base: Manifest, current: Manifest, objects: O
     const isDir = (before ?? after)?.kind === 'dir'
     if (!isDir) return true
     if (before?.kind === 'dir' && after?.kind === 'dir') return true
-    return !paths.some((other) => other !== path && isWithin(other, path))
+    return !explained.has(path)
   })
   // A deleted file whose exact content appears at an added path was renamed.
   const deletedByHash = new Map<string, string[]>()

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import { ChangeJournal } from './change-journal'
 import { CheckpointLogWriter, manifestAt, readCheckpointLog, type CheckpointLabel, type CheckpointLine } from './checkpoint-log'
-import { isWithin, sameContent, type SnapshotEntry } from './entry'
+import { isWithinAny, sameContent, type SnapshotEntry } from './entry'
 import { GitignoreRules } from './gitignore-rules'
 import { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
@@ -188,7 +188,7 @@ export class WorkspaceCheckpoints {
     const scan: ScanResult = new Map()
     const subtrees = new Set(taken.subtrees)
     for (const dir of taken.subtrees) if (dir !== '') this.#context.rules.forget(dir)
-    const single = [...taken.paths].filter((path) => ![...subtrees].some((dir) => isWithin(path, dir)))
+    const single = [...taken.paths].filter((path) => !isWithinAny(path, subtrees))
     for (const [path, entry] of await scanPaths(this.#context, single, this.#manifest)) {
       const known = this.#manifest.get(path)
       if (known?.kind === 'dir' && (entry?.kind !== 'dir' || inodeOf(entry) !== inodeOf(known))) {
@@ -199,7 +199,8 @@ export class WorkspaceCheckpoints {
       if (entry?.kind === 'dir' && (known?.kind !== 'dir' || inodeOf(entry) !== inodeOf(known))) subtrees.add(path)
       scan.set(path, entry)
     }
-    const roots = [...subtrees].sort((a, b) => a.length - b.length).filter((dir, index, all) => !all.slice(0, index).some((outer) => isWithin(dir, outer)))
+    const roots = new Set<string>()
+    for (const dir of [...subtrees].sort((a, b) => a.length - b.length)) if (!isWithinAny(dir, roots)) roots.add(dir)
     for (const dir of roots) for (const [path, entry] of await scanSubtree(this.#context, dir, this.#manifest)) scan.set(path, entry)
     return { scan, notes: [] }
   }
