@@ -19,7 +19,6 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { replayWindow } from '../../src-main/common/run/replay-window'
 import { ReplayIndexes } from '../../src-main/node/host/replay-indexes'
-import { weightOf } from '../../src-main/node/store/run-log-index'
 import { seededRandom } from '../../src-main/test-support/prng'
 import { writeGeneratedLog } from '../long-run/generated-log'
 import { projectRoot } from '../project-root'
@@ -156,8 +155,6 @@ async function measure(root: string, megabytes: number, scrubs: number): Promise
       interval: index.interval,
       heldEntries: index.heldEntries,
       heapMb: mb(heapWithIndex - heapBefore),
-      heapBytesPerHeldEntry: Math.round((heapWithIndex - heapBefore) / Math.max(1, index.heldEntries)),
-      stateAtEndEntries: weightOf(index.state())
     },
     scrubColdMs: summary(scrubMs),
     scrubStateBytes: summary(scrubBytes),

@@ -41,7 +41,7 @@ function resolved(state: RunState): unknown[] {
 describe('replayWindow', () => {
   it('keeps a short state whole', () => {
     const state = longState()
-    expect(replayWindow(state, state.timeline.length)).toStrictEqual({ state: displayState(state, 40), leftOut: 0 })
+    expect(replayWindow(state, state.timeline.length)).toStrictEqual({ state: displayState(state, 10), leftOut: 0 })
   })
 
   it('shows the last entries as the whole state does, and nothing from before them', () => {

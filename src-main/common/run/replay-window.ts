@@ -13,7 +13,7 @@ export const REPLAY_WINDOW_ENTRIES = 400
 /** Errors a window keeps, the latest. */
 const WINDOW_ERRORS = 50
 /** Calls a window keeps terminal output for (the rest show what the model was sent). */
-const WINDOW_TERMINALS = 40
+const WINDOW_TERMINALS = 10
 
 export interface ReplayWindow {
   state: RunState

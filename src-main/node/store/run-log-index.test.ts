@@ -1,6 +1,6 @@
 // The replay index: pages and states anywhere in a log equal what a whole read and a fold from the
-// start give, on a log with damaged lines and a torn tail, with checkpoints thinned to stay within
-// their bound, and kept up to date as the log grows.
+// start give, on a log with damaged lines and a torn tail, with checkpoints held by what changed
+// between them, and kept up to date as the log grows.
 import { appendFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -44,8 +44,8 @@ describe('RunLogIndex', () => {
     const { text, kept } = damagedLog(generated(5, 60))
     await writeFile(path, text)
     expect(kept.length).toBeGreaterThan(1500)
-    // Small intervals and few checkpoints, so thinning happens several times in this log.
-    const index = new RunLogIndex(path, { firstInterval: OFFSET_STRIDE, maxCheckpoints: 4 })
+    // A small interval, so this log has many checkpoints.
+    const index = new RunLogIndex(path, { interval: OFFSET_STRIDE })
     const summary = await index.update()
 
     const folded = await foldRunLog(path)
@@ -59,8 +59,7 @@ describe('RunLogIndex', () => {
       problemCount: 3,
       tornTailBytes: TORN.length
     })
-    expect(index.checkpoints).toBeLessThanOrEqual(4)
-    expect(index.interval).toBeGreaterThan(OFFSET_STRIDE)
+    expect(index.checkpoints).toBe(Math.floor(kept.length / OFFSET_STRIDE) + 1)
 
     const pageEdges = edges(kept.length, [OFFSET_STRIDE, index.interval])
     for (const from of pageEdges.filter((position) => position >= 0)) {
@@ -80,19 +79,21 @@ describe('RunLogIndex', () => {
     await expect(index.stateAt(-2)).rejects.toThrow(RangeError)
   })
 
-  it('holds states within its entry budget, folding further from fewer of them', async () => {
+  it('holds its checkpoints by what changed between them, far below their whole size', async () => {
     const path = join(await tempDir(), 'run.jsonl')
-    const records = generated(6, 40)
+    const records = generated(6, 60)
     await writeFile(path, records.map(encodeRecord).join(''))
-    const unbounded = new RunLogIndex(path, { firstInterval: OFFSET_STRIDE })
-    await unbounded.update()
-    const budget = Math.floor(unbounded.heldEntries / 8)
-    const index = new RunLogIndex(path, { firstInterval: OFFSET_STRIDE, entryBudget: budget })
+    const index = new RunLogIndex(path, { interval: OFFSET_STRIDE })
     await index.update()
-    expect(index.heldEntries).toBeLessThanOrEqual(budget)
-    expect(index.checkpoints).toBeGreaterThanOrEqual(2)
-    expect(index.interval).toBeGreaterThan(unbounded.interval)
-    for (const position of edges(records.length, [index.interval])) {
+    const final = foldRecords(records)
+    /** Entries a whole checkpoint holds: its collections' lengths. */
+    const whole = (state: typeof final): number =>
+      state.timeline.length + state.responses.length + state.turns.length + state.toolCallOrder.length + Object.keys(state.items).length + Object.keys(state.responseIndexById).length
+    let wholeEntries = 0
+    for (let k = 0; k < index.checkpoints - 1; k++) wholeEntries += whole(foldRecords(records.slice(0, k * OFFSET_STRIDE)))
+    expect(index.heldEntries).toBeLessThan(wholeEntries / 4)
+    expect(index.heldEntries).toBeLessThan(records.length)
+    for (const position of edges(records.length, [OFFSET_STRIDE * 7])) {
       expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(foldRecords(records.slice(0, position + 1)))
     }
   })
@@ -124,7 +125,7 @@ describe('RunLogIndex', () => {
     const half = Math.floor(lines.length / 2)
     const cut = Math.floor(lines[half]!.length / 2)
     await writeFile(path, lines.slice(0, half).join('') + lines[half]!.slice(0, cut))
-    const index = new RunLogIndex(path, { firstInterval: OFFSET_STRIDE })
+    const index = new RunLogIndex(path, { interval: OFFSET_STRIDE })
     expect(await index.update()).toEqual({
       records: half,
       bytes: Buffer.byteLength(lines.slice(0, half).join('') + lines[half]!.slice(0, cut)),

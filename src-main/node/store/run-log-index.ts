@@ -1,50 +1,27 @@
 // What lets a replay open a log of any size and go anywhere in it: built by one scan of the file,
 // then kept up to date by scanning only what was appended since. It holds the byte offset of
 // every OFFSET_STRIDE-th record (a page of records is read from the nearest one) and the folded
-// state at regular record intervals (the state after any record is the nearest checkpoint plus a
-// fold of fewer than `interval` records). Memory is bounded: each state held costs about its
-// entries (a snapshot copies the collections the next records change, so held states share
-// only their item, call and response views), and the states held stay within `entryBudget`
-// entries and `maxCheckpoints` states: when one more would pass either, every other state goes
-// and the interval doubles. A longer log thus trades memory for a longer fold per position.
+// state every CHECKPOINT_INTERVAL records (the state after any record is the checkpoint before it
+// plus a fold of fewer than that many records). The checkpoints are held in a StateHistory: the
+// newest whole, the others as what changed between them, so their memory grows with what the run
+// changed, not with the number of checkpoints times the size of the state.
 import { open, stat } from 'node:fs/promises'
 import { LiveFold } from '../../common/run/reduce'
 import { initialRunState, type RunState } from '../../common/run/state'
 import type { RunRecord } from '../../common/run/records'
 import { healthyLog, noteProblem, type FoldProgress, type LogHealth } from './run-log-fold'
 import { LOG_START, scanRunLog, type ScanPosition } from './run-log-scan'
+import { StateHistory } from './state-history'
 
 /** Records between two kept byte offsets: the most a page read skips over. */
 export const OFFSET_STRIDE = 64
-/** Records between two checkpoints at first (a multiple of OFFSET_STRIDE). */
-export const FIRST_CHECKPOINT_INTERVAL = 1024
-/** States held at most. */
-export const MAX_CHECKPOINTS = 48
-/**
- * Entries (see weightOf) all held states may have together: about 160 MB of heap, at about 160
- * bytes an entry on generated runs (bench/results/replay.json).
- */
-export const CHECKPOINT_ENTRY_BUDGET = 1_000_000
-/** States computed for recent requests, kept so that stepping on from them is a fold of a few records. */
+/** Records between two checkpoints (a multiple of OFFSET_STRIDE): the most a position folds. */
+export const CHECKPOINT_INTERVAL = 8192
+/** States computed for recent requests, kept whole so that stepping on from them is a fold of a few records. */
 const RECENT_STATES = 2
 
-/** What holding a state costs: the entries of the collections a snapshot copies as the run goes on. */
-export function weightOf(state: RunState): number {
-  return (
-    2 * state.timeline.length +
-    state.toolCallOrder.length +
-    2 * state.responses.length +
-    state.turns.length +
-    state.userInputs.length +
-    state.errors.length +
-    state.gaps.length
-  )
-}
-
 export interface IndexOptions {
-  firstInterval?: number
-  maxCheckpoints?: number
-  entryBudget?: number
+  interval?: number
 }
 
 export interface IndexSummary {
@@ -56,15 +33,9 @@ export interface IndexSummary {
 
 export class RunLogIndex {
   readonly path: string
-  #maxCheckpoints: number
-  #entryBudget: number
-  #firstInterval: number
-  #interval: number
-  /** checkpoints[k]: the state after the first k * interval records. */
-  #checkpoints: RunState[] = [initialRunState]
-  /** weights[k]: weightOf(checkpoints[k]); `held` is their sum. */
-  #weights: number[] = [0]
-  #held = 0
+  readonly interval: number
+  /** State k: the state after the first k * interval records. */
+  #checkpoints = new StateHistory(initialRunState)
   /** offsets[k]: where record k * OFFSET_STRIDE starts. */
   #offsets: number[] = []
   #count = 0
@@ -78,11 +49,8 @@ export class RunLogIndex {
 
   constructor(path: string, options: IndexOptions = {}) {
     this.path = path
-    this.#firstInterval = options.firstInterval ?? FIRST_CHECKPOINT_INTERVAL
-    this.#interval = this.#firstInterval
-    this.#maxCheckpoints = options.maxCheckpoints ?? MAX_CHECKPOINTS
-    this.#entryBudget = options.entryBudget ?? CHECKPOINT_ENTRY_BUDGET
-    if (this.#interval % OFFSET_STRIDE !== 0) throw new Error(`the checkpoint interval must be a multiple of ${OFFSET_STRIDE}`)
+    this.interval = options.interval ?? CHECKPOINT_INTERVAL
+    if (this.interval % OFFSET_STRIDE !== 0) throw new Error(`the checkpoint interval must be a multiple of ${OFFSET_STRIDE}`)
   }
 
   get summary(): IndexSummary {
@@ -98,18 +66,14 @@ export class RunLogIndex {
     return this.#fold.snapshot()
   }
 
-  /** States held now, for checking the bound. */
+  /** Checkpoints held now. */
   get checkpoints(): number {
     return this.#checkpoints.length
   }
 
-  /** Entries of the checkpoints held now (see weightOf). */
+  /** Entries the older checkpoints are held by (see StateHistory). */
   get heldEntries(): number {
-    return this.#held
-  }
-
-  get interval(): number {
-    return this.#interval
+    return this.#checkpoints.heldEntries
   }
 
   /**
@@ -146,12 +110,11 @@ export class RunLogIndex {
   async stateAt(position: number): Promise<RunState> {
     if (position < -1 || position >= this.#count) throw new RangeError(`position ${position} is outside 0..${this.#count - 1}`)
     const target = position + 1
-    const interval = this.#interval
-    let from = Math.floor(target / interval) * interval
-    let base = this.#checkpoints[from / interval]!
-    for (const [at, state] of this.#recent) {
-      if (at + 1 <= target && at + 1 > from) [from, base] = [at + 1, state]
-    }
+    let from = Math.floor(target / this.interval) * this.interval
+    const recent = this.#recent.filter(([at]) => at + 1 <= target && at + 1 > from).sort(([a], [b]) => b - a)[0]
+    let base: RunState
+    if (recent) [from, base] = [recent[0] + 1, recent[1]]
+    else base = this.#checkpoints.at(from / this.interval)
     if (from === target) return this.#remember(position, base)
     const fold = new LiveFold(base)
     // Read from the kept offset at or before `from`, skipping what `base` already holds.
@@ -206,25 +169,11 @@ export class RunLogIndex {
     if (this.#count % OFFSET_STRIDE === 0) this.#offsets.push(offset)
     this.#fold.apply(record)
     this.#count += 1
-    if (this.#count % this.#interval !== 0) return
-    const state = this.#fold.snapshot()
-    const weight = weightOf(state)
-    this.#checkpoints.push(state)
-    this.#weights.push(weight)
-    this.#held += weight
-    while (this.#checkpoints.length > 2 && (this.#checkpoints.length > this.#maxCheckpoints || this.#held > this.#entryBudget)) {
-      this.#checkpoints = this.#checkpoints.filter((_, k) => k % 2 === 0)
-      this.#weights = this.#weights.filter((_, k) => k % 2 === 0)
-      this.#held = this.#weights.reduce((sum, kept) => sum + kept, 0)
-      this.#interval *= 2
-    }
+    if (this.#count % this.interval === 0) this.#checkpoints.push(this.#fold.snapshot())
   }
 
   #reset(): void {
-    this.#interval = this.#firstInterval
-    this.#checkpoints = [initialRunState]
-    this.#weights = [0]
-    this.#held = 0
+    this.#checkpoints = new StateHistory(initialRunState)
     this.#offsets = []
     this.#count = 0
     this.#end = LOG_START
