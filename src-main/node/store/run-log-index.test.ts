@@ -5,6 +5,7 @@ import { appendFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../common/run/records'
+import type { RunState } from '../../common/run/state'
 import { foldRecords } from '../../common/run/reduce'
 import { seededRandom } from '../../test-support/prng'
 import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
@@ -85,9 +86,8 @@ describe('RunLogIndex', () => {
     await writeFile(path, records.map(encodeRecord).join(''))
     const index = new RunLogIndex(path, { interval: OFFSET_STRIDE })
     await index.update()
-    const final = foldRecords(records)
     /** Entries a whole checkpoint holds: its collections' lengths. */
-    const whole = (state: typeof final): number =>
+    const whole = (state: RunState): number =>
       state.timeline.length + state.responses.length + state.turns.length + state.toolCallOrder.length + Object.keys(state.items).length + Object.keys(state.responseIndexById).length
     let wholeEntries = 0
     for (let k = 0; k < index.checkpoints - 1; k++) wholeEntries += whole(foldRecords(records.slice(0, k * OFFSET_STRIDE)))
