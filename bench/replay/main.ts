@@ -153,7 +153,7 @@ async function measure(root: string, megabytes: number, scrubs: number): Promise
     index: {
       checkpoints: index.checkpoints,
       interval: index.interval,
-      heldEntries: index.heldEntries,
+      heldMb: mb(index.heldBytes),
       heapMb: mb(heapWithIndex - heapBefore),
     },
     scrubColdMs: summary(scrubMs),

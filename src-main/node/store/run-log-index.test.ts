@@ -5,7 +5,6 @@ import { appendFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../common/run/records'
-import type { RunState } from '../../common/run/state'
 import { foldRecords } from '../../common/run/reduce'
 import { seededRandom } from '../../test-support/prng'
 import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
@@ -86,14 +85,25 @@ describe('RunLogIndex', () => {
     await writeFile(path, records.map(encodeRecord).join(''))
     const index = new RunLogIndex(path, { interval: OFFSET_STRIDE })
     await index.update()
-    /** Entries a whole checkpoint holds: its collections' lengths. */
-    const whole = (state: RunState): number =>
-      state.timeline.length + state.responses.length + state.turns.length + state.toolCallOrder.length + Object.keys(state.items).length + Object.keys(state.responseIndexById).length
-    let wholeEntries = 0
-    for (let k = 0; k < index.checkpoints - 1; k++) wholeEntries += whole(foldRecords(records.slice(0, k * OFFSET_STRIDE)))
-    expect(index.heldEntries).toBeLessThan(wholeEntries / 4)
-    expect(index.heldEntries).toBeLessThan(records.length)
-    for (const position of edges(records.length, [OFFSET_STRIDE * 7])) {
+    expect(index.checkpoints).toBe(Math.floor(records.length / OFFSET_STRIDE) + 1)
+    let wholeBytes = 0
+    for (let k = 0; k < index.checkpoints - 1; k++) wholeBytes += JSON.stringify(foldRecords(records.slice(0, k * OFFSET_STRIDE))).length
+    expect(index.heldBytes).toBeLessThan(wholeBytes / 4)
+  })
+
+  it('keeps its checkpoints within a memory budget by holding every other one, folding further from them', async () => {
+    const path = join(await tempDir(), 'run.jsonl')
+    const records = generated(7, 60)
+    await writeFile(path, records.map(encodeRecord).join(''))
+    const unbounded = new RunLogIndex(path, { interval: OFFSET_STRIDE })
+    await unbounded.update()
+    const budget = Math.floor(unbounded.heldBytes / 6)
+    const index = new RunLogIndex(path, { interval: OFFSET_STRIDE, historyBytes: budget })
+    await index.update()
+    expect(index.heldBytes).toBeLessThanOrEqual(budget)
+    expect(index.interval).toBeGreaterThanOrEqual(4 * OFFSET_STRIDE)
+    expect(index.checkpoints).toBe(Math.floor(records.length / index.interval) + 1)
+    for (const position of edges(records.length, [index.interval])) {
       expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(foldRecords(records.slice(0, position + 1)))
     }
   })

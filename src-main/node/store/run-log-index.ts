@@ -3,8 +3,8 @@
 // every OFFSET_STRIDE-th record (a page of records is read from the nearest one) and the folded
 // state every CHECKPOINT_INTERVAL records (the state after any record is the checkpoint before it
 // plus a fold of fewer than that many records). The checkpoints are held in a StateHistory: the
-// newest whole, the others as what changed between them, so their memory grows with what the run
-// changed, not with the number of checkpoints times the size of the state.
+// newest whole, the others as what changed between them, within a budget of memory; a log that
+// changes more than the budget holds gets fewer checkpoints (the interval doubles), never more memory.
 import { open, stat } from 'node:fs/promises'
 import { LiveFold } from '../../common/run/reduce'
 import { initialRunState, type RunState } from '../../common/run/state'
@@ -22,6 +22,8 @@ const RECENT_STATES = 2
 
 export interface IndexOptions {
   interval?: number
+  /** The checkpoints' memory budget (see StateHistory). */
+  historyBytes?: number
 }
 
 export interface IndexSummary {
@@ -33,9 +35,10 @@ export interface IndexSummary {
 
 export class RunLogIndex {
   readonly path: string
-  readonly interval: number
+  #firstInterval: number
+  #historyBytes: number | undefined
   /** State k: the state after the first k * interval records. */
-  #checkpoints = new StateHistory(initialRunState)
+  #checkpoints: StateHistory
   /** offsets[k]: where record k * OFFSET_STRIDE starts. */
   #offsets: number[] = []
   #count = 0
@@ -49,8 +52,10 @@ export class RunLogIndex {
 
   constructor(path: string, options: IndexOptions = {}) {
     this.path = path
-    this.interval = options.interval ?? CHECKPOINT_INTERVAL
-    if (this.interval % OFFSET_STRIDE !== 0) throw new Error(`the checkpoint interval must be a multiple of ${OFFSET_STRIDE}`)
+    this.#firstInterval = options.interval ?? CHECKPOINT_INTERVAL
+    this.#historyBytes = options.historyBytes
+    this.#checkpoints = new StateHistory(initialRunState, this.#historyBytes)
+    if (this.#firstInterval % OFFSET_STRIDE !== 0) throw new Error(`the checkpoint interval must be a multiple of ${OFFSET_STRIDE}`)
   }
 
   get summary(): IndexSummary {
@@ -71,9 +76,14 @@ export class RunLogIndex {
     return this.#checkpoints.length
   }
 
-  /** Entries the older checkpoints are held by (see StateHistory). */
-  get heldEntries(): number {
-    return this.#checkpoints.heldEntries
+  /** About how many bytes the older checkpoints hold on to (see StateHistory). */
+  get heldBytes(): number {
+    return this.#checkpoints.heldBytes
+  }
+
+  /** Records between two checkpoints: the most a position folds. */
+  get interval(): number {
+    return this.#firstInterval * this.#checkpoints.spacing
   }
 
   /**
@@ -110,11 +120,12 @@ export class RunLogIndex {
   async stateAt(position: number): Promise<RunState> {
     if (position < -1 || position >= this.#count) throw new RangeError(`position ${position} is outside 0..${this.#count - 1}`)
     const target = position + 1
-    let from = Math.floor(target / this.interval) * this.interval
+    const interval = this.interval
+    let from = Math.floor(target / interval) * interval
     const recent = this.#recent.filter(([at]) => at + 1 <= target && at + 1 > from).sort(([a], [b]) => b - a)[0]
     let base: RunState
     if (recent) [from, base] = [recent[0] + 1, recent[1]]
-    else base = this.#checkpoints.at(from / this.interval)
+    else base = this.#checkpoints.at(from / interval)
     if (from === target) return this.#remember(position, base)
     const fold = new LiveFold(base)
     // Read from the kept offset at or before `from`, skipping what `base` already holds.
@@ -169,11 +180,11 @@ export class RunLogIndex {
     if (this.#count % OFFSET_STRIDE === 0) this.#offsets.push(offset)
     this.#fold.apply(record)
     this.#count += 1
-    if (this.#count % this.interval === 0) this.#checkpoints.push(this.#fold.snapshot())
+    if (this.#count % this.#firstInterval === 0) this.#checkpoints.push(this.#fold.snapshot())
   }
 
   #reset(): void {
-    this.#checkpoints = new StateHistory(initialRunState)
+    this.#checkpoints = new StateHistory(initialRunState, this.#historyBytes)
     this.#offsets = []
     this.#count = 0
     this.#end = LOG_START

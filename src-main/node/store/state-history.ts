@@ -4,7 +4,10 @@
 // state whole costs their full size each time: hundreds of megabytes on a gigabyte log. Here only
 // the newest state is whole; each older one is what it takes to get it back from the next: the
 // entries that differ, the keys added since, the length it had. Getting a state back costs one
-// copy of the newest state's collections plus the changes after it.
+// copy of the newest state's collections plus the changes after it. What the older states hold is
+// kept under a budget (a log may change big entries, long terminal tails, between every two
+// states): past it, every other state goes, merged into its neighbour's step, and the caller's
+// interval between states doubles.
 import type { RunState } from '../../common/run/state'
 
 const ARRAY_FIELDS = ['timeline', 'responses', 'turns', 'toolCallOrder', 'userInputs', 'errors', 'gaps', 'compactions', 'rewinds'] as const
@@ -23,8 +26,20 @@ interface BackStep {
   fields: Partial<RunState>
   arrays: Record<ArrayField, ArrayChange>
   records: Record<RecordField, RecordChange>
-  /** Entries held, for the memory bound. */
-  size: number
+  /** About how many bytes the step holds on to (see approximateBytes). */
+  bytes: number
+}
+
+/** Bytes an entry costs besides its strings. */
+const ENTRY_BYTES = 64
+
+/** About what a value the step holds costs: its strings and entries, two levels deep (a call's terminal, a message's parts). */
+function approximateBytes(value: unknown, depth = 0): number {
+  if (typeof value === 'string') return value.length
+  if (value === null || typeof value !== 'object' || depth > 2) return 8
+  let bytes = ENTRY_BYTES
+  for (const inner of Array.isArray(value) ? value : Object.values(value)) bytes += approximateBytes(inner, depth + 1)
+  return bytes
 }
 
 function arrayChange(before: readonly unknown[], after: readonly unknown[]): ArrayChange {
@@ -42,49 +57,113 @@ function recordChange(before: Readonly<Record<string, unknown>>, after: Readonly
   return { added, changed }
 }
 
+function sizeOf(arrays: Record<ArrayField, ArrayChange>, records: Record<RecordField, RecordChange>): number {
+  let bytes = 0
+  for (const field of ARRAY_FIELDS) for (const [, value] of arrays[field]?.changed ?? []) bytes += ENTRY_BYTES + approximateBytes(value)
+  for (const field of RECORD_FIELDS) {
+    const change = records[field]
+    if (!change) continue
+    bytes += ENTRY_BYTES * change.added.length
+    for (const [, value] of change.changed) bytes += ENTRY_BYTES + approximateBytes(value)
+  }
+  return bytes
+}
+
 function backStep(before: RunState, after: RunState): BackStep {
   const fields: Partial<RunState> = {}
   for (const key of Object.keys(before) as (keyof RunState)[]) if (!CONTAINERS.has(key)) (fields as Record<string, unknown>)[key] = before[key]
   const arrays = {} as Record<ArrayField, ArrayChange>
   const records = {} as Record<RecordField, RecordChange>
-  let size = 0
-  for (const field of ARRAY_FIELDS) {
-    arrays[field] = arrayChange(before[field], after[field])
-    size += arrays[field]?.changed.length ?? 0
-  }
-  for (const field of RECORD_FIELDS) {
-    records[field] = recordChange(before[field], after[field])
-    size += (records[field]?.changed.length ?? 0) + (records[field]?.added.length ?? 0)
-  }
-  return { fields, arrays, records, size }
+  for (const field of ARRAY_FIELDS) arrays[field] = arrayChange(before[field], after[field])
+  for (const field of RECORD_FIELDS) records[field] = recordChange(before[field], after[field])
+  return { fields, arrays, records, bytes: sizeOf(arrays, records) }
 }
+
+/** One step from state k + 2 to state k: `later` (k + 2 to k + 1), then `earlier` (k + 1 to k). */
+function mergedArray(later: ArrayChange, earlier: ArrayChange): ArrayChange {
+  if (!later) return earlier
+  if (!earlier) return later
+  const changed = new Map<number, unknown>()
+  for (const [index, value] of later.changed) if (index < earlier.length) changed.set(index, value)
+  for (const [index, value] of earlier.changed) changed.set(index, value)
+  return { length: earlier.length, changed: [...changed] }
+}
+
+function mergedRecord(later: RecordChange, earlier: RecordChange): RecordChange {
+  if (!later) return earlier
+  if (!earlier) return later
+  const removedBefore = new Set(earlier.added)
+  const changed = new Map<string, unknown>()
+  for (const [key, value] of later.changed) if (!removedBefore.has(key)) changed.set(key, value)
+  for (const [key, value] of earlier.changed) changed.set(key, value)
+  const added = [...new Set([...later.added, ...earlier.added])].filter((key) => !changed.has(key))
+  return { added, changed: [...changed] }
+}
+
+function merged(later: BackStep, earlier: BackStep): BackStep {
+  const arrays = {} as Record<ArrayField, ArrayChange>
+  const records = {} as Record<RecordField, RecordChange>
+  for (const field of ARRAY_FIELDS) arrays[field] = mergedArray(later.arrays[field], earlier.arrays[field])
+  for (const field of RECORD_FIELDS) records[field] = mergedRecord(later.records[field], earlier.records[field])
+  return { fields: earlier.fields, arrays, records, bytes: sizeOf(arrays, records) }
+}
+
+/** What the older states may hold on to: a few hundred megabytes whatever the log. */
+export const HISTORY_BUDGET_BYTES = 192 * 1024 * 1024
 
 export class StateHistory {
   /** The newest state, whole. */
   #newest: RunState
   /** back[k]: from state k + 1 to state k. */
   #back: BackStep[] = []
-  #size = 0
+  #bytes = 0
+  #budget: number
+  /** States pushed between two held ones: doubles each time the history is thinned. */
+  #spacing = 1
+  #pushed = 0
 
-  constructor(first: RunState) {
+  constructor(first: RunState, budgetBytes = HISTORY_BUDGET_BYTES) {
     this.#newest = first
+    this.#budget = budgetBytes
+  }
+
+  /** Pushed states between two held ones: state k is the (k * spacing)-th pushed. */
+  get spacing(): number {
+    return this.#spacing
   }
 
   get length(): number {
     return this.#back.length + 1
   }
 
-  /** Entries the older states are held by: what changed between them. */
-  get heldEntries(): number {
-    return this.#size
+  /** About how many bytes the older states hold on to. */
+  get heldBytes(): number {
+    return this.#bytes
   }
 
-  /** Adds a state that never changes (a LiveFold snapshot). */
+  /** Adds a state that never changes (a LiveFold snapshot); it is held if it falls on the spacing. */
   push(state: RunState): void {
+    this.#pushed += 1
+    if (this.#pushed % this.#spacing !== 0) return
     const step = backStep(this.#newest, state)
     this.#back.push(step)
-    this.#size += step.size
+    this.#bytes += step.bytes
     this.#newest = state
+    while (this.#bytes > this.#budget && this.#back.length >= 2) this.#thin()
+  }
+
+  /** Keeps every other state: each kept step goes two states back. */
+  #thin(): void {
+    if (this.#back.length % 2 === 1) {
+      // The newest state falls between two kept ones: the one before it becomes the newest.
+      this.#newest = this.at(this.#back.length - 1)
+      this.#back.pop()
+    }
+    const back: BackStep[] = []
+    for (let k = 0; k < this.#back.length; k += 2) back.push(merged(this.#back[k + 1]!, this.#back[k]!))
+    this.#back = back
+    this.#bytes = back.reduce((sum, step) => sum + step.bytes, 0)
+    this.#spacing *= 2
   }
 
   /** State `k` (0 is the first pushed, or given to the constructor). */
