@@ -5,7 +5,9 @@ import { appendFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../common/run/records'
+import { DISPLAYED_TERMINALS, displayState } from '../../common/run/display-state'
 import { foldRecords } from '../../common/run/reduce'
+import type { RunState } from '../../common/run/state'
 import { seededRandom } from '../../test-support/prng'
 import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
 import { stamp } from '../../test-support/run-records'
@@ -15,6 +17,11 @@ import { foldRunLog, type FoldProgress } from './run-log-fold'
 import { OFFSET_STRIDE, RunLogIndex } from './run-log-index'
 
 const tempDir = useTempDirs('tether-log-index-')
+
+/** The state a display holds after `records`: what the index gives. */
+function displayed(records: RunRecord[]): RunState {
+  return displayState(foldRecords(records))
+}
 const TORN = '{"v":1,"seq":99999,"ts":1,"type":"tool.out'
 
 function generated(seed: number, turns: number): RunRecord[] {
@@ -69,11 +76,11 @@ describe('RunLogIndex', () => {
     expect(await index.records(kept.length, kept.length + 10)).toEqual([])
 
     for (const position of pageEdges) {
-      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(foldRecords(kept.slice(0, position + 1)))
+      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(displayed(kept.slice(0, position + 1)))
     }
     // Stepping back and forth from recent states gives the same states as from checkpoints.
     for (const position of [700, 701, 699, 702, 1200, 701]) {
-      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(foldRecords(kept.slice(0, position + 1)))
+      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(displayed(kept.slice(0, position + 1)))
     }
     await expect(index.stateAt(kept.length)).rejects.toThrow(RangeError)
     await expect(index.stateAt(-2)).rejects.toThrow(RangeError)
@@ -104,7 +111,22 @@ describe('RunLogIndex', () => {
     expect(index.interval).toBeGreaterThanOrEqual(4 * OFFSET_STRIDE)
     expect(index.checkpoints).toBe(Math.floor(records.length / index.interval) + 1)
     for (const position of edges(records.length, [index.interval])) {
-      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(foldRecords(records.slice(0, position + 1)))
+      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(displayed(records.slice(0, position + 1)))
+    }
+  })
+
+  it('gives display states: older finished calls without their terminal tails, as the state at that record shows them', async () => {
+    const path = join(await tempDir(), 'many-calls.jsonl')
+    const records = generated(12, 500)
+    await writeFile(path, records.map(encodeRecord).join(''))
+    const index = new RunLogIndex(path, { interval: 8 * OFFSET_STRIDE })
+    await index.update()
+    const final = foldRecords(records)
+    expect(final.toolCallOrder.length).toBeGreaterThan(2 * DISPLAYED_TERMINALS)
+    expect(index.state()).toStrictEqual(displayState(final))
+    const interval = index.interval
+    for (const position of [interval - 1, interval, Math.floor(records.length / 2), Math.floor(records.length / interval) * interval - 1, records.length - 1]) {
+      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(displayed(records.slice(0, position + 1)))
     }
   })
 
@@ -141,7 +163,7 @@ describe('RunLogIndex', () => {
       bytes: Buffer.byteLength(lines.slice(0, half).join('') + lines[half]!.slice(0, cut)),
       health: { problems: [], problemCount: 0, tornTailBytes: Buffer.byteLength(lines[half]!.slice(0, cut)) }
     })
-    expect(await index.stateAt(half - 1)).toStrictEqual(foldRecords(records.slice(0, half)))
+    expect(await index.stateAt(half - 1)).toStrictEqual(displayed(records.slice(0, half)))
 
     const progress: FoldProgress[] = []
     await appendFile(path, lines[half]!.slice(cut) + lines.slice(half + 1).join(''))
@@ -150,7 +172,7 @@ describe('RunLogIndex', () => {
     // Only the appended bytes were read.
     expect(progress[0]!.loadedBytes).toBe(Buffer.byteLength(lines.join('')))
     for (const position of edges(records.length, [OFFSET_STRIDE])) {
-      expect(await index.stateAt(position)).toStrictEqual(foldRecords(records.slice(0, position + 1)))
+      expect(await index.stateAt(position)).toStrictEqual(displayed(records.slice(0, position + 1)))
     }
     expect(await index.records(half - 2, half + 2)).toStrictEqual(records.slice(half - 2, half + 2))
 
@@ -158,6 +180,6 @@ describe('RunLogIndex', () => {
     const shorter = Buffer.byteLength(lines.slice(0, 40).join(''))
     await truncate(path, shorter)
     expect(await index.update()).toEqual({ records: 40, bytes: shorter, health: { problems: [], problemCount: 0, tornTailBytes: 0 } })
-    expect(await index.stateAt(39)).toStrictEqual(foldRecords(records.slice(0, 40)))
+    expect(await index.stateAt(39)).toStrictEqual(displayed(records.slice(0, 40)))
   })
 })

@@ -5,7 +5,11 @@
 // plus a fold of fewer than that many records). The checkpoints are held in a StateHistory: the
 // newest whole, the others as what changed between them, within a budget of memory; a log that
 // changes more than the budget holds gets fewer checkpoints (the interval doubles), never more memory.
+// States are display states (display-state.ts): the terminal tails of older finished calls, which
+// no later record changes, are dropped at each checkpoint, or they alone would outweigh the rest of
+// a long run's state.
 import { open, stat } from 'node:fs/promises'
+import { displayState } from '../../common/run/display-state'
 import { LiveFold } from '../../common/run/reduce'
 import { initialRunState, type RunState } from '../../common/run/state'
 import type { RunRecord } from '../../common/run/records'
@@ -66,9 +70,9 @@ export class RunLogIndex {
     }
   }
 
-  /** The state after every record indexed: the log's fold. */
+  /** The display state after every record indexed: the log's fold. */
   state(): RunState {
-    return this.#fold.snapshot()
+    return displayState(this.#fold.snapshot())
   }
 
   /** Checkpoints held now. */
@@ -116,7 +120,7 @@ export class RunLogIndex {
     return records
   }
 
-  /** The state after records 0..position (position -1: before the first). */
+  /** The display state after records 0..position (position -1: before the first). */
   async stateAt(position: number): Promise<RunState> {
     if (position < -1 || position >= this.#count) throw new RangeError(`position ${position} is outside 0..${this.#count - 1}`)
     const target = position + 1
@@ -135,7 +139,7 @@ export class RunLogIndex {
       index += 1
       return index >= target
     })
-    return this.#remember(position, fold.snapshot())
+    return this.#remember(position, displayState(fold.snapshot()))
   }
 
   #remember(position: number, state: RunState): RunState {
@@ -180,7 +184,10 @@ export class RunLogIndex {
     if (this.#count % OFFSET_STRIDE === 0) this.#offsets.push(offset)
     this.#fold.apply(record)
     this.#count += 1
-    if (this.#count % this.#firstInterval === 0) this.#checkpoints.push(this.#fold.snapshot())
+    if (this.#count % this.#firstInterval !== 0) return
+    const state = displayState(this.#fold.snapshot())
+    this.#fold = new LiveFold(state)
+    this.#checkpoints.push(state)
   }
 
   #reset(): void {
