@@ -6,7 +6,7 @@ import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
 import { stamp } from '../../test-support/run-records'
 import { displayState } from './display-state'
 import { foldRecords } from './reduce'
-import { replayWindow } from './replay-window'
+import { REPLAY_TERMINALS, replayWindow } from './replay-window'
 import type { RunState } from './state'
 
 function longState(): RunState {
@@ -41,7 +41,7 @@ function resolved(state: RunState): unknown[] {
 describe('replayWindow', () => {
   it('keeps a short state whole', () => {
     const state = longState()
-    expect(replayWindow(state, state.timeline.length)).toStrictEqual({ state: displayState(state, 10), leftOut: 0 })
+    expect(replayWindow(state, state.timeline.length)).toStrictEqual({ state: displayState(state, REPLAY_TERMINALS), leftOut: 0 })
   })
 
   it('shows the last entries as the whole state does, and nothing from before them', () => {

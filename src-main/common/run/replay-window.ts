@@ -12,8 +12,8 @@ import type { ErrorView, ItemView, RunState, TimelineEntry, ToolCallView } from 
 export const REPLAY_WINDOW_ENTRIES = 400
 /** Errors a window keeps, the latest. */
 const WINDOW_ERRORS = 50
-/** Calls a window keeps terminal output for (the rest show what the model was sent). */
-const WINDOW_TERMINALS = 10
+/** Calls a replay keeps terminal output for (the rest show what the model was sent). */
+export const REPLAY_TERMINALS = 10
 
 export interface ReplayWindow {
   state: RunState
@@ -51,7 +51,7 @@ class Renumbering {
 
 export function replayWindow(state: RunState, keep = REPLAY_WINDOW_ENTRIES): ReplayWindow {
   const leftOut = Math.max(0, state.timeline.length - keep)
-  if (leftOut === 0) return { state: displayState(state, WINDOW_TERMINALS), leftOut }
+  if (leftOut === 0) return { state: displayState(state, REPLAY_TERMINALS), leftOut }
   const inputs = new Renumbering()
   const compactions = new Renumbering()
   const responses = new Renumbering()
@@ -118,5 +118,5 @@ export function replayWindow(state: RunState, keep = REPLAY_WINDOW_ENTRIES): Rep
     gaps: state.gaps.flatMap((gap) => (responses.has(gap.responseIndex) ? [{ ...gap, responseIndex: responses.of(gap.responseIndex) }] : [])),
     cursor: { ...state.cursor, responseIndex: renumbered(state.cursor.responseIndex) }
   }
-  return { state: displayState(window, WINDOW_TERMINALS), leftOut }
+  return { state: displayState(window, REPLAY_TERMINALS), leftOut }
 }

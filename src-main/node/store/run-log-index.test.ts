@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../common/run/records'
 import { DISPLAYED_TERMINALS, displayState } from '../../common/run/display-state'
 import { foldRecords } from '../../common/run/reduce'
+import { REPLAY_TERMINALS } from '../../common/run/replay-window'
 import type { RunState } from '../../common/run/state'
 import { seededRandom } from '../../test-support/prng'
 import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
@@ -18,9 +19,9 @@ import { OFFSET_STRIDE, RunLogIndex } from './run-log-index'
 
 const tempDir = useTempDirs('tether-log-index-')
 
-/** The state a display holds after `records`: what the index gives. */
+/** The state a replay shows after `records`: what the index gives. */
 function displayed(records: RunRecord[]): RunState {
-  return displayState(foldRecords(records))
+  return displayState(foldRecords(records), REPLAY_TERMINALS)
 }
 const TORN = '{"v":1,"seq":99999,"ts":1,"type":"tool.out'
 
@@ -115,7 +116,7 @@ describe('RunLogIndex', () => {
     }
   })
 
-  it('gives display states: older finished calls without their terminal tails, as the state at that record shows them', async () => {
+  it('gives display states: older finished calls without their terminal tails, as the live view and the replay show them', async () => {
     const path = join(await tempDir(), 'many-calls.jsonl')
     const records = generated(12, 500)
     await writeFile(path, records.map(encodeRecord).join(''))

@@ -7,10 +7,13 @@
 // changes more than the budget holds gets fewer checkpoints (the interval doubles), never more memory.
 // States are display states (display-state.ts): the terminal tails of older finished calls, which
 // no later record changes, are dropped at each checkpoint, or they alone would outweigh the rest of
-// a long run's state.
+// a long run's state. The fold keeps the live view's DISPLAYED_TERMINALS (the run store shows its
+// state); checkpoints and positions keep the replay's REPLAY_TERMINALS, so each terminal tail is
+// held by at most the few checkpoints it is among the latest in.
 import { open, stat } from 'node:fs/promises'
 import { displayState } from '../../common/run/display-state'
 import { LiveFold } from '../../common/run/reduce'
+import { REPLAY_TERMINALS } from '../../common/run/replay-window'
 import { initialRunState, type RunState } from '../../common/run/state'
 import type { RunRecord } from '../../common/run/records'
 import { healthyLog, noteProblem, type FoldProgress, type LogHealth } from './run-log-fold'
@@ -120,7 +123,7 @@ export class RunLogIndex {
     return records
   }
 
-  /** The display state after records 0..position (position -1: before the first). */
+  /** The state after records 0..position (position -1: before the first), with the replay's terminals. */
   async stateAt(position: number): Promise<RunState> {
     if (position < -1 || position >= this.#count) throw new RangeError(`position ${position} is outside 0..${this.#count - 1}`)
     const target = position + 1
@@ -139,7 +142,7 @@ export class RunLogIndex {
       index += 1
       return index >= target
     })
-    return this.#remember(position, displayState(fold.snapshot()))
+    return this.#remember(position, displayState(fold.snapshot(), REPLAY_TERMINALS))
   }
 
   #remember(position: number, state: RunState): RunState {
@@ -187,7 +190,7 @@ export class RunLogIndex {
     if (this.#count % this.#firstInterval !== 0) return
     const state = displayState(this.#fold.snapshot())
     this.#fold = new LiveFold(state)
-    this.#checkpoints.push(state)
+    this.#checkpoints.push(displayState(state, REPLAY_TERMINALS))
   }
 
   #reset(): void {
