@@ -11,6 +11,7 @@
 // state); checkpoints and positions keep the replay's REPLAY_TERMINALS, so each terminal tail is
 // held by at most the few checkpoints it is among the latest in.
 import { open, stat } from 'node:fs/promises'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { displayState } from '../../common/run/display-state'
 import { LiveFold } from '../../common/run/reduce'
 import { REPLAY_TERMINALS } from '../../common/run/replay-window'
@@ -132,7 +133,7 @@ export class RunLogIndex {
     const recent = this.#recent.filter(([at]) => at + 1 <= target && at + 1 > from).sort(([a], [b]) => b - a)[0]
     let base: RunState
     if (recent) [from, base] = [recent[0] + 1, recent[1]]
-    else base = this.#checkpoints.at(from / interval)
+    else base = await this.#checkpoints.atPaused(from / interval, () => nextTurn())
     if (from === target) return this.#remember(position, base)
     const fold = new LiveFold(base)
     // Read from the kept offset at or before `from`, skipping what `base` already holds.

@@ -108,6 +108,9 @@ function merged(later: BackStep, earlier: BackStep): BackStep {
   return { fields: earlier.fields, arrays, records, bytes: sizeOf(arrays, records) }
 }
 
+/** Steps walked back between two pauses. */
+const STEPS_PER_PAUSE = 8
+
 /** What the older states may hold on to: a few hundred megabytes whatever the log. */
 export const HISTORY_BUDGET_BYTES = 192 * 1024 * 1024
 
@@ -157,7 +160,7 @@ export class StateHistory {
     if (this.#back.length % 2 === 1) {
       // The newest state falls between two kept ones: the one before it becomes the newest.
       this.#newest = this.at(this.#back.length - 1)
-      this.#back.pop()
+      this.#back = this.#back.slice(0, -1)
     }
     const back: BackStep[] = []
     for (let k = 0; k < this.#back.length; k += 2) back.push(merged(this.#back[k + 1]!, this.#back[k]!))
@@ -166,14 +169,40 @@ export class StateHistory {
     this.#spacing *= 2
   }
 
-  /** State `k` (0 is the first pushed, or given to the constructor). */
+  /**
+   * State `k` (0 is the first pushed, or given to the constructor), at once.
+   */
   at(k: number): RunState {
-    if (k === this.#back.length) return this.#newest
+    const walk = this.#walkBack(k)
+    for (let step = walk.next(); ; step = walk.next()) if (step.done) return step.value
+  }
+
+  /** `at`, giving the event loop back every few steps. */
+  async atPaused(k: number, pause: () => Promise<unknown>): Promise<RunState> {
+    const walk = this.#walkBack(k)
+    for (let step = walk.next(); ; step = walk.next()) {
+      if (step.done) return step.value
+      await pause()
+    }
+  }
+
+  /** Builds state k, yielding between the copies and every few steps back. */
+  *#walkBack(k: number): Generator<void, RunState> {
+    // Taken now: a push while this walks may thin the history into a new list.
+    const steps = this.#back
     const newest = this.#newest
-    const arrays = Object.fromEntries(ARRAY_FIELDS.map((field) => [field, [...newest[field]]])) as Record<ArrayField, unknown[]>
-    const records = Object.fromEntries(RECORD_FIELDS.map((field) => [field, { ...newest[field] }])) as Record<RecordField, Record<string, unknown>>
-    for (let step = this.#back.length - 1; step >= k; step--) {
-      const back = this.#back[step]!
+    if (k === steps.length) return newest
+    const arrays = {} as Record<ArrayField, unknown[]>
+    const records = {} as Record<RecordField, Record<string, unknown>>
+    for (const field of ARRAY_FIELDS) arrays[field] = [...newest[field]]
+    yield
+    for (const field of RECORD_FIELDS) {
+      records[field] = { ...newest[field] }
+      yield
+    }
+    for (let step = steps.length - 1; step >= k; step--) {
+      if (step % STEPS_PER_PAUSE === 0) yield
+      const back = steps[step]!
       for (const field of ARRAY_FIELDS) {
         const change = back.arrays[field]
         if (!change) continue
@@ -189,6 +218,6 @@ export class StateHistory {
         for (const [key, value] of change.changed) record[key] = value
       }
     }
-    return { ...newest, ...this.#back[k]!.fields, ...arrays, ...records } as RunState
+    return { ...newest, ...steps[k]!.fields, ...arrays, ...records } as RunState
   }
 }
