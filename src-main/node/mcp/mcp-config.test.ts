@@ -17,7 +17,7 @@ describe('MCP config in the .mcp.json shape', () => {
     })
     expect(parseMcpConfig(text, 'personal', 'settings')).toEqual({
       servers: [
-        { transport: 'stdio', name: 'files', source: 'personal', command: 'node', args: ['server.js'], env: { LEVEL: '1' }, allowedHosts: ['registry.npmjs.org'] },
+        { transport: 'stdio', name: 'files', source: 'personal', command: 'node', args: ['server.js'], env: { LEVEL: '1' }, allowedHosts: ['registry.npmjs.org'], readablePaths: [] },
         { transport: 'http', name: 'remote', source: 'personal', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer x' } }
       ],
       problems: []
@@ -40,6 +40,19 @@ describe('MCP config in the .mcp.json shape', () => {
     expect(parsed.problems).toHaveLength(5)
     expect(parsed.problems[0]).toMatch(/^\.mcp\.json: MCP server "noCommand": /)
     expect(parsed.problems[2]).toBe('.mcp.json: MCP server "fileUrl": the URL must be http: or https:, not file:')
+  })
+
+  it('takes readablePaths only from the person\'s own config, as absolute paths, and names them in the approval text', () => {
+    const entry = { command: 'node', args: ['/opt/notes/server.js'], readablePaths: ['/opt/notes'] }
+    const personal = parseMcpConfig(JSON.stringify({ mcpServers: { notes: entry, relative: { command: 'x', readablePaths: ['tools'] } } }), 'personal', 'p')
+    expect({ servers: personal.servers.map(describeServer), problems: personal.problems }).toEqual({
+      servers: ['notes: "node" "/opt/notes/server.js" (reads: /opt/notes)'],
+      problems: ['p: MCP server "relative": readablePaths must be absolute paths ("tools")']
+    })
+    expect(parseMcpConfig(JSON.stringify({ mcpServers: { notes: entry } }), 'workspace', '.mcp.json')).toEqual({
+      servers: [],
+      problems: ['.mcp.json: MCP server "notes": readablePaths is only honoured in your own MCP config, not in a repository\'s']
+    })
   })
 
   it('says clearly when the file is not JSON or has no servers object', () => {

@@ -1,9 +1,11 @@
 // MCP server configuration in the `.mcp.json` shape other agents use:
 //   {"mcpServers": {"NAME": {"command", "args", "env"} | {"type": "http", "url", "headers"}}}
-// plus one Tether field for stdio servers, `allowedHosts`: the hosts the sandboxed server may
-// reach (none by default). Fields other agents add (`disabled`, `timeout`, ...) are ignored,
+// plus two Tether fields for stdio servers, `allowedHosts`: the hosts the sandboxed server may
+// reach (none by default), and `readablePaths`: folders or files outside the workspace it may read
+// (its own install folder; only in the person's own config). Fields other agents add (`disabled`, `timeout`, ...) are ignored,
 // except `disabled: true`, which leaves the server out. A bad entry is reported by name and the
 // others still load.
+import { isAbsolute } from 'node:path'
 import { z } from 'zod'
 import { escapeForDisplay, HIDDEN_CHARACTER } from '../../common/text/display-text'
 import { invalidAllowlistEntries } from '../tools/sandbox/network-allowlist'
@@ -18,6 +20,8 @@ export interface StdioServerConfig {
   args: string[]
   env: Record<string, string>
   allowedHosts: string[]
+  /** Absolute host paths the sandboxed server sees read-only (Tether's data dir stays hidden). */
+  readablePaths: string[]
 }
 
 export interface HttpServerConfig {
@@ -45,6 +49,7 @@ const stdioEntry = z.looseObject({
   args: z.array(z.string()).optional(),
   env: stringMap.optional(),
   allowedHosts: z.array(z.string()).optional(),
+  readablePaths: z.array(z.string()).optional(),
   disabled: z.boolean().optional()
 })
 
@@ -86,7 +91,12 @@ function parseEntry(name: string, value: unknown, source: McpConfigSource): McpS
   const allowedHosts = parsed.data.allowedHosts ?? []
   const invalid = invalidAllowlistEntries(allowedHosts)
   if (invalid.length > 0) return `MCP server "${name}": allowedHosts: ${invalid.join('; ')}`
-  return { transport: 'stdio', name, source, command: parsed.data.command, args: parsed.data.args ?? [], env: parsed.data.env ?? {}, allowedHosts }
+  const readablePaths = parsed.data.readablePaths ?? []
+  // A repository must not widen what a server it brings can read on the person's machine.
+  if (readablePaths.length > 0 && source === 'workspace') return `MCP server "${name}": readablePaths is only honoured in your own MCP config, not in a repository's`
+  const notAbsolute = readablePaths.filter((path) => !isAbsolute(path) || path.includes('\0'))
+  if (notAbsolute.length > 0) return `MCP server "${name}": readablePaths must be absolute paths (${escapeForDisplay(notAbsolute.map((path) => JSON.stringify(path)).join(', '))})`
+  return { transport: 'stdio', name, source, command: parsed.data.command, args: parsed.data.args ?? [], env: parsed.data.env ?? {}, allowedHosts, readablePaths }
 }
 
 /** Parses the text of a config file; never throws. */
@@ -130,6 +140,7 @@ export function mergeMcpConfigs(personal: ParsedMcpConfig, workspace: ParsedMcpC
 export function describeServer(server: McpServerConfig): string {
   if (server.transport === 'http') return escapeForDisplay(`${server.name}: ${server.url}`)
   const hosts = server.allowedHosts.length > 0 ? ` (network: ${server.allowedHosts.join(', ')})` : ''
+  const reads = server.readablePaths.length > 0 ? ` (reads: ${server.readablePaths.join(', ')})` : ''
   const env = Object.keys(server.env)
-  return escapeForDisplay(`${server.name}: ${[server.command, ...server.args].map((word) => JSON.stringify(word)).join(' ')}${env.length > 0 ? ` with ${env.map((key) => JSON.stringify(key)).join(', ')} set` : ''}${hosts}`)
+  return escapeForDisplay(`${server.name}: ${[server.command, ...server.args].map((word) => JSON.stringify(word)).join(' ')}${env.length > 0 ? ` with ${env.map((key) => JSON.stringify(key)).join(', ')} set` : ''}${hosts}${reads}`)
 }

@@ -1,6 +1,7 @@
 // An MCP tool call end to end: the model (the sim) calls a tool of the test server, the approval
 // broker asks the person (scripted here) for the writing tool and not for the read-only one, the
 // call runs in the sandboxed server, and its result goes back to the model.
+import { realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Scenario } from '../../../sim'
@@ -14,8 +15,10 @@ import type { ParsedMcpConfig } from './mcp-config'
 import { startRunMcp, type RunMcp } from './run-mcp'
 
 const SERVER_SCRIPT = join(import.meta.dirname, '../../test-support/mcp/workspace-mcp-server.mjs')
+// The server's own files, shown to it wherever the project is checked out (see mcp-servers.test.ts).
+const PROJECT_ROOT = realpathSync(join(import.meta.dirname, '../../..'))
 const PERSONAL: ParsedMcpConfig = {
-  servers: [{ transport: 'stdio', name: 'notes', source: 'personal', command: process.execPath, args: [SERVER_SCRIPT], env: {}, allowedHosts: [] }],
+  servers: [{ transport: 'stdio', name: 'notes', source: 'personal', command: process.execPath, args: [SERVER_SCRIPT], env: {}, allowedHosts: [], readablePaths: [PROJECT_ROOT] }],
   problems: []
 }
 

@@ -11,6 +11,9 @@ import { defaultMcpOptions } from './mcp-defaults'
 import { McpServers } from './mcp-servers'
 
 const SERVER_SCRIPT = join(import.meta.dirname, '../../test-support/mcp/workspace-mcp-server.mjs')
+// The server's own files (its script and the SDK in node_modules), shown to it wherever the
+// project is checked out, /tmp and home included.
+const PROJECT_ROOT = realpathSync(join(import.meta.dirname, '../../..'))
 
 let root = ''
 let workspace = ''
@@ -40,7 +43,7 @@ afterEach(async () => {
 })
 
 function testServer(overrides: Partial<StdioServerConfig> = {}): StdioServerConfig {
-  return { transport: 'stdio', name: 'notes', source: 'personal', command: process.execPath, args: [SERVER_SCRIPT], env: {}, allowedHosts: [], ...overrides }
+  return { transport: 'stdio', name: 'notes', source: 'personal', command: process.execPath, args: [SERVER_SCRIPT], env: {}, allowedHosts: [], readablePaths: [PROJECT_ROOT], ...overrides }
 }
 
 async function start(configs: StdioServerConfig[], overrides: Partial<ReturnType<typeof defaultMcpOptions>> = {}): Promise<McpServers> {
@@ -108,6 +111,23 @@ describe('MCP servers in the sandbox', () => {
     expect(secret.output).not.toContain('sk-secret-key')
     const key = await call('mcp__notes__read_note', { path: join(home, '.ssh', 'id_rsa') })
     expect(key.output).not.toContain('PRIVATE KEY')
+  })
+
+  it('reads the folders its config makes readable, and nothing more: the home and the data dir stay hidden', async () => {
+    const tools = join(home, 'tools')
+    mkdirSync(tools)
+    writeFileSync(join(tools, 'settings.txt'), 'server settings\n')
+    // The whole test folder, which holds the home and the data dir, made readable as well.
+    await start([testServer({ readablePaths: [PROJECT_ROOT, tools, root] })])
+    expect(await call('mcp__notes__read_note', { path: join(tools, 'settings.txt') })).toEqual({ status: 'ok', output: 'server settings\n' })
+    const written = await call('mcp__notes__write_note', { path: join(tools, 'planted.txt'), text: 'x' })
+    expect({ status: written.status, planted: existsSync(join(tools, 'planted.txt')) }).toEqual({ status: 'error', planted: false })
+    expect((await call('mcp__notes__read_note', { path: join(dataDir, 'keys.json') })).output).not.toContain('sk-secret-key')
+    expect((await call('mcp__notes__read_note', { path: join(home, '.ssh', 'id_rsa') })).output).not.toContain('PRIVATE KEY')
+    await servers!.close()
+    await start([testServer()])
+    expect((await call('mcp__notes__read_note', { path: join(tools, 'settings.txt') })).status).toBe('error')
+    expect((await call('mcp__notes__read_note', { path: join(home, '.ssh', 'id_rsa') })).output).not.toContain('PRIVATE KEY')
   })
 
   it('cannot reach the network, not even a server on the host loopback', async () => {

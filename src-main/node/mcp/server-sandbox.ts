@@ -1,6 +1,6 @@
 // How a stdio MCP server is launched: under the same bubblewrap spec as the shell (the workspace
 // writable with its git metadata protected, an empty home showing only the allowlisted toolchain
-// folders, Tether's data dir hidden, a private /tmp, the command seccomp filter, no network), and,
+// folders and the server's own `readablePaths`, Tether's data dir hidden, a private /tmp, the command seccomp filter, no network), and,
 // when its config names hosts, with the shell's two-layer arrangement: the forwarder to the
 // filtering allowlist proxy in an outer layer, the server in an inner one.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -88,6 +88,7 @@ async function prepareLaunch(server: StdioServerConfig, options: ServerSandboxOp
     controlDir,
     home,
     homeMounts: home === null ? [] : homeMounts(home, options.homeAllowlist),
+    readable: existingRealPaths(server.readablePaths),
     files: [],
     pinned: protection.pinned,
     readOnly: protection.readOnly,

@@ -33,8 +33,10 @@ beforeAll(async () => {
     }
   })
   cli = join(bundleDir, 'main.mjs')
-  // Not under the temp dir: there a sibling of the workspace would count as scratch space.
-  home = realpathSync(mkdtempSync(join(ROOT, 'out', '.classify-home-')))
+  // Not under /tmp (where the project itself may be checked out): there a sibling of the
+  // workspace counts as scratch space.
+  mkdirSync('/var/tmp', { recursive: true })
+  home = realpathSync(mkdtempSync('/var/tmp/tether-classify-home-'))
   workspace = join(home, 'repo')
   mkdirSync(join(workspace, '.git', 'hooks'), { recursive: true })
   mkdirSync(join(workspace, 'src'), { recursive: true })

@@ -14,6 +14,12 @@ export interface SandboxMounts {
   home: string | null
   /** Folders of the real home shown read-only in the empty one (see home-view.ts). */
   homeMounts: HomeMount[]
+  /**
+   * Host paths outside the workspace shown read-only at the same path (an MCP server's own install
+   * folder), even inside the private /tmp or the empty home; the home stays empty below a readable
+   * folder that holds it, and the hidden paths still win.
+   */
+  readable?: string[]
   /** Files written for the sandbox, mounted read-only at a path (e.g. a generated ~/.gitconfig). */
   files: Array<{ source: string; target: string }>
   /** Directories mounted over themselves, writable, so they cannot be renamed or replaced by a symlink. */
@@ -76,9 +82,15 @@ export function bwrapArgv(spec: SandboxSpec): string[] {
   if (mounts.controlDir !== null) args.push('--ro-bind', mounts.controlDir, CONTROL_MOUNT)
   if (mounts.tempDir !== null) args.push('--bind', mounts.tempDir, '/tmp')
   else args.push('--tmpfs', '/tmp')
-  if (mounts.home !== null) {
-    args.push('--tmpfs', mounts.home)
+  const home = mounts.home
+  const inHome = (path: string): boolean => home !== null && (path === home || path.startsWith(`${home}/`))
+  // A readable folder that holds the home is shown before the empty home goes over it, so the
+  // home stays empty there; one inside the home is shown on top of the empty home.
+  for (const path of (mounts.readable ?? []).filter((path) => !inHome(path))) args.push('--ro-bind', path, path)
+  if (home !== null) {
+    args.push('--tmpfs', home)
     for (const mount of mounts.homeMounts) args.push('--ro-bind', mount.source, mount.target)
+    for (const path of (mounts.readable ?? []).filter(inHome)) args.push('--ro-bind', path, path)
   }
   for (const file of mounts.files) args.push('--ro-bind', file.source, file.target)
   args.push(mounts.workspaceWritable ? '--bind' : '--ro-bind', mounts.workspace, mounts.workspace)
