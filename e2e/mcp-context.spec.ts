@@ -6,11 +6,13 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { configureCustomProvider, PROVIDER_ENV, sampleWorkspace } from './support/app-setup'
-import { makeDataDir, ROOT, startBrowserHost, type BrowserHost } from './support/browser-host'
+import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
 import { expect, shot, test } from './support/fixtures'
+import { writeBundledMcpServer } from './support/mcp-test-server'
 import { startSimProcess, type SimProcess } from './support/sim-process'
 
-const SERVER_SCRIPT = join(ROOT, 'src-main', 'test-support', 'mcp', 'workspace-mcp-server.mjs')
+// The repository brings its server as one file, as a repository would.
+const SERVER_FILE = 'notes-server.mjs'
 
 const SCENARIO = {
   name: 'e2e-mcp',
@@ -33,7 +35,8 @@ test.describe('MCP servers, project instructions and the Context meter', () => {
     await configureCustomProvider(data.path, sim.baseUrl)
     workspace = await sampleWorkspace(data.folder)
     await writeFile(join(workspace, 'AGENTS.md'), '# Conventions\nKeep notes in NOTES.md.\n')
-    await writeFile(join(workspace, '.mcp.json'), JSON.stringify({ mcpServers: { notes: { command: process.execPath, args: [SERVER_SCRIPT] } } }))
+    await writeBundledMcpServer(workspace, SERVER_FILE)
+    await writeFile(join(workspace, '.mcp.json'), JSON.stringify({ mcpServers: { notes: { command: process.execPath, args: [SERVER_FILE] } } }))
     host = await startBrowserHost(data.path, PROVIDER_ENV)
   })
 
@@ -53,7 +56,7 @@ test.describe('MCP servers, project instructions and the Context meter', () => {
 
     const prompt = page.getByRole('region', { name: 'This repository wants to start MCP servers' })
     await expect(prompt).toBeVisible()
-    await expect(prompt).toContainText(`notes: "${process.execPath}" "${SERVER_SCRIPT}"`)
+    await expect(prompt).toContainText(`notes: "${process.execPath}" "${SERVER_FILE}"`)
     await shot(page, 'project-mcp-prompt')
     await prompt.getByRole('button', { name: 'Allow these servers' }).click()
     await expect(prompt).toBeHidden()
