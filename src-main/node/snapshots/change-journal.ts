@@ -23,6 +23,11 @@ const BARRIER_TIMEOUT_MS = 10_000
  * A late barrier costs only a full read, which a lost one needs anyway.
  */
 const BARRIER_TIMEOUT_AFTER_LOSS_MS = 1_000
+/**
+ * Paths remembered between two checkpoints at most: past this, the checkpoint reads the whole
+ * workspace anyway, and a process that makes names without end cannot grow the host's memory.
+ */
+export const MAX_JOURNAL_PATHS = 50_000
 
 export interface JournalTake {
   /** Paths named by events (a file, link or directory that may have changed, appeared or gone). */
@@ -169,6 +174,10 @@ export class ChangeJournal {
     }
     if (isGitMetadata(name)) return
     const path = joinPath(dir, name)
+    if (this.#paths.size >= MAX_JOURNAL_PATHS) {
+      this.#doubtWith(`more than ${MAX_JOURNAL_PATHS} paths changed`)
+      return
+    }
     this.#paths.add(path)
     // A changed .gitignore may bring paths into view that were never watched.
     if (name === '.gitignore') this.#subtrees.add(dir)

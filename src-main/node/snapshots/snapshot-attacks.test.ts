@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { bash, folderDigest } from '../../test-support/workspace-tree'
+import { ChangeJournal, MAX_JOURNAL_PATHS } from './change-journal'
 import { readCheckpointLog, manifestAt } from './checkpoint-log'
 import { readEntry } from './read-entry'
 import { describeStep, planRestore } from './restore'
@@ -223,6 +224,22 @@ describe('checkpoints and rewinds against a hostile workspace', () => {
     const report = await rewindTo(checkpoints, 'call_1', false)
     expect({ changed: report.outcome!.changed.length, failed: report.outcome!.failed, tree: readdirSync(workspace).includes('tree') }).toEqual({ changed: 40_001, failed: [], tree: false })
   }, 120_000)
+
+  it('remembers a bounded number of changed names between checkpoints, whatever a process keeps making', async () => {
+    const { folder } = await setup()
+    const watched = join(folder, 'churn')
+    mkdirSync(watched)
+    const journal = await ChangeJournal.open(watched, join(folder, 'barrier'))
+    try {
+      journal.watchDirectory('')
+      bash(watched, `seq -f 'n%g' 1 ${MAX_JOURNAL_PATHS + 20_000} | xargs touch`)
+      await journal.settle()
+      const taken = journal.take()
+      expect({ bounded: taken.paths.size <= MAX_JOURNAL_PATHS, doubt: taken.doubt !== null }).toEqual({ bounded: true, doubt: true })
+    } finally {
+      journal.close()
+    }
+  }, 60_000)
 
   it('keeps what a .gitignore written by the run would hide: rules are those the run found', async () => {
     const { workspace, checkpoints } = await setup()
