@@ -21,11 +21,20 @@ export function languageOf(path: string): string | null {
   return dot > 0 ? (BY_EXTENSION[name.slice(dot + 1).toLowerCase()] ?? null) : null
 }
 
-/** A function that colours one line of `path` as escaped HTML, or null when there is no grammar for it. */
-export async function lineHighlighter(path: string): Promise<((line: string) => string) | null> {
+/**
+ * Lines longer than this are shown without colour: a grammar's cost on one line of a minified or
+ * generated file (a run can write a megabyte on one line) would stall the window.
+ */
+export const MAX_COLOURED_LINE = 2000
+
+/**
+ * A function that colours one line of `path` as escaped HTML (null for a line too long to colour),
+ * or null when there is no grammar for the file.
+ */
+export async function lineHighlighter(path: string): Promise<((line: string) => string | null) | null> {
   const language = languageOf(path)
   if (language === null) return null
   const hljs = await loadHighlighter()
   if (!hljs.getLanguage(language)) return null
-  return (line) => hljs.highlight(line, { language, ignoreIllegals: true }).value
+  return (line) => (line.length > MAX_COLOURED_LINE ? null : hljs.highlight(line, { language, ignoreIllegals: true }).value)
 }
