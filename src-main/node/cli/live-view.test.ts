@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { foldRecords } from '../../common/run/reduce'
 import { parseReplaySource } from '../store/replay-source'
-import { poisoned, TERMINAL_CONTROL } from '../../test-support/cli/hostile-text'
+import { HOSTILE_TEXT, poisoned, TERMINAL_CONTROL } from '../../test-support/cli/hostile-text'
 import { stamp } from '../../test-support/run-records'
 import { sampleRun } from '../../test-support/sample-run'
 import { LiveView, PLAIN_STYLE } from './live-view'
@@ -43,6 +43,18 @@ describe('LiveView on real streams', () => {
     expect(TERMINAL_CONTROL.exec(text)?.[0] ?? null).toBe(null)
     expect(text).toContain('All 12\\x1b]52;c;ZXZpbA==\\x07')
     expect(text).toContain('ok 12 tests\\x1b]52')
+  })
+
+  it('shows the names of changed files and checkpoint notes escaped: a file name can be an escape sequence', () => {
+    let text = ''
+    const name = `${HOSTILE_TEXT}\nfake line`
+    new LiveView((chunk) => (text += chunk), PLAIN_STYLE).show(
+      { v: 1, seq: 3, ts: 0, type: 'checkpoint.saved', callId: 'c', phase: 'after', kept: true, changed: [name], changedCount: 1, notes: [`${name}: not kept`] },
+      foldRecords([])
+    )
+    expect(TERMINAL_CONTROL.exec(text)?.[0] ?? null).toBe(null)
+    expect(text.split('\n').length).toBe(3)
+    expect(text).toContain('changed 1 path: \\x1b]52;c;ZXZpbA==\\x07')
   })
 
   it('drops the colours of tool output and escapes its other sequences', () => {

@@ -6,7 +6,7 @@ import { summarizeItem } from '../../common/run/item-summary'
 import type { RunRecord } from '../../common/run/records'
 import { assertNever } from '../../common/run/records'
 import type { RunState } from '../../common/run/state'
-import { escapeForDisplay, escapeForTerminal, terminalSafeOutput } from '../../common/text/display-text'
+import { escapeForDisplay, escapeForTerminal, escapePath, terminalSafeOutput } from '../../common/text/display-text'
 
 const OUTPUT_LINES = 6
 /** Item types the live view shows as they stream (text, thinking) or as tool lines. */
@@ -113,8 +113,9 @@ export class LiveView {
         this.#line(dim(`⇲ context compacted (${record.method === 'server' ? 'by the server' : 'summarised'}${record.tokensBefore === null ? '' : ` at ${record.tokensBefore.toLocaleString('en-US')} tokens`}): ${record.reason}`))
         return
       case 'checkpoint.saved':
-        if (record.phase === 'after' && record.changedCount > 0) this.#line(dim(`  changed ${record.changedCount} path${record.changedCount === 1 ? '' : 's'}: ${record.changed.slice(0, 5).join(', ')}${record.changedCount > 5 ? ', …' : ''}`))
-        for (const note of record.notes) this.#line(warn(`  checkpoint: ${note}`))
+        // File names are the run's to choose: any byte but `/`, an escape sequence included.
+        if (record.phase === 'after' && record.changedCount > 0) this.#line(dim(`  changed ${record.changedCount} path${record.changedCount === 1 ? '' : 's'}: ${record.changed.slice(0, 5).map(escapePath).join(', ')}${record.changedCount > 5 ? ', …' : ''}`))
+        for (const note of record.notes) this.#line(warn(`  checkpoint: ${escapeForTerminal(note).replaceAll('\n', '\\n')}`))
         return
       case 'workspace.rewound':
         this.#line(bold(`↶ rewound to before ${record.beforeCallId}: ${record.changedCount} path${record.changedCount === 1 ? '' : 's'} put back`) + (record.failed.length > 0 ? warn(`, ${record.failed.length} could not be`) : ''))

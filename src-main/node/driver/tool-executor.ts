@@ -254,7 +254,7 @@ export class ToolExecutor {
         kept: true,
         changed: changed.slice(0, CHECKPOINT_PATHS_CAP),
         changedCount: changed.length,
-        notes
+        notes: notes.length > CHECKPOINT_PATHS_CAP ? [...notes.slice(0, CHECKPOINT_PATHS_CAP), `and ${notes.length - CHECKPOINT_PATHS_CAP} more`] : notes
       })
     } catch (error) {
       const notes = [`no checkpoint was kept: ${(error as Error).message}`]

@@ -3,6 +3,7 @@
 // the journal saw change). Entries whose lstat fingerprint is unchanged are not read again, and
 // every content read is on disk in the object store before the scan returns the entry that names it.
 import { opendir, readdir } from 'node:fs/promises'
+import { escapePath } from '../../common/text/display-text'
 import { PLACEHOLDER_DIRECTORY_NAMES } from '../tools/sandbox/protected-paths'
 import { joinPath, parentOf, sameContent, type SnapshotEntry } from './entry'
 import type { GitignoreRules } from './gitignore-rules'
@@ -141,7 +142,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
         return
       }
       result.set(path, entry)
-      if (depth > MAX_DEPTH) context.note?.(`${path}: folders nested deeper than ${MAX_DEPTH} levels are not read`)
+      if (depth > MAX_DEPTH) context.note?.(`${escapePath(path)}: folders nested deeper than ${MAX_DEPTH} levels are not read`)
       else await walk(folder, depth)
     } finally {
       await folder.close()

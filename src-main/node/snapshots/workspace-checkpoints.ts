@@ -2,6 +2,7 @@
 // resumes), then, before and after each call that may change files, only the paths the change
 // journal saw change. Each checkpoint is on disk before the call it guards may run.
 import { mkdir } from 'node:fs/promises'
+import { escapePath } from '../../common/text/display-text'
 import { ChangeJournal } from './change-journal'
 import { CheckpointLogWriter, manifestAt, readCheckpointLog, type CheckpointLabel, type CheckpointLine } from './checkpoint-log'
 import { isWithinAny, sameContent, type SnapshotEntry } from './entry'
@@ -166,7 +167,7 @@ export class WorkspaceCheckpoints {
       this.#context.budget = new StoreBudget(this.#store.root, this.#storeLimits)
       const { scan, notes } = await read()
       notes.push(...this.#scanNotes)
-      for (const [path, entry] of scan) if (entry?.kind === 'file' && entry.note !== null) notes.push(`${path}: ${entry.note}`)
+      for (const [path, entry] of scan) if (entry?.kind === 'file' && entry.note !== null) notes.push(`${escapePath(path)}: ${entry.note}`)
       const delta = deltaOf(scan, this.#manifest)
       const changed = changedPaths(delta, this.#manifest)
       // A full read that found nothing new is not worth a line.

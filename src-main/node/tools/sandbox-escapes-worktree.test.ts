@@ -24,11 +24,10 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim()
 }
 
-async function shell(runId: string, workspace: string, command: string): Promise<string> {
+async function shell(runId: string, workspace: string, command: string): Promise<void> {
   await runtime.openRun({ runId, workspace, artifactsDir: join(root, 'artifacts'), networkAllowlist: [], unsandboxed: false })
   try {
-    const result = await runtime.execute({ runId, callId: 'call-1', call: builtinTools.prepareOrThrow('shell', JSON.stringify({ command, timeout_ms: 20_000 })) })
-    return JSON.stringify(result.outcome)
+    await runtime.execute({ runId, callId: 'call-1', call: builtinTools.prepareOrThrow('shell', JSON.stringify({ command, timeout_ms: 20_000 })) })
   } finally {
     await runtime.closeRun(runId)
   }
