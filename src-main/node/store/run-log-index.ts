@@ -47,6 +47,8 @@ export class RunLogIndex {
   #historyBytes: number | undefined
   /** State k: the state after the first k * interval records. */
   #checkpoints: StateHistory
+  /** Checkpoints folded but not yet compared with the one before (see #storeCheckpoints). */
+  #unstored: RunState[] = []
   /** offsets[k]: where record k * OFFSET_STRIDE starts. */
   #offsets: number[] = []
   #count = 0
@@ -133,7 +135,12 @@ export class RunLogIndex {
     const recent = this.#recent.filter(([at]) => at + 1 <= target && at + 1 > from).sort(([a], [b]) => b - a)[0]
     let base: RunState
     if (recent) [from, base] = [recent[0] + 1, recent[1]]
-    else base = await this.#checkpoints.atPaused(from / interval, () => nextTurn())
+    else {
+      // A checkpoint the update under way has not put in the history yet: fold from the one before.
+      const k = Math.min(from / interval, this.#checkpoints.length - 1)
+      from = k * interval
+      base = await this.#checkpoints.atPaused(k, () => nextTurn())
+    }
     if (from === target) return this.#remember(position, base)
     const fold = new LiveFold(base)
     // Read from the kept offset at or before `from`, skipping what `base` already holds.
@@ -175,8 +182,10 @@ export class RunLogIndex {
         problem: (line, reason) => noteProblem(this.#health, line, reason),
         progress: (loadedBytes, totalBytes) => {
           for (const listener of this.#listeners) listener({ loadedBytes, totalBytes })
-        }
+        },
+        between: () => this.#storeCheckpoints()
       })
+      await this.#storeCheckpoints()
       this.#end = end.position
       this.#health.tornTailBytes = end.tornTailBytes
     } finally {
@@ -191,10 +200,17 @@ export class RunLogIndex {
     if (this.#count % this.#firstInterval !== 0) return
     const state = displayState(this.#fold.snapshot())
     this.#fold = new LiveFold(state)
-    this.#checkpoints.push(displayState(state, REPLAY_TERMINALS))
+    // Compared with the checkpoint before it between chunks, where the event loop can be given back.
+    this.#unstored.push(displayState(state, REPLAY_TERMINALS))
+  }
+
+  async #storeCheckpoints(): Promise<void> {
+    const history = this.#checkpoints
+    for (let state = this.#unstored.shift(); state; state = this.#unstored.shift()) await history.pushPaused(state, () => nextTurn())
   }
 
   #reset(): void {
+    this.#unstored = []
     this.#checkpoints = new StateHistory(initialRunState, this.#historyBytes)
     this.#offsets = []
     this.#count = 0

@@ -28,6 +28,8 @@ export interface ScanVisitor {
   record(record: RunRecord, offset: number): boolean | void
   problem?(line: number, reason: string): void
   progress?(loadedBytes: number, totalBytes: number): void
+  /** Work put off while records were read, done between two chunks (it may give the event loop back itself). */
+  between?(): Promise<void>
 }
 
 export interface ScanEnd {
@@ -76,6 +78,7 @@ export async function scanRunLog(file: FileHandle, from: ScanPosition, visitor: 
     base += start
     carry = Buffer.from(bytes.subarray(start))
     visitor.progress?.(base + carry.length, totalBytes)
+    await visitor.between?.()
     await nextTurn()
   }
   return { position: { offset: base, line, lastSeq }, tornTailBytes: carry.length, totalBytes }

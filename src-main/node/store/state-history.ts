@@ -69,14 +69,31 @@ function sizeOf(arrays: Record<ArrayField, ArrayChange>, records: Record<RecordF
   return bytes
 }
 
-function backStep(before: RunState, after: RunState): BackStep {
+/** The step from `after` back to `before`, one collection at a time (a pause may follow each). */
+function* backStep(before: RunState, after: RunState): Generator<void, BackStep> {
   const fields: Partial<RunState> = {}
   for (const key of Object.keys(before) as (keyof RunState)[]) if (!CONTAINERS.has(key)) (fields as Record<string, unknown>)[key] = before[key]
   const arrays = {} as Record<ArrayField, ArrayChange>
   const records = {} as Record<RecordField, RecordChange>
   for (const field of ARRAY_FIELDS) arrays[field] = arrayChange(before[field], after[field])
-  for (const field of RECORD_FIELDS) records[field] = recordChange(before[field], after[field])
+  yield
+  for (const field of RECORD_FIELDS) {
+    records[field] = recordChange(before[field], after[field])
+    yield
+  }
   return { fields, arrays, records, bytes: sizeOf(arrays, records) }
+}
+
+/** Runs a generator to its end, awaiting `pause` at each of its yields (or not at all). */
+async function finish<T>(walk: Generator<void, T>, pause?: () => Promise<unknown>): Promise<T> {
+  for (let step = walk.next(); ; step = walk.next()) {
+    if (step.done) return step.value
+    if (pause) await pause()
+  }
+}
+
+function finishNow<T>(walk: Generator<void, T>): T {
+  for (let step = walk.next(); ; step = walk.next()) if (step.done) return step.value
 }
 
 /** One step from state k + 2 to state k: `later` (k + 2 to k + 1), then `earlier` (k + 1 to k). */
@@ -148,7 +165,20 @@ export class StateHistory {
   push(state: RunState): void {
     this.#pushed += 1
     if (this.#pushed % this.#spacing !== 0) return
-    const step = backStep(this.#newest, state)
+    this.#add(finishNow(backStep(this.#newest, state)), state)
+  }
+
+  /**
+   * `push`, giving the event loop back between the collections compared. Pushes must not overlap:
+   * the caller awaits each before the next.
+   */
+  async pushPaused(state: RunState, pause: () => Promise<unknown>): Promise<void> {
+    this.#pushed += 1
+    if (this.#pushed % this.#spacing !== 0) return
+    this.#add(await finish(backStep(this.#newest, state), pause), state)
+  }
+
+  #add(step: BackStep, state: RunState): void {
     this.#back.push(step)
     this.#bytes += step.bytes
     this.#newest = state
@@ -173,17 +203,12 @@ export class StateHistory {
    * State `k` (0 is the first pushed, or given to the constructor), at once.
    */
   at(k: number): RunState {
-    const walk = this.#walkBack(k)
-    for (let step = walk.next(); ; step = walk.next()) if (step.done) return step.value
+    return finishNow(this.#walkBack(k))
   }
 
   /** `at`, giving the event loop back every few steps. */
-  async atPaused(k: number, pause: () => Promise<unknown>): Promise<RunState> {
-    const walk = this.#walkBack(k)
-    for (let step = walk.next(); ; step = walk.next()) {
-      if (step.done) return step.value
-      await pause()
-    }
+  atPaused(k: number, pause: () => Promise<unknown>): Promise<RunState> {
+    return finish(this.#walkBack(k), pause)
   }
 
   /** Builds state k, yielding between the copies and every few steps back. */
