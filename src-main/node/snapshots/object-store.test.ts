@@ -52,6 +52,19 @@ describe('object store', () => {
     expect({ has: await fresh.has(blobs[1999]!.hash), read: await readAll(fresh, blobs.map((b) => b.hash)) }).toEqual({ has: true, read: texts })
   })
 
+  it('finds blobs another store packed after this one first looked', async () => {
+    const root = await tempDir()
+    const reader = new ObjectStore(root)
+    const early = blob('early\n')
+    expect(await reader.has(early.hash)).toBe(false)
+    const writer = new ObjectStore(root)
+    const blobs = Array.from({ length: 40 }, (_, index) => blob(`later ${index}\n`))
+    for (const { hash, content } of blobs) await writer.put(hash, content)
+    await writer.flush()
+    expect(await readAll(reader, [blobs[0]!.hash, blobs[39]!.hash])).toEqual(['later 0\n', 'later 39\n'])
+    await expect(reader.get(early.hash)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
   it('keeps one copy of a content put twice at the same time', async () => {
     const root = await tempDir()
     const store = new ObjectStore(root)

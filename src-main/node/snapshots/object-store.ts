@@ -6,7 +6,7 @@
 // 50,000 files. Either way a blob that can be found by its hash is whole.
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 
 const HASH = /^[0-9a-f]{64}$/
 
@@ -75,6 +75,7 @@ export class ObjectStore {
   #known = new Set<string>()
   #packed = new Map<string, PackSlot>()
   #packsRead: Promise<void> | null = null
+  #indexesRead = new Set<string>()
   #batch = emptyBatch()
   /** Puts and flushes change the batch one at a time. */
   #queue: Promise<unknown> = Promise.resolve()
@@ -132,9 +133,20 @@ export class ObjectStore {
   flush(): Promise<void> {
     return this.#serially(async () => {
       const batch = this.#batch
-      if (batch.pack !== null) await this.#finishPack(batch.pack)
-      for (const [hash, content] of batch.memory) await this.#writeLoose(hash, content)
-      this.#batch = emptyBatch()
+      try {
+        if (batch.pack !== null) await this.#finishPack(batch.pack)
+        for (const [hash, content] of batch.memory) await this.#writeLoose(hash, content)
+      } catch (error) {
+        // What failed to reach the disk is not named by any checkpoint: drop it, so the next
+        // batch starts clean.
+        if (batch.pack !== null) {
+          await batch.pack.handle.close().catch(() => undefined)
+          await rm(batch.pack.path, { force: true })
+        }
+        throw error
+      } finally {
+        this.#batch = emptyBatch()
+      }
     })
   }
 
@@ -153,7 +165,16 @@ export class ObjectStore {
     }
     const slot = this.#packed.get(hash)
     if (slot !== undefined) return readSlot(slot)
-    return readFile(this.#pathOf(hash))
+    try {
+      return await readFile(this.#pathOf(hash))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      // Kept since this store last looked, in a pack another store wrote.
+      await this.#readNewPacks()
+      const added = this.#packed.get(hash)
+      if (added === undefined) throw error
+      return readSlot(added)
+    }
   }
 
   #serially<T>(work: () => Promise<T>): Promise<T> {
@@ -178,6 +199,7 @@ export class ObjectStore {
     await rename(pack.path, `${name}.pack`)
     // The index last: a pack is only looked in once its index is there, and then it is whole.
     await rename(`${name}.idx.tmp`, `${name}.idx`)
+    this.#indexesRead.add(`${basename(name)}.idx`)
     for (const [hash, slot] of pack.slots) this.#packed.set(hash, { ...slot, pack: `${name}.pack` })
   }
 
@@ -192,22 +214,25 @@ export class ObjectStore {
 
   /** Learns the packs on disk once; packs this store writes later are added as they are made. */
   #readPacks(): Promise<void> {
-    this.#packsRead ??= (async () => {
-      const names = await readdir(this.#packDir).catch(() => [] as string[])
-      for (const name of names.filter((entry) => entry.endsWith('.idx'))) {
-        const pack = join(this.#packDir, `${name.slice(0, -'.idx'.length)}.pack`)
-        const text = await readFile(join(this.#packDir, name), 'utf8').catch(() => null)
-        if (text === null) continue
-        let slots: [string, PackSlot][]
-        try {
-          slots = slotsOfIndex(text, pack)
-        } catch {
-          continue
-        }
-        for (const [hash, slot] of slots) this.#packed.set(hash, slot)
-      }
-    })()
+    this.#packsRead ??= this.#readNewPacks()
     return this.#packsRead
+  }
+
+  /** Reads the indexes of packs not known yet (other stores, in this process or another, add packs). */
+  async #readNewPacks(): Promise<void> {
+    const names = await readdir(this.#packDir).catch(() => [] as string[])
+    for (const name of names.filter((entry) => entry.endsWith('.idx') && !this.#indexesRead.has(entry))) {
+      const text = await readFile(join(this.#packDir, name), 'utf8').catch(() => null)
+      if (text === null) continue
+      this.#indexesRead.add(name)
+      let slots: [string, PackSlot][]
+      try {
+        slots = slotsOfIndex(text, join(this.#packDir, `${name.slice(0, -'.idx'.length)}.pack`))
+      } catch {
+        continue
+      }
+      for (const [hash, slot] of slots) if (!this.#packed.has(hash)) this.#packed.set(hash, slot)
+    }
   }
 }
 
