@@ -4,10 +4,9 @@
 // first costs a scan of short texts, not a fold of every log.
 import { stat } from 'node:fs/promises'
 import type { RunSearchHit } from '../../common/api/contract'
-import { foldRecords } from '../../common/run/reduce'
 import type { RunState } from '../../common/run/state'
 import { assistantMessagesOf } from '../../common/run/transcript'
-import { readRunLog } from '../store/run-log-reader'
+import { foldRunLog } from '../store/run-log-fold'
 
 type SearchField = RunSearchHit['field']
 
@@ -78,7 +77,8 @@ export class RunSearch {
     }
     const cached = this.#cache.get(path)
     if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.texts
-    const texts = textsOf(foldRecords((await readRunLog(path)).records))
+    // Folded a chunk at a time: a gigabyte log is never held whole, and the host keeps answering.
+    const texts = textsOf((await foldRunLog(path)).state)
     this.#cache.set(path, { size: info.size, mtimeMs: info.mtimeMs, texts })
     return texts
   }
