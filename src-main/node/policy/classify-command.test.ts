@@ -58,6 +58,7 @@ const READ_ONLY: Case[] = [
 
 const ASKS: Case[] = [
   ['find . -exec cat {} +', 'ask', 'may include `.env` files or keys'],
+  ["find . -name '.e[' | xargs cat", 'ask', 'may include `.env` files or keys'],
   ['xargs cat < paths.txt', 'ask', 'may include `.env` files or keys'],
   ['cat "$F"', 'ask', 'a file only known at run time'],
   ['npm test', 'ask', '`npm` is not on the read-only list'],

@@ -9,6 +9,7 @@ import { resolvePathWord } from './path-scope'
 import { holdsSecrets, PROCESS_SECRET } from './sensitive-paths'
 import type { ShellExpansion, ShellWord } from './shell-syntax'
 import { HOME_MARK, UNKNOWN } from './shell-syntax'
+import { globRegExp } from './shell-words'
 
 /** Variable names that hold keys, tokens and passwords. */
 const SECRET_VARIABLE = /(^|_)(API_?)?KEYS?($|_)|TOKEN|SECRET|PASSW(OR)?D|PASSPHRASE|CREDENTIAL|PRIVATE|(^|_)AUTH($|_)|COOKIE|SESSION|(^|_)PAT($|_)|_DSN$|DATABASE_URL|CONNECTION_STRING/i
@@ -86,17 +87,8 @@ function secretInWord(word: ShellWord, cwd: string | null, environment: PathEnvi
 const SECRET_SAMPLES = ['.env', '.env.local', '.env.production', '.netrc', '.git-credentials', '.pgpass', 'id_rsa', 'id_ed25519', 'server.pem', 'server.key', 'credentials', 'credentials.json', 'secrets.json']
 
 function globMatcher(pattern: string): (name: string) => boolean {
-  const source = pattern
-    .replace(/[.+^$(){}|\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-    .replace(/\[!/g, '[^')
-  try {
-    const regex = new RegExp(`^${source}$`)
-    return (name) => regex.test(name)
-  } catch {
-    return () => false
-  }
+  const regex = globRegExp(pattern)
+  return regex === null ? () => false : (name) => regex.test(name)
 }
 
 /** Programs that read every file under the directories they are given (or the current one). */

@@ -12,7 +12,7 @@ import { gitFloor } from './git-floor'
 import { PERSISTENCE_PROGRAMS, persistenceFloor } from './persistence-floor'
 import type { ShellWord } from './shell-syntax'
 import { UNKNOWN } from './shell-syntax'
-import { expandBraces, hasBraceExpansion, hasUnquotedGlob } from './shell-words'
+import { expandBraces, globRegExp, hasBraceExpansion, hasUnquotedGlob } from './shell-words'
 
 export interface FloorContext {
   environment: PathEnvironment
@@ -22,17 +22,9 @@ export interface FloorContext {
   dynamicTail: boolean
 }
 
+/** An invalid pattern matches everything: the floor decides as if it might. */
 function globToRegExp(pattern: string): RegExp {
-  const source = pattern
-    .replace(/[.+^$(){}|\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-    .replace(/\[!/g, '[^')
-  try {
-    return new RegExp(`^${source}$`)
-  } catch {
-    return /^/
-  }
+  return globRegExp(pattern) ?? /^/
 }
 
 function describe(reference: PathReference): string {

@@ -2,6 +2,7 @@
 // the reader runs unasked only when the listing cannot name `.env` files or keys.
 import { commandName } from './command-names'
 import type { ShellWord } from './shell-syntax'
+import { globRegExp } from './shell-words'
 import type { Invocation } from './unwrap-command'
 
 /** Names a file `-name` pattern allows: a listing that keeps to them never names `.env` or a key. */
@@ -10,7 +11,9 @@ function nameFilterExcludesSecrets(args: ShellWord[]): boolean {
   if (patterns.length === 0 || args.some((word) => ['-o', '-or', '!', '-not'].includes(word.value))) return false
   const secretNames = ['.env', '.env.local', 'id_rsa', 'id_ed25519', 'server.pem', 'server.key', 'credentials', 'credentials.json', '.netrc', 'secrets.json']
   return patterns.every((pattern) => {
-    const regex = new RegExp(`^${pattern.replace(/[.+^$(){}|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[!/g, '[^')}$`)
+    const regex = globRegExp(pattern)
+    // A pattern that is not a valid glob proves nothing.
+    if (regex === null) return false
     return !secretNames.some((name) => regex.test(name) || regex.test(`./${name}`))
   })
 }

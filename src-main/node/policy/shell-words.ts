@@ -49,6 +49,20 @@ export function hasUnquotedGlob(unquotedSource: string): boolean {
   return /(^|[^\\])(\\\\)*[*?[]/.test(unquotedSource)
 }
 
+/** A shell glob (`*`, `?`, `[...]`, `[!...]`) as an anchored regular expression; null when it is not a valid one. */
+export function globRegExp(pattern: string): RegExp | null {
+  const source = pattern
+    .replace(/[.+^$(){}|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+    .replace(/\[!/g, '[^')
+  try {
+    return new RegExp(`^${source}$`)
+  } catch {
+    return null
+  }
+}
+
 /** `{a,b}` or `{1..3}` in the unquoted parts of a word (the parser keeps these as plain words). */
 export function hasBraceExpansion(unquotedSource: string): boolean {
   return /\{[^{}]*(,|\.\.)[^{}]*\}/.test(unquotedSource)
