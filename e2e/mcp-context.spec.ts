@@ -8,11 +8,13 @@ import { join } from 'node:path'
 import { configureCustomProvider, PROVIDER_ENV, sampleWorkspace } from './support/app-setup'
 import { makeDataDir, startBrowserHost, type BrowserHost } from './support/browser-host'
 import { expect, shot, test } from './support/fixtures'
-import { writeBundledMcpServer } from './support/mcp-test-server'
+import { bundleForNode } from '../src-main/test-support/node-bundle'
 import { startSimProcess, type SimProcess } from './support/sim-process'
 
-// The repository brings its server as one file, as a repository would.
-const SERVER_FILE = 'notes-server.mjs'
+// The repository brings its server bundled into one file, as a repository would: the sandbox
+// shows a repository's server the workspace, not this project's node_modules (nor the project
+// itself when it is checked out under /tmp or the home).
+const SERVER_FILE = 'tools/workspace-mcp-server.mjs'
 
 const SCENARIO = {
   name: 'e2e-mcp',
@@ -35,7 +37,7 @@ test.describe('MCP servers, project instructions and the Context meter', () => {
     await configureCustomProvider(data.path, sim.baseUrl)
     workspace = await sampleWorkspace(data.folder)
     await writeFile(join(workspace, 'AGENTS.md'), '# Conventions\nKeep notes in NOTES.md.\n')
-    await writeBundledMcpServer(workspace, SERVER_FILE)
+    await bundleForNode('src-main/test-support/mcp/workspace-mcp-server.mjs', join(workspace, 'tools'))
     await writeFile(join(workspace, '.mcp.json'), JSON.stringify({ mcpServers: { notes: { command: process.execPath, args: [SERVER_FILE] } } }))
     host = await startBrowserHost(data.path, PROVIDER_ENV)
   })

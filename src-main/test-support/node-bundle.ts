@@ -6,7 +6,7 @@ import { build } from 'vite'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
-/** Bundles `entry` (relative to the project root) into `outDir` and returns the script's path. */
+/** Bundles `entry` (a .ts or .mjs file, relative to the project root) into `outDir` and returns the script's path. */
 export async function bundleForNode(entry: string, outDir: string): Promise<string> {
   await build({
     configFile: false,
@@ -22,6 +22,6 @@ export async function bundleForNode(entry: string, outDir: string): Promise<stri
       rolldownOptions: { output: { format: 'es', entryFileNames: '[name].mjs' } }
     }
   })
-  const name = entry.split('/').pop()!.replace(/\.ts$/, '')
+  const name = entry.split('/').pop()!.replace(/\.(ts|mjs)$/, '')
   return join(outDir, `${name}.mjs`)
 }
