@@ -61,6 +61,11 @@ test.describe('review and undo', () => {
     await page.getByRole('button', { name: 'Rewind to before this call' }).click()
     const dialog = page.getByRole('dialog', { name: 'Rewind to before this call?' })
     await expect(dialog.getByRole('list', { name: 'Files the rewind changes' })).toHaveText(/README\.md\s+restored/)
+    // Like every dialog of the app, it keeps keyboard focus inside while it is open.
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key)
+      expect(await dialog.evaluate((element) => element.contains(document.activeElement)), `focus after ${key}`).toBe(true)
+    }
     await dialog.getByRole('button', { name: 'Rewind', exact: true }).click()
     await expect(dialog).toHaveCount(0)
     await expect(page.getByText('Rewound: 1 path put back.')).toBeVisible()
