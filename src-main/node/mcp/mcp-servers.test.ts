@@ -1,7 +1,7 @@
 // The test server (written with the SDK) as a real process inside the sandbox: its tools come
 // back as function tools, it reads and writes the workspace, and it can neither write outside the
 // workspace nor reach the network, judged by the effect on the host.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -127,6 +127,20 @@ describe('MCP servers in the sandbox', () => {
     await servers!.close()
     await start([testServer()])
     expect((await call('mcp__notes__read_note', { path: join(tools, 'settings.txt') })).status).toBe('error')
+    expect((await call('mcp__notes__read_note', { path: join(home, '.ssh', 'id_rsa') })).output).not.toContain('PRIVATE KEY')
+  })
+
+  it('refuses readablePaths that lead into the workspace, where a run can point them at the home', async () => {
+    // The person lists a folder that is, or links to, a folder of the repository; a run then makes
+    // that folder a link to ~/.ssh.
+    symlinkSync(join(home, '.ssh'), join(workspace, 'tools'))
+    symlinkSync(join(workspace, 'tools'), join(outside, 'server-tools'))
+    const mcp = await start([testServer({ name: 'direct', readablePaths: [PROJECT_ROOT, join(workspace, 'tools')] }), testServer({ name: 'linked', readablePaths: [PROJECT_ROOT, join(outside, 'server-tools')] }), testServer()])
+    expect(mcp.infos.map((info) => [info.name, info.tools.length, info.problem])).toEqual([
+      ['direct', 0, `it could not start: readablePaths may not lead into the workspace, which a run can change: ${join(workspace, 'tools')}`],
+      ['linked', 0, `it could not start: readablePaths may not lead into the workspace, which a run can change: ${join(outside, 'server-tools')}`],
+      ['notes', 7, null]
+    ])
     expect((await call('mcp__notes__read_note', { path: join(home, '.ssh', 'id_rsa') })).output).not.toContain('PRIVATE KEY')
   })
 

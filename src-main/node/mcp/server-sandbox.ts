@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AllowlistProxy } from '../tools/sandbox/allowlist-proxy'
-import { existingRealPaths, splitDirectoriesAndFiles } from '../tools/sandbox/existing-paths'
+import { existingRealPaths, resolvesThrough, splitDirectoriesAndFiles } from '../tools/sandbox/existing-paths'
 import { homeMounts } from '../tools/sandbox/home-view'
 import { missingSandboxRequirement, type SandboxTools } from '../tools/sandbox/sandbox-requirements'
 import { bwrapArgv, CONTROL_MOUNT, innerSandboxArgv, type SandboxMounts } from '../tools/sandbox/sandbox-spec'
@@ -64,6 +64,11 @@ async function prepareLaunch(server: StdioServerConfig, options: ServerSandboxOp
   const needsProxy = server.allowedHosts.length > 0
   const missing = missingSandboxRequirement(options.tools, needsProxy)
   if (missing !== null) throw new Error(missing)
+  const workspaces = [...new Set([options.workspace, ...existingRealPaths([options.workspace])])]
+  const throughWorkspace = server.readablePaths.filter((path) => workspaces.some((workspace) => resolvesThrough(path, workspace)))
+  if (throughWorkspace.length > 0) {
+    throw new Error(`readablePaths may not lead into the workspace, which a run can change: ${throughWorkspace.join(', ')}`)
+  }
   const commandProgram = commandFilter()
   const launcherProgram = launcherFilter()
   if (commandProgram === null || launcherProgram === null) throw new Error(`the OS sandbox has no seccomp filter for this processor (${process.arch}); MCP servers cannot run sandboxed here`)

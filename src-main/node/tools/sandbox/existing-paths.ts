@@ -1,5 +1,6 @@
 // Mount sources must exist: only the paths that do are kept, resolved to real paths.
-import { realpathSync, statSync } from 'node:fs'
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs'
+import { dirname, join, relative, isAbsolute } from 'node:path'
 
 function realOrNull(path: string): string | null {
   try {
@@ -26,4 +27,40 @@ export function splitDirectoriesAndFiles(paths: readonly string[]): { directorie
     else files.push(path)
   }
   return { directories, files }
+}
+
+function isWithin(dir: string, path: string): boolean {
+  const rel = relative(dir, path)
+  return rel === '' || (rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel))
+}
+
+/**
+ * Whether resolving `path` one component at a time, links included, enters `dir`: a path that
+ * does can be redirected by whoever writes in `dir`, whatever it resolves to today.
+ */
+export function resolvesThrough(path: string, dir: string): boolean {
+  const pending = path.split('/').filter((part) => part !== '' && part !== '.')
+  let current = '/'
+  let links = 0
+  while (pending.length > 0) {
+    const part = pending.shift()!
+    const next = part === '..' ? dirname(current) : join(current, part)
+    if (isWithin(dir, next)) return true
+    let stats
+    try {
+      stats = lstatSync(next)
+    } catch {
+      return false
+    }
+    if (!stats.isSymbolicLink()) {
+      current = next
+      continue
+    }
+    // As the kernel does, give up on a chain of links too long to be anything but a loop.
+    if (++links > 40) return true
+    const target = readlinkSync(next)
+    pending.unshift(...target.split('/').filter((piece) => piece !== '' && piece !== '.'))
+    if (isAbsolute(target)) current = '/'
+  }
+  return false
 }
