@@ -9,8 +9,8 @@
 // of which are then delivered; so whenever this window and the one before it saw fewer than
 // half that many, nothing was lost. Past that, or on any other doubt, the journal says so and
 // the checkpoint rescans everything.
-import { watch, type FSWatcher } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdirSync, rmSync, watch, type FSWatcher } from 'node:fs'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isWithin, joinPath } from './entry'
 import { isGitMetadata } from './scan'
@@ -115,6 +115,12 @@ export class ChangeJournal {
   async settle(): Promise<void> {
     if (this.#unavailable !== null || this.#barrierWatcher === null) return
     const name = `barrier-${++this.#barrierCount}`
+    const path = join(this.#barrierDir, name)
+    // The barrier is a folder made and removed with one system call each, on this thread: it sits
+    // in Tether's own data dir (never the workspace; hidden from the sandbox), where that takes
+    // microseconds, while a round trip through the thread pool cost more than the rest of a
+    // checkpoint before a call. Its event cannot arrive before this turn of the event loop ends.
+    mkdirSync(path)
     const seen = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), this.#barrierLost ? BARRIER_TIMEOUT_AFTER_LOSS_MS : BARRIER_TIMEOUT_MS)
       this.#barrierWaiters.set(name, () => {
@@ -122,11 +128,10 @@ export class ChangeJournal {
         resolve(true)
       })
     })
-    await writeFile(join(this.#barrierDir, name), '')
     const arrived = await seen
     this.#barrierLost = !arrived
     this.#barrierWaiters.delete(name)
-    await rm(join(this.#barrierDir, name), { force: true })
+    rmSync(path, { recursive: true, force: true })
     if (!arrived) this.#doubtWith('file events did not arrive in time')
   }
 
