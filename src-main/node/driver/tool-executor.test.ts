@@ -28,6 +28,21 @@ const SEQUENTIAL: Scenario = {
   ]
 }
 
+/** One turn where a read comes first, then two calls that change files. */
+const READ_THEN_WRITES: Scenario = {
+  name: 'read-then-writes',
+  turns: [
+    {
+      output: [
+        { type: 'function_call', name: 'read_file', arguments: { path: 'README.md', start_line: null, end_line: null } },
+        { type: 'function_call', name: 'write_file', arguments: { path: 'note.txt', content: 'one\n' } },
+        { type: 'function_call', name: 'shell', arguments: { command: 'echo two >> note.txt', timeout_ms: null } }
+      ]
+    },
+    { output: [{ type: 'message', text: 'Done.' }] }
+  ]
+}
+
 /** One turn of calls that change nothing: a read, a listing, a search and a read-only script. */
 const READS: Scenario = {
   name: 'reads',
@@ -70,8 +85,8 @@ interface Sync {
   size: number
 }
 
-/** Records every completed fdatasync of a run log in this process with the file and its size (the snapshot store's own syncs aside). */
-async function watchSyncs(): Promise<{ syncs: Sync[]; restore: () => void }> {
+/** Records every completed fdatasync of a run log in this process with the file and its size (the snapshot store's own syncs too when asked). */
+async function watchSyncs(withSnapshots = false): Promise<{ syncs: Sync[]; restore: () => void }> {
   const probe = await open(process.execPath, 'r')
   const proto = Object.getPrototypeOf(probe) as { datasync: (this: FileHandle) => Promise<void> }
   await probe.close()
@@ -80,7 +95,7 @@ async function watchSyncs(): Promise<{ syncs: Sync[]; restore: () => void }> {
   proto.datasync = async function (this: FileHandle) {
     await original.call(this)
     const path = readlinkSync(`/proc/self/fd/${this.fd}`)
-    if (!path.includes('/snapshots/')) syncs.push({ path, size: (await this.stat()).size })
+    if (withSnapshots || !path.includes('/snapshots/')) syncs.push({ path, size: (await this.stat()).size })
   }
   return { syncs, restore: () => (proto.datasync = original) }
 }
@@ -173,6 +188,52 @@ describe('ToolExecutor durability', () => {
     const lastFinished = lineEnd(log, 'tool.finished', callIds[2]!)
     expect(watched.syncs[counts.atSecondRequest!]).toEqual({ path: driver.logPath, size: expect.any(Number) })
     expect(watched.syncs[counts.atSecondRequest!]!.size).toBeGreaterThanOrEqual(lastFinished)
+  })
+
+  it("runs each call that may change files only once its checkpoint is on disk, the first one's taken while the turn's tool.started records are synced", async () => {
+    fixture = await driverFixture({ scenario: READ_THEN_WRITES })
+    const watched = await watchSyncs(true)
+    restore = watched.restore
+    const checkpointLogOnDisk = (): number => Math.max(0, ...watched.syncs.filter((sync) => sync.path.endsWith('/checkpoints.jsonl')).map((sync) => sync.size))
+    const executed: Array<{ callId: string; checkpointsOnDisk: number }> = []
+    const inner = fixture.tools
+    const tools: ToolRuntime = {
+      registry: inner.registry,
+      openRun: (context) => inner.openRun(context),
+      execute: (request, observer) => {
+        executed.push({ callId: request.callId, checkpointsOnDisk: checkpointLogOnDisk() })
+        return inner.execute(request, observer)
+      },
+      closeRun: (runId) => inner.closeRun(runId),
+      close: () => inner.close()
+    }
+    const driver = await fixture.start('Read the README, then write a note and add to it.', { tools })
+    const beforeFirstCall: string[] = []
+    driver.subscribe((record) => {
+      if (executed.length === 0 && (record.type === 'tool.started' || record.type === 'checkpoint.saved')) beforeFirstCall.push(record.type === 'tool.started' ? `started ${record.callId}` : `${record.phase} ${record.callId}`)
+    })
+    expect(await driver.run()).toBe('completed')
+    const checkpointLog = (await driver.checkpoints())!.logPath
+    await driver.close()
+
+    const [read, write, append] = driver.state.toolCallOrder
+    // The write's checkpoint is recorded with the turn's tool.started records, before anything runs.
+    expect(beforeFirstCall).toEqual([`started ${read}`, `started ${write}`, `started ${append}`, `before ${write}`])
+    const lines = readFileSync(checkpointLog, 'utf8').trimEnd().split('\n')
+    const endOf = (label: string, callId: string): number => {
+      const index = lines.findIndex((line) => {
+        const parsed = JSON.parse(line) as { label: string; callId: string | null }
+        return parsed.label === label && parsed.callId === callId
+      })
+      expect(index).toBeGreaterThanOrEqual(0)
+      return lines.slice(0, index + 1).reduce((bytes, line) => bytes + Buffer.byteLength(line) + 1, 0)
+    }
+    expect(executed.map(({ callId }) => callId)).toEqual([read, write, append])
+    expect(executed.slice(1).map(({ callId, checkpointsOnDisk }) => ({ callId, beforeOnDisk: checkpointsOnDisk >= endOf('before', callId) }))).toEqual([
+      { callId: write, beforeOnDisk: true },
+      { callId: append, beforeOnDisk: true }
+    ])
+    expect(fixture.read('note.txt')).toBe('one\ntwo\n')
   })
 
   it('marks calls that started together but never ran as interrupted before they ran when the person interrupts', async () => {

@@ -148,14 +148,14 @@ export class ToolExecutor {
     }
     // Written in one turn of the event loop, so the writer syncs them with one fdatasync.
     const started = cleared.map(({ call, clearance }) => this.#recorder.recordDurable(startedOf(call), { durability: clearance.prepared.durability }))
-    // Nothing has run since the calls were cleared, so the first one's checkpoint is taken while
-    // their records reach the disk: the two write-ahead waits overlap instead of adding up.
-    const first = cleared[0]
-    const firstBefore = first !== undefined && first.clearance.prepared.durability === 'effectful' ? this.#checkpoint('before', first.call, context) : null
+    // Nothing that changes anything runs before the first call that may, so its checkpoint is
+    // taken while the records reach the disk: the two write-ahead waits overlap instead of adding up.
+    const first = cleared.find(({ clearance }) => clearance.prepared.durability === 'effectful')
+    const firstBefore = first === undefined ? null : this.#checkpoint('before', first.call, context)
     await Promise.all([...started, firstBefore])
-    for (const [index, { call, clearance }] of cleared.entries()) {
+    for (const { call, clearance } of cleared) {
       if (context.signal.aborted) this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
-      else await this.#execute(call, clearance, index === 0 ? firstBefore : null)
+      else await this.#execute(call, clearance, call === first?.call ? firstBefore : null)
     }
   }
 
