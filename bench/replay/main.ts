@@ -17,7 +17,6 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { replayWindow } from '../../src-main/common/run/replay-window'
 import { ReplayIndexes } from '../../src-main/node/host/replay-indexes'
 import { seededRandom } from '../../src-main/test-support/prng'
 import { writeGeneratedLog } from '../long-run/generated-log'
@@ -98,7 +97,7 @@ async function measure(root: string, megabytes: number, scrubs: number): Promise
   // What answering one state request costs: the state's window, as JSON.
   const answer = async (position: number): Promise<number> => {
     const { index } = await indexes.open(RUN_ID)
-    return JSON.stringify(replayWindow(await index.stateAt(position))).length
+    return JSON.stringify(await index.windowAt(position)).length
   }
 
   let progressEvents = 0

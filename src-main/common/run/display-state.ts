@@ -7,7 +7,7 @@ import type { RunState, ToolCallView, ToolCallViewStatus } from './state'
 /** Calls whose terminal output a display keeps: the recent ones, where people look at terminals. */
 export const DISPLAYED_TERMINALS = 200
 
-function isFinished(status: ToolCallViewStatus): boolean {
+export function isFinished(status: ToolCallViewStatus): boolean {
   return status !== 'requested' && status !== 'awaiting_approval' && status !== 'running'
 }
 

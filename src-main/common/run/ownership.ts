@@ -7,18 +7,27 @@
 //
 // The rule that keeps this safe: once a step has changed something, it builds its result from
 // the changed state, never from the state it started with.
+
+/** Hears of each entry a fold sets in a keyed collection or list, just before it is set. */
+export interface WriteObserver {
+  /** `key` of `collection` is about to be set, in `into`: `collection` itself, or its new copy. */
+  willSet(collection: object, into: object, key: string | number): void
+}
+
 export class Ownership {
   readonly #owned: WeakSet<object>
+  readonly #observer: WriteObserver | undefined
 
-  constructor(owned: WeakSet<object> = new WeakSet()) {
+  constructor(owned: WeakSet<object> = new WeakSet(), observer?: WriteObserver) {
     this.#owned = owned
+    this.#observer = observer
   }
 
   /** A new ownership that owns only those of `objects` this one owns: everything else is copied on write again. */
   keeping(objects: readonly object[]): Ownership {
     const owned = new WeakSet<object>()
     for (const object of objects) if (this.#owned.has(object)) owned.add(object)
-    return new Ownership(owned)
+    return new Ownership(owned, this.#observer)
   }
 
   #writable<T extends object>(collection: T, copy: (collection: T) => T): T {
@@ -36,6 +45,7 @@ export class Ownership {
   /** `record` with `key` set to `value`. */
   withKey<T>(record: Readonly<Record<string, T>>, key: string, value: T): Record<string, T> {
     const next = this.#writable(record as Record<string, T>, (original) => ({ ...original }))
+    this.#observer?.willSet(record, next, key)
     next[key] = value
     return next
   }
@@ -43,6 +53,7 @@ export class Ownership {
   /** `list` with `value` at `index`; any hole before `index` is filled with `fill`. */
   withIndex<T>(list: readonly T[], index: number, value: T, fill?: T): T[] {
     const next = this.#writable(list as T[], (original) => original.slice())
+    this.#observer?.willSet(list, next, index)
     while (next.length < index) next.push(fill as T)
     next[index] = value
     return next
@@ -51,6 +62,7 @@ export class Ownership {
   /** `list` with `value` appended. */
   withAppended<T>(list: readonly T[], value: T): T[] {
     const next = this.#writable(list as T[], (original) => original.slice())
+    this.#observer?.willSet(list, next, next.length)
     next.push(value)
     return next
   }

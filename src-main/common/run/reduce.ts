@@ -2,7 +2,7 @@
 // no I/O: timestamps come from the records.
 import type { RunRecord, SettingsChange, ToolFinishedRecord, TransportChangedRecord } from './records'
 import { assertNever } from './records'
-import { Ownership } from './ownership'
+import { Ownership, type WriteObserver } from './ownership'
 import { failTurn, isOpenStatus, reduceServerEvent } from './reduce-server-event'
 import type { ApprovalView, RunState, ToolCallView, TurnView } from './state'
 import { TERMINAL_TAIL_BYTES, initialRunState, requestedCall } from './state'
@@ -303,6 +303,13 @@ export function foldRecords(records: Iterable<RunRecord>, from: RunState = initi
   return state
 }
 
+export interface LiveFoldOptions {
+  /** Collections of `from` that nothing else holds: the fold changes them in place from the start. */
+  owned?: readonly object[]
+  /** Hears of every entry the fold sets in a collection (see Ownership). */
+  observer?: WriteObserver
+}
+
 /**
  * The fold of the one writer that holds a run's state while it grows (the run driver, the
  * renderer's open run): O(1) amortised per record, however long the run. Between hand-outs it
@@ -311,10 +318,11 @@ export function foldRecords(records: Iterable<RunRecord>, from: RunState = initi
  */
 export class LiveFold {
   #state: RunState
-  #own = new Ownership()
+  #own: Ownership
 
-  constructor(from: RunState = initialRunState) {
+  constructor(from: RunState = initialRunState, options: LiveFoldOptions = {}) {
     this.#state = from
+    this.#own = new Ownership(new WeakSet(options.owned ?? []), options.observer)
   }
 
   /** The working state, for reading now: the next record may change it in place, so never keep it. */
@@ -329,7 +337,13 @@ export class LiveFold {
 
   /** The state as of now, never to change. The next record copies what it touches (once per hand-out). */
   snapshot(): RunState {
-    this.#own = new Ownership()
+    this.#own = this.#own.keeping([])
+    return this.#state
+  }
+
+  /** A change of the working state by the fold's owner, made with the fold's copy-on-write like a record's. */
+  update(change: (state: RunState, own: Ownership) => RunState): RunState {
+    this.#state = change(this.#state, this.#own)
     return this.#state
   }
 
@@ -339,6 +353,14 @@ export class LiveFold {
    * the records folded after it. O(1): nothing is copied until a record changes a view.
    */
   frame(): RunState {
+    return { ...this.seal() }
+  }
+
+  /**
+   * Makes every view folded so far final, as `frame` does, while the fold keeps changing its
+   * collections in place: what a fold does at each checkpoint it writes down as changes.
+   */
+  seal(): RunState {
     const state = this.#state
     this.#own = this.#own.keeping([
       state,
@@ -352,8 +374,10 @@ export class LiveFold {
       state.turns,
       state.userInputs,
       state.errors,
-      state.gaps
+      state.gaps,
+      state.compactions,
+      state.rewinds
     ])
-    return { ...state }
+    return state
   }
 }

@@ -39,20 +39,22 @@ export class RunStore {
     let loading = this.#loading.get(runId)
     if (!loading) {
       const listeners = new Set<(progress: FoldProgress) => void>()
-      const done = this.#indexes.open(runId, (progress) => {
-        for (const listener of listeners) listener(progress)
-      }).then(
-        ({ index, summary }) => {
-          this.#loading.delete(runId)
-          const stored = { state: displayState(index.state()), health: summary.health }
-          this.#touch(runId, stored)
-          return stored
-        },
-        (error: unknown) => {
-          this.#loading.delete(runId)
-          throw error
-        }
-      )
+      const done = this.#indexes
+        .open(runId, (progress) => {
+          for (const listener of listeners) listener(progress)
+        })
+        .then(async ({ index, summary }): Promise<StoredRun> => ({ state: await index.state(), health: summary.health }))
+        .then(
+          (stored) => {
+            this.#loading.delete(runId)
+            this.#touch(runId, stored)
+            return stored
+          },
+          (error: unknown) => {
+            this.#loading.delete(runId)
+            throw error
+          }
+        )
       loading = { done, listeners }
       this.#loading.set(runId, loading)
     }

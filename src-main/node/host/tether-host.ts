@@ -17,7 +17,6 @@ import { isMethodName } from '../../common/api/contract'
 import { parseParams } from '../../common/api/schemas'
 import type { Provider } from '../driver/provider'
 import type { RunState } from '../../common/run/state'
-import { replayWindow } from '../../common/run/replay-window'
 import { isProviderName, PROVIDER_NAMES, PROVIDERS } from '../../common/providers/providers'
 import { DEFAULT_INSTRUCTIONS, type DriverServices, type RunChoices } from '../driver/driver-options'
 import type { ToolGate } from '../driver/tool-gate'
@@ -389,7 +388,7 @@ export class TetherHost {
     getReplayState: async ({ runId, position }) => {
       const { index, summary } = await this.#replay(runId)
       if (position >= summary.records) throw new HostError('invalid_request', `the run has ${summary.records} records: no position ${position}`)
-      const window = replayWindow(await index.stateAt(position))
+      const window = await index.windowAt(position)
       return { runId, position, state: window.state, leftOut: window.leftOut }
     },
     steer: async ({ runId, text }) => {

@@ -23,6 +23,10 @@ const tempDir = useTempDirs('tether-log-index-')
 function displayed(records: RunRecord[]): RunState {
   return displayState(foldRecords(records), REPLAY_TERMINALS)
 }
+/** What the index gives for a position: a window of the whole state. */
+async function stateAt(index: RunLogIndex, position: number): Promise<RunState> {
+  return (await index.windowAt(position, Number.POSITIVE_INFINITY)).state
+}
 const TORN = '{"v":1,"seq":99999,"ts":1,"type":"tool.out'
 
 function generated(seed: number, turns: number): RunRecord[] {
@@ -77,14 +81,14 @@ describe('RunLogIndex', () => {
     expect(await index.records(kept.length, kept.length + 10)).toEqual([])
 
     for (const position of pageEdges) {
-      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(displayed(kept.slice(0, position + 1)))
+      expect(await stateAt(index, position), `state at ${position}`).toStrictEqual(displayed(kept.slice(0, position + 1)))
     }
     // Stepping back and forth from recent states gives the same states as from checkpoints.
     for (const position of [700, 701, 699, 702, 1200, 701]) {
-      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(displayed(kept.slice(0, position + 1)))
+      expect(await stateAt(index, position), `state at ${position}`).toStrictEqual(displayed(kept.slice(0, position + 1)))
     }
-    await expect(index.stateAt(kept.length)).rejects.toThrow(RangeError)
-    await expect(index.stateAt(-2)).rejects.toThrow(RangeError)
+    await expect(stateAt(index, kept.length)).rejects.toThrow(RangeError)
+    await expect(stateAt(index, -2)).rejects.toThrow(RangeError)
   })
 
   it('holds its checkpoints by what changed between them, far below their whole size', async () => {
@@ -112,7 +116,7 @@ describe('RunLogIndex', () => {
     expect(index.interval).toBeGreaterThanOrEqual(4 * OFFSET_STRIDE)
     expect(index.checkpoints).toBe(Math.floor(records.length / index.interval) + 1)
     for (const position of edges(records.length, [index.interval])) {
-      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(displayed(records.slice(0, position + 1)))
+      expect(await stateAt(index, position), `state at ${position}`).toStrictEqual(displayed(records.slice(0, position + 1)))
     }
   })
 
@@ -124,10 +128,10 @@ describe('RunLogIndex', () => {
     await index.update()
     const final = foldRecords(records)
     expect(final.toolCallOrder.length).toBeGreaterThan(2 * DISPLAYED_TERMINALS)
-    expect(index.state()).toStrictEqual(displayState(final))
+    expect(await index.state()).toStrictEqual(displayState(final))
     const interval = index.interval
     for (const position of [interval - 1, interval, Math.floor(records.length / 2), Math.floor(records.length / interval) * interval - 1, records.length - 1]) {
-      expect(await index.stateAt(position), `state at ${position}`).toStrictEqual(displayed(records.slice(0, position + 1)))
+      expect(await stateAt(index, position), `state at ${position}`).toStrictEqual(displayed(records.slice(0, position + 1)))
     }
   })
 
@@ -151,6 +155,23 @@ describe('RunLogIndex', () => {
     expect(index.summary.records).toBe(text.split('\n').length - 1)
   })
 
+  it('answers positions while it is being built, the scan waiting for the copies of its state', async () => {
+    const path = join(await tempDir(), 'busy.jsonl')
+    const records = generated(9, 300)
+    await writeFile(path, records.map(encodeRecord).join(''))
+    // Small slices, so that every copy gives the event loop back many times.
+    const index = new RunLogIndex(path, { interval: OFFSET_STRIDE, sliceEntries: 64 })
+    const asked: { position: number; answer: Promise<RunState> }[] = []
+    await index.update(() => {
+      const indexed = index.summary.records
+      if (indexed === 0) return
+      for (const position of [indexed - 1, Math.floor(indexed / 2), 0]) asked.push({ position, answer: stateAt(index, position) })
+    })
+    expect(asked.length).toBeGreaterThan(6)
+    for (const { position, answer } of asked) expect(await answer, `state at ${position}`).toStrictEqual(displayed(records.slice(0, position + 1)))
+    expect(await index.state()).toStrictEqual(displayState(foldRecords(records)))
+  })
+
   it('indexes only what a live log appends, including a torn line once it is finished', async () => {
     const path = join(await tempDir(), 'live.jsonl')
     const records = generated(8, 20)
@@ -164,7 +185,7 @@ describe('RunLogIndex', () => {
       bytes: Buffer.byteLength(lines.slice(0, half).join('') + lines[half]!.slice(0, cut)),
       health: { problems: [], problemCount: 0, tornTailBytes: Buffer.byteLength(lines[half]!.slice(0, cut)) }
     })
-    expect(await index.stateAt(half - 1)).toStrictEqual(displayed(records.slice(0, half)))
+    expect(await stateAt(index, half - 1)).toStrictEqual(displayed(records.slice(0, half)))
 
     const progress: FoldProgress[] = []
     await appendFile(path, lines[half]!.slice(cut) + lines.slice(half + 1).join(''))
@@ -173,7 +194,7 @@ describe('RunLogIndex', () => {
     // Only the appended bytes were read.
     expect(progress[0]!.loadedBytes).toBe(Buffer.byteLength(lines.join('')))
     for (const position of edges(records.length, [OFFSET_STRIDE])) {
-      expect(await index.stateAt(position)).toStrictEqual(displayed(records.slice(0, position + 1)))
+      expect(await stateAt(index, position)).toStrictEqual(displayed(records.slice(0, position + 1)))
     }
     expect(await index.records(half - 2, half + 2)).toStrictEqual(records.slice(half - 2, half + 2))
 
@@ -181,6 +202,6 @@ describe('RunLogIndex', () => {
     const shorter = Buffer.byteLength(lines.slice(0, 40).join(''))
     await truncate(path, shorter)
     expect(await index.update()).toEqual({ records: 40, bytes: shorter, health: { problems: [], problemCount: 0, tornTailBytes: 0 } })
-    expect(await index.stateAt(39)).toStrictEqual(displayed(records.slice(0, 40)))
+    expect(await stateAt(index, 39)).toStrictEqual(displayed(records.slice(0, 40)))
   })
 })

@@ -2,36 +2,40 @@
 // then kept up to date by scanning only what was appended since. It holds the byte offset of
 // every OFFSET_STRIDE-th record (a page of records is read from the nearest one) and the folded
 // state every CHECKPOINT_INTERVAL records (the state after any record is the checkpoint before it
-// plus a fold of fewer than that many records). The checkpoints are held in a StateHistory: the
-// newest whole, the others as what changed between them, within a budget of memory; a log that
-// changes more than the budget holds gets fewer checkpoints (the interval doubles), never more memory.
-// States are display states (display-state.ts): the terminal tails of older finished calls, which
-// no later record changes, are dropped at each checkpoint, or they alone would outweigh the rest of
-// a long run's state. The fold keeps the live view's DISPLAYED_TERMINALS (the run store shows its
-// state); checkpoints and positions keep the replay's REPLAY_TERMINALS, so each terminal tail is
-// held by at most the few checkpoints it is among the latest in.
+// plus a fold of fewer than that many records). One fold runs over the whole log, changing its
+// collections in place; a StateJournal writes down what it changed since the last checkpoint, so
+// each checkpoint costs what changed, not what the state holds, and the index is built in time
+// linear in the log. The checkpoints are held in a StateHistory as those changes, within a budget
+// of memory; a log that changes more than the budget holds gets fewer checkpoints (the interval
+// doubles), never more memory. Getting a state back (a position asked for, the state for a view)
+// copies the fold's collections a slice at a time, and the scan waits while it does.
+// The terminal tails of older finished calls, which no later record changes, are dropped at each
+// checkpoint (see display-state.ts), or they alone would outweigh the rest of a long run's state:
+// the fold keeps the replay's REPLAY_TERMINALS, so each terminal tail is held by at most the few
+// checkpoints it is among the latest in, and gives a view the DISPLAYED_TERMINALS it shows.
 import { open, stat } from 'node:fs/promises'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { displayState } from '../../common/run/display-state'
 import { LiveFold } from '../../common/run/reduce'
-import { REPLAY_TERMINALS } from '../../common/run/replay-window'
+import { REPLAY_TERMINALS, REPLAY_WINDOW_ENTRIES, replayWindow, type ReplayWindow } from '../../common/run/replay-window'
 import { initialRunState, type RunState } from '../../common/run/state'
 import type { RunRecord } from '../../common/run/records'
+import { OldTerminals } from './old-terminals'
 import { healthyLog, noteProblem, type FoldProgress, type LogHealth } from './run-log-fold'
 import { LOG_START, scanRunLog, type ScanPosition } from './run-log-scan'
-import { StateHistory } from './state-history'
+import { ENTRIES_PER_SLICE, Slices, StateHistory, collectionsOf, copiedState, finish, finishNow } from './state-history'
+import { StateJournal } from './state-journal'
 
 /** Records between two kept byte offsets: the most a page read skips over. */
 export const OFFSET_STRIDE = 64
 /** Records between two checkpoints (a multiple of OFFSET_STRIDE): the most a position folds. */
 export const CHECKPOINT_INTERVAL = 8192
-/** States computed for recent requests, kept whole so that stepping on from them is a fold of a few records. */
-const RECENT_STATES = 2
 
 export interface IndexOptions {
   interval?: number
   /** The checkpoints' memory budget (see StateHistory). */
   historyBytes?: number
+  /** Entries a copy of the state takes between two turns of the event loop (see StateHistory). */
+  sliceEntries?: number
 }
 
 export interface IndexSummary {
@@ -45,27 +49,32 @@ export class RunLogIndex {
   readonly path: string
   #firstInterval: number
   #historyBytes: number | undefined
+  #sliceEntries: number
   /** State k: the state after the first k * interval records. */
-  #checkpoints: StateHistory
-  /** Checkpoints folded but not yet compared with the one before (see #storeCheckpoints). */
-  #unstored: RunState[] = []
+  #checkpoints!: StateHistory
+  #fold!: LiveFold
+  /** What the fold changed since the last checkpoint. */
+  #journal!: StateJournal
+  #oldTerminals = new OldTerminals(REPLAY_TERMINALS)
   /** offsets[k]: where record k * OFFSET_STRIDE starts. */
   #offsets: number[] = []
   #count = 0
   #end: ScanPosition = LOG_START
   #health: LogHealth = healthyLog()
-  #fold = new LiveFold()
-  /** Most recently used last: [position, state after records 0..position]. */
-  #recent: [number, RunState][] = []
+  /** The fold of the position asked for last, to step on from; null while it folds. */
+  #recent: { position: number; fold: LiveFold } | null = null
   #updating: Promise<void> | null = null
   #listeners = new Set<(progress: FoldProgress) => void>()
+  /** Copies of the fold's state under way: the scan takes no record until they are done. */
+  #copying = new Set<Promise<unknown>>()
 
   constructor(path: string, options: IndexOptions = {}) {
     this.path = path
     this.#firstInterval = options.interval ?? CHECKPOINT_INTERVAL
     this.#historyBytes = options.historyBytes
-    this.#checkpoints = new StateHistory(initialRunState, this.#historyBytes)
+    this.#sliceEntries = options.sliceEntries ?? ENTRIES_PER_SLICE
     if (this.#firstInterval % OFFSET_STRIDE !== 0) throw new Error(`the checkpoint interval must be a multiple of ${OFFSET_STRIDE}`)
+    this.#reset()
   }
 
   get summary(): IndexSummary {
@@ -76,9 +85,11 @@ export class RunLogIndex {
     }
   }
 
-  /** The display state after every record indexed: the log's fold. */
-  state(): RunState {
-    return displayState(this.#fold.snapshot())
+  /** The state after every record indexed (the log's fold), as a display of the run shows it (see display-state.ts). */
+  state(): Promise<RunState> {
+    this.#fold.seal()
+    const copy = finish(copiedState(this.#fold.current, new Slices(this.#sliceEntries)), () => nextTurn())
+    return this.#whileCopying(copy).then((state) => this.#oldTerminals.displayed(state, this.#journal.written('toolCalls')))
   }
 
   /** Checkpoints held now. */
@@ -126,38 +137,59 @@ export class RunLogIndex {
     return records
   }
 
-  /** The state after records 0..position (position -1: before the first), with the replay's terminals. */
-  async stateAt(position: number): Promise<RunState> {
+  /**
+   * What a replay shows after records 0..position (position -1: before the first): the state's
+   * window of its latest `keep` transcript entries (see replay-window.ts).
+   */
+  async windowAt(position: number, keep = REPLAY_WINDOW_ENTRIES): Promise<ReplayWindow> {
     if (position < -1 || position >= this.#count) throw new RangeError(`position ${position} is outside 0..${this.#count - 1}`)
     const target = position + 1
     const interval = this.interval
-    let from = Math.floor(target / interval) * interval
-    const recent = this.#recent.filter(([at]) => at + 1 <= target && at + 1 > from).sort(([a], [b]) => b - a)[0]
-    let base: RunState
-    if (recent) [from, base] = [recent[0] + 1, recent[1]]
-    else {
-      // A checkpoint the update under way has not put in the history yet: fold from the one before.
-      const k = Math.min(from / interval, this.#checkpoints.length - 1)
+    const checkpoint = Math.floor(target / interval) * interval
+    // Taken before anything is awaited: two requests never fold into the same state.
+    const recent = this.#recent
+    let fold: LiveFold
+    let from: number
+    if (recent && recent.position + 1 <= target && recent.position + 1 > checkpoint) {
+      this.#recent = null
+      ;[fold, from] = [recent.fold, recent.position + 1]
+    } else {
+      // A checkpoint the update under way has not reached yet: fold from the one before.
+      const k = Math.min(checkpoint / interval, this.#checkpoints.length - 1)
       from = k * interval
-      base = await this.#checkpoints.atPaused(k, () => nextTurn())
+      const base = await this.#restore(k)
+      fold = new LiveFold(base, { owned: [base, ...collectionsOf(base)] })
     }
-    if (from === target) return this.#remember(position, base)
-    const fold = new LiveFold(base)
-    // Read from the kept offset at or before `from`, skipping what `base` already holds.
-    let index = Math.floor(from / OFFSET_STRIDE) * OFFSET_STRIDE
-    await this.#read(index / OFFSET_STRIDE, (record) => {
-      if (index >= from) fold.apply(record)
-      index += 1
-      return index >= target
-    })
-    return this.#remember(position, displayState(fold.snapshot(), REPLAY_TERMINALS))
+    if (from < target) {
+      // Read from the kept offset at or before `from`, skipping what the fold already holds.
+      let index = Math.floor(from / OFFSET_STRIDE) * OFFSET_STRIDE
+      await this.#read(index / OFFSET_STRIDE, (record) => {
+        if (index >= from) fold.apply(record)
+        index += 1
+        return index >= target
+      })
+    }
+    const window = replayWindow(fold.current, keep)
+    // What the window shares with the fold never changes: the fold copies a view before changing it.
+    fold.seal()
+    this.#recent = { position, fold }
+    // A window of the whole state shares its collections with the fold: a copy (of a small state).
+    return window.leftOut > 0 ? window : { ...window, state: finishNow(copiedState(window.state)) }
   }
 
-  #remember(position: number, state: RunState): RunState {
-    this.#recent = this.#recent.filter(([at]) => at !== position)
-    this.#recent.push([position, state])
-    if (this.#recent.length > RECENT_STATES) this.#recent.shift()
-    return state
+  /** Checkpoint k, with collections of its own. */
+  #restore(k: number): Promise<RunState> {
+    // Views the fold made since the last checkpoint are shared from here on: it copies them before changing them.
+    const newest = this.#fold.seal()
+    const restore = this.#checkpoints.restore(k, newest, this.#journal.stepBack(newest), new Slices(this.#sliceEntries))
+    return this.#whileCopying(finish(restore, () => nextTurn()))
+  }
+
+  #whileCopying<T>(copy: Promise<T>): Promise<T> {
+    this.#copying.add(copy)
+    const done = (): void => void this.#copying.delete(copy)
+    copy.then(done, done)
+    return copy
   }
 
   /** Reads records from the `stride`-th kept offset on until `visit` returns true. */
@@ -183,9 +215,9 @@ export class RunLogIndex {
         progress: (loadedBytes, totalBytes) => {
           for (const listener of this.#listeners) listener({ loadedBytes, totalBytes })
         },
-        between: () => this.#storeCheckpoints()
+        between: () => this.#checkpoints.thin(() => nextTurn()),
+        ready: () => (this.#copying.size === 0 ? null : Promise.allSettled([...this.#copying]))
       })
-      await this.#storeCheckpoints()
       this.#end = end.position
       this.#health.tornTailBytes = end.tornTailBytes
     } finally {
@@ -198,25 +230,21 @@ export class RunLogIndex {
     this.#fold.apply(record)
     this.#count += 1
     if (this.#count % this.#firstInterval !== 0) return
-    const state = displayState(this.#fold.snapshot())
-    this.#fold = new LiveFold(state)
-    // Compared with the checkpoint before it between chunks, where the event loop can be given back.
-    this.#unstored.push(displayState(state, REPLAY_TERMINALS))
-  }
-
-  async #storeCheckpoints(): Promise<void> {
-    const history = this.#checkpoints
-    for (let state = this.#unstored.shift(); state; state = this.#unstored.shift()) await history.pushPaused(state, () => nextTurn())
+    this.#oldTerminals.drop(this.#fold, this.#journal.written('toolCalls'))
+    const state = this.#fold.seal()
+    this.#checkpoints.push(this.#journal.stepBack(state))
+    this.#journal.begin(state)
   }
 
   #reset(): void {
-    this.#unstored = []
-    this.#checkpoints = new StateHistory(initialRunState, this.#historyBytes)
+    this.#checkpoints = new StateHistory(this.#historyBytes)
+    this.#journal = new StateJournal(initialRunState)
+    this.#fold = new LiveFold(initialRunState, { observer: this.#journal })
+    this.#oldTerminals.reset()
     this.#offsets = []
     this.#count = 0
     this.#end = LOG_START
     this.#health = healthyLog()
-    this.#fold = new LiveFold()
-    this.#recent = []
+    this.#recent = null
   }
 }

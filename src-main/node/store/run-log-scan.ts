@@ -30,6 +30,8 @@ export interface ScanVisitor {
   progress?(loadedBytes: number, totalBytes: number): void
   /** Work put off while records were read, done between two chunks (it may give the event loop back itself). */
   between?(): Promise<void>
+  /** Something to wait for before the records of the next chunk are taken, or null to take them now. */
+  ready?(): Promise<unknown> | null
 }
 
 export interface ScanEnd {
@@ -52,6 +54,8 @@ export async function scanRunLog(file: FileHandle, from: ScanPosition, visitor: 
   for (;;) {
     const { bytesRead } = await file.read(chunk, 0, CHUNK_BYTES, base + carry.length)
     if (bytesRead === 0) break
+    // Checked right before the records are taken: nothing else runs from here to the end of the chunk.
+    for (let wait = visitor.ready?.(); wait; wait = visitor.ready?.()) await wait
     const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead)
     let start = 0
     for (let newline = bytes.indexOf(NEWLINE, start); newline !== -1; newline = bytes.indexOf(NEWLINE, start)) {
