@@ -9,7 +9,7 @@
 // of which are then delivered; so whenever this window and the one before it saw fewer than
 // half that many, nothing was lost. Past that, or on any other doubt, the journal says so and
 // the checkpoint rescans everything.
-import { mkdirSync, rmSync, watch, type FSWatcher } from 'node:fs'
+import { mkdirSync, rmdirSync, watch, type FSWatcher } from 'node:fs'
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isWithin, joinPath } from './entry'
@@ -131,7 +131,12 @@ export class ChangeJournal {
     const arrived = await seen
     this.#barrierLost = !arrived
     this.#barrierWaiters.delete(name)
-    rmSync(path, { recursive: true, force: true })
+    try {
+      rmdirSync(path)
+    } catch (error) {
+      // Closing the journal may have removed the folder of barriers already.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
     if (!arrived) this.#doubtWith('file events did not arrive in time')
   }
 

@@ -1,5 +1,5 @@
 // The single writer of one run log. Appends are stamped (seq, ts), batched into one write per
-// turn of the event loop (group commit), and made durable at each record's sync point
+// turn of the event loop (group commit; sooner when a sync is asked for), and made durable at each record's sync point
 // (`syncPointOf`, common/run/sync-point.ts) by `write`; `appendDurable` and `sync()` resolve only
 // after fdatasync.
 //
@@ -44,6 +44,7 @@ export class RunLogWriter {
   #waiters: Waiter[] = []
   #syncing = new Set<Promise<void>>()
   #scheduled = false
+  #syncFlushQueued = false
   #failure: Error | null = null
   #closed = false
 
@@ -131,12 +132,23 @@ export class RunLogWriter {
     return record
   }
 
-  /** Resolves once every record appended so far is written and synced to disk. */
+  /**
+   * Resolves once every record appended so far is written and synced to disk. The batch is
+   * written as soon as the code that asked is done (a microtask), not at the end of the turn of
+   * the event loop: someone waits for this sync, and records appended together (the tool.started
+   * of one turn) still share it.
+   */
   sync(): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure)
     this.#syncRequested = true
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }))
-    this.#schedule()
+    if (!this.#syncFlushQueued) {
+      this.#syncFlushQueued = true
+      queueMicrotask(() => {
+        this.#syncFlushQueued = false
+        this.#flush()
+      })
+    }
     return done
   }
 
