@@ -1,6 +1,7 @@
 // What a replay sends the page for one position: the state's latest transcript entries and what
 // they show, so the answer has the same size at any position of any log (the state at the end of
-// a gigabyte log is tens of megabytes of JSON). The window is a RunState for the transcript: the
+// a gigabyte log is tens of megabytes of JSON), and costs about that to make: the state's large
+// keyed collections are looked up, never walked. The window is a RunState for the transcript: the
 // last `keep` timeline entries; the items, calls, approvals, person inputs, compactions and
 // responses they name, renumbered where entries and items refer to them by index; the turns of
 // those responses and the last errors. The run's own fields (status, settings, usage) are whole.
@@ -49,6 +50,13 @@ class Renumbering {
   }
 }
 
+/** The members of `wanted` in the order `order` has them, looking from its end: the ones a window names are recent. */
+function latestInOrder(order: readonly string[], wanted: ReadonlySet<string>): string[] {
+  const found: string[] = []
+  for (let index = order.length - 1; index >= 0 && found.length < wanted.size; index--) if (wanted.has(order[index]!)) found.push(order[index]!)
+  return found.reverse()
+}
+
 export function replayWindow(state: RunState, keep = REPLAY_WINDOW_ENTRIES): ReplayWindow {
   const leftOut = Math.max(0, state.timeline.length - keep)
   if (leftOut === 0) return { state: displayState(state, REPLAY_TERMINALS), leftOut }
@@ -90,14 +98,18 @@ export function replayWindow(state: RunState, keep = REPLAY_WINDOW_ENTRIES): Rep
   })
   const renumbered = (index: number | null): number | null => (index !== null && responses.has(index) ? responses.of(index) : null)
   const toolCalls: Record<string, ToolCallView> = {}
-  const toolCallOrder = state.toolCallOrder.filter((callId) => callIds.has(callId))
+  const toolCallOrder = latestInOrder(state.toolCallOrder, callIds)
   for (const callId of toolCallOrder) {
     const call = state.toolCalls[callId]
     if (call) toolCalls[callId] = { ...call, responseIndex: renumbered(call.responseIndex) }
   }
   const approvals = Object.fromEntries(toolCallOrder.flatMap((callId) => (state.approvals[callId] ? [[callId, state.approvals[callId]]] : [])))
+  // By each response's latest id: earlier names of a renamed response only matter to the fold.
   const responseIndexById: Record<string, number> = {}
-  for (const [id, index] of Object.entries(state.responseIndexById)) if (responses.has(index)) responseIndexById[id] = responses.of(index)
+  for (const index of responses.old) {
+    const id = state.responses[index]?.id
+    if (id != null && state.responseIndexById[id] === index) responseIndexById[id] = responses.of(index)
+  }
   const errors: ErrorView[] = state.errors.slice(-WINDOW_ERRORS).map((error) => ({ ...error, responseIndex: renumbered(error.responseIndex) }))
   const window: RunState = {
     ...state,

@@ -22,7 +22,7 @@ import type { RunRecord } from '../../common/run/records'
 import { OldTerminals } from './old-terminals'
 import { healthyLog, noteProblem, type FoldProgress, type LogHealth } from './run-log-fold'
 import { LOG_START, scanRunLog, type ScanPosition } from './run-log-scan'
-import { ENTRIES_PER_SLICE, Slices, StateHistory, collectionsOf, copiedState, finish, finishNow } from './state-history'
+import { ENTRIES_PER_SLICE, Slices, StateHistory, collectionsOf, copiedState, finish, finishNow, type RecordField } from './state-history'
 import { StateJournal } from './state-journal'
 
 /** Records between two kept byte offsets: the most a page read skips over. */
@@ -87,9 +87,9 @@ export class RunLogIndex {
 
   /** The state after every record indexed (the log's fold), as a display of the run shows it (see display-state.ts). */
   state(): Promise<RunState> {
-    this.#fold.seal()
-    const copy = finish(copiedState(this.#fold.current, new Slices(this.#sliceEntries)), () => nextTurn())
-    return this.#whileCopying(copy).then((state) => this.#oldTerminals.displayed(state, this.#journal.written('toolCalls')))
+    const state = this.#fold.seal()
+    const copy = finish(copiedState(state, new Slices(this.#sliceEntries), (field) => this.#journal.keysOf(state, field)), () => nextTurn())
+    return this.#whileCopying(copy).then((copied) => this.#oldTerminals.displayed(copied, this.#journal.written('toolCalls')))
   }
 
   /** Checkpoints held now. */
@@ -181,7 +181,8 @@ export class RunLogIndex {
   #restore(k: number): Promise<RunState> {
     // Views the fold made since the last checkpoint are shared from here on: it copies them before changing them.
     const newest = this.#fold.seal()
-    const restore = this.#checkpoints.restore(k, newest, this.#journal.stepBack(newest), new Slices(this.#sliceEntries))
+    const keysOf = (field: RecordField): readonly string[] => this.#journal.keysOf(newest, field)
+    const restore = this.#checkpoints.restore(k, newest, this.#journal.stepBack(newest), new Slices(this.#sliceEntries), keysOf)
     return this.#whileCopying(finish(restore, () => nextTurn()))
   }
 

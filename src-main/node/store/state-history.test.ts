@@ -8,7 +8,7 @@ import { initialRunState, type RunState } from '../../common/run/state'
 import { seededRandom } from '../../test-support/prng'
 import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
 import { stamp } from '../../test-support/run-records'
-import { ENTRIES_PER_SLICE, StateHistory, finishNow } from './state-history'
+import { ENTRIES_PER_SLICE, RECORD_FIELDS, StateHistory, finishNow } from './state-history'
 import { StateJournal } from './state-journal'
 
 const EVERY = 40
@@ -84,6 +84,8 @@ describe('StateHistory', () => {
     expect(Object.keys(final.items).length + final.timeline.length).toBeGreaterThan(20 * EVERY)
     // A step holds at most a few entries per record folded, at the start of the run as at its end.
     expect(Math.max(...entries)).toBeLessThanOrEqual(4 * EVERY)
+    // The keys a copy walks are the collections' own, each once.
+    for (const field of RECORD_FIELDS) expect(journal.keysOf(final, field).toSorted(), field).toStrictEqual(Object.keys(final[field]).toSorted())
   })
 
   it('gives the event loop back every few thousand entries while it copies a large state', () => {

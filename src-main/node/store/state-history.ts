@@ -138,11 +138,14 @@ export class Slices {
   }
 }
 
+/** The keys of one of a state's keyed collections (see StateJournal.keysOf). */
+export type KeysOf = (field: RecordField) => readonly string[]
+
 /**
  * A copy of `state` whose collections are new (nothing else holds them: a fold may change them in
  * place), made a slice at a time. Entries are shared: they never change in place.
  */
-export function* copiedState(state: RunState, slices = new Slices()): Generator<void, RunState> {
+export function* copiedState(state: RunState, slices = new Slices(), keysOf: KeysOf = (field) => Object.keys(state[field])): Generator<void, RunState> {
   const copy = { ...state }
   const target = copy as unknown as Record<string, unknown>
   for (const field of ARRAY_FIELDS) {
@@ -157,8 +160,7 @@ export function* copiedState(state: RunState, slices = new Slices()): Generator<
   }
   for (const field of RECORD_FIELDS) {
     const source = state[field] as Record<string, unknown>
-    const keys = Object.keys(source)
-    if (slices.add(keys.length / 8)) yield
+    const keys = keysOf(field)
     const record: Record<string, unknown> = {}
     for (let from = 0; from < keys.length; from += ENTRIES_PER_SLICE) {
       const end = Math.min(keys.length, from + ENTRIES_PER_SLICE)
@@ -275,14 +277,14 @@ export class StateHistory {
   }
 
   /**
-   * Held state `k`, with collections of its own, from `newest` (the fold's working state) and
-   * `open` (from `newest` back to the last state pushed), yielding between slices. The caller
-   * keeps `newest` from changing until this is done.
+   * Held state `k`, with collections of its own, from `newest` (the fold's working state, whose
+   * keys `keysOf` gives) and `open` (from `newest` back to the last state pushed), yielding
+   * between slices. The caller keeps `newest` from changing until this is done.
    */
-  *restore(k: number, newest: RunState, open: BackStep, slices = new Slices()): Generator<void, RunState> {
+  *restore(k: number, newest: RunState, open: BackStep, slices = new Slices(), keysOf?: KeysOf): Generator<void, RunState> {
     if (k < 0 || k > this.#back.length) throw new RangeError(`no held state ${k}`)
     const steps = [open, ...(this.#tail ? [this.#tail] : []), ...this.#back.slice(k).reverse()]
-    let state = yield* copiedState(newest, slices)
+    let state = yield* copiedState(newest, slices, keysOf)
     for (const step of steps) state = yield* undo(state, step, slices)
     return state
   }

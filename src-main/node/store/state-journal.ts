@@ -37,9 +37,18 @@ export class StateJournal implements WriteObserver {
   #before = {} as Record<Field, Map<string | number, unknown>>
   /** Keys added to keyed collections since the checkpoint. */
   #added = {} as Record<RecordField, Set<string>>
+  /** Every key of each keyed collection, in the order added: a copy walks them without asking the collection for all its keys at once. */
+  #keys = {} as Record<RecordField, string[]>
 
   constructor(checkpoint: RunState) {
+    for (const field of RECORD_FIELDS) this.#keys[field] = Object.keys(checkpoint[field])
     this.begin(checkpoint)
+  }
+
+  /** The keys of `state[field]`, `state` being the fold's working state. */
+  keysOf(state: RunState, field: RecordField): readonly string[] {
+    if (state[field] !== this.#latestOf[field] || this.#shared.has(field)) this.#keys[field] = Object.keys(state[field])
+    return this.#keys[field]
   }
 
   /** Starts over at a checkpoint: `state` is what the next step leads back to. */
@@ -78,7 +87,10 @@ export class StateJournal implements WriteObserver {
     const added = this.#added[field as RecordField]
     if (added.has(key as string)) return
     if (Object.hasOwn(collection, key)) before.set(key, (collection as Record<string, unknown>)[key as string])
-    else added.add(key as string)
+    else {
+      added.add(key as string)
+      this.#keys[field as RecordField].push(key as string)
+    }
   }
 
   /** Keys of `field` set since the checkpoint (added or changed). */
@@ -104,6 +116,7 @@ export class StateJournal implements WriteObserver {
       const now = state[field]
       if (now !== this.#latestOf[field] || this.#shared.has(field)) {
         records[field] = recordChange(this.#startRecord(field), now)
+        this.#keys[field] = Object.keys(now)
         continue
       }
       const before = this.#before[field]
