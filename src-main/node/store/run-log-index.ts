@@ -89,7 +89,8 @@ export class RunLogIndex {
   state(): Promise<RunState> {
     const state = this.#fold.seal()
     const copy = finish(copiedState(state, new Slices(this.#sliceEntries), (field) => this.#journal.keysOf(state, field)), () => nextTurn())
-    return this.#whileCopying(copy).then((copied) => this.#oldTerminals.displayed(copied, this.#journal.written('toolCalls')))
+    // Finished before the scan may take records again: it reads what the fold changed since the last checkpoint.
+    return this.#whileCopying(copy.then((copied) => this.#oldTerminals.displayed(copied, this.#journal.written('toolCalls'))))
   }
 
   /** Checkpoints held now. */
