@@ -13,6 +13,7 @@
 //    after a full GC, against the same figures before the first run.
 // 3. With `--huge-mb N`: a generated log of N MB (1,024 for the gigabyte check) opened the way the
 //    app opens a run, a chunk at a time: time, the longest the event loop was held, memory.
+import { readFileSync } from 'node:fs'
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -86,6 +87,12 @@ function gc(): void {
   ;(runInNewContext('gc') as () => void)()
 }
 
+/** CPU time (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length)
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
@@ -118,18 +125,25 @@ async function longRun(root: string, turns: number): Promise<Record<string, unkn
         networkAllowlist: []
       }
     )
-    const turnStarts: { at: number; cpu: number }[] = []
+    const turnStarts: { at: number; cpu: number; simCpu: number }[] = []
+    const responseMs: number[] = []
     driver.subscribe((record) => {
       if (record.type === 'request.sent') {
         const cpu = process.cpuUsage()
-        turnStarts.push({ at: performance.now(), cpu: (cpu.user + cpu.system) / 1000 })
+        turnStarts.push({ at: performance.now(), cpu: (cpu.user + cpu.system) / 1000, simCpu: processCpuMs(sim.pid) })
       }
+      if (record.type === 'metrics.turn') responseMs.push(record.durationMs)
     })
     const began = performance.now()
     const outcome = await driver.run()
     const wallMs = performance.now() - began
     await driver.close()
-    const perTurn = turnStarts.slice(1).map((start, index) => ({ wallMs: start.at - turnStarts[index]!.at, cpuMs: start.cpu - turnStarts[index]!.cpu }))
+    const perTurn = turnStarts.slice(1).map((start, index) => ({
+      wallMs: start.at - turnStarts[index]!.at,
+      cpuMs: start.cpu - turnStarts[index]!.cpu,
+      simCpuMs: start.simCpu - turnStarts[index]!.simCpu,
+      responseMs: responseMs[index] ?? 0
+    }))
     const tenth = Math.max(1, Math.floor(perTurn.length / 10))
     const first = perTurn.slice(0, tenth)
     // The first tenth holds the warm-up (the tool host starting, the JIT): the second is the fairer baseline.
@@ -159,6 +173,16 @@ async function longRun(root: string, turns: number): Promise<Record<string, unkn
       cpuPerTurnMs: { first10: mean(first.map((turn) => turn.cpuMs)), second10: mean(second.map((turn) => turn.cpuMs)), last10: mean(last.map((turn) => turn.cpuMs)) },
       cpuPerTurnRatio: mean(last.map((turn) => turn.cpuMs)) / mean(first.map((turn) => turn.cpuMs)),
       cpuPerTurnRatioAfterWarmUp: mean(last.map((turn) => turn.cpuMs)) / mean(second.map((turn) => turn.cpuMs)),
+      // Where the wall time of a turn goes besides Tether's own CPU: the sim answering (its process's
+      // CPU) and the request as a whole, from leaving to the response's end.
+      simCpuPerTurnMs: { first10: mean(first.map((turn) => turn.simCpuMs)), second10: mean(second.map((turn) => turn.simCpuMs)), last10: mean(last.map((turn) => turn.simCpuMs)) },
+      responsePerTurnMs: { first10: mean(first.map((turn) => turn.responseMs)), second10: mean(second.map((turn) => turn.responseMs)), last10: mean(last.map((turn) => turn.responseMs)) },
+      // The rest of the turn: Tether (the stream, the log, the gate, checkpoints) and the tools.
+      outsideResponsePerTurnMs: {
+        second10: mean(second.map((turn) => turn.wallMs - turn.responseMs)),
+        last10: mean(last.map((turn) => turn.wallMs - turn.responseMs))
+      },
+      outsideResponseRatioAfterWarmUp: mean(last.map((turn) => turn.wallMs - turn.responseMs)) / mean(second.map((turn) => turn.wallMs - turn.responseMs)),
       peakRssBytes: peakRss,
       logBytes,
       logBytesWithEcho: logBytes + echoBytes,
@@ -289,7 +313,7 @@ try {
   process.stderr.write(`long run: ${options.turns} turns (load ${machine.loadavg.join(' ')})\n`)
   const long = options.turns > 0 ? await longRun(join(root, 'long'), options.turns) : null
   if (long) process.stderr.write(
-    `  per turn: first 10% ${(long.perTurnMs as { first10: number }).first10.toFixed(2)} ms, last 10% ${(long.perTurnMs as { last10: number }).last10.toFixed(2)} ms (x${(long.perTurnRatio as number).toFixed(2)}; x${(long.perTurnRatioAfterWarmUp as number).toFixed(2)} against the second 10%); ` +
+    `  per turn: first 10% ${(long.perTurnMs as { first10: number }).first10.toFixed(2)} ms, last 10% ${(long.perTurnMs as { last10: number }).last10.toFixed(2)} ms (x${(long.perTurnRatio as number).toFixed(2)}; x${(long.perTurnRatioAfterWarmUp as number).toFixed(2)} against the second 10%; outside the request x${(long.outsideResponseRatioAfterWarmUp as number).toFixed(2)}); ` +
       `peak RSS ${mb(long.peakRssBytes as number)}; log ${mb(long.logBytes as number)} (${mb(long.logBytesWithEcho as number)} with the echo); replay ${(long.replayMs as number).toFixed(0)} ms\n`
   )
   let memory: Record<string, unknown> | null = null

@@ -7,6 +7,8 @@ import { ROOT } from './browser-host'
 
 export interface SimProcess {
   baseUrl: string
+  /** The sim's process id, for measuring its own CPU time. */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -34,6 +36,7 @@ export async function startSimProcess(launch: SimLaunch): Promise<SimProcess> {
   })
   return {
     baseUrl,
+    pid: child.pid ?? 0,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')
       await exited
