@@ -72,6 +72,12 @@ async function measure(page: Page, megabytes: number): Promise<Record<string, un
   try {
     await page.goto(host.url)
     await page.getByRole('list', { name: 'Runs' }).getByRole('button').first().waitFor()
+    // The page's longest tasks while the run opens: a progressive load must not freeze it.
+    await page.evaluate(() => {
+      const tasks: number[] = []
+      new PerformanceObserver((list) => tasks.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask' })
+      ;(window as unknown as { openTasks: number[] }).openTasks = tasks
+    })
     const openRunMs = await page.evaluate(async () => {
       const started = performance.now()
       const shown = new Promise<void>((resolve) => {
@@ -88,6 +94,7 @@ async function measure(page: Page, megabytes: number): Promise<Record<string, un
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
       return performance.now() - started
     })
+    const openTasks = await page.evaluate(() => (window as unknown as { openTasks: number[] }).openTasks)
     const replayMs = await page.evaluate(async () => {
       const started = performance.now()
       const drawn = new Promise<void>((resolve) => {
@@ -120,6 +127,8 @@ async function measure(page: Page, megabytes: number): Promise<Record<string, un
       megabytes: round(written.bytes / 1024 / 1024),
       records: count,
       openRunMs: round(openRunMs),
+      longestTaskWhileOpeningMs: round(Math.max(0, ...openTasks)),
+      tasksOver200MsWhileOpening: openTasks.filter((duration) => duration > 200).length,
       replayTabToFirstStateMs: round(replayMs),
       openToFirstReplayPaintMs: round(openRunMs + replayMs),
       scrubMs: { p50: round(percentile(scrubMs, 0.5)), p95: round(percentile(scrubMs, 0.95)), max: round(Math.max(...scrubMs)) },

@@ -102,7 +102,10 @@ export interface RunLogHealth {
 
 export interface RunSnapshot {
   runId: string
+  /** The run's state, or for a very long run its latest RUN_VIEW_ENTRIES transcript entries (see run-view.ts). */
   state: RunState
+  /** Transcript entries before the ones `state` holds (Replay shows them). */
+  leftOut: number
   running: boolean
   log: RunLogHealth
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../../test-support/prng'
 import { DEFAULT_SHAPE, generateRun } from '../../test-support/run-generator'
+import { resolvedEntries as resolved } from '../../test-support/resolved-entries'
 import { stamp } from '../../test-support/run-records'
 import { displayState } from './display-state'
 import { foldRecords } from './reduce'
@@ -11,31 +12,6 @@ import type { RunState } from './state'
 
 function longState(): RunState {
   return foldRecords(stamp(generateRun(seededRandom(11), { ...DEFAULT_SHAPE, turns: 40, toolOutputBytes: [0, 4096] })))
-}
-
-/** What an entry shows, with indexes resolved: comparable between a state and its window. */
-function resolved(state: RunState): unknown[] {
-  return state.timeline.map((entry) => {
-    switch (entry.kind) {
-      case 'user':
-        return { user: state.userInputs[entry.index] }
-      case 'compaction':
-        return { compaction: state.compactions[entry.index] }
-      case 'item': {
-        const item = state.items[entry.key]!
-        const call = item.kind === 'function_call' && item.callId ? state.toolCalls[item.callId] : undefined
-        return {
-          item: { ...item, responseIndex: undefined },
-          response: state.responses[item.responseIndex],
-          call: call && { ...call, responseIndex: undefined, terminal: undefined, terminalDroppedBytes: undefined },
-          callResponse: call?.responseIndex == null ? null : state.responses[call.responseIndex],
-          approval: call ? (state.approvals[call.callId] ?? null) : null
-        }
-      }
-      default:
-        return entry
-    }
-  })
 }
 
 describe('replayWindow', () => {

@@ -57,9 +57,9 @@ function latestInOrder(order: readonly string[], wanted: ReadonlySet<string>): s
   return found.reverse()
 }
 
-export function replayWindow(state: RunState, keep = REPLAY_WINDOW_ENTRIES): ReplayWindow {
+export function replayWindow(state: RunState, keep = REPLAY_WINDOW_ENTRIES, terminals = REPLAY_TERMINALS): ReplayWindow {
   const leftOut = Math.max(0, state.timeline.length - keep)
-  if (leftOut === 0) return { state: displayState(state, REPLAY_TERMINALS), leftOut }
+  if (leftOut === 0) return { state: displayState(state, terminals), leftOut }
   const inputs = new Renumbering()
   const compactions = new Renumbering()
   const responses = new Renumbering()
@@ -130,5 +130,5 @@ export function replayWindow(state: RunState, keep = REPLAY_WINDOW_ENTRIES): Rep
     gaps: state.gaps.flatMap((gap) => (responses.has(gap.responseIndex) ? [{ ...gap, responseIndex: responses.of(gap.responseIndex) }] : [])),
     cursor: { ...state.cursor, responseIndex: renumbered(state.cursor.responseIndex) }
   }
-  return { state: displayState(window, REPLAY_TERMINALS), leftOut }
+  return { state: displayState(window, terminals), leftOut }
 }

@@ -6,6 +6,7 @@
 import type { RunLogHealth, RunSnapshot } from '../../common/api/contract'
 import type { RunRecord, RunRecordBody, RunOutcome } from '../../common/run/records'
 import { displayState } from '../../common/run/display-state'
+import { runView } from '../../common/run/run-view'
 import type { RunState } from '../../common/run/state'
 import { RunDriver, RunNotFoundError } from '../driver/run-driver'
 import type { DriverServices, RunChoices } from '../driver/driver-options'
@@ -20,6 +21,12 @@ import { ReplayIndexes } from './replay-indexes'
 import { RunStore } from './run-store'
 
 const HEALTHY_LOG: RunLogHealth = Object.freeze({ problems: [], problemCount: 0, tornTailBytes: 0 })
+
+/** What a watcher (a page) is sent: for a very long run, its latest transcript entries (run-view.ts). */
+function forView(snapshot: RunSnapshot): RunSnapshot {
+  const { state, leftOut } = runView(snapshot.state)
+  return { ...snapshot, state, leftOut }
+}
 
 /** What a run needs from the host around it. */
 export interface RunServices {
@@ -152,9 +159,9 @@ export class RunManager {
     const stored = this.#live.has(runId) ? null : await this.#load(runId, onProgress)
     // The run may have been taken up while its log was read: the driver's state is then the newer one.
     const live = this.#live.get(runId)
-    if (live) return { runId, state: displayState(live.driver.snapshot()), running: live.running !== null, log: HEALTHY_LOG }
+    if (live) return { runId, state: displayState(live.driver.snapshot()), leftOut: 0, running: live.running !== null, log: HEALTHY_LOG }
     const { state, health } = stored ?? (await this.#load(runId, onProgress))
-    return { runId, state, running: false, log: health }
+    return { runId, state, leftOut: 0, running: false, log: health }
   }
 
   /**
@@ -171,7 +178,7 @@ export class RunManager {
       if (watchers.size === 0 && this.#watchers.get(runId) === watchers) this.#watchers.delete(runId)
     }
     try {
-      return { snapshot: await this.snapshot(runId, (progress) => watcher.loading?.(progress)), stop }
+      return { snapshot: forView(await this.snapshot(runId, (progress) => watcher.loading?.(progress))), stop }
     } catch (error) {
       stop()
       throw error
@@ -288,7 +295,7 @@ export class RunManager {
       for (const watcher of this.#watchers.get(runId) ?? []) watcher.record(record)
       if (record.type === 'approval.requested' || record.type === 'approval.decided') this.#recountApprovals(live)
     })
-    const snapshot: RunSnapshot = { runId, state: displayState(driver.snapshot()), running: false, log: HEALTHY_LOG }
+    const snapshot = forView({ runId, state: displayState(driver.snapshot()), leftOut: 0, running: false, log: HEALTHY_LOG })
     for (const watcher of this.#watchers.get(runId) ?? []) watcher.snapshot(snapshot)
   }
 

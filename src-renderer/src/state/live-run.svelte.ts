@@ -22,6 +22,8 @@ export class LiveRun {
   loaded = $state(false)
   /** How far the host got folding a long log while the run opens; null once open (or never long). */
   loading = $state.raw<{ loadedBytes: number; totalBytes: number } | null>(null)
+  /** Transcript entries of a very long run the host did not send (Replay shows them). */
+  leftOut = $state(0)
   /** What of the log could not be read, as the host reported it when the run opened. */
   log = $state.raw<RunLogHealth | null>(null)
   /** Why the run loop stopped without an outcome, or why the run could not be opened. */
@@ -89,6 +91,7 @@ export class LiveRun {
     this.#fold = new LiveFold(snapshot.state)
     this.state = this.#fold.frame()
     this.running = snapshot.running
+    this.leftOut = snapshot.leftOut
     this.log = snapshot.log
     this.loading = null
     this.loaded = true
