@@ -1,8 +1,9 @@
 import { mkdir, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { HostEvent, ReplayPage, ReplayView } from '../../common/api/contract'
+import type { HostEvent, ReplayPage, ReplayView, RunSnapshot } from '../../common/api/contract'
 import { foldRecords } from '../../common/run/reduce'
+import { RUN_VIEW_ENTRIES } from '../../common/run/run-view'
 import type { ClientConnection } from './client-connection'
 import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../../test-support/host/host-fixture'
 
@@ -122,9 +123,23 @@ describe('TetherHost.dispatch', () => {
     expect(page.ok && (page.result as ReplayPage).records).toHaveLength(bodies.length)
     const snapshot = await fixture.host.dispatch(client, 'subscribeRun', { runId: RUN_ID })
     const folded = foldRecords((page as { ok: true; result: ReplayPage }).result.records)
-    expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, running: false, log: { problems: [], problemCount: 0, tornTailBytes: 0 } } })
+    expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, leftOut: 0, running: false, log: { problems: [], problemCount: 0, tornTailBytes: 0 } } })
     expect(folded.approvals.call_1?.decision).toBeNull()
     expect(client.subscribedRuns).toEqual([RUN_ID])
+  })
+
+  it("opens a run longer than the run view holds on its latest transcript entries and says how many it left out", async () => {
+    const [started] = pendingApprovalRun(fixture.workspace)
+    const inputs = Array.from({ length: RUN_VIEW_ENTRIES + 25 }, (_, index) => ({ type: 'user.input' as const, kind: 'steer' as const, text: `message ${index}` }))
+    await writeRunLog(fixture.dataDir, RUN_ID, [started!, ...inputs])
+    const opened = await fixture.host.dispatch(client, 'subscribeRun', { runId: RUN_ID })
+    const snapshot = (opened as { ok: true; result: RunSnapshot }).result
+    expect({ leftOut: snapshot.leftOut, entries: snapshot.state.timeline.length, first: snapshot.state.userInputs[0]?.text, lastSeq: snapshot.state.lastSeq }).toEqual({
+      leftOut: 25,
+      entries: RUN_VIEW_ENTRIES,
+      first: 'message 25',
+      lastSeq: inputs.length
+    })
   })
 
   it('replays a run a page and a position at a time, with bounded pages and positions inside the log', async () => {
