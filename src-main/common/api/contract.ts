@@ -2,7 +2,9 @@
 // request/response methods plus one stream of host events. Everything here is plain JSON, so the
 // same contract runs over Electron IPC and over the browser-mode WebSocket.
 import type { ApprovalDecision, ApprovalMode, ApprovalScope, RunOutcome, RunRecord, Transport } from '../run/records'
+import type { MetricsSummary } from '../run/metrics-summary'
 import type { RunState } from '../run/state'
+import type { ContextMeter } from '../usage/context-meter'
 import type { ProviderName } from '../providers/providers'
 import type { ReasoningEffort, ReasoningSummary } from '../providers/reasoning'
 
@@ -106,8 +108,17 @@ export interface RunSnapshot {
   state: RunState
   /** Transcript entries before the ones `state` holds (Replay shows them). */
   leftOut: number
+  /** What the whole run adds up to, when `state` is a window of it; null when `state` is whole. */
+  totals: RunTotals | null
   running: boolean
   log: RunLogHealth
+}
+
+/** A windowed run's figures, from its whole state: cost, metrics and its task. */
+export interface RunTotals {
+  meter: ContextMeter
+  metrics: MetricsSummary
+  task: string | null
 }
 
 /** Records a replay page holds at most. */

@@ -150,12 +150,12 @@ export class ToolExecutor {
     const started = cleared.map(({ call, clearance }) => this.#recorder.recordDurable(startedOf(call), { durability: clearance.prepared.durability }))
     // Nothing that changes anything runs before the first call that may, so its checkpoint is
     // taken while the records reach the disk: the two write-ahead waits overlap instead of adding up.
-    const first = cleared.find(({ clearance }) => clearance.prepared.durability === 'effectful')
-    const firstBefore = first === undefined ? null : this.#checkpoint('before', first.call, context)
+    const first = cleared.findIndex(({ clearance }) => clearance.prepared.durability === 'effectful')
+    const firstBefore = first < 0 ? null : this.#checkpoint('before', cleared[first]!.call, context)
     await Promise.all([...started, firstBefore])
-    for (const { call, clearance } of cleared) {
+    for (const [index, { call, clearance }] of cleared.entries()) {
       if (context.signal.aborted) this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
-      else await this.#execute(call, clearance, call === first?.call ? firstBefore : null)
+      else await this.#execute(call, clearance, index === first ? firstBefore : null)
     }
   }
 

@@ -6,7 +6,9 @@
 import type { RunLogHealth, RunSnapshot } from '../../common/api/contract'
 import type { RunRecord, RunRecordBody, RunOutcome } from '../../common/run/records'
 import { displayState } from '../../common/run/display-state'
+import { summarizeMetrics } from '../../common/run/metrics-summary'
 import { runView } from '../../common/run/run-view'
+import { contextMeterOf } from '../../common/usage/context-meter'
 import type { RunState } from '../../common/run/state'
 import { RunDriver, RunNotFoundError } from '../driver/run-driver'
 import type { DriverServices, RunChoices } from '../driver/driver-options'
@@ -22,10 +24,17 @@ import { RunStore } from './run-store'
 
 const HEALTHY_LOG: RunLogHealth = Object.freeze({ problems: [], problemCount: 0, tornTailBytes: 0 })
 
-/** What a watcher (a page) is sent: for a very long run, its latest transcript entries (run-view.ts). */
+/**
+ * What a page is sent for a run no driver holds: for a very long run, its latest transcript
+ * entries (run-view.ts) and the whole run's figures. A run a driver holds is sent whole: the
+ * page folds the records that follow onto it.
+ */
 function forView(snapshot: RunSnapshot): RunSnapshot {
   const { state, leftOut } = runView(snapshot.state)
-  return { ...snapshot, state, leftOut }
+  if (leftOut === 0) return snapshot
+  const whole = snapshot.state
+  const totals = { meter: contextMeterOf(whole), metrics: summarizeMetrics(whole), task: whole.userInputs.find((input) => input.kind === 'task')?.text ?? null }
+  return { ...snapshot, state, leftOut, totals }
 }
 
 /** What a run needs from the host around it. */
@@ -159,9 +168,9 @@ export class RunManager {
     const stored = this.#live.has(runId) ? null : await this.#load(runId, onProgress)
     // The run may have been taken up while its log was read: the driver's state is then the newer one.
     const live = this.#live.get(runId)
-    if (live) return { runId, state: displayState(live.driver.snapshot()), leftOut: 0, running: live.running !== null, log: HEALTHY_LOG }
+    if (live) return { runId, state: displayState(live.driver.snapshot()), leftOut: 0, totals: null, running: live.running !== null, log: HEALTHY_LOG }
     const { state, health } = stored ?? (await this.#load(runId, onProgress))
-    return { runId, state, leftOut: 0, running: false, log: health }
+    return { runId, state, leftOut: 0, totals: null, running: false, log: health }
   }
 
   /**
@@ -178,7 +187,8 @@ export class RunManager {
       if (watchers.size === 0 && this.#watchers.get(runId) === watchers) this.#watchers.delete(runId)
     }
     try {
-      return { snapshot: forView(await this.snapshot(runId, (progress) => watcher.loading?.(progress))), stop }
+      const snapshot = await this.snapshot(runId, (progress) => watcher.loading?.(progress))
+      return { snapshot: this.#live.has(runId) ? snapshot : forView(snapshot), stop }
     } catch (error) {
       stop()
       throw error
@@ -295,7 +305,7 @@ export class RunManager {
       for (const watcher of this.#watchers.get(runId) ?? []) watcher.record(record)
       if (record.type === 'approval.requested' || record.type === 'approval.decided') this.#recountApprovals(live)
     })
-    const snapshot = forView({ runId, state: displayState(driver.snapshot()), leftOut: 0, running: false, log: HEALTHY_LOG })
+    const snapshot: RunSnapshot = { runId, state: displayState(driver.snapshot()), leftOut: 0, totals: null, running: false, log: HEALTHY_LOG }
     for (const watcher of this.#watchers.get(runId) ?? []) watcher.snapshot(snapshot)
   }
 

@@ -4,6 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostEvent, ReplayPage, ReplayView, RunSnapshot } from '../../common/api/contract'
 import { foldRecords } from '../../common/run/reduce'
 import { RUN_VIEW_ENTRIES } from '../../common/run/run-view'
+import { summarizeMetrics } from '../../common/run/metrics-summary'
+import { contextMeterOf } from '../../common/usage/context-meter'
+import { readRunLog } from '../store/run-log-reader'
 import type { ClientConnection } from './client-connection'
 import { createHostFixture, pendingApprovalRun, RUN_ID, writeRunLog, type HostFixture } from '../../test-support/host/host-fixture'
 
@@ -123,14 +126,14 @@ describe('TetherHost.dispatch', () => {
     expect(page.ok && (page.result as ReplayPage).records).toHaveLength(bodies.length)
     const snapshot = await fixture.host.dispatch(client, 'subscribeRun', { runId: RUN_ID })
     const folded = foldRecords((page as { ok: true; result: ReplayPage }).result.records)
-    expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, leftOut: 0, running: false, log: { problems: [], problemCount: 0, tornTailBytes: 0 } } })
+    expect(snapshot).toEqual({ ok: true, result: { runId: RUN_ID, state: folded, leftOut: 0, totals: null, running: false, log: { problems: [], problemCount: 0, tornTailBytes: 0 } } })
     expect(folded.approvals.call_1?.decision).toBeNull()
     expect(client.subscribedRuns).toEqual([RUN_ID])
   })
 
   it("opens a run longer than the run view holds on its latest transcript entries and says how many it left out", async () => {
     const [started] = pendingApprovalRun(fixture.workspace)
-    const inputs = Array.from({ length: RUN_VIEW_ENTRIES + 25 }, (_, index) => ({ type: 'user.input' as const, kind: 'steer' as const, text: `message ${index}` }))
+    const inputs = Array.from({ length: RUN_VIEW_ENTRIES + 25 }, (_, index) => ({ type: 'user.input' as const, kind: index === 0 ? ('task' as const) : ('steer' as const), text: `message ${index}` }))
     await writeRunLog(fixture.dataDir, RUN_ID, [started!, ...inputs])
     const opened = await fixture.host.dispatch(client, 'subscribeRun', { runId: RUN_ID })
     const snapshot = (opened as { ok: true; result: RunSnapshot }).result
@@ -140,6 +143,9 @@ describe('TetherHost.dispatch', () => {
       first: 'message 25',
       lastSeq: inputs.length
     })
+    // The figures the page shows are the whole run's, not the window's.
+    const whole = foldRecords((await readRunLog(fixture.dataDir.runLog(RUN_ID))).records)
+    expect(snapshot.totals).toEqual({ meter: contextMeterOf(whole), metrics: summarizeMetrics(whole), task: 'message 0' })
   })
 
   it('replays a run a page and a position at a time, with bounded pages and positions inside the log', async () => {

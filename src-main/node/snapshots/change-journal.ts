@@ -131,13 +131,13 @@ export class ChangeJournal {
     const arrived = await seen
     this.#barrierLost = !arrived
     this.#barrierWaiters.delete(name)
+    if (!arrived) this.#doubtWith('file events did not arrive in time')
     try {
       rmdirSync(path)
     } catch (error) {
       // Closing the journal may have removed the folder of barriers already.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
     }
-    if (!arrived) this.#doubtWith('file events did not arrive in time')
   }
 
   /** What changed since the last take, and starts a new window. */

@@ -3,7 +3,7 @@
 // folded once per animation frame within a time budget, so a burst (a reconnect, a fast stream on
 // a busy machine) spreads over frames instead of freezing one. The fold is a LiveFold and each
 // frame gets a `frame()` of it, so a record costs the same at the end of a long run as at its start.
-import type { HostEvent, RunLogHealth, RunSnapshot } from '../../../src-main/common/api/contract'
+import type { HostEvent, RunLogHealth, RunSnapshot, RunTotals } from '../../../src-main/common/api/contract'
 import type { RunRecord } from '../../../src-main/common/run/records'
 import { assertNever } from '../../../src-main/common/run/records'
 import { LiveFold } from '../../../src-main/common/run/reduce'
@@ -24,6 +24,8 @@ export class LiveRun {
   loading = $state.raw<{ loadedBytes: number; totalBytes: number } | null>(null)
   /** Transcript entries of a very long run the host did not send (Replay shows them). */
   leftOut = $state(0)
+  /** The whole run's figures when the host sent a window of it. */
+  totals = $state.raw<RunTotals | null>(null)
   /** What of the log could not be read, as the host reported it when the run opened. */
   log = $state.raw<RunLogHealth | null>(null)
   /** Why the run loop stopped without an outcome, or why the run could not be opened. */
@@ -92,6 +94,7 @@ export class LiveRun {
     this.state = this.#fold.frame()
     this.running = snapshot.running
     this.leftOut = snapshot.leftOut
+    this.totals = snapshot.totals
     this.log = snapshot.log
     this.loading = null
     this.loaded = true
