@@ -1,6 +1,7 @@
 // Mount sources must exist: only the paths that do are kept, resolved to real paths.
 import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs'
-import { dirname, join, relative, isAbsolute } from 'node:path'
+import { dirname, join, isAbsolute } from 'node:path'
+import { isWithin } from '../files/path-policy'
 
 function realOrNull(path: string): string | null {
   try {
@@ -27,11 +28,6 @@ export function splitDirectoriesAndFiles(paths: readonly string[]): { directorie
     else files.push(path)
   }
   return { directories, files }
-}
-
-function isWithin(dir: string, path: string): boolean {
-  const rel = relative(dir, path)
-  return rel === '' || (rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel))
 }
 
 /**
