@@ -185,3 +185,8 @@ export function pendingInputOf(state: RunState): InputItem[] {
 export function hasPendingInput(state: RunState): boolean {
   return pendingInputOf(state).some((item) => item !== freshShellNote)
 }
+
+/** The person's task: the text the run started with, or null in a log that lacks it. */
+export function taskOf(state: RunState): string | null {
+  return state.userInputs.find((input) => input.kind === 'task')?.text ?? null
+}

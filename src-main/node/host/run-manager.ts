@@ -8,6 +8,7 @@ import type { RunRecord, RunRecordBody, RunOutcome } from '../../common/run/reco
 import { displayState } from '../../common/run/display-state'
 import { summarizeMetrics } from '../../common/run/metrics-summary'
 import { runView } from '../../common/run/run-view'
+import { taskOf } from '../../common/run/transcript'
 import { contextMeterOf } from '../../common/usage/context-meter'
 import type { RunState } from '../../common/run/state'
 import { RunDriver, RunNotFoundError } from '../driver/run-driver'
@@ -33,7 +34,7 @@ function forView(snapshot: RunSnapshot): RunSnapshot {
   const { state, leftOut } = runView(snapshot.state)
   if (leftOut === 0) return snapshot
   const whole = snapshot.state
-  const totals = { meter: contextMeterOf(whole), metrics: summarizeMetrics(whole), task: whole.userInputs.find((input) => input.kind === 'task')?.text ?? null }
+  const totals = { meter: contextMeterOf(whole), metrics: summarizeMetrics(whole), task: taskOf(whole) }
   return { ...snapshot, state, leftOut, totals }
 }
 
