@@ -8,8 +8,12 @@ import { WebSocketServer, type WebSocket } from 'ws'
 export type ScriptedAnswer =
   /** An HTTP refusal: to a POST, or to the WebSocket upgrade when the next request is an upgrade. */
   | { kind: 'http'; status: number; headers?: Record<string, string>; body: unknown }
-  /** Server events sent in order (over SSE or WebSocket), then the stream ends (SSE) or stays open (WS). */
-  | { kind: 'events'; events: unknown[] }
+  /**
+   * Server events sent in order (over SSE or WebSocket), then the stream ends (SSE) or stays open
+   * (WS). With `hold`, the events from `hold.before` on wait for `hold.until`; with `close`, the
+   * WebSocket is then closed abruptly, as a dropped connection.
+   */
+  | { kind: 'events'; events: unknown[]; hold?: { before: number; until: Promise<unknown> }; close?: boolean }
   /** A short completed response saying `text`. */
   | { kind: 'ok'; text: string }
 
@@ -46,6 +50,15 @@ function eventsOf(answer: ScriptedAnswer): unknown[] {
   return answer.kind === 'ok' ? completedEvents(answer.text) : answer.kind === 'events' ? answer.events : []
 }
 
+/** Sends an answer's events in order, waiting where the answer holds some back. */
+async function sendEvents(answer: ScriptedAnswer, send: (event: unknown) => void): Promise<void> {
+  const hold = answer.kind === 'events' ? answer.hold : undefined
+  for (const [index, event] of eventsOf(answer).entries()) {
+    if (hold && index === hold.before) await hold.until
+    send(event)
+  }
+}
+
 /**
  * `upgradeTakesAnswer`: a WebSocket upgrade meets the next answer first: an `http` one refuses the
  * upgrade; any other lets it through and stays for the `response.create` that follows.
@@ -74,8 +87,7 @@ export async function startScriptedModelServer(script: ScriptedAnswer[], options
         return
       }
       response.writeHead(200, { 'content-type': 'text/event-stream' })
-      for (const event of eventsOf(answer)) response.write(`event: ${(event as { type: string }).type}\ndata: ${JSON.stringify(event)}\n\n`)
-      response.end()
+      void sendEvents(answer, (event) => response.write(`event: ${(event as { type: string }).type}\ndata: ${JSON.stringify(event)}\n\n`)).then(() => response.end())
     })
   })
   const wss = new WebSocketServer({ noServer: true })
@@ -105,7 +117,9 @@ export async function startScriptedModelServer(script: ScriptedAnswer[], options
           ws.send(JSON.stringify({ type: 'error', status: answer.status, error: { ...error, ...(answer.headers ? { headers: answer.headers } : {}) } }))
           return
         }
-        for (const event of eventsOf(answer)) ws.send(JSON.stringify(event))
+        void sendEvents(answer, (event) => ws.send(JSON.stringify(event))).then(() => {
+          if (answer.kind === 'events' && answer.close) ws.terminate()
+        })
       })
     })
   })

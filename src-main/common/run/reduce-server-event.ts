@@ -8,7 +8,7 @@ import type { OutputItem, ResponseObject, ServerEvent, Usage } from '../protocol
 import { isKnownServerEventType, isNestedError, wireErrorOf } from '../protocol/wire'
 import { emptyFunctionCall, emptyMessage, emptyReasoning, itemKeyOf, itemViewOf } from './items'
 import { Ownership } from './ownership'
-import type { ErrorView, ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView } from './state'
+import type { ErrorView, ItemView, ResponseView, ResponseViewStatus, RunState, ToolCallView, ToolCallViewStatus } from './state'
 import { requestedCall } from './state'
 import { updateTurn } from './turns'
 
@@ -26,6 +26,10 @@ const LIFECYCLE_STATUS: Record<LifecycleEvent['type'], ResponseViewStatus> = {
 
 export function isOpenStatus(status: ResponseViewStatus): boolean {
   return status === 'queued' || status === 'in_progress'
+}
+
+function isFinishedStatus(status: ToolCallViewStatus): boolean {
+  return status !== 'requested' && status !== 'awaiting_approval' && status !== 'running'
 }
 
 function isLifecycle(event: ServerEvent): event is LifecycleEvent {
@@ -133,10 +137,16 @@ function syncToolCall(state: RunState, item: ItemView, own: Ownership): RunState
   if (item.kind !== 'function_call' || item.callId === null) return state
   const existing = state.toolCalls[item.callId]
   if (existing) {
-    if (existing.status !== 'requested') return state
+    // A call of a dropped response (one that may have run early) that a later response asks for
+    // again is asked anew: the server never saw its result.
+    const askedAgain = existing.responseIndex !== null && existing.responseIndex !== item.responseIndex && state.responses[existing.responseIndex]?.status === 'dropped'
+    if (existing.status !== 'requested' && !askedAgain) return state
     const name = item.name ?? existing.name
-    if (existing.arguments === item.arguments && existing.name === name && existing.itemKey === item.key) return state
-    const updated: ToolCallView = { ...existing, name, arguments: item.arguments, itemKey: item.key }
+    if (existing.arguments === item.arguments && existing.name === name && existing.itemKey === item.key && existing.responseIndex === item.responseIndex) return state
+    const updated: ToolCallView =
+      existing.status === 'requested'
+        ? { ...existing, name, arguments: item.arguments, itemKey: item.key, responseIndex: item.responseIndex }
+        : requestedCall(item.callId, name, item.arguments, item.key, item.responseIndex)
     return own.patch(state, { toolCalls: own.withKey(state.toolCalls, item.callId, updated) })
   }
   const call = requestedCall(item.callId, item.name ?? '', item.arguments, item.key, item.responseIndex)
@@ -304,8 +314,25 @@ function applyLifecycle(state: RunState, event: LifecycleEvent, own: Ownership):
   // The terminal response is authoritative; without `output`, the items already seen stand.
   next = putFinalOutput(next, Array.isArray(response.output) ? response.output : [], own)
   next = own.patch(next, { usage: addUsage(next.usage, response.usage) })
+  if (status === 'completed' || status === 'incomplete') next = appendEarlyResults(next, index, own)
   if (status === 'failed' && response.error) {
     next = appendError(next, { source: 'response', code: response.error.code ?? null, message: response.error.message, responseIndex: index, at: state.lastTs ?? 0 }, own)
+  }
+  return next
+}
+
+/**
+ * Results of the calls that ran while this response streamed, now that it ended as an answer: in
+ * the order the response lists its calls. Output of a response that failed or was dropped never
+ * joins the conversation, so neither do the results of its calls.
+ */
+function appendEarlyResults(state: RunState, index: number, own: Ownership): RunState {
+  let next = state
+  for (const key of state.responses[index]?.itemKeys ?? []) {
+    const item = key === '' ? undefined : state.items[key]
+    const call = item?.kind === 'function_call' && item.callId !== null ? state.toolCalls[item.callId] : undefined
+    if (!call || call.responseIndex !== index || !isFinishedStatus(call.status)) continue
+    next = own.patch(next, { timeline: own.withAppended(next.timeline, { kind: 'tool_result', callId: call.callId }) })
   }
   return next
 }

@@ -61,6 +61,11 @@ function finishCall(state: RunState, record: RunRecord & ToolFinishedRecord, own
     artifactPath: record.artifactPath,
     finishedAt: record.ts
   }))
+  // A call that ran while its response still streamed joins the conversation when that response
+  // ends, after its items, as if it ran afterwards (see `appendEarlyResults`).
+  const responseIndex = next.toolCalls[record.callId]?.responseIndex ?? null
+  const response = responseIndex === null ? undefined : next.responses[responseIndex]
+  if (response && isOpenStatus(response.status)) return next
   return own.patch(next, { timeline: own.withAppended(next.timeline, { kind: 'tool_result', callId: record.callId }) })
 }
 

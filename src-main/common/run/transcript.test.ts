@@ -97,3 +97,70 @@ describe('assistantMessagesOf and messageTextOf', () => {
     expect(assistantMessagesOf(state)).toEqual([])
   })
 })
+
+describe('calls that ran while their response still streamed', () => {
+  const READ_ARGS = '{"path":"notes.txt","start_line":null,"end_line":null}'
+  const LIST_ARGS = '{"path":"."}'
+  const stream = new ResponseStream('resp_1').created().functionCall('fc_a', 'call_a', 'read_file', [READ_ARGS]).functionCall('fc_b', 'call_b', 'list_dir', [LIST_ARGS]).completed(wireUsage(10, 5))
+  const streamed = stream.events.slice(0, -1)
+  const completed = stream.events.slice(-1)
+  const ranEarly = [
+    runStarted(),
+    { type: 'user.input', kind: 'task', text: SAMPLE_TASK },
+    requestSent(1, [userTask(SAMPLE_TASK)]),
+    ...serverEvents(streamed),
+    { type: 'tool.started', callId: 'call_b', name: 'list_dir', arguments: LIST_ARGS },
+    toolFinished('call_b', 'listing'),
+    { type: 'tool.started', callId: 'call_a', name: 'read_file', arguments: READ_ARGS },
+    toolFinished('call_a', 'notes')
+  ] as const
+
+  it('join the conversation when the response ends, after its items and in the order it lists its calls', () => {
+    expect(pendingInputOf(foldRecords(stamp(ranEarly)))).toEqual([])
+    const state = foldRecords(stamp([...ranEarly, ...serverEvents(completed)]))
+    expect(pendingInputOf(state)).toEqual([functionOutput('call_a', 'notes'), functionOutput('call_b', 'listing')])
+    expect(transcriptOf(state)).toEqual([
+      userTask(SAMPLE_TASK),
+      { type: 'function_call', call_id: 'call_a', name: 'read_file', arguments: READ_ARGS },
+      { type: 'function_call', call_id: 'call_b', name: 'list_dir', arguments: LIST_ARGS },
+      functionOutput('call_a', 'notes'),
+      functionOutput('call_b', 'listing')
+    ])
+    expect(nextStep(state)).toEqual({ kind: 'send' })
+  })
+
+  it('are asked anew when the request sent again gets the same call ids back', () => {
+    const again = new ResponseStream('resp_2').created().functionCall('fc_a', 'call_a', 'read_file', [READ_ARGS]).completed(wireUsage(10, 5))
+    const records = [
+      ...ranEarly,
+      { type: 'transport.changed', state: 'reconnecting', transport: 'ws', attempt: 1, maxAttempts: 5, reason: 'connection closed (1006)' },
+      requestSent(1, [userTask(SAMPLE_TASK)]),
+      ...serverEvents(again.events)
+    ] as const
+    const asked = foldRecords(stamp(records))
+    expect({ status: asked.toolCalls.call_a?.status, responseIndex: asked.toolCalls.call_a?.responseIndex, next: nextStep(asked) }).toEqual({
+      status: 'requested',
+      responseIndex: 1,
+      next: { kind: 'run_tools', callIds: ['call_a'] }
+    })
+    const answered = foldRecords(stamp([...records, { type: 'tool.started', callId: 'call_a', name: 'read_file', arguments: READ_ARGS }, toolFinished('call_a', 'notes again')]))
+    expect(pendingInputOf(answered)).toEqual([functionOutput('call_a', 'notes again')])
+  })
+
+  it('never reach the model when the response is dropped, even a result written after the drop', () => {
+    const dropped = foldRecords(
+      stamp([
+        ...ranEarly.slice(0, -1),
+        { type: 'transport.changed', state: 'reconnecting', transport: 'ws', attempt: 1, maxAttempts: 5, reason: 'connection closed (1006)' },
+        toolFinished('call_a', 'notes')
+      ])
+    )
+    expect(dropped.responses.map((response) => response.status)).toEqual(['dropped'])
+    expect(dropped.toolCalls.call_a?.status).toBe('ok')
+    expect({ pending: pendingInputOf(dropped), transcript: transcriptOf(dropped), next: nextStep(dropped) }).toEqual({
+      pending: [],
+      transcript: [userTask(SAMPLE_TASK)],
+      next: { kind: 'send' }
+    })
+  })
+})

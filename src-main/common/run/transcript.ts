@@ -9,6 +9,17 @@ function countsAsContext(response: ResponseView | undefined): boolean {
   return response !== undefined && (response.status === 'completed' || response.status === 'incomplete')
 }
 
+/**
+ * What the model is sent for a finished call: nothing for a call of a response that is not part of
+ * the context (one dropped while its calls already ran), since the server never saw that call.
+ */
+function resultOf(state: RunState, callId: string): InputItem | null {
+  const call = state.toolCalls[callId]
+  if (!call || call.output === null) return null
+  if (call.responseIndex !== null && !countsAsContext(state.responses[call.responseIndex])) return null
+  return { type: 'function_call_output', call_id: call.callId, output: call.output }
+}
+
 function inputItemOf(item: ItemView): InputItem | null {
   switch (item.kind) {
     case 'message': {
@@ -115,10 +126,8 @@ function transcriptFrom(state: RunState, from: number): InputItem[] {
         break
       }
       case 'tool_result': {
-        const call = state.toolCalls[entry.callId]
-        if (call && call.output !== null) {
-          input.push({ type: 'function_call_output', call_id: call.callId, output: call.output })
-        }
+        const result = resultOf(state, entry.callId)
+        if (result) input.push(result)
         break
       }
       case 'resumed':
@@ -172,8 +181,8 @@ export function pendingInputOf(state: RunState): InputItem[] {
       const user = state.userInputs[entry.index]
       if (user && user.kind !== 'interrupt' && !user.delivered) input.user(user.text)
     } else if (entry.kind === 'tool_result') {
-      const call = state.toolCalls[entry.callId]
-      if (call && call.output !== null) input.push({ type: 'function_call_output', call_id: call.callId, output: call.output })
+      const result = resultOf(state, entry.callId)
+      if (result) input.push(result)
     } else if (entry.kind === 'resumed' && entry.freshShell) {
       input.note()
     }

@@ -38,7 +38,7 @@ import { contextMeterOf, modelEntry } from '../../common/usage/context-meter'
 import { RunRecorder, type RecordListener } from './run-recorder'
 import { changedSettings, DEFAULT_RECOVERY, type DriverServices, type RecoveryPolicy, type RunChoices } from './driver-options'
 import { SseTransport } from './sse-transport'
-import { ToolExecutor, type CallCheckpoints } from './tool-executor'
+import { ToolExecutor, type CallCheckpoints, type ExecutorContext } from './tool-executor'
 import type { InboundFrame, ModelTransport, TurnEnd } from './transport'
 import { WsTransport } from './ws-transport'
 
@@ -273,6 +273,18 @@ export class RunDriver {
     }
   }
 
+  #executorContext(): ExecutorContext {
+    return {
+      runId: this.runId,
+      workspace: this.state.workspace ?? '',
+      settings: this.#settings,
+      sandboxed: !this.#services.unsandboxed,
+      signal: this.#abort.signal,
+      emittedAt: (callId) => this.#emittedAt.get(callId) ?? performance.now(),
+      checkpoints: this.#callCheckpoints()
+    }
+  }
+
   #callCheckpoints(): CallCheckpoints | null {
     const checkpoints = this.#checkpoints
     if (checkpoints) return { checkpoint: (phase, callId, tool) => checkpoints.checkpoint(phase, callId, tool) }
@@ -306,15 +318,7 @@ export class RunDriver {
           return this.#finish(step.outcome, null)
         case 'run_tools':
           await this.#checkpointsOpening
-          await this.#executor.runCalls(step.callIds, {
-            runId: this.runId,
-            workspace: this.state.workspace ?? '',
-            settings: this.#settings,
-            sandboxed: !this.#services.unsandboxed,
-            signal: this.#abort.signal,
-            emittedAt: (callId) => this.#emittedAt.get(callId) ?? performance.now(),
-            checkpoints: this.#callCheckpoints()
-          })
+          await this.#executor.runCalls(step.callIds, this.#executorContext())
           break
         case 'send': {
           await this.#compactIfDue()
@@ -352,6 +356,9 @@ export class RunDriver {
       onFrame: (frame) => {
         firstEventAt ??= performance.now()
         this.#onFrame(frame)
+        if (frame.kind === 'event' && frame.event.type === 'response.output_item.done' && frame.event.item.type === 'function_call') {
+          this.#executor.offerEarly(frame.event.item.call_id, this.#executorContext())
+        }
       }
     })
     this.#recorder.record({

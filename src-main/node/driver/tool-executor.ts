@@ -11,6 +11,12 @@
 // calls of one response that may change something start together (one sync for all their
 // tool.started) and run in order: a power cut while the first runs leaves the later ones
 // reported as unknown too, never re-run.
+//
+// Calls run early, while their response still streams, when they change nothing and the gate
+// clears them without asking or recording anything, and only as a run of such calls from the
+// response's first call on: the first call that must wait makes every later one wait too, so no
+// call runs before one the model listed ahead of it. A response that is then dropped leaves those
+// reads without effect: their results never reach the model (see `appendEarlyResults`).
 import { performance } from 'node:perf_hooks'
 import type { RunRecordBody, RunSettings } from '../../common/run/records'
 import type { Durability } from '../../common/run/sync-point'
@@ -20,7 +26,7 @@ import type { Preparation, PreparedCall } from '../tools/registry/define-tool'
 import { coalesceText, type CoalescedText } from '../tools/output/coalesce-text'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { RunRecorder } from './run-recorder'
-import type { GateDecision, ToolGate } from './tool-gate'
+import type { GateCall, GateDecision, ToolGate } from './tool-gate'
 
 /** Raw terminal output kept in the log per call; the artifact holds everything. */
 const TOOL_OUTPUT_LOG_CAP = 1024 * 1024
@@ -79,9 +85,18 @@ function startedOf(call: ToolCallView): RunRecordBody {
   return { type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments }
 }
 
+/** The calls of one response that were offered to run early, and whether all of them were cleared so far. */
+interface EarlyChain {
+  responseIndex: number
+  allCleared: Promise<boolean>
+}
+
 export class ToolExecutor {
   /** Checkpoints after calls that are still being kept; the run's end waits for them. */
   #pendingCheckpoints = new Set<Promise<void>>()
+  /** Calls offered to run early that have not settled: `runCalls` and the run's end wait for them. */
+  #early = new Map<string, Promise<void>>()
+  #earlyChain: EarlyChain | null = null
   #recorder: RunRecorder
   #tools: ToolRuntime
   #gate: ToolGate
@@ -115,11 +130,50 @@ export class ToolExecutor {
     }
   }
 
+  /**
+   * Offers a call whose item is complete to run before its response ends (see the header). Its
+   * outcome is written like any call's; `runCalls` runs it as usual when it was not cleared.
+   */
+  offerEarly(callId: string, context: ExecutorContext): void {
+    const call = this.#recorder.state.toolCalls[callId]
+    const preclear = this.#gate.preclear?.bind(this.#gate)
+    if (!call || call.responseIndex === null || context.signal.aborted) return
+    const chain = this.#earlyChain?.responseIndex === call.responseIndex ? this.#earlyChain : { responseIndex: call.responseIndex, allCleared: Promise.resolve(true) }
+    const prepared = this.#tools.registry.prepare(call.name, call.arguments)
+    // A call id the response repeats waits too: `runCalls` runs such calls in order.
+    if (!preclear || call.status !== 'requested' || this.#early.has(callId) || !prepared.ok) {
+      this.#earlyChain = { ...chain, allCleared: Promise.resolve(false) }
+      return
+    }
+    const clearance = chain.allCleared.then(async (allCleared): Promise<Clearance | null> => {
+      if (!allCleared || context.signal.aborted) return null
+      const askedAt = performance.now()
+      const decision = await preclear(this.#gateCall(call, prepared, context))
+      if (!decision?.allowed || durabilityOf(prepared, decision) !== 'read-only') return null
+      return { prepared: { ...prepared, durability: 'read-only' }, approvalWaitMs: performance.now() - askedAt, context }
+    })
+    this.#earlyChain = { ...chain, allCleared: clearance.then((cleared) => cleared !== null, () => false) }
+    const run = clearance.then(async (cleared) => {
+      if (cleared === null || context.signal.aborted) return
+      this.#recorder.record(startedOf(call), { durability: 'read-only' })
+      await this.#execute(call, cleared)
+    })
+    // A failed call stays, so that `runCalls` fails on it as it would on a call it ran itself.
+    const settled = run.then(() => {
+      this.#early.delete(callId)
+    })
+    settled.catch(() => undefined)
+    this.#early.set(callId, settled)
+  }
+
   /** Resolves once every call ran (or was refused) and its tool.finished is written. */
   async runCalls(callIds: string[], context: ExecutorContext): Promise<void> {
+    await Promise.all(callIds.map((callId) => this.#early.get(callId)))
     const calls = callIds.flatMap((callId) => {
       const call = this.#recorder.state.toolCalls[callId]
-      return call && call.status !== 'running' ? [{ call, prepared: this.#tools.registry.prepare(call.name, call.arguments) }] : []
+      return call && (call.status === 'requested' || call.status === 'awaiting_approval')
+        ? [{ call, prepared: this.#tools.registry.prepare(call.name, call.arguments) }]
+        : []
     })
     if (calls.every(({ prepared }) => durabilityOf(prepared, null) === 'read-only')) {
       await Promise.all(
@@ -166,7 +220,21 @@ export class ToolExecutor {
       return null
     }
     const askedAt = performance.now()
-    const decision = await this.#gate.authorize({
+    const decision = await this.#gate.authorize(this.#gateCall(call, prepared, context))
+    const approvalWaitMs = performance.now() - askedAt
+    if (context.signal.aborted) {
+      this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
+      return null
+    }
+    if (!decision.allowed) {
+      this.#finishUnrun(call.callId, 'denied', decision.message)
+      return null
+    }
+    return { prepared: { ...prepared, durability: durabilityOf(prepared, decision) }, approvalWaitMs, context }
+  }
+
+  #gateCall(call: ToolCallView, prepared: PreparedCall, context: ExecutorContext): GateCall {
+    return {
       runId: context.runId,
       callId: call.callId,
       tool: call.name,
@@ -179,17 +247,7 @@ export class ToolExecutor {
       signal: context.signal,
       record: (body) => this.#recorder.recordDurable(body),
       note: (body) => this.#recorder.record(body, { decidedAtOnce: true })
-    })
-    const approvalWaitMs = performance.now() - askedAt
-    if (context.signal.aborted) {
-      this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
-      return null
     }
-    if (!decision.allowed) {
-      this.#finishUnrun(call.callId, 'denied', decision.message)
-      return null
-    }
-    return { prepared: { ...prepared, durability: durabilityOf(prepared, decision) }, approvalWaitMs, context }
   }
 
   /** Nothing ran: the outcome is written in order and synced with the next durable record. */
@@ -246,8 +304,10 @@ export class ToolExecutor {
     }
   }
 
-  /** Resolves once every checkpoint after a call is kept and recorded. */
+  /** Resolves once every call offered early has settled and every checkpoint after a call is kept and recorded. */
   async settled(): Promise<void> {
+    await Promise.allSettled([...this.#early.values()])
+    this.#early.clear()
     while (this.#pendingCheckpoints.size > 0) await Promise.all([...this.#pendingCheckpoints])
   }
 

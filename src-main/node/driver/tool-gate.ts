@@ -31,6 +31,12 @@ export type GateDecision = { allowed: true; changesNothing?: true } | { allowed:
 
 export interface ToolGate {
   authorize(call: GateCall): Promise<GateDecision>
+  /**
+   * The decision `authorize` would give at once without asking anyone or recording anything, for
+   * running a call before its response ends; null when the call must wait for `authorize`. A gate
+   * without it lets nothing run early.
+   */
+  preclear?(call: GateCall): Promise<GateDecision | null>
   /** The run's driver closed: free what the gate holds for it (a gate that holds nothing per run has none). */
   closeRun?(runId: string): void
 }

@@ -166,6 +166,18 @@ export class ApprovalBroker implements ToolGate {
     return outcome === ABORTED ? { allowed: false, message: INTERRUPTED_MESSAGE } : outcome
   }
 
+  /**
+   * Allows a call only where `authorize` would allow it at once and write nothing: no logged
+   * approval, no rule or mode settling it, no person. Never asks and never records; null means
+   * the call waits for `authorize`.
+   */
+  async preclear(call: GateCall): Promise<GateDecision | null> {
+    if (call.signal.aborted || call.approval !== null) return null
+    const verdict = await this.#policy.evaluate(inputOf(call))
+    if (verdict.refusal !== null || verdict.decision !== 'allow' || verdict.settledBy !== null) return null
+    return verdict.changesNothing ? ALLOWED_READ_ONLY : ALLOWED
+  }
+
   /** Frees what the broker holds for a run that stopped; a run taken up again starts from its log. */
   closeRun(runId: string): void {
     this.#runs.delete(runId)
