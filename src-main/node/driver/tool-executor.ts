@@ -197,7 +197,12 @@ export class ToolExecutor {
       if (clearance !== null) cleared.push({ call, clearance })
     }
     if (context.signal.aborted) {
-      for (const { call } of cleared) this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
+      // Cleared or not yet judged (the interrupt came while an earlier call was judged, or while
+      // a call run early still ran): none of them runs, and each says so.
+      for (const { call } of calls) {
+        const status = this.#recorder.state.toolCalls[call.callId]?.status
+        if (status === 'requested' || status === 'awaiting_approval') this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
+      }
       return
     }
     // Written in one turn of the event loop, so the writer syncs them with one fdatasync.
