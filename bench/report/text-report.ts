@@ -14,6 +14,7 @@ const PROFILE_LABELS: Record<string, string> = {
   responseToToolsMs: 'response end -> first tool',
   toolsToRequestMs: 'last tool -> next request',
   finishMs: 'last response -> run finished',
+  callsRunEarly: 'calls started while their response streamed, count',
   approvalsByPerson: 'calls put to the (instant) person, count',
   approvalsSettled: 'approvals the mode or a rule settled, count',
   fsyncs: 'fdatasync calls, count',

@@ -35,11 +35,26 @@ describe('tetherProfile', () => {
       hostRoundTripMs: 3,
       responseToToolsMs: 2,
       toolsToRequestMs: 1,
-      finishMs: 3
+      finishMs: 3,
+      callsRunEarly: 0
     })
   })
 
+  it('counts the calls that started while their response still streamed', () => {
+    const stream = new ResponseStream('resp_1').created().functionCall('fc_1', 'call_a', 'read_file', ['{"path":"a"}']).functionCall('fc_2', 'call_b', 'shell', ['{"command":"touch b"}']).completed(wireUsage(10, 5))
+    const created = stream.events.find((event) => event.type === 'response.created')
+    const completed = stream.events.find((event) => event.type === 'response.completed')
+    if (!created || !completed) throw new Error('the stream lacks the events the test needs')
+    const stamped = at([
+      [100, { type: 'server.event', event: created }],
+      [105, { type: 'tool.started', callId: 'call_a', name: 'read_file', arguments: '{"path":"a"}' }],
+      [110, { type: 'server.event', event: completed }],
+      [112, { type: 'tool.started', callId: 'call_b', name: 'shell', arguments: '{"command":"touch b"}' }]
+    ])
+    expect(tetherProfile(stamped, 1, 120).callsRunEarly).toBe(1)
+  })
+
   it('is all zeros but the start for a run without tool calls or responses', () => {
-    expect(tetherProfile([], 4, 10)).toEqual({ startMs: 4, toolStartedSyncMs: 0, toolFinishedSyncMs: 0, gateMs: 0, hostRoundTripMs: 0, responseToToolsMs: 0, toolsToRequestMs: 0, finishMs: 0 })
+    expect(tetherProfile([], 4, 10)).toEqual({ startMs: 4, toolStartedSyncMs: 0, toolFinishedSyncMs: 0, gateMs: 0, hostRoundTripMs: 0, responseToToolsMs: 0, toolsToRequestMs: 0, finishMs: 0, callsRunEarly: 0 })
   })
 })

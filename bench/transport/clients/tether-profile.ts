@@ -25,6 +25,8 @@ export interface TetherProfile {
   toolsToRequestMs: number
   /** From the last terminal event to run() returning (run.finished synced). */
   finishMs: number
+  /** Calls started while their response still streamed (reads the gate cleared at once). */
+  callsRunEarly: number
 }
 
 interface CallTimes {
@@ -45,7 +47,7 @@ function callIdsSentIn(record: Extract<RunRecord, { type: 'request.sent' }>): st
 }
 
 export function tetherProfile(stamped: readonly StampedRecord[], startMs: number, runEndedAt: number): TetherProfile {
-  const profile: TetherProfile = { startMs, toolStartedSyncMs: 0, toolFinishedSyncMs: 0, gateMs: 0, hostRoundTripMs: 0, responseToToolsMs: 0, toolsToRequestMs: 0, finishMs: 0 }
+  const profile: TetherProfile = { startMs, toolStartedSyncMs: 0, toolFinishedSyncMs: 0, gateMs: 0, hostRoundTripMs: 0, responseToToolsMs: 0, toolsToRequestMs: 0, finishMs: 0, callsRunEarly: 0 }
   const calls = new Map<string, CallTimes>()
   const call = (callId: string): CallTimes => {
     let times = calls.get(callId)
@@ -74,8 +76,12 @@ export function tetherProfile(stamped: readonly StampedRecord[], startMs: number
 
   let lastTerminalAt: number | null = null
   let awaitingFirstTool = false
+  let streaming = false
   for (const { at, record } of stamped) {
+    if (record.type === 'server.event' && record.event.type === 'response.created') streaming = true
+    if (record.type === 'tool.started' && streaming) profile.callsRunEarly++
     if (isTerminal(record)) {
+      streaming = false
       lastTerminalAt = at
       awaitingFirstTool = true
     } else if (record.type === 'tool.started' && awaitingFirstTool && lastTerminalAt !== null) {
