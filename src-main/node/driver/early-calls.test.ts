@@ -9,6 +9,7 @@ import { readRunLog } from '../store/run-log-reader'
 import { TetherPolicy } from '../policy/tether-policy'
 import { startScriptedModelServer, type ScriptedModelServer } from '../../test-support/scripted-model-server'
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
+import type { ToolRuntime } from '../tools/tool-runtime'
 import type { RunDriver } from './run-driver'
 
 let fixture: DriverFixture | null = null
@@ -68,10 +69,14 @@ function landmarks(records: RunRecord[]): string[] {
   })
 }
 
-async function startWithBroker(): Promise<RunDriver> {
+async function startWithBroker(tools?: (inner: ToolRuntime) => ToolRuntime): Promise<RunDriver> {
   fixture = await driverFixture({}, { 'notes.txt': 'remember the milk\n' })
   const gate = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: fixture.dataDir }), asker: { ask: async () => ({ decision: 'allow', scope: 'once', message: null }) } })
-  return fixture.start('Look around, then keep a ledger.', { gate, provider: { name: 'custom', baseUrl: server!.baseUrl, apiKey: 'test-key' } })
+  return fixture.start('Look around, then keep a ledger.', {
+    gate,
+    provider: { name: 'custom', baseUrl: server!.baseUrl, apiKey: 'test-key' },
+    ...(tools ? { tools: tools(fixture.tools) } : {})
+  })
 }
 
 const READ: Call = { id: 'call_read', name: 'read_file', arguments: { path: 'notes.txt', start_line: null, end_line: null } }
@@ -130,5 +135,38 @@ describe('calls that change nothing run before their response ends', () => {
     expect(server.requests.map((request) => request.body!.input)).toEqual([server.requests[0]!.body!.input, server.requests[0]!.body!.input])
     expect(transcriptOf(state).filter((item) => item.type === 'function_call_output' || item.type === 'function_call')).toEqual([])
     expect(await fixture!.reload(driver)).toEqual(state)
+  }, 60_000)
+
+  it('ends every call still waiting as not run when the person interrupts while a call run early still runs', async () => {
+    server = await startScriptedModelServer([{ kind: 'events', events: callEvents('resp_calls', [READ, WRITE]) }])
+    let driver: RunDriver | null = null
+    let completed: () => void = () => undefined
+    const responseEnded = new Promise<void>((resolve) => (completed = resolve))
+    driver = await startWithBroker((inner) => ({
+      registry: inner.registry,
+      openRun: (context) => inner.openRun(context),
+      execute: async (request, observer) => {
+        const result = await inner.execute(request, observer)
+        // The read ran early; the person interrupts once the response has ended, while the write waits for the read.
+        await responseEnded
+        await driver!.interrupt()
+        return result
+      },
+      closeRun: (runId) => inner.closeRun(runId),
+      close: () => inner.close()
+    }))
+    driver.subscribe((record) => {
+      if (record.type === 'server.event' && record.event.type === 'response.completed') completed()
+    })
+    expect(await driver.run()).toBe('interrupted')
+    await driver.close()
+
+    const calls = driver.state.toolCallOrder.map((callId) => driver.state.toolCalls[callId]!)
+    expect(calls.map((call) => [call.callId, call.status, call.status === 'ok' ? 'ran' : call.output])).toEqual([
+      [READ.id, 'ok', 'ran'],
+      [WRITE.id, 'interrupted', 'The person interrupted the run before this call ran.']
+    ])
+    expect(() => fixture!.read('ledger.txt')).toThrow()
+    expect(await fixture!.reload(driver)).toEqual(driver.state)
   }, 60_000)
 })
