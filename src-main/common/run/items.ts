@@ -28,7 +28,14 @@ export function itemViewOf(place: Placement, item: OutputItem, fallbackStatus: I
       return { ...base, kind: 'message', parts, phase: typeof phase === 'string' ? phase : null }
     }
     case 'function_call':
-      return { ...base, kind: 'function_call', callId: item.call_id, name: item.name, arguments: item.arguments ?? '' }
+      // A server that sends a call id or arguments that are not text gets no call out of them.
+      return {
+        ...base,
+        kind: 'function_call',
+        callId: typeof item.call_id === 'string' ? item.call_id : null,
+        name: item.name,
+        arguments: typeof item.arguments === 'string' ? item.arguments : ''
+      }
     case 'reasoning':
       return {
         ...base,

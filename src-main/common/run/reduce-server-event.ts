@@ -137,9 +137,10 @@ function syncToolCall(state: RunState, item: ItemView, own: Ownership): RunState
   if (item.kind !== 'function_call' || item.callId === null) return state
   const existing = state.toolCalls[item.callId]
   if (existing) {
-    // A call of a dropped response (one that may have run early) that a later response asks for
-    // again is asked anew: the server never saw its result.
-    const askedAgain = existing.responseIndex !== null && existing.responseIndex !== item.responseIndex && state.responses[existing.responseIndex]?.status === 'dropped'
+    // A call of a dropped or failed response (one that may have run early) that a later response
+    // asks for again is asked anew: the server never saw its result.
+    const earlier = existing.responseIndex === null || existing.responseIndex === item.responseIndex ? undefined : state.responses[existing.responseIndex]
+    const askedAgain = earlier?.status === 'dropped' || earlier?.status === 'failed'
     if (existing.status !== 'requested' && !askedAgain) return state
     const name = item.name ?? existing.name
     if (existing.arguments === item.arguments && existing.name === name && existing.itemKey === item.key && existing.responseIndex === item.responseIndex) return state

@@ -63,9 +63,11 @@ function finishCall(state: RunState, record: RunRecord & ToolFinishedRecord, own
   }))
   // A call that ran while its response still streamed joins the conversation when that response
   // ends, after its items, as if it ran afterwards (see `appendEarlyResults`).
+  // Until then (an `error` event may mark it failed before its `response.completed` comes) it is
+  // held back, so it joins once at most.
   const responseIndex = next.toolCalls[record.callId]?.responseIndex ?? null
   const response = responseIndex === null ? undefined : next.responses[responseIndex]
-  if (response && isOpenStatus(response.status)) return next
+  if (response && !response.ended && response.status !== 'dropped') return next
   return own.patch(next, { timeline: own.withAppended(next.timeline, { kind: 'tool_result', callId: record.callId }) })
 }
 

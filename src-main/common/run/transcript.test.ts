@@ -163,4 +163,67 @@ describe('calls that ran while their response still streamed', () => {
       next: { kind: 'send' }
     })
   })
+
+  it('are asked anew after a response that failed, like after one that was dropped', () => {
+    const failed = new ResponseStream('resp_1').created().functionCall('fc_a', 'call_a', 'read_file', [READ_ARGS]).failed('server_error', 'The server had an error.')
+    const again = new ResponseStream('resp_2').created().functionCall('fc_a', 'call_a', 'read_file', [READ_ARGS]).completed(wireUsage(10, 5))
+    const state = foldRecords(
+      stamp([
+        runStarted(),
+        { type: 'user.input', kind: 'task', text: SAMPLE_TASK },
+        requestSent(1, [userTask(SAMPLE_TASK)]),
+        ...serverEvents(failed.events.slice(0, -1)),
+        { type: 'tool.started', callId: 'call_a', name: 'read_file', arguments: READ_ARGS },
+        toolFinished('call_a', 'notes'),
+        ...serverEvents(failed.events.slice(-1)),
+        requestSent(1, [userTask(SAMPLE_TASK)]),
+        ...serverEvents(again.events)
+      ])
+    )
+    expect({ statuses: state.responses.map((response) => response.status), next: nextStep(state) }).toEqual({
+      statuses: ['failed', 'completed'],
+      next: { kind: 'run_tools', callIds: ['call_a'] }
+    })
+  })
+
+  it('join once when an error event marks the response failed before its response.completed', () => {
+    const stream = new ResponseStream('resp_1').created().functionCall('fc_a', 'call_a', 'read_file', [READ_ARGS])
+    const before = stream.events.length
+    stream.streamingError('server_error', 'A hiccup.').completed(wireUsage(10, 5))
+    const state = foldRecords(
+      stamp([
+        runStarted(),
+        { type: 'user.input', kind: 'task', text: SAMPLE_TASK },
+        requestSent(1, [userTask(SAMPLE_TASK)]),
+        ...serverEvents(stream.events.slice(0, before)),
+        { type: 'tool.started', callId: 'call_a', name: 'read_file', arguments: READ_ARGS },
+        ...serverEvents(stream.events.slice(before, before + 1)),
+        toolFinished('call_a', 'notes'),
+        ...serverEvents(stream.events.slice(before + 1))
+      ])
+    )
+    expect({ results: state.timeline.filter((entry) => entry.kind === 'tool_result'), pending: pendingInputOf(state) }).toEqual({
+      results: [{ kind: 'tool_result', callId: 'call_a' }],
+      pending: [functionOutput('call_a', 'notes')]
+    })
+  })
+
+  it("never reach the model when the response's final output replaced the call that ran", () => {
+    const streamed = new ResponseStream('resp_1').created().functionCall('fc_a', 'call_a', 'read_file', [READ_ARGS])
+    const replacement = new ResponseStream('resp_1').functionCall('fc_b', 'call_b', 'list_dir', [LIST_ARGS])
+    const completedEvent = { type: 'response.completed', sequence_number: 99, response: streamed.response('completed', { usage: wireUsage(10, 5), output: replacement.output }) } as const
+    const state = foldRecords(
+      stamp([
+        runStarted(),
+        { type: 'user.input', kind: 'task', text: SAMPLE_TASK },
+        requestSent(1, [userTask(SAMPLE_TASK)]),
+        ...serverEvents(streamed.events),
+        { type: 'tool.started', callId: 'call_a', name: 'read_file', arguments: READ_ARGS },
+        ...serverEvents([completedEvent]),
+        toolFinished('call_a', 'notes')
+      ])
+    )
+    const carried = transcriptOf(state).flatMap((item) => ('call_id' in item ? [`${item.type} ${item.call_id}`] : []))
+    expect({ carried, next: nextStep(state) }).toEqual({ carried: ['function_call call_b'], next: { kind: 'run_tools', callIds: ['call_b'] } })
+  })
 })

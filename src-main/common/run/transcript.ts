@@ -10,13 +10,16 @@ function countsAsContext(response: ResponseView | undefined): boolean {
 }
 
 /**
- * What the model is sent for a finished call: nothing for a call of a response that is not part of
- * the context (one dropped while its calls already ran), since the server never saw that call.
+ * What the model is sent for a finished call: nothing for a call the conversation does not carry,
+ * since the server never saw it: one of a response that is not part of the context (dropped or
+ * failed after the call ran early), or one whose item the response's final output replaced.
  */
 function resultOf(state: RunState, callId: string): InputItem | null {
   const call = state.toolCalls[callId]
   if (!call || call.output === null) return null
   if (call.responseIndex !== null && !countsAsContext(state.responses[call.responseIndex])) return null
+  const item = call.itemKey === null ? undefined : state.items[call.itemKey]
+  if (item && (item.kind !== 'function_call' || item.callId !== call.callId)) return null
   return { type: 'function_call_output', call_id: call.callId, output: call.output }
 }
 

@@ -44,11 +44,17 @@ function callEvents(responseId: string, calls: Call[]): unknown[] {
   ]
 }
 
-/** Resolves once the run has logged a `tool.finished` for every one of `callIds`, or after GIVE_UP_MS. */
-function finished(driver: RunDriver, callIds: string[]): Promise<void> {
+const created = (responseId: string) => ({ type: 'response.created', response: { id: responseId, object: 'response', status: 'in_progress', output: [] } })
+const added = (index: number, call: Call) => ({ type: 'response.output_item.added', output_index: index, item: { ...functionCall(call), status: 'in_progress', arguments: '' } })
+const argumentsDone = (index: number, call: Call) => ({ type: 'response.function_call_arguments.done', output_index: index, item_id: `fc_${call.id}`, arguments: JSON.stringify(call.arguments) })
+const itemDone = (index: number, call: Call) => ({ type: 'response.output_item.done', output_index: index, item: functionCall(call) })
+const completed = (responseId: string, calls: Call[]) => ({ type: 'response.completed', response: { id: responseId, object: 'response', status: 'completed', output: calls.map(functionCall) } })
+
+/** Resolves once the run has logged a `tool.finished` for every one of `callIds`, or after `giveUpMs`. */
+function finished(driver: RunDriver, callIds: string[], giveUpMs = GIVE_UP_MS): Promise<void> {
   const waiting = new Set(callIds)
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, GIVE_UP_MS)
+    const timer = setTimeout(resolve, giveUpMs)
     const unsubscribe = driver.subscribe((record) => {
       if (record.type === 'tool.finished') waiting.delete(record.callId)
       if (waiting.size > 0) return
@@ -169,4 +175,106 @@ describe('calls that change nothing run before their response ends', () => {
     expect(() => fixture!.read('ledger.txt')).toThrow()
     expect(await fixture!.reload(driver)).toEqual(driver.state)
   }, 60_000)
+})
+
+/**
+ * How long a server holding a response back waits for a read that must not run early before it
+ * goes on: a read that wrongly ran early would have finished long before.
+ */
+const HOLD_MS = 2_000
+const LEDGER_READ: Call = { id: 'call_read_ledger', name: 'shell', arguments: { command: 'cat ledger.txt', timeout_ms: null } }
+
+/** Runs a response that holds back its events from `holdBefore` on until the read ran or HOLD_MS passed; the write's and the read's starts in log order. */
+async function startsOf(answers: { events: unknown[]; holdBefore?: number }[]): Promise<{ starts: string[]; state: RunDriver['state'] }> {
+  let release: () => void = () => undefined
+  const released = new Promise<void>((resolve) => (release = resolve))
+  server = await startScriptedModelServer([
+    ...answers.map(({ events, holdBefore }) => ({ kind: 'events' as const, events, ...(holdBefore === undefined ? {} : { hold: { before: holdBefore, until: released } }) })),
+    { kind: 'ok', text: 'Done.' }
+  ])
+  const driver = await startWithBroker()
+  void finished(driver, [LEDGER_READ.id], HOLD_MS).then(release)
+  expect(await driver.run()).toBe('completed')
+  await driver.close()
+  const { records } = await readRunLog(driver.logPath)
+  return { starts: records.flatMap((record) => (record.type === 'tool.started' ? [record.callId] : [])), state: driver.state }
+}
+
+describe('no call runs early before one the model listed ahead of it', () => {
+  it('when the earlier call never sends its output_item.done (a sparse stream)', async () => {
+    const events = [created('resp_1'), added(0, WRITE), argumentsDone(0, WRITE), added(1, LEDGER_READ), itemDone(1, LEDGER_READ), completed('resp_1', [WRITE, LEDGER_READ])]
+    const { starts, state } = await startsOf([{ events, holdBefore: 5 }])
+    expect({ starts, read: state.toolCalls[LEDGER_READ.id]?.output }).toEqual({ starts: [WRITE.id, LEDGER_READ.id], read: expect.stringContaining('step') })
+  }, 30_000)
+
+  it("when the later call's output_item.done comes before the earlier one's", async () => {
+    const events = [created('resp_1'), added(0, WRITE), added(1, LEDGER_READ), itemDone(1, LEDGER_READ), itemDone(0, WRITE), completed('resp_1', [WRITE, LEDGER_READ])]
+    const { starts } = await startsOf([{ events, holdBefore: 4 }])
+    expect(starts).toEqual([WRITE.id, LEDGER_READ.id])
+  }, 30_000)
+
+  it('when a call id an earlier response already ran sits between them', async () => {
+    const first = [created('resp_1'), itemDone(0, READ), completed('resp_1', [READ])]
+    const second = [created('resp_2'), itemDone(0, WRITE), itemDone(1, READ), itemDone(2, LEDGER_READ), completed('resp_2', [WRITE, READ, LEDGER_READ])]
+    const { starts } = await startsOf([{ events: first }, { events: second, holdBefore: 4 }])
+    expect(starts).toEqual([READ.id, WRITE.id, LEDGER_READ.id])
+  }, 30_000)
+})
+
+describe('a server that contradicts itself', () => {
+  it('gets a call id asked again after a drop run anew, with its new arguments and its own approval, never answered by the earlier run', async () => {
+    const slow: Call = { id: 'call_again', name: 'shell', arguments: { command: 'sleep 1', timeout_ms: null } }
+    const again: Call = { ...slow, arguments: { command: 'echo again >> ledger.txt', timeout_ms: null } }
+    let drop: () => void = () => undefined
+    const dropNow = new Promise<void>((resolve) => (drop = resolve))
+    server = await startScriptedModelServer([
+      // The connection drops once the first attempt's call has started, before that response ends.
+      {
+        kind: 'events',
+        events: [created('resp_1'), itemDone(0, slow), { type: 'response.in_progress', response: { id: 'resp_1', object: 'response', status: 'in_progress', output: [] } }],
+        hold: { before: 2, until: dropNow },
+        close: true
+      },
+      { kind: 'events', events: [created('resp_2'), itemDone(0, again), completed('resp_2', [again])] },
+      { kind: 'ok', text: 'Done.' }
+    ])
+    const driver = await startWithBroker()
+    const unsubscribe = driver.subscribe((record) => {
+      if (record.type === 'tool.started' && record.callId === slow.id) {
+        unsubscribe()
+        drop()
+      }
+    })
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+    const { records } = await readRunLog(driver.logPath)
+    expect({ marks: landmarks(records), arguments: driver.state.toolCalls[slow.id]?.arguments, ledger: fixture!.read('ledger.txt') }).toEqual({
+      marks: [
+        'tool.started call_again',
+        'tool.finished call_again',
+        'completed resp_2',
+        'approval.requested call_again',
+        'approval.decided call_again',
+        'tool.started call_again',
+        'tool.finished call_again',
+        expect.stringMatching(/^completed resp_scripted_/)
+      ],
+      arguments: JSON.stringify(again.arguments),
+      ledger: 'again\n'
+    })
+  }, 30_000)
+
+  it('finishes when a call id streamed as text comes back as a number in the final output', async () => {
+    const streamed = { ...functionCall({ id: '5', name: 'shell', arguments: { command: 'sleep 1', timeout_ms: null } }) }
+    server = await startScriptedModelServer([
+      { kind: 'events', events: [created('resp_1'), { type: 'response.output_item.done', output_index: 0, item: streamed }, { type: 'response.completed', response: { id: 'resp_1', object: 'response', status: 'completed', output: [{ ...streamed, call_id: 5 }] } }] },
+      { kind: 'ok', text: 'Done.' }
+    ])
+    const driver = await startWithBroker()
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+    // The final output's call has no usable id, so the response asks for nothing the model could get an answer to.
+    expect({ requests: server.requests.length, callIds: Object.keys(driver.state.toolCalls) }).toEqual({ requests: 1, callIds: ['5'] })
+    expect(await fixture!.reload(driver)).toEqual(driver.state)
+  }, 30_000)
 })

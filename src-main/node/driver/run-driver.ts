@@ -321,6 +321,7 @@ export class RunDriver {
           await this.#executor.runCalls(step.callIds, this.#executorContext())
           break
         case 'send': {
+          await this.#executor.earlySettled()
           await this.#compactIfDue()
           const recovery = await this.#sendTurn()
           if (recovery === null) break
@@ -356,8 +357,9 @@ export class RunDriver {
       onFrame: (frame) => {
         firstEventAt ??= performance.now()
         this.#onFrame(frame)
-        if (frame.kind === 'event' && frame.event.type === 'response.output_item.done' && frame.event.item.type === 'function_call') {
-          this.#executor.offerEarly(frame.event.item.call_id, this.#executorContext())
+        const responseIndex = this.state.cursor.responseIndex
+        if (frame.kind === 'event' && frame.event.type === 'response.output_item.done' && frame.event.item.type === 'function_call' && responseIndex !== null) {
+          this.#executor.offerEarly(responseIndex, this.#executorContext())
         }
       }
     })

@@ -85,9 +85,13 @@ function startedOf(call: ToolCallView): RunRecordBody {
   return { type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments }
 }
 
-/** The calls of one response that were offered to run early, and whether all of them were cleared so far. */
-interface EarlyChain {
+/** How far the walk over one response's calls for early runs got, and whether every call so far was cleared. */
+interface EarlyWalk {
   responseIndex: number
+  /** The place in the response's items to look at next. */
+  next: number
+  /** A call that cannot run early was met: no later call of this response runs early. */
+  stopped: boolean
   allCleared: Promise<boolean>
 }
 
@@ -96,7 +100,7 @@ export class ToolExecutor {
   #pendingCheckpoints = new Set<Promise<void>>()
   /** Calls offered to run early that have not settled: `runCalls` and the run's end wait for them. */
   #early = new Map<string, Promise<void>>()
-  #earlyChain: EarlyChain | null = null
+  #earlyWalk: EarlyWalk | null = null
   #recorder: RunRecorder
   #tools: ToolRuntime
   #gate: ToolGate
@@ -113,62 +117,92 @@ export class ToolExecutor {
     const state = this.#recorder.state
     for (const callId of state.toolCallOrder) {
       const call = state.toolCalls[callId]
-      if (call?.status !== 'running') continue
-      const durability = this.#tools.registry.get(call.name)?.durability ?? 'effectful'
-      await this.#recorder.recordDurable(
-        {
-          type: 'tool.finished',
-          callId,
-          status: 'interrupted',
-          exitCode: null,
-          output: INTERRUPTED_OUTPUT,
-          durationMs: 0,
-          artifactPath: null
-        },
-        { durability }
-      )
+      if (call?.status === 'running') await this.#endUnknown(call)
     }
   }
 
+  async #endUnknown(call: ToolCallView): Promise<void> {
+    const durability = this.#tools.registry.get(call.name)?.durability ?? 'effectful'
+    await this.#recorder.recordDurable(
+      { type: 'tool.finished', callId: call.callId, status: 'interrupted', exitCode: null, output: INTERRUPTED_OUTPUT, durationMs: 0, artifactPath: null },
+      { durability }
+    )
+  }
+
   /**
-   * Offers a call whose item is complete to run before its response ends (see the header). Its
-   * outcome is written like any call's; `runCalls` runs it as usual when it was not cleared.
+   * Called as a response streams, each time one of its calls is complete: walks its items in the
+   * order the model listed them and offers each finished call to run now (see the header). The
+   * walk stops for good at a call that cannot run early, and pauses at a call still streaming
+   * (or a place no event has filled yet) until a later call of the response completes.
    */
-  offerEarly(callId: string, context: ExecutorContext): void {
-    const call = this.#recorder.state.toolCalls[callId]
+  offerEarly(responseIndex: number, context: ExecutorContext): void {
+    const state = this.#recorder.state
+    const response = state.responses[responseIndex]
     const preclear = this.#gate.preclear?.bind(this.#gate)
-    if (!call || call.responseIndex === null || context.signal.aborted) return
-    const chain = this.#earlyChain?.responseIndex === call.responseIndex ? this.#earlyChain : { responseIndex: call.responseIndex, allCleared: Promise.resolve(true) }
-    const prepared = this.#tools.registry.prepare(call.name, call.arguments)
-    // A call id the response repeats waits too: `runCalls` runs such calls in order.
-    if (!preclear || call.status !== 'requested' || this.#early.has(callId) || !prepared.ok) {
-      this.#earlyChain = { ...chain, allCleared: Promise.resolve(false) }
-      return
+    if (!response || !preclear || context.signal.aborted) return
+    if (this.#earlyWalk?.responseIndex !== responseIndex) this.#earlyWalk = { responseIndex, next: 0, stopped: false, allCleared: Promise.resolve(true) }
+    const walk = this.#earlyWalk
+    for (; !walk.stopped && walk.next < response.itemKeys.length; walk.next++) {
+      const key = response.itemKeys[walk.next]
+      const item = key ? state.items[key] : undefined
+      if (!item || (item.kind === 'function_call' && item.status !== 'completed')) return
+      if (item.kind !== 'function_call') continue
+      const call = item.callId === null ? undefined : state.toolCalls[item.callId]
+      const prepared = call ? this.#tools.registry.prepare(call.name, call.arguments) : null
+      if (!call || !prepared?.ok || call.status !== 'requested' || call.responseIndex !== responseIndex || this.#early.has(call.callId)) {
+        walk.stopped = true
+        return
+      }
+      const clearance = walk.allCleared.then((allCleared) => (allCleared ? this.#preclear(call, prepared, preclear, context) : null))
+      walk.allCleared = clearance.then(
+        (cleared) => cleared !== null,
+        () => false
+      )
+      this.#runEarly(call, clearance)
     }
-    const clearance = chain.allCleared.then(async (allCleared): Promise<Clearance | null> => {
-      if (!allCleared || context.signal.aborted) return null
-      const askedAt = performance.now()
-      const decision = await preclear(this.#gateCall(call, prepared, context))
-      if (!decision?.allowed || durabilityOf(prepared, decision) !== 'read-only') return null
-      return { prepared: { ...prepared, durability: 'read-only' }, approvalWaitMs: performance.now() - askedAt, context }
-    })
-    this.#earlyChain = { ...chain, allCleared: clearance.then((cleared) => cleared !== null, () => false) }
+  }
+
+  /** The call's clearance to run now, or null: the gate's, if the call is still the one cleared. */
+  async #preclear(call: ToolCallView, prepared: PreparedCall, preclear: NonNullable<ToolGate['preclear']>, context: ExecutorContext): Promise<Clearance | null> {
+    if (context.signal.aborted) return null
+    const askedAt = performance.now()
+    const decision = await preclear(this.#gateCall(call, prepared, context))
+    if (!decision?.allowed || durabilityOf(prepared, decision) !== 'read-only') return null
+    // The final output may have rewritten the call while the gate judged it.
+    const now = this.#recorder.state.toolCalls[call.callId]
+    if (now?.status !== 'requested' || now.name !== call.name || now.arguments !== call.arguments || context.signal.aborted) return null
+    return { prepared: { ...prepared, durability: 'read-only' }, approvalWaitMs: performance.now() - askedAt, context }
+  }
+
+  #runEarly(call: ToolCallView, clearance: Promise<Clearance | null>): void {
     const run = clearance.then(async (cleared) => {
-      if (cleared === null || context.signal.aborted) return
+      if (cleared === null) return
       this.#recorder.record(startedOf(call), { durability: 'read-only' })
       await this.#execute(call, cleared)
     })
     // A failed call stays, so that `runCalls` fails on it as it would on a call it ran itself.
     const settled = run.then(() => {
-      this.#early.delete(callId)
+      this.#early.delete(call.callId)
     })
     settled.catch(() => undefined)
-    this.#early.set(callId, settled)
+    this.#early.set(call.callId, settled)
+  }
+
+  /** Resolves once every call offered early has settled: a request is sent only then, so no result of an earlier attempt lands on a call asked again. */
+  async earlySettled(): Promise<void> {
+    await Promise.allSettled([...this.#early.values()])
+    this.#early.clear()
   }
 
   /** Resolves once every call ran (or was refused) and its tool.finished is written. */
   async runCalls(callIds: string[], context: ExecutorContext): Promise<void> {
     await Promise.all(callIds.map((callId) => this.#early.get(callId)))
+    // A call shown running that nothing runs (no early run holds it) would be asked for forever: it
+    // ends as an unknown outcome, as after a crash.
+    for (const callId of new Set(callIds)) {
+      const call = this.#recorder.state.toolCalls[callId]
+      if (call?.status === 'running' && !this.#early.has(callId)) await this.#endUnknown(call)
+    }
     const calls = callIds.flatMap((callId) => {
       const call = this.#recorder.state.toolCalls[callId]
       return call && (call.status === 'requested' || call.status === 'awaiting_approval')
@@ -311,8 +345,7 @@ export class ToolExecutor {
 
   /** Resolves once every call offered early has settled and every checkpoint after a call is kept and recorded. */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.#early.values()])
-    this.#early.clear()
+    await this.earlySettled()
     while (this.#pendingCheckpoints.size > 0) await Promise.all([...this.#pendingCheckpoints])
   }
 
