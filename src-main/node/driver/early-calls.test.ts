@@ -222,8 +222,8 @@ describe('no call runs early before one the model listed ahead of it', () => {
 })
 
 describe('a server that contradicts itself', () => {
-  it('gets a call id asked again after a drop run anew, with its new arguments and its own approval, never answered by the earlier run', async () => {
-    const slow: Call = { id: 'call_again', name: 'shell', arguments: { command: 'sleep 1', timeout_ms: null } }
+  it('gets a call id asked again after a drop run anew, with its new arguments and its own approval, never answered by the earlier run, which is stopped', async () => {
+    const slow: Call = { id: 'call_again', name: 'shell', arguments: { command: 'sleep 600', timeout_ms: null } }
     const again: Call = { ...slow, arguments: { command: 'echo again >> ledger.txt', timeout_ms: null } }
     let drop: () => void = () => undefined
     const dropNow = new Promise<void>((resolve) => (drop = resolve))
@@ -262,7 +262,9 @@ describe('a server that contradicts itself', () => {
       arguments: JSON.stringify(again.arguments),
       ledger: 'again\n'
     })
-  }, 30_000)
+    const firstEnd = records.find((record) => record.type === 'tool.finished')
+    expect(firstEnd?.type === 'tool.finished' && firstEnd.status).toBe('interrupted')
+  }, 60_000)
 
   it('finishes when a call id streamed as text comes back as a number in the final output', async () => {
     const streamed = { ...functionCall({ id: '5', name: 'shell', arguments: { command: 'sleep 1', timeout_ms: null } }) }

@@ -321,7 +321,7 @@ export class RunDriver {
           await this.#executor.runCalls(step.callIds, this.#executorContext())
           break
         case 'send': {
-          await this.#executor.earlySettled()
+          await this.#executor.cancelEarly()
           await this.#compactIfDue()
           const recovery = await this.#sendTurn()
           if (recovery === null) break

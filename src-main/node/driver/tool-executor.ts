@@ -98,8 +98,8 @@ interface EarlyWalk {
 export class ToolExecutor {
   /** Checkpoints after calls that are still being kept; the run's end waits for them. */
   #pendingCheckpoints = new Set<Promise<void>>()
-  /** Calls offered to run early that have not settled: `runCalls` and the run's end wait for them. */
-  #early = new Map<string, Promise<void>>()
+  /** Calls run early that have not settled: `runCalls` and the run's end wait for them. */
+  #early = new Map<string, { settled: Promise<void>; cancel: AbortController }>()
   #earlyWalk: EarlyWalk | null = null
   #recorder: RunRecorder
   #tools: ToolRuntime
@@ -175,28 +175,37 @@ export class ToolExecutor {
   }
 
   #runEarly(call: ToolCallView, clearance: Promise<Clearance | null>): void {
+    const cancel = new AbortController()
     const run = clearance.then(async (cleared) => {
       if (cleared === null) return
       this.#recorder.record(startedOf(call), { durability: 'read-only' })
-      await this.#execute(call, cleared)
+      const signal = AbortSignal.any([cleared.context.signal, cancel.signal])
+      await this.#execute(call, { ...cleared, context: { ...cleared.context, signal } })
     })
     // A failed call stays, so that `runCalls` fails on it as it would on a call it ran itself.
     const settled = run.then(() => {
       this.#early.delete(call.callId)
     })
     settled.catch(() => undefined)
-    this.#early.set(call.callId, settled)
+    this.#early.set(call.callId, { settled, cancel })
   }
 
-  /** Resolves once every call offered early has settled: a request is sent only then, so no result of an earlier attempt lands on a call asked again. */
-  async earlySettled(): Promise<void> {
-    await Promise.allSettled([...this.#early.values()])
+  /**
+   * Stops the calls still running early for a response that will not be answered, and resolves
+   * once every one has ended: a request is sent only then, so no result of an earlier attempt
+   * lands on a call asked again. (When a request is due, every call of the answered response has
+   * finished, so whatever still runs early belongs to an attempt that was dropped or failed.)
+   */
+  async cancelEarly(): Promise<void> {
+    const runs = [...this.#early.values()]
+    for (const run of runs) run.cancel.abort()
+    await Promise.allSettled(runs.map((run) => run.settled))
     this.#early.clear()
   }
 
   /** Resolves once every call ran (or was refused) and its tool.finished is written. */
   async runCalls(callIds: string[], context: ExecutorContext): Promise<void> {
-    await Promise.all(callIds.map((callId) => this.#early.get(callId)))
+    await Promise.all(callIds.map((callId) => this.#early.get(callId)?.settled))
     // A call shown running that nothing runs (no early run holds it) would be asked for forever: it
     // ends as an unknown outcome, as after a crash.
     for (const callId of new Set(callIds)) {
@@ -345,7 +354,8 @@ export class ToolExecutor {
 
   /** Resolves once every call offered early has settled and every checkpoint after a call is kept and recorded. */
   async settled(): Promise<void> {
-    await this.earlySettled()
+    await Promise.allSettled([...this.#early.values()].map((run) => run.settled))
+    this.#early.clear()
     while (this.#pendingCheckpoints.size > 0) await Promise.all([...this.#pendingCheckpoints])
   }
 
