@@ -279,4 +279,30 @@ describe('a server that contradicts itself', () => {
     expect({ requests: server.requests.length, callIds: Object.keys(driver.state.toolCalls) }).toEqual({ requests: 1, callIds: ['5'] })
     expect(await fixture!.reload(driver)).toEqual(driver.state)
   }, 30_000)
+
+  it('stops a read still running early for a dropped response when the run ends, instead of waiting for it', async () => {
+    const slow: Call = { id: 'call_slow', name: 'shell', arguments: { command: 'sleep 600', timeout_ms: null } }
+    let drop: () => void = () => undefined
+    const dropNow = new Promise<void>((resolve) => (drop = resolve))
+    server = await startScriptedModelServer([
+      {
+        kind: 'events',
+        events: [created('resp_1'), itemDone(0, slow), { type: 'response.in_progress', response: { id: 'resp_1', object: 'response', status: 'in_progress', output: [] } }],
+        hold: { before: 2, until: dropNow },
+        close: true
+      },
+      { kind: 'http', status: 401, body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }
+    ])
+    const driver = await startWithBroker()
+    const unsubscribe = driver.subscribe((record) => {
+      if (record.type === 'tool.started') {
+        unsubscribe()
+        drop()
+      }
+    })
+    expect(await driver.run()).toBe('failed')
+    await driver.close()
+    expect(driver.state.toolCalls[slow.id]?.status).toBe('interrupted')
+  }, 60_000)
 })
+

@@ -352,10 +352,12 @@ export class ToolExecutor {
     }
   }
 
-  /** Resolves once every call offered early has settled and every checkpoint after a call is kept and recorded. */
+  /**
+   * Resolves once every call run early has ended (one still running belongs to an attempt that
+   * was not answered, and is stopped) and every checkpoint after a call is kept and recorded.
+   */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.#early.values()].map((run) => run.settled))
-    this.#early.clear()
+    await this.cancelEarly()
     while (this.#pendingCheckpoints.size > 0) await Promise.all([...this.#pendingCheckpoints])
   }
 
