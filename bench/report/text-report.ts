@@ -47,7 +47,7 @@ function transportText(section: TransportSection): string[] {
   const lines = [
     `TRANSPORT: ${config.scenario} (${first?.turns ?? '?'} turns, ${first?.toolCalls ?? '?'} tool calls), scripted model time ${ms(first?.modelMs ?? Number.NaN)} ms, ${config.handshakeMs} ms per new TCP+TLS connection`,
     `Medians of ${config.repetitions} interleaved runs per client and RTT after ${config.warmups} warm-up run(s); all times in ms.`,
-    'floor = model time + emulated network for the client\'s connection pattern + the run\'s measured tool and sandbox time; overhead = e2e - floor;',
+    'floor = model time + emulated network for the client\'s connection pattern + the run\'s measured tool time + the longer of its sandbox setup and its first connection (a client can open both at once); overhead = e2e - floor;',
     'net/call = (overhead - the sim\'s own time, measured by a bare WebSocket probe every round) / tool calls; e2e-tools = e2e - tool and sandbox time;',
     'render = server-side re-rendering the requests caused (render-cost variant); bytes/turn = request bodies (HTTP body or WebSocket message), headers not counted.',
     ''

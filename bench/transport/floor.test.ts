@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { floorMs, networkFloorMs } from './floor'
+import { firstConnectionMs, floorMs, networkFloorMs } from './floor'
 
 describe('the floor', () => {
   it('charges each turn a round trip, and connections their handshake (a WebSocket also its upgrade round trip)', () => {
@@ -17,6 +17,13 @@ describe('the floor', () => {
   })
 
   it('adds model, render, network and tool time', () => {
-    expect(floorMs({ modelMs: 2360, renderMs: 12.5, networkMs: 370, toolMs: 900 })).toBe(3642.5)
+    expect(floorMs({ modelMs: 2360, renderMs: 12.5, networkMs: 370, firstConnectionMs: 50, toolMs: 900, setupMs: 40 })).toBe(3642.5)
+  })
+
+  it('charges the first connection and the sandbox setup side by side: the longer of the two counts', () => {
+    const network = { latencyMs: 10, handshakeMs: 30 }
+    expect(['websocket', 'http-keep-alive', 'http-per-turn'].map((pattern) => firstConnectionMs(pattern as 'websocket', network))).toEqual([50, 30, 30])
+    const parts = { modelMs: 1000, renderMs: 0, networkMs: 370, firstConnectionMs: 50, toolMs: 200 }
+    expect([floorMs({ ...parts, setupMs: 20 }), floorMs({ ...parts, setupMs: 80 })]).toEqual([1000 + 320 + 200 + 50, 1000 + 320 + 200 + 80])
   })
 })

@@ -2,6 +2,8 @@
 // the one-way latency L to every message in both directions and charges the handshake cost H to
 // every new TCP connection before its first request is read; a WebSocket upgrade is a round trip
 // on top of that. Model time comes from the scenario, computed by the code that streams it.
+// Opening the run's first connection needs nothing from the sandbox, so a client without overhead
+// does both at once: the floor charges the longer of the two, not their sum.
 import { assertNever } from '../../src-main/common/run/records'
 
 /** How a client uses connections during one run. */
@@ -33,16 +35,35 @@ export function networkFloorMs(pattern: ConnectionPattern, turns: number, networ
   }
 }
 
+/** What opening the run's first connection costs: its handshake, and a WebSocket's upgrade round trip. */
+export function firstConnectionMs(pattern: ConnectionPattern, network: NetworkEmulation): number {
+  switch (pattern) {
+    case 'websocket':
+      return network.handshakeMs + 2 * network.latencyMs
+    case 'http-keep-alive':
+    case 'http-per-turn':
+      return network.handshakeMs
+    default:
+      return assertNever(pattern, 'connection pattern')
+  }
+}
+
 export interface FloorParts {
   /** The scenario's model time: time to first item plus token pacing, every turn. */
   modelMs: number
   /** Server-side re-rendering the client's requests caused (0 unless renderCostPerItemMs is set). */
   renderMs: number
+  /** All network time on the critical path, the first connection's included. */
   networkMs: number
-  /** The run's measured tool time and sandbox setup: a zero-overhead client runs the same tools. */
+  /** The part of `networkMs` that opens the first connection. */
+  firstConnectionMs: number
+  /** The run's measured tool time: a zero-overhead client runs the same tools. */
   toolMs: number
+  /** Opening the run's sandbox, measured. */
+  setupMs: number
 }
 
 export function floorMs(parts: FloorParts): number {
-  return parts.modelMs + parts.renderMs + parts.networkMs + parts.toolMs
+  const { modelMs, renderMs, networkMs, firstConnectionMs, toolMs, setupMs } = parts
+  return modelMs + renderMs + networkMs - firstConnectionMs + toolMs + Math.max(setupMs, firstConnectionMs)
 }

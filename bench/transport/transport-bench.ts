@@ -12,7 +12,7 @@ import { SandboxedToolRuntime } from '../../src-main/node/tools/sandboxed-tool-r
 import type { BenchClient, ClientRunResult } from './clients/client'
 import { benchGate } from './gate'
 import { probeDiskSync } from './disk-probe'
-import { floorMs, networkFloorMs, type ConnectionPattern, type NetworkEmulation } from './floor'
+import { firstConnectionMs, floorMs, networkFloorMs, type ConnectionPattern, type NetworkEmulation } from './floor'
 import { planRounds, type Round } from './plan'
 import type { ComputedFloor, RunSample, SimCalibration, TransportResults } from './results'
 import { FsyncMeter } from './fsync-meter'
@@ -100,8 +100,9 @@ interface RunFacts {
 
 function rawSampleOf({ round, client, variant, facts, handshakeMs }: RunFacts, result: ClientRunResult, sim: SimRunSummary, tools: RunToolTimes): RawSample {
   const renderMs = renderMsOf(sim, variant)
-  const networkMs = networkFloorMs(client.pattern, facts.turns, networkOf(round.rttMs, handshakeMs))
-  const floor = floorMs({ modelMs: facts.modelMs, renderMs, networkMs, toolMs: tools.toolMs + tools.setupMs })
+  const network = networkOf(round.rttMs, handshakeMs)
+  const networkMs = networkFloorMs(client.pattern, facts.turns, network)
+  const floor = floorMs({ modelMs: facts.modelMs, renderMs, networkMs, firstConnectionMs: firstConnectionMs(client.pattern, network), toolMs: tools.toolMs, setupMs: tools.setupMs })
   const bytesTotal = sim.requestBytes.reduce((sum, bytes) => sum + bytes, 0)
   return {
     variant: variant.name,

@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Scenario } from '../../../sim'
 import { summarize } from '../../common/run/summary'
+import { readRunLog } from '../store/run-log-reader'
 import { SandboxedToolRuntime } from '../tools/sandboxed-tool-runtime'
+import type { ToolRuntime } from '../tools/tool-runtime'
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 
 const LEDGER_SCENARIO: Scenario = {
@@ -74,9 +76,37 @@ describe('RunDriver over WebSocket', () => {
       expect(driver.state.finishReason).toMatch(/^the tool sandbox cannot start: .*bwrap/)
       expect(driver.state.turns).toEqual([])
       expect(() => fixture!.read('ledger.txt')).toThrow(/ENOENT/)
+      // The connection opened alongside the sandbox carried no request, and nothing follows the run's end.
+      expect(fixture.sim.stats().messagesReceived).toBe(0)
+      const { records } = await readRunLog(driver.logPath)
+      expect(records.at(-1)?.type).toBe('run.finished')
+      await vi.waitFor(() => expect(fixture!.sim.stats().openWsConnections).toBe(0))
     } finally {
       await tools.close()
     }
+  })
+
+  it('opens the connection while the sandbox starts, not after it', async () => {
+    fixture = await driverFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
+    const inner = fixture.tools
+    const sim = fixture.sim
+    // The sandbox opens only once the socket is up: a driver that connected after it would never get there.
+    const sandboxAfterSocket: ToolRuntime = {
+      registry: inner.registry,
+      openRun: async (context) => {
+        await vi.waitFor(() => expect(sim.stats().openWsConnections).toBe(1), { timeout: 10_000 })
+        await inner.openRun(context)
+      },
+      execute: (request, observer) => inner.execute(request, observer),
+      closeRun: (runId) => inner.closeRun(runId),
+      close: () => inner.close()
+    }
+    const driver = await fixture.start('Keep a ledger.', { tools: sandboxAfterSocket })
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+    expect(fixture.read('ledger.txt')).toBe('step-1\nstep-2\n')
+    expect(sim.stats()).toMatchObject({ wsHandshakes: 1, wsConnections: 1 })
+    expect(driver.state.transport).toMatchObject({ reconnects: 0, rotations: 0 })
   })
 
   it('measures every turn and every tool call in the log', async () => {

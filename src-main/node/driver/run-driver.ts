@@ -77,6 +77,8 @@ export class RunDriver {
   #checkpointsUnavailable: string | null = null
   /** The response the current connection holds, if a continuation may rely on it. */
   #held: { connectionId: number | null; responseId: string } | null = null
+  /** The connection opened at the start of `run()`, until the first request takes it over. */
+  #connecting: Promise<TurnEnd | null> | null = null
   #abort = new AbortController()
   #emittedAt = new Map<string, number>()
   /** Where the provider has no `response.steer`, input waits for the next turn without trying. */
@@ -293,6 +295,13 @@ export class RunDriver {
   }
 
   async #loop(): Promise<RunOutcome> {
+    // The connection opens while the sandbox starts: neither needs the other, so the handshake
+    // (a TLS round trip or more) no longer stands before the first request.
+    if (nextStep(this.state).kind !== 'done') {
+      this.#connecting = this.#ensureConnection(false)
+      // A failure surfaces where the first request awaits it, not as an unhandled rejection before.
+      this.#connecting.catch(() => undefined)
+    }
     try {
       await this.#services.tools.openRun({
         runId: this.runId,
@@ -337,7 +346,7 @@ export class RunDriver {
 
   /** Sends one request and reads it to its end. Returns null on success, else what to do. */
   async #sendTurn(): Promise<Recovery | null> {
-    const refused = await this.#ensureConnection()
+    const refused = await this.#connectForRequest()
     if (refused) return this.#recover(refused, false, this.state.turns.length + 1)
     const state = this.state
     const held = this.#held
@@ -393,10 +402,19 @@ export class RunDriver {
     return this.#recover(end, request.mode === 'incremental', turn)
   }
 
-  async #ensureConnection(): Promise<TurnEnd | null> {
+  /** Connects for a request, taking over the connection opened at the start of `run()` if there is one. */
+  async #connectForRequest(): Promise<TurnEnd | null> {
+    const opened = this.#connecting
+    this.#connecting = null
+    if (opened === null) return this.#ensureConnection(true)
+    // Just opened, it has no age to rotate for; one lost meanwhile opens again.
+    return (await opened) ?? this.#ensureConnection(false)
+  }
+
+  async #ensureConnection(mayRotate: boolean): Promise<TurnEnd | null> {
     const transport = this.#transport
     const connectedAt = transport.connectedAt
-    if (transport.kind === 'ws' && connectedAt !== null && performance.now() - connectedAt >= this.#recovery.rotateAfterMs) {
+    if (mayRotate && transport.kind === 'ws' && connectedAt !== null && performance.now() - connectedAt >= this.#recovery.rotateAfterMs) {
       transport.close('rotating before the connection age limit')
       this.#recordTransport('rotated', 'the connection reached its planned age')
     }
@@ -589,7 +607,7 @@ export class RunDriver {
     const state = this.state
     const boundary = summaryBoundary(state)
     if (boundary === null) return false
-    if (await this.#ensureConnection()) return false
+    if (await this.#connectForRequest()) return false
     const request = buildRequest(state, this.#requestSettings(state), null)
     let streamed = ''
     const sent = this.#transport.send({
@@ -713,6 +731,9 @@ export class RunDriver {
     await this.#executor.settled()
     for (const callId of [...this.#executor.timings.keys()]) this.#recordToolTiming(callId, null)
     this.#transport.close('run finished')
+    // Closing cut a handshake still under way: it records nothing after the run's end.
+    await this.#connecting
+    this.#connecting = null
     const meter = contextMeterOf(this.state)
     this.#recorder.record({
       type: 'metrics.usage',

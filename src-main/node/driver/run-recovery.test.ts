@@ -129,7 +129,10 @@ describe('recovery', () => {
     })
     expect(await runToEnd(driver)).toBe('completed')
     expect(driver.state.transport).toMatchObject({ transport: 'sse', fellBack: true, reconnects: 2 })
-    expect(fixture.sim.stats().wsConnections).toBe(3)
+    // Three sockets die mid-turn; the one opened while the sandbox starts may also die idle before
+    // the first request (when the sandbox takes longer than two missed pongs), and is opened again.
+    expect(fixture.sim.stats().wsConnections).toBeGreaterThanOrEqual(3)
+    expect(fixture.sim.stats().wsConnections).toBeLessThanOrEqual(4)
     expect(fixture.read('ledger.txt')).toBe('step-1\nstep-2\n')
   })
 

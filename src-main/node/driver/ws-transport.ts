@@ -41,6 +41,8 @@ export class WsTransport implements ModelTransport {
   #provider: Provider
   #options: WsTransportOptions
   #socket: WebSocket | null = null
+  /** A socket whose handshake is under way: `close` cuts it, so nothing opens after the transport closed. */
+  #opening: WebSocket | null = null
   #connectionId: number | null = null
   #connectedAt: number | null = null
   #active: ActiveTurn | null = null
@@ -73,10 +75,12 @@ export class WsTransport implements ModelTransport {
         perMessageDeflate: false,
         followRedirects: false
       })
+      this.#opening = socket
       let settled = false
       const settle = (result: TurnEnd | null): void => {
         if (settled) return
         settled = true
+        if (this.#opening === socket) this.#opening = null
         resolve(result)
       }
       socket.on('unexpected-response', (_request, response) => {
@@ -152,6 +156,7 @@ export class WsTransport implements ModelTransport {
   close(reason: string): void {
     const socket = this.#socket
     this.#active?.finish({ kind: 'aborted' })
+    this.#opening?.terminate()
     this.#teardown()
     if (socket && socket.readyState === WebSocket.OPEN) socket.close(1000, reason.slice(0, 120))
   }
