@@ -23,6 +23,8 @@ describe('WsTransport', () => {
     const { baseUrl, accepted } = await silentServer()
     const transport = new WsTransport({ name: 'custom', baseUrl, apiKey: 'test-key' })
     const connecting = transport.connect()
+    // A second caller waits for the same handshake instead of opening another socket.
+    expect(transport.connect()).toBe(connecting)
     const socket = await accepted
     const peerClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
     transport.close('run finished')

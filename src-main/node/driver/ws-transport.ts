@@ -41,8 +41,11 @@ export class WsTransport implements ModelTransport {
   #provider: Provider
   #options: WsTransportOptions
   #socket: WebSocket | null = null
-  /** A socket whose handshake is under way: `close` cuts it, so nothing opens after the transport closed. */
-  #opening: WebSocket | null = null
+  /**
+   * A handshake under way: a second `connect` waits for it instead of opening another socket, and
+   * `close` cuts it, so nothing opens after the transport closed.
+   */
+  #opening: { socket: WebSocket; result: Promise<TurnEnd | null> } | null = null
   #connectionId: number | null = null
   #connectedAt: number | null = null
   #active: ActiveTurn | null = null
@@ -67,21 +70,21 @@ export class WsTransport implements ModelTransport {
 
   connect(): Promise<TurnEnd | null> {
     if (this.#socket?.readyState === WebSocket.OPEN) return Promise.resolve(null)
+    if (this.#opening) return this.#opening.result
     this.#teardown()
-    return new Promise((resolve) => {
-      const socket = new WebSocket(websocketUrl(this.#provider.baseUrl), {
-        headers: { ...authHeaders(this.#provider), 'OpenAI-Beta': 'responses_websockets=2026-02-06' },
-        handshakeTimeout: this.#options.handshakeTimeoutMs,
-        perMessageDeflate: false,
-        followRedirects: false
-      })
-      this.#opening = socket
+    const socket = new WebSocket(websocketUrl(this.#provider.baseUrl), {
+      headers: { ...authHeaders(this.#provider), 'OpenAI-Beta': 'responses_websockets=2026-02-06' },
+      handshakeTimeout: this.#options.handshakeTimeoutMs,
+      perMessageDeflate: false,
+      followRedirects: false
+    })
+    const result = new Promise<TurnEnd | null>((resolve) => {
       let settled = false
-      const settle = (result: TurnEnd | null): void => {
+      const settle = (end: TurnEnd | null): void => {
         if (settled) return
         settled = true
-        if (this.#opening === socket) this.#opening = null
-        resolve(result)
+        if (this.#opening?.socket === socket) this.#opening = null
+        resolve(end)
       }
       socket.on('unexpected-response', (_request, response) => {
         const chunks: Buffer[] = []
@@ -110,6 +113,8 @@ export class WsTransport implements ModelTransport {
         this.#lost(socket, `connection error: ${error.message}`)
       })
     })
+    this.#opening = { socket, result }
+    return result
   }
 
   send(request: TurnRequest): SentTurn {
@@ -156,7 +161,7 @@ export class WsTransport implements ModelTransport {
   close(reason: string): void {
     const socket = this.#socket
     this.#active?.finish({ kind: 'aborted' })
-    this.#opening?.terminate()
+    this.#opening?.socket.terminate()
     this.#teardown()
     if (socket && socket.readyState === WebSocket.OPEN) socket.close(1000, reason.slice(0, 120))
   }
