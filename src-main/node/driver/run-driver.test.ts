@@ -109,6 +109,43 @@ describe('RunDriver over WebSocket', () => {
     expect(driver.state.transport).toMatchObject({ reconnects: 0, rotations: 0 })
   })
 
+  it('opens nothing more once closed while its run starts (the host stopping), and its run says so', async () => {
+    fixture = await driverFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
+    const inner = fixture.tools
+    const sim = fixture.sim
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let running: Promise<unknown> = Promise.resolve()
+    let closing = false
+    // The sandbox starts only once the driver is being closed, and the close waits in the middle
+    // (before the log is closed) until the run has gone as far as it will.
+    const heldSandbox: ToolRuntime = {
+      registry: inner.registry,
+      openRun: async (context) => {
+        await released
+        await inner.openRun(context)
+      },
+      execute: (request, observer) => inner.execute(request, observer),
+      closeRun: async (runId) => {
+        if (!closing) {
+          closing = true
+          release()
+          const reconnected = vi.waitFor(() => expect(sim.stats().wsConnections).toBe(2), { timeout: 5_000 })
+          await Promise.race([running.catch(() => undefined), reconnected.catch(() => undefined)])
+        }
+        await inner.closeRun(runId)
+      },
+      close: () => inner.close()
+    }
+    const driver = await fixture.start('Keep a ledger.', { tools: heldSandbox })
+    running = driver.run()
+    await vi.waitFor(() => expect(sim.stats().openWsConnections).toBe(1), { timeout: 10_000 })
+    await driver.close()
+    await expect(running).rejects.toThrow('the run was closed')
+    await vi.waitFor(() => expect(sim.stats().openWsConnections).toBe(0))
+    expect(sim.stats()).toMatchObject({ wsConnections: 1, messagesReceived: 0 })
+  })
+
   it('measures every turn and every tool call in the log', async () => {
     fixture = await driverFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
     const driver = await fixture.start('Keep a ledger.')

@@ -79,6 +79,8 @@ export class RunDriver {
   #held: { connectionId: number | null; responseId: string } | null = null
   /** The connection opened at the start of `run()`, until the first request takes it over. */
   #connecting: Promise<TurnEnd | null> | null = null
+  /** Set by `close()`: a loop still running (the host is stopping) opens no connection after it. */
+  #closed = false
   #abort = new AbortController()
   #emittedAt = new Map<string, number>()
   /** Where the provider has no `response.steer`, input waits for the next turn without trying. */
@@ -254,6 +256,7 @@ export class RunDriver {
 
   /** Closes the connection and the run's tool state; the log stays. */
   async close(): Promise<void> {
+    this.#closed = true
     this.#transport.close('closing')
     this.#services.gate.closeRun?.(this.runId)
     this.#toolsOpen = false
@@ -314,6 +317,12 @@ export class RunDriver {
     } catch (error) {
       // Fail closed: without the sandbox nothing runs, and the run says why.
       return this.#finish('failed', `the tool sandbox cannot start: ${(error as Error).message}`)
+    }
+    if (this.#closed) {
+      // Closed while the sandbox started (the host is stopping): the shell it opened goes too.
+      this.#toolsOpen = false
+      await this.#services.tools.closeRun(this.runId)
+      this.#throwIfClosed()
     }
     await this.#executor.settleInterrupted()
     // Nothing changes the workspace before the first call, which waits for this read: a large
@@ -406,12 +415,20 @@ export class RunDriver {
   async #connectForRequest(): Promise<TurnEnd | null> {
     const opened = this.#connecting
     this.#connecting = null
-    if (opened === null) return this.#ensureConnection(true)
     // Just opened, it has no age to rotate for; one lost meanwhile opens again.
-    return (await opened) ?? this.#ensureConnection(false)
+    const refused = opened === null ? await this.#ensureConnection(true) : ((await opened) ?? (await this.#ensureConnection(false)))
+    // Closed while connecting: nothing goes out, and no socket outlives the driver.
+    if (this.#closed) this.#transport.close('closing')
+    this.#throwIfClosed()
+    return refused
+  }
+
+  #throwIfClosed(): void {
+    if (this.#closed) throw new Error('the run was closed')
   }
 
   async #ensureConnection(mayRotate: boolean): Promise<TurnEnd | null> {
+    this.#throwIfClosed()
     const transport = this.#transport
     const connectedAt = transport.connectedAt
     if (mayRotate && transport.kind === 'ws' && connectedAt !== null && performance.now() - connectedAt >= this.#recovery.rotateAfterMs) {
