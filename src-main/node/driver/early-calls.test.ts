@@ -7,7 +7,7 @@ import { transcriptOf } from '../../common/run/transcript'
 import { ApprovalBroker } from '../policy/approval-broker'
 import { readRunLog } from '../store/run-log-reader'
 import { TetherPolicy } from '../policy/tether-policy'
-import { startScriptedModelServer, type ScriptedModelServer } from '../../test-support/scripted-model-server'
+import { startScriptedModelServer, type ScriptedAnswer, type ScriptedModelServer } from '../../test-support/scripted-model-server'
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { RunDriver } from './run-driver'
@@ -49,6 +49,27 @@ const added = (index: number, call: Call) => ({ type: 'response.output_item.adde
 const argumentsDone = (index: number, call: Call) => ({ type: 'response.function_call_arguments.done', output_index: index, item_id: `fc_${call.id}`, arguments: JSON.stringify(call.arguments) })
 const itemDone = (index: number, call: Call) => ({ type: 'response.output_item.done', output_index: index, item: functionCall(call) })
 const completed = (responseId: string, calls: Call[]) => ({ type: 'response.completed', response: { id: responseId, object: 'response', status: 'completed', output: calls.map(functionCall) } })
+
+/**
+ * A first answer that streams `call` and drops the connection once the call has started, before the
+ * response ends; `arm` watches the driver for that start.
+ */
+function dropsOnceStarted(call: Call): { answer: ScriptedAnswer; arm: (driver: RunDriver) => void } {
+  let drop: () => void = () => undefined
+  const dropNow = new Promise<void>((resolve) => (drop = resolve))
+  const inProgress = { type: 'response.in_progress', response: { id: 'resp_1', object: 'response', status: 'in_progress', output: [] } }
+  return {
+    answer: { kind: 'events', events: [created('resp_1'), itemDone(0, call), inProgress], hold: { before: 2, until: dropNow }, close: true },
+    arm: (driver) => {
+      const unsubscribe = driver.subscribe((record) => {
+        if (record.type === 'tool.started' && record.callId === call.id) {
+          unsubscribe()
+          drop()
+        }
+      })
+    }
+  }
+}
 
 /** Resolves once the run has logged a `tool.finished` for every one of `callIds`, or after `giveUpMs`. */
 function finished(driver: RunDriver, callIds: string[], giveUpMs = GIVE_UP_MS): Promise<void> {
@@ -225,26 +246,14 @@ describe('a server that contradicts itself', () => {
   it('gets a call id asked again after a drop run anew, with its new arguments and its own approval, never answered by the earlier run, which is stopped', async () => {
     const slow: Call = { id: 'call_again', name: 'shell', arguments: { command: 'sleep 600', timeout_ms: null } }
     const again: Call = { ...slow, arguments: { command: 'echo again >> ledger.txt', timeout_ms: null } }
-    let drop: () => void = () => undefined
-    const dropNow = new Promise<void>((resolve) => (drop = resolve))
+    const first = dropsOnceStarted(slow)
     server = await startScriptedModelServer([
-      // The connection drops once the first attempt's call has started, before that response ends.
-      {
-        kind: 'events',
-        events: [created('resp_1'), itemDone(0, slow), { type: 'response.in_progress', response: { id: 'resp_1', object: 'response', status: 'in_progress', output: [] } }],
-        hold: { before: 2, until: dropNow },
-        close: true
-      },
+      first.answer,
       { kind: 'events', events: [created('resp_2'), itemDone(0, again), completed('resp_2', [again])] },
       { kind: 'ok', text: 'Done.' }
     ])
     const driver = await startWithBroker()
-    const unsubscribe = driver.subscribe((record) => {
-      if (record.type === 'tool.started' && record.callId === slow.id) {
-        unsubscribe()
-        drop()
-      }
-    })
+    first.arm(driver)
     expect(await driver.run()).toBe('completed')
     await driver.close()
     const { records } = await readRunLog(driver.logPath)
@@ -282,24 +291,13 @@ describe('a server that contradicts itself', () => {
 
   it('stops a read still running early for a dropped response when the run ends, instead of waiting for it', async () => {
     const slow: Call = { id: 'call_slow', name: 'shell', arguments: { command: 'sleep 600', timeout_ms: null } }
-    let drop: () => void = () => undefined
-    const dropNow = new Promise<void>((resolve) => (drop = resolve))
+    const first = dropsOnceStarted(slow)
     server = await startScriptedModelServer([
-      {
-        kind: 'events',
-        events: [created('resp_1'), itemDone(0, slow), { type: 'response.in_progress', response: { id: 'resp_1', object: 'response', status: 'in_progress', output: [] } }],
-        hold: { before: 2, until: dropNow },
-        close: true
-      },
+      first.answer,
       { kind: 'http', status: 401, body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } }
     ])
     const driver = await startWithBroker()
-    const unsubscribe = driver.subscribe((record) => {
-      if (record.type === 'tool.started') {
-        unsubscribe()
-        drop()
-      }
-    })
+    first.arm(driver)
     expect(await driver.run()).toBe('failed')
     await driver.close()
     expect(driver.state.toolCalls[slow.id]?.status).toBe('interrupted')
