@@ -32,6 +32,18 @@ const LEDGER_SCENARIO: Scenario = {
   ]
 }
 
+/** The fixture's tool runtime with some of its steps replaced. */
+function toolsWith(inner: ToolRuntime, steps: Partial<Pick<ToolRuntime, 'openRun' | 'closeRun'>>): ToolRuntime {
+  return {
+    registry: inner.registry,
+    openRun: (context) => inner.openRun(context),
+    execute: (request, observer) => inner.execute(request, observer),
+    closeRun: (runId) => inner.closeRun(runId),
+    close: () => inner.close(),
+    ...steps
+  }
+}
+
 let fixture: DriverFixture | null = null
 afterEach(async () => {
   await fixture?.cleanup()
@@ -91,16 +103,12 @@ describe('RunDriver over WebSocket', () => {
     const inner = fixture.tools
     const sim = fixture.sim
     // The sandbox opens only once the socket is up: a driver that connected after it would never get there.
-    const sandboxAfterSocket: ToolRuntime = {
-      registry: inner.registry,
+    const sandboxAfterSocket = toolsWith(inner, {
       openRun: async (context) => {
         await vi.waitFor(() => expect(sim.stats().openWsConnections).toBe(1), { timeout: 10_000 })
         await inner.openRun(context)
-      },
-      execute: (request, observer) => inner.execute(request, observer),
-      closeRun: (runId) => inner.closeRun(runId),
-      close: () => inner.close()
-    }
+      }
+    })
     const driver = await fixture.start('Keep a ledger.', { tools: sandboxAfterSocket })
     expect(await driver.run()).toBe('completed')
     await driver.close()
@@ -119,13 +127,11 @@ describe('RunDriver over WebSocket', () => {
     let closing = false
     // The sandbox starts only once the driver is being closed, and the close waits in the middle
     // (before the log is closed) until the run has gone as far as it will.
-    const heldSandbox: ToolRuntime = {
-      registry: inner.registry,
+    const heldSandbox = toolsWith(inner, {
       openRun: async (context) => {
         await released
         await inner.openRun(context)
       },
-      execute: (request, observer) => inner.execute(request, observer),
       closeRun: async (runId) => {
         if (!closing) {
           closing = true
@@ -134,9 +140,8 @@ describe('RunDriver over WebSocket', () => {
           await Promise.race([running.catch(() => undefined), reconnected.catch(() => undefined)])
         }
         await inner.closeRun(runId)
-      },
-      close: () => inner.close()
-    }
+      }
+    })
     const driver = await fixture.start('Keep a ledger.', { tools: heldSandbox })
     running = driver.run()
     await vi.waitFor(() => expect(sim.stats().openWsConnections).toBe(1), { timeout: 10_000 })
