@@ -98,6 +98,22 @@ describe('RunDriver over WebSocket', () => {
     }
   })
 
+  it('still ends as failed, with its reason, when the sandbox fails and the connection could not even be tried', async () => {
+    fixture = await driverFixture({ scenario: LEDGER_SCENARIO })
+    const tools = new SandboxedToolRuntime({ tools: { bwrapPath: '/nonexistent/bwrap' } })
+    try {
+      // A key no HTTP header can carry: the socket cannot be created at all.
+      const provider = { name: 'custom' as const, baseUrl: fixture.sim.baseUrl, apiKey: 'sk-broken\nkey' }
+      const driver = await fixture.start('Keep a ledger.', { tools, provider })
+      expect(await driver.run()).toBe('failed')
+      await driver.close()
+      expect(driver.state.finishReason).toMatch(/^the tool sandbox cannot start: /)
+      expect(fixture.sim.stats().wsHandshakes).toBe(0)
+    } finally {
+      await tools.close()
+    }
+  })
+
   it('opens the connection while the sandbox starts, not after it', async () => {
     fixture = await driverFixture({ scenario: LEDGER_SCENARIO }, { 'notes.txt': 'remember the ledger\n' })
     const inner = fixture.tools
@@ -149,6 +165,16 @@ describe('RunDriver over WebSocket', () => {
     await expect(running).rejects.toThrow('the run was closed')
     await vi.waitFor(() => expect(sim.stats().openWsConnections).toBe(0))
     expect(sim.stats()).toMatchObject({ wsConnections: 1, messagesReceived: 0 })
+  })
+
+  it('stops a run waiting to retry as soon as it is closed, instead of after the wait', async () => {
+    fixture = await driverFixture({ scenario: LEDGER_SCENARIO, faults: ['failed@3'] }, { 'notes.txt': 'remember the ledger\n' })
+    const driver = await fixture.start('Keep a ledger.', { recovery: { backoff: { baseMs: 600_000, capMs: 600_000, random: () => 0.5 } } })
+    const running = driver.run()
+    await vi.waitFor(() => expect(driver.state.retry).not.toBeNull(), { timeout: 10_000 })
+    const stopped = expect(running).rejects.toThrow('the run was closed')
+    await driver.close()
+    await stopped
   })
 
   it('measures every turn and every tool call in the log', async () => {

@@ -79,8 +79,11 @@ export class RunDriver {
   #held: { connectionId: number | null; responseId: string } | null = null
   /** The connection opened at the start of `run()`, until the first request takes it over. */
   #connecting: Promise<TurnEnd | null> | null = null
-  /** Set by `close()`: a loop still running (the host is stopping) opens no connection after it. */
-  #closed = false
+  /**
+   * Aborted by `close()`: a loop still running (the host is stopping) opens nothing after it and
+   * stops at its next step, without recording an interruption (the log stays as it was, for resume).
+   */
+  #closing = new AbortController()
   #abort = new AbortController()
   #emittedAt = new Map<string, number>()
   /** Where the provider has no `response.steer`, input waits for the next turn without trying. */
@@ -256,7 +259,7 @@ export class RunDriver {
 
   /** Closes the connection and the run's tool state; the log stays. */
   async close(): Promise<void> {
-    this.#closed = true
+    this.#closing.abort()
     this.#transport.close('closing')
     this.#services.gate.closeRun?.(this.runId)
     this.#toolsOpen = false
@@ -301,7 +304,7 @@ export class RunDriver {
     // The connection opens while the sandbox starts: neither needs the other, so the handshake
     // (a TLS round trip or more) no longer stands before the first request.
     if (nextStep(this.state).kind !== 'done') {
-      this.#connecting = this.#ensureConnection(false)
+      this.#connecting = this.#ensureConnection()
       // A failure surfaces where the first request awaits it, not as an unhandled rejection before.
       this.#connecting.catch(() => undefined)
     }
@@ -315,20 +318,23 @@ export class RunDriver {
       })
       this.#toolsOpen = true
     } catch (error) {
+      this.#throwIfClosed()
       // Fail closed: without the sandbox nothing runs, and the run says why.
       return this.#finish('failed', `the tool sandbox cannot start: ${(error as Error).message}`)
     }
-    if (this.#closed) {
+    if (this.#closing.signal.aborted) {
       // Closed while the sandbox started (the host is stopping): the shell it opened goes too.
       this.#toolsOpen = false
       await this.#services.tools.closeRun(this.runId)
       this.#throwIfClosed()
     }
     await this.#executor.settleInterrupted()
+    this.#throwIfClosed()
     // Nothing changes the workspace before the first call, which waits for this read: a large
     // repository is read while the model answers, not before the request goes out.
     this.#checkpointsOpening = this.#openCheckpoints()
     for (;;) {
+      this.#throwIfClosed()
       if (this.#abort.signal.aborted) return this.#finish('interrupted', 'interrupted by the person')
       const step = nextStep(this.state)
       switch (step.kind) {
@@ -344,7 +350,7 @@ export class RunDriver {
           const recovery = await this.#sendTurn()
           if (recovery === null) break
           if (recovery.kind === 'fail') return this.#finish('failed', recovery.reason)
-          await sleep(recovery.delayMs, this.#abort.signal)
+          await sleep(recovery.delayMs, AbortSignal.any([this.#abort.signal, this.#closing.signal]))
           break
         }
         default:
@@ -415,23 +421,23 @@ export class RunDriver {
   async #connectForRequest(): Promise<TurnEnd | null> {
     const opened = this.#connecting
     this.#connecting = null
-    // Just opened, it has no age to rotate for; one lost meanwhile opens again.
-    const refused = opened === null ? await this.#ensureConnection(true) : ((await opened) ?? (await this.#ensureConnection(false)))
+    // One opened at the start is checked again: it may have been lost, or grown old while calls ran.
+    const refused = (opened === null ? null : await opened) ?? (await this.#ensureConnection())
     // Closed while connecting: nothing goes out, and no socket outlives the driver.
-    if (this.#closed) this.#transport.close('closing')
+    if (this.#closing.signal.aborted) this.#transport.close('closing')
     this.#throwIfClosed()
     return refused
   }
 
   #throwIfClosed(): void {
-    if (this.#closed) throw new Error('the run was closed')
+    if (this.#closing.signal.aborted) throw new Error('the run was closed')
   }
 
-  async #ensureConnection(mayRotate: boolean): Promise<TurnEnd | null> {
+  async #ensureConnection(): Promise<TurnEnd | null> {
     this.#throwIfClosed()
     const transport = this.#transport
     const connectedAt = transport.connectedAt
-    if (mayRotate && transport.kind === 'ws' && connectedAt !== null && performance.now() - connectedAt >= this.#recovery.rotateAfterMs) {
+    if (transport.kind === 'ws' && connectedAt !== null && performance.now() - connectedAt >= this.#recovery.rotateAfterMs) {
       transport.close('rotating before the connection age limit')
       this.#recordTransport('rotated', 'the connection reached its planned age')
     }
@@ -748,8 +754,9 @@ export class RunDriver {
     await this.#executor.settled()
     for (const callId of [...this.#executor.timings.keys()]) this.#recordToolTiming(callId, null)
     this.#transport.close('run finished')
-    // Closing cut a handshake still under way: it records nothing after the run's end.
-    await this.#connecting
+    // Closing cut a handshake still under way: it records nothing after the run's end. A connect
+    // that failed outright (a malformed address or key) does not keep the run from ending.
+    await this.#connecting?.catch(() => null)
     this.#connecting = null
     const meter = contextMeterOf(this.state)
     this.#recorder.record({

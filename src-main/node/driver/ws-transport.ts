@@ -162,6 +162,7 @@ export class WsTransport implements ModelTransport {
     const socket = this.#socket
     this.#active?.finish({ kind: 'aborted' })
     this.#opening?.socket.terminate()
+    this.#opening = null
     this.#teardown()
     if (socket && socket.readyState === WebSocket.OPEN) socket.close(1000, reason.slice(0, 120))
   }
