@@ -167,6 +167,31 @@ describe('RunDriver over WebSocket', () => {
     expect(sim.stats()).toMatchObject({ wsConnections: 1, messagesReceived: 0 })
   })
 
+  it('sends nothing when interrupted while its connection still opens', async () => {
+    // A slow link: the upgrade is answered seconds after the sandbox is up, so the interrupt lands
+    // while the first request waits for the socket (on a machine slow enough to land it earlier,
+    // the run stops before that wait, with the same outcome).
+    fixture = await driverFixture({ scenario: LEDGER_SCENARIO, latencyMs: 1500 }, { 'notes.txt': 'remember the ledger\n' })
+    const inner = fixture.tools
+    let sandboxUp: () => void = () => undefined
+    const sandboxIsUp = new Promise<void>((resolve) => (sandboxUp = resolve))
+    const driver = await fixture.start('Keep a ledger.', {
+      tools: toolsWith(inner, {
+        openRun: async (context) => {
+          await inner.openRun(context)
+          sandboxUp()
+        }
+      })
+    })
+    const running = driver.run()
+    await sandboxIsUp
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await driver.interrupt()
+    expect(await running).toBe('interrupted')
+    await driver.close()
+    expect({ messages: fixture.sim.stats().messagesReceived, turns: driver.state.turns }).toEqual({ messages: 0, turns: [] })
+  })
+
   it('stops a run waiting to retry as soon as it is closed, instead of after the wait', async () => {
     fixture = await driverFixture({ scenario: LEDGER_SCENARIO, faults: ['failed@3'] }, { 'notes.txt': 'remember the ledger\n' })
     const driver = await fixture.start('Keep a ledger.', { recovery: { backoff: { baseMs: 600_000, capMs: 600_000, random: () => 0.5 } } })

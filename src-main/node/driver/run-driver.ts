@@ -363,6 +363,8 @@ export class RunDriver {
   async #sendTurn(): Promise<Recovery | null> {
     const refused = await this.#connectForRequest()
     if (refused) return this.#recover(refused, false, this.state.turns.length + 1)
+    // Interrupted while the connection opened: the request is not sent at all.
+    if (this.#abort.signal.aborted) return this.#recover({ kind: 'aborted' }, false, this.state.turns.length + 1)
     const state = this.state
     const held = this.#held
     // Without storage, only the connection that produced a response still holds it.
