@@ -3,7 +3,7 @@
 // noisiest part of a run), which leaves model, network and client time.
 import type { ClientId } from '../transport/clients/client'
 import type { ClientSummary, ComputedFloor } from '../transport/results'
-import { firstConnectionMs } from '../transport/floor'
+import { firstConnectionMs, floorMs, networkOf } from '../transport/floor'
 import { median } from '../transport/stats'
 import { describeMachine, type MachineInfo } from './machine'
 import { renderChart, type Series } from './svg-chart'
@@ -41,12 +41,18 @@ export function transportChart(input: TransportChartInput): string {
       return { label: rows[0]?.label ?? client, ...STYLE[client], points: rows.map((row) => ({ x: row.rttMs, y: seconds(value(row)) })) }
     })
   const medianAt = (rttMs: number, value: (summary: ClientSummary) => number): number => median(summaries.filter((summary) => summary.rttMs === rttMs).map(value))
-  // The socket opens while the sandbox starts: the longer of the two counts (see floor.ts).
+  // The right panel takes each run's tool and sandbox time out, so its floor does too.
   const floorAt = (floor: ComputedFloor, withTools: boolean): number => {
-    const connectMs = firstConnectionMs('websocket', { latencyMs: floor.rttMs / 2, handshakeMs: input.handshakeMs })
     const setupMs = medianAt(floor.rttMs, (summary) => summary.setupMs)
-    const rest = floor.modelMs + floor.networkMs.websocket - connectMs
-    return withTools ? rest + medianAt(floor.rttMs, (summary) => summary.toolMs) + Math.max(setupMs, connectMs) : rest + Math.max(0, connectMs - setupMs)
+    const whole = floorMs({
+      modelMs: floor.modelMs,
+      renderMs: 0,
+      networkMs: floor.networkMs.websocket,
+      firstConnectionMs: firstConnectionMs('websocket', networkOf(floor.rttMs, input.handshakeMs)),
+      toolMs: withTools ? medianAt(floor.rttMs, (summary) => summary.toolMs) : 0,
+      setupMs
+    })
+    return withTools ? whole : whole - setupMs
   }
   const floorSeries = (withTools: boolean): Series => ({
     label: 'Floor: zero-overhead client on one WebSocket',

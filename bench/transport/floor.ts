@@ -16,6 +16,11 @@ export interface NetworkEmulation {
   handshakeMs: number
 }
 
+/** The emulated network at a round-trip time: half of it each way. */
+export function networkOf(rttMs: number, handshakeMs: number): NetworkEmulation {
+  return { latencyMs: rttMs / 2, handshakeMs }
+}
+
 /**
  * Network time on the critical path of `turns` requests: each turn waits for its request to
  * arrive (L) and for the last event to come back (L); connections add H (and the upgrade 2L).

@@ -12,7 +12,7 @@ import { SandboxedToolRuntime } from '../../src-main/node/tools/sandboxed-tool-r
 import type { BenchClient, ClientRunResult } from './clients/client'
 import { benchGate } from './gate'
 import { probeDiskSync } from './disk-probe'
-import { firstConnectionMs, floorMs, networkFloorMs, type ConnectionPattern, type NetworkEmulation } from './floor'
+import { firstConnectionMs, floorMs, networkFloorMs, networkOf, type ConnectionPattern } from './floor'
 import { planRounds, type Round } from './plan'
 import type { ComputedFloor, RunSample, SimCalibration, TransportResults } from './results'
 import { FsyncMeter } from './fsync-meter'
@@ -70,10 +70,6 @@ function scenarioFacts(name: string, timing: Partial<Timing>): ScenarioFacts {
     modelMs: timeline.reduce((sum, turn) => sum + turn.modelMs, 0),
     modelMsPerTurn: timeline.map((turn) => turn.modelMs)
   }
-}
-
-function networkOf(rttMs: number, handshakeMs: number): NetworkEmulation {
-  return { latencyMs: rttMs / 2, handshakeMs }
 }
 
 function renderMsOf(sim: SimRunSummary, variant: BenchVariant): number {
