@@ -1,7 +1,7 @@
 // An HTTP status in place of a stream, as the driver sees it. Bodies come in OpenAI's shape
 // (`{ "error": { "type", "code", "message" } }`) or xAI's (`{ "code": "…", "error": "…" }`, see
 // PROVIDERS.xai.errorBody); both are read whichever provider answered, since proxies mix them.
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { retryHeadersOf } from '../../common/providers/retry-hints'
 import type { TurnEnd } from './transport'
 
@@ -46,4 +46,39 @@ export function refusalFromBody(status: number, body: string, headers: IncomingH
     message: detail === null ? `HTTP ${status}` : `HTTP ${status}: ${detail}`,
     headers: retryHeadersOf(headers)
   }
+}
+
+/** More of a refusal's body says nothing the message could use (it quotes 200 characters at most). */
+export const REFUSAL_BODY_MAX_BYTES = 64 * 1024
+
+/**
+ * The body of a refusal, read until it ends, reaches REFUSAL_BODY_MAX_BYTES or `deadlineMs` passes,
+ * whichever comes first: a server that trickles or never ends its error body cannot hold the request
+ * or fill memory. A body cut short is read no further.
+ */
+export function readRefusalBody(response: IncomingMessage, deadlineMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let bytes = 0
+    const settle = (cutShort: boolean): void => {
+      clearTimeout(deadline)
+      response.off('data', onData)
+      response.off('end', onEnd)
+      response.off('close', onEnd)
+      if (cutShort) response.destroy()
+      resolve(Buffer.concat(chunks).subarray(0, REFUSAL_BODY_MAX_BYTES).toString('utf8'))
+    }
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk)
+      bytes += chunk.length
+      if (bytes >= REFUSAL_BODY_MAX_BYTES) settle(true)
+    }
+    const onEnd = (): void => settle(false)
+    const deadline = setTimeout(() => settle(true), deadlineMs)
+    response.on('data', onData)
+    response.once('end', onEnd)
+    // A body cut by the peer ends in `close` (and `error`) without `end`.
+    response.once('close', onEnd)
+    response.on('error', () => undefined)
+  })
 }

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { createParser } from 'eventsource-parser'
 import { frameOf } from './frames'
 import { authHeaders, type Provider } from './provider'
-import { refusalFromBody } from './refusal'
+import { readRefusalBody, refusalFromBody } from './refusal'
 import type { ModelTransport, SentTurn, TurnEnd, TurnRequest } from './transport'
 import { TurnTracker } from './turn-tracker'
 
@@ -15,9 +15,11 @@ export interface SseTransportOptions {
   /** How long an `error` waits for the `response.failed` that usually follows it. */
   errorGraceMs: number
   newConnectionPerTurn: boolean
+  /** How long the body of a refusal (an HTTP error status) is read before it is reported with what came. */
+  refusalReadMs: number
 }
 
-export const DEFAULT_SSE_OPTIONS: SseTransportOptions = { idleTimeoutMs: 300_000, errorGraceMs: 1000, newConnectionPerTurn: false }
+export const DEFAULT_SSE_OPTIONS: SseTransportOptions = { idleTimeoutMs: 300_000, errorGraceMs: 1000, newConnectionPerTurn: false, refusalReadMs: 10_000 }
 
 export class SseTransport implements ModelTransport {
   readonly kind = 'sse' as const
@@ -92,11 +94,7 @@ export class SseTransport implements ModelTransport {
       outgoing.on('response', (response) => {
         const status = response.statusCode ?? 0
         if (status < 200 || status >= 300) {
-          const chunks: Buffer[] = []
-          response.on('data', (chunk: Buffer) => chunks.push(chunk))
-          response.on('end', () =>
-            finish(refusalFromBody(status, Buffer.concat(chunks).toString('utf8'), response.headers))
-          )
+          void readRefusalBody(response, this.#options.refusalReadMs).then((text) => finish(refusalFromBody(status, text, response.headers)))
           return
         }
         const tracker = new TurnTracker()

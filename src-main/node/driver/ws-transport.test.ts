@@ -1,35 +1,52 @@
-import { createServer, type Server, type Socket } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { peerClosed, rawHttpServer, type RawHttpServer } from '../../test-support/driver/raw-http-server'
 import { WsTransport } from './ws-transport'
 
-let server: Server | null = null
+let server: RawHttpServer | null = null
 afterEach(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await server?.close()
   server = null
 })
 
-/** A server that takes the TCP connection and never answers the upgrade: a handshake that hangs. */
-async function silentServer(): Promise<{ baseUrl: string; accepted: Promise<Socket> }> {
-  let accept: (socket: Socket) => void = () => {}
-  const accepted = new Promise<Socket>((resolve) => (accept = resolve))
-  server = createServer((socket) => accept(socket))
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
-  return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, accepted }
-}
+const KEY = 'test-key'
 
 describe('WsTransport', () => {
   it('cuts a handshake still under way when it closes, so no socket opens after it', async () => {
-    const { baseUrl, accepted } = await silentServer()
-    const transport = new WsTransport({ name: 'custom', baseUrl, apiKey: 'test-key' })
+    server = await rawHttpServer()
+    const transport = new WsTransport({ name: 'custom', baseUrl: server.baseUrl, apiKey: KEY })
     const connecting = transport.connect()
     // A second caller waits for the same handshake instead of opening another socket.
     expect(transport.connect()).toBe(connecting)
-    const socket = await accepted
-    const peerClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    const socket = await server.requested
+    const closed = peerClosed(socket)
     transport.close('run finished')
     expect(await connecting).toEqual({ kind: 'dropped', reason: expect.stringMatching(/^cannot connect: WebSocket was closed before the connection was established/) })
-    await peerClosed
+    await closed
     expect(transport.connectionId).toBeNull()
+  })
+
+  it('reports a refused upgrade whose body never ends once the read deadline passes, with the part that came', async () => {
+    server = await rawHttpServer()
+    const transport = new WsTransport({ name: 'custom', baseUrl: server.baseUrl, apiKey: KEY }, { refusalReadMs: 100 })
+    const connecting = transport.connect()
+    const socket = await server.requested
+    const closed = peerClosed(socket)
+    socket.write('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"error":{"message":"Incorrect API key"')
+    expect(await connecting).toEqual({ kind: 'refused', status: 401, code: null, type: null, message: 'HTTP 401: {"error":{"message":"Incorrect API key"', headers: null })
+    await closed
+  })
+
+  it('stops reading a refused upgrade at 64 KiB of body, long before the read deadline', async () => {
+    server = await rawHttpServer()
+    // A deadline past the test's own timeout: only the size limit can end this read.
+    const transport = new WsTransport({ name: 'custom', baseUrl: server.baseUrl, apiKey: KEY }, { refusalReadMs: 600_000 })
+    const connecting = transport.connect()
+    const socket = await server.requested
+    const closed = peerClosed(socket)
+    socket.write('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n')
+    const chunk = 'x'.repeat(16 * 1024)
+    for (let index = 0; index < 64; index++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)
+    expect(await connecting).toEqual({ kind: 'refused', status: 403, code: null, type: null, message: `HTTP 403: ${'x'.repeat(200)}`, headers: null })
+    await closed
   })
 })

@@ -7,7 +7,7 @@ import { frameOf } from './frames'
 import { authHeaders, websocketUrl, type Provider } from './provider'
 import type { InboundFrame, ModelTransport, SentTurn, TurnEnd, TurnRequest } from './transport'
 import { TurnTracker } from './turn-tracker'
-import { refusalFromBody } from './refusal'
+import { readRefusalBody, refusalFromBody } from './refusal'
 
 export interface WsTransportOptions {
   handshakeTimeoutMs: number
@@ -16,10 +16,13 @@ export interface WsTransportOptions {
   pingIntervalMs: number
   pongTimeoutMs: number
   idleTimeoutMs: number
+  /** How long the body of a refused upgrade is read before the refusal is reported with what came. */
+  refusalReadMs: number
 }
 
 export const DEFAULT_WS_OPTIONS: WsTransportOptions = {
   handshakeTimeoutMs: 15_000,
+  refusalReadMs: 10_000,
   errorGraceMs: 1000,
   pingIntervalMs: 20_000,
   pongTimeoutMs: 10_000,
@@ -87,11 +90,8 @@ export class WsTransport implements ModelTransport {
         resolve(end)
       }
       socket.on('unexpected-response', (_request, response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => {
-          const status = response.statusCode ?? 0
-          settle(refusalFromBody(status, Buffer.concat(chunks).toString('utf8'), response.headers))
+        void readRefusalBody(response, this.#options.refusalReadMs).then((body) => {
+          settle(refusalFromBody(response.statusCode ?? 0, body, response.headers))
           socket.terminate()
         })
       })
