@@ -21,7 +21,12 @@ describe('textReport', () => {
     expect(text).toContain("  [met   ] RTT   0  Tether over WebSocket within 5% of the floor: 1.030 x floor (limit 1.050; 1.033 with the sim's own time left in)")
     expect(text).toContain('  foundation (reducer, replay, log append): node bench/foundation/run.mjs, ok in 1.5 s\n    reducer 1,000,000/s')
     expect(text).toContain('  ui (UI update pipeline): missing - bench/ui has no run.mjs or run.js')
-    expect(text).toContain('  RTT   0: approval gate 12.5')
+    expect(text).toContain('  RTT   0: approval gate 12.5\n')
     expect(text).toContain("  one fdatasync of a small append in the runs' directory takes 0.50 ms (p50), 1.25 ms (p90) on this machine")
+  })
+
+  it("prints each client's CPU per call in the bench process, once per RTT", () => {
+    const heading = lines.findIndex((line) => line.startsWith('CPU of the bench process per tool call'))
+    expect(lines.slice(heading + 1, heading + 3)).toEqual(['  RTT   0: Tether, WebSocket 1.50, Tether, HTTP+SSE keep-alive 1.50', '  RTT  80: Tether, WebSocket 1.50, Tether, HTTP+SSE keep-alive 1.50'])
   })
 })

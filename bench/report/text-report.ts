@@ -85,8 +85,18 @@ function transportText(section: TransportSection): string[] {
       `  one fdatasync of a small append in the runs' directory takes ${section.diskSync.p50Ms.toFixed(2)} ms (p50), ${section.diskSync.p90Ms.toFixed(2)} ms (p90) on this machine`
     )
     for (const row of tetherRows) {
-      const parts = Object.entries(row.profile).map(([key, value]) => `${PROFILE_LABELS[key] ?? key} ${value.toFixed(1)}`)
+      const parts = Object.entries(row.profile)
+        .filter(([key]) => key !== 'cpuPerCallMs')
+        .map(([key, value]) => `${PROFILE_LABELS[key] ?? key} ${value.toFixed(1)}`)
       lines.push(`  RTT ${String(row.rttMs).padStart(3)}: ${parts.join(', ')}`)
+    }
+  }
+  const baseRows = section.results.filter((row) => row.variant === 'base' && row.profile.cpuPerCallMs !== undefined)
+  if (baseRows.length > 0) {
+    lines.push('', 'CPU of the bench process per tool call, user + system (medians, ms; every client runs in it, the sim and the tool host are processes of their own):')
+    for (const rttMs of [...new Set(baseRows.map((row) => row.rttMs))]) {
+      const parts = baseRows.filter((row) => row.rttMs === rttMs).map((row) => `${row.label} ${ms(row.profile.cpuPerCallMs ?? Number.NaN, 2)}`)
+      lines.push(`  RTT ${String(rttMs).padStart(3)}: ${parts.join(', ')}`)
     }
   }
   return lines

@@ -198,13 +198,16 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
         const { workspace, dataDir } = await workspaces.next()
         const baseUrl = await sim.start(simConfig)
         fsyncs.take()
+        const cpuBefore = process.cpuUsage()
         const result = await client.run({ baseUrl, workspace, dataDir, task: facts.task, instructions: DEFAULT_INSTRUCTIONS, model: BENCH_MODEL, tools, gate })
+        const cpu = process.cpuUsage(cpuBefore)
         const synced = fsyncs.take()
         await tools.closeRun(result.runId)
         const simSummary = await sim.finish()
         const toolTimes = tools.take(result.runId)
         checkRun(client.id, facts, simSummary, toolTimes)
-        const measured = { ...result, profile: { ...result.profile, fsyncs: synced.count, fsyncMs: synced.ms } }
+        const cpuMs = (cpu.user + cpu.system) / 1000
+        const measured = { ...result, profile: { ...result.profile, fsyncs: synced.count, fsyncMs: synced.ms, cpuPerCallMs: cpuMs / facts.toolCalls } }
         const sample = rawSampleOf({ round, client, variant, facts, handshakeMs: config.handshakeMs }, measured, simSummary, toolTimes)
         if (!round.warmup) raw.push(sample)
         config.log(
