@@ -171,6 +171,13 @@ describe('recovery', () => {
     expect(driver.state.responses.filter((response) => response.status === 'dropped')).toHaveLength(1)
   })
 
+  it('treats a stalled SSE stream as dropped once the idle timeout passes', async () => {
+    fixture = await driverFixture({ scenario: LEDGER, faults: ['stall:600000@5'] })
+    const driver = await fixture.start('Keep a ledger.', { transport: 'sse', sse: { idleTimeoutMs: 200 } })
+    expect(await runToEnd(driver)).toBe('completed')
+    expect(driver.state.responses.filter((response) => response.status === 'dropped')).toHaveLength(1)
+  })
+
   it('retries a failed response and a mid-stream error with a full resend', async () => {
     fixture = await driverFixture({ scenario: LEDGER, faults: ['failed@20', 'error@30'] })
     const driver = await fixture.start('Keep a ledger.')

@@ -75,8 +75,8 @@ export class SseTransport implements ModelTransport {
         resolve(end)
       }
       const armIdle = (): void => {
-        if (idle) clearTimeout(idle)
-        idle = setTimeout(() => finish({ kind: 'dropped', reason: `no data for ${this.#options.idleTimeoutMs} ms` }), this.#options.idleTimeoutMs)
+        if (idle) idle.refresh()
+        else idle = setTimeout(() => finish({ kind: 'dropped', reason: `no data for ${this.#options.idleTimeoutMs} ms` }), this.#options.idleTimeoutMs)
       }
       const onAbort = (): void => finish({ kind: 'aborted' })
       request.signal.addEventListener('abort', onAbort, { once: true })

@@ -187,7 +187,11 @@ export class WsTransport implements ModelTransport {
   }
 
   #armIdle(socket: WebSocket, active: ActiveTurn): void {
-    if (active.idleTimer) clearTimeout(active.idleTimer)
+    // Every frame restarts the wait: `refresh` does it in place, without a new timer per frame.
+    if (active.idleTimer) {
+      active.idleTimer.refresh()
+      return
+    }
     active.idleTimer = setTimeout(() => {
       active.finish({ kind: 'dropped', reason: `no data for ${this.#options.idleTimeoutMs} ms` })
       socket.terminate()
