@@ -72,6 +72,8 @@ const ASKS: Case[] = [
   ['rm -rf @SCRATCH@/cache', 'ask'],
   ['rm -rf {build,dist}', 'ask'],
   ['rm -rf link-to-root', 'ask'],
+  // One word resolved twice in one command: followed by `ls`, not by `rm`.
+  ['ls link-to-root && rm -rf link-to-root', 'ask'],
   ['mkdir -p build/out', 'ask'],
   ['touch x', 'ask'],
   ['python3 -c "print(1)"', 'ask', 'runs inline code'],
@@ -172,6 +174,8 @@ const FLOOR: Case[] = [
   ['rm -rf /*', 'forbid', 'everything matching /*'],
   ['rm -rf {src,/}', 'forbid', 'deletes recursively'],
   ['rm -rf link-to-root/', 'forbid', 'root directory'],
+  // One word resolved in two directories of one command.
+  ['rm -rf build && cd .. && rm -rf build', 'forbid', 'outside the workspace'],
   ['rm -rf link-home/', 'forbid', 'home directory'],
   ['rm -rf --no-preserve-root /', 'forbid', '--no-preserve-root'],
   ['rm -fr -- /', 'forbid', 'root directory'],

@@ -71,7 +71,8 @@ function summarize(subcommands: SubcommandVerdict[], findings: Finding[]): Comma
 
 /**
  * One classification sees the file system at one moment: each path is resolved and sized once,
- * one `lstat` per new path component, starting from the directories already known to be real.
+ * one `lstat` per new path component, starting from the directories already known to be real, and
+ * each word naming a path is resolved and classified once however many checks ask about it.
  */
 function memoized(environment: PathEnvironment): PathEnvironment {
   const realpaths = new Map<string, string>([environment.workspace, environment.home, '/'].map((path) => [path, path]))
@@ -90,6 +91,7 @@ function memoized(environment: PathEnvironment): PathEnvironment {
   return {
     ...environment,
     realpath,
+    references: new Map(),
     sizeOf: (path) => {
       if (!sizes.has(path)) sizes.set(path, environment.sizeOf(path))
       return sizes.get(path) ?? null

@@ -20,6 +20,12 @@ export interface PathEnvironment {
   realpath: (path: string) => string
   /** The size of the file at an absolute path, null when there is none (a truncating write there loses nothing). */
   sizeOf: (path: string) => number | null
+  /**
+   * Words already resolved, for an environment that stands for one moment of the file system (one
+   * classification): each check of a command resolves the same words again, and a path resolves the
+   * same way within that moment.
+   */
+  references?: Map<string, PathReference | null>
 }
 
 export type PathScope =
@@ -145,6 +151,19 @@ export interface PathReference {
  * Returns null when the path is only known at run time.
  */
 export function resolvePathWord(word: ShellWord, cwd: string | null, environment: PathEnvironment, followLast = true): PathReference | null {
+  const known = environment.references
+  if (!known) return resolveWord(word, cwd, environment, followLast)
+  // No path holds a NUL: an unknown directory cannot pass for a known one, nor a directory run into the word.
+  const key = `${followLast ? 'f' : 'l'}${word.glob ? 'g' : 'p'}${cwd ?? '\u0000'}\u0000${word.value}`
+  let reference = known.get(key)
+  if (reference === undefined) {
+    reference = resolveWord(word, cwd, environment, followLast)
+    known.set(key, reference)
+  }
+  return reference
+}
+
+function resolveWord(word: ShellWord, cwd: string | null, environment: PathEnvironment, followLast: boolean): PathReference | null {
   let text = word.value
   if (text.length === 0) return null
   if (text.startsWith(HOME_MARK)) text = environment.home + text.slice(1)
