@@ -7,7 +7,7 @@ import { describeMachine } from './machine'
 
 const PROFILE_LABELS: Record<string, string> = {
   startMs: 'start (log created, task synced)',
-  toolStartedSyncMs: 'tool.started fsync (calls that change something)',
+  toolStartedSyncMs: 'tool.started fsync and checkpoint (calls that change something; not the wait for the call before)',
   toolFinishedSyncMs: 'tool.finished to done (its fsync runs alongside)',
   gateMs: 'approval gate',
   hostRoundTripMs: 'tool host round trip',

@@ -40,6 +40,25 @@ describe('tetherProfile', () => {
     })
   })
 
+  it('counts a call waiting behind the one before it in its turn only from that call\'s end', () => {
+    const stream = new ResponseStream('resp_1').created().functionCall('fc_1', 'call_a', 'shell', ['{"command":"touch a","timeout_ms":null}']).functionCall('fc_2', 'call_b', 'shell', ['{"command":"touch b","timeout_ms":null}']).completed(wireUsage(10, 5))
+    const [doneA, doneB] = stream.events.filter((event) => event.type === 'response.output_item.done')
+    if (!doneA || !doneB) throw new Error('the stream lacks the events the test needs')
+    const metrics = (callId: string, startedAfterMs: number, finishedAfterMs: number): RunRecordBody => ({ type: 'metrics.tool', callId, startedAfterMs, finishedAfterMs, outputSentAfterMs: finishedAfterMs, approvalWaitMs: 0, hostWaitMs: 0, runMs: finishedAfterMs - startedAfterMs - 1 })
+    const stamped = at([
+      [100, { type: 'server.event', event: doneA }],
+      [101, { type: 'server.event', event: doneB }],
+      [112, { type: 'tool.started', callId: 'call_a', name: 'shell', arguments: '{"command":"touch a","timeout_ms":null}' }],
+      [112.5, { type: 'tool.started', callId: 'call_b', name: 'shell', arguments: '{"command":"touch b","timeout_ms":null}' }],
+      [139, toolFinished('call_a', 'ok', { durationMs: 20 })],
+      [159, toolFinished('call_b', 'ok', { durationMs: 15 })],
+      [161, metrics('call_a', 15, 40)],
+      [161, metrics('call_b', 40, 59)]
+    ])
+    // call_a waits 3 ms for its sync; call_b is on disk long before call_a ends at 140 and starts at 141.
+    expect(tetherProfile(stamped, 0, 170).toolStartedSyncMs).toBe(4)
+  })
+
   it('counts the calls that started while their response still streamed', () => {
     const stream = new ResponseStream('resp_1').created().functionCall('fc_1', 'call_a', 'read_file', ['{"path":"a"}']).functionCall('fc_2', 'call_b', 'shell', ['{"command":"touch b"}']).completed(wireUsage(10, 5))
     const created = stream.events.find((event) => event.type === 'response.created')

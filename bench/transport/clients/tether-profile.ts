@@ -11,7 +11,11 @@ export interface StampedRecord {
 export interface TetherProfile {
   /** RunDriver.start: creating the log, syncing run.started and the task. */
   startMs: number
-  /** Waiting for tool.started to be on disk, summed over calls. */
+  /**
+   * Waiting for tool.started to be on disk (and, for a call that changes something, its
+   * checkpoint), summed over calls. A call that waits behind the one before it in its turn counts
+   * only from that call's end: calls that change something run one after the other in any client.
+   */
   toolStartedSyncMs: number
   /** From appending tool.finished to the driver being done with the call (its sync is not waited on), summed over calls. */
   toolFinishedSyncMs: number
@@ -67,11 +71,18 @@ export function tetherProfile(stamped: readonly StampedRecord[], startMs: number
       if (times.emittedAt === undefined || times.startedAppendedAt === undefined || times.finishedAppendedAt === undefined) continue
       times.startedAt = times.emittedAt + record.startedAfterMs
       times.finishedAt = times.emittedAt + record.finishedAfterMs
-      profile.toolStartedSyncMs += times.startedAt - times.startedAppendedAt
       profile.toolFinishedSyncMs += times.finishedAt - times.finishedAppendedAt
       profile.gateMs += record.approvalWaitMs
       profile.hostRoundTripMs += times.finishedAppendedAt - times.startedAt - record.runMs
     }
+  }
+
+  const ends = [...calls.values()].flatMap((times) => times.finishedAt ?? [])
+  for (const times of calls.values()) {
+    if (times.startedAt === undefined || times.startedAppendedAt === undefined) continue
+    const startedAt = times.startedAt
+    const previousEnd = Math.max(...ends.filter((end) => end <= startedAt))
+    profile.toolStartedSyncMs += startedAt - Math.max(times.startedAppendedAt, previousEnd)
   }
 
   let lastTerminalAt: number | null = null
