@@ -37,7 +37,7 @@ export function summaryRow(client: ClientId, rttMs: number, e2eMs: number, overr
     hostRoundTripMs: 30,
     tcpConnections: 1,
     wsConnections: client.includes('ws') ? 1 : 0,
-    profile: client.startsWith('tether') ? { gateMs: 12.5, cpuPerCallMs: 1.5 } : { cpuPerCallMs: 0.75 },
+    profile: client.startsWith('tether') ? { gateMs: 12.5, cpuPerCallMs: 1.5, busyPerCallMs: 1.25 } : { cpuPerCallMs: 0.75, busyPerCallMs: 0.5 },
     ...overrides
   }
 }

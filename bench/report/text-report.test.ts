@@ -25,8 +25,11 @@ describe('textReport', () => {
     expect(text).toContain("  one fdatasync of a small append in the runs' directory takes 0.50 ms (p50), 1.25 ms (p90) on this machine")
   })
 
-  it("prints each client's CPU per call in the bench process, once per RTT", () => {
+  it("prints each client's CPU and main-thread busy time per call in the bench process, once per RTT", () => {
     const heading = lines.findIndex((line) => line.startsWith('CPU of the bench process per tool call'))
-    expect(lines.slice(heading + 1, heading + 3)).toEqual(['  RTT   0: Tether, WebSocket 1.50, Tether, HTTP+SSE keep-alive 1.50', '  RTT  80: Tether, WebSocket 1.50, Tether, HTTP+SSE keep-alive 1.50'])
+    expect(lines.slice(heading + 1, heading + 3)).toEqual([
+      '  RTT   0: Tether, WebSocket 1.50 (1.25), Tether, HTTP+SSE keep-alive 1.50 (1.25)',
+      '  RTT  80: Tether, WebSocket 1.50 (1.25), Tether, HTTP+SSE keep-alive 1.50 (1.25)'
+    ])
   })
 })

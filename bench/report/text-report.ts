@@ -86,16 +86,21 @@ function transportText(section: TransportSection): string[] {
     )
     for (const row of tetherRows) {
       const parts = Object.entries(row.profile)
-        .filter(([key]) => key !== 'cpuPerCallMs')
+        .filter(([key]) => key !== 'cpuPerCallMs' && key !== 'busyPerCallMs')
         .map(([key, value]) => `${PROFILE_LABELS[key] ?? key} ${value.toFixed(1)}`)
       lines.push(`  RTT ${String(row.rttMs).padStart(3)}: ${parts.join(', ')}`)
     }
   }
   const baseRows = section.results.filter((row) => row.variant === 'base' && row.profile.cpuPerCallMs !== undefined)
   if (baseRows.length > 0) {
-    lines.push('', 'CPU of the bench process per tool call, user + system (medians, ms; every client runs in it, the sim and the tool host are processes of their own):')
+    lines.push(
+      '',
+      "CPU of the bench process per tool call, user + system, and in brackets the time its main thread was busy (medians, ms; every client runs in it, the sim and the tool host are processes of their own):"
+    )
     for (const rttMs of [...new Set(baseRows.map((row) => row.rttMs))]) {
-      const parts = baseRows.filter((row) => row.rttMs === rttMs).map((row) => `${row.label} ${ms(row.profile.cpuPerCallMs ?? Number.NaN, 2)}`)
+      const parts = baseRows
+        .filter((row) => row.rttMs === rttMs)
+        .map((row) => `${row.label} ${ms(row.profile.cpuPerCallMs ?? Number.NaN, 2)} (${ms(row.profile.busyPerCallMs ?? Number.NaN, 2)})`)
       lines.push(`  RTT ${String(rttMs).padStart(3)}: ${parts.join(', ')}`)
     }
   }

@@ -6,6 +6,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { loadScenario, scenarioTimeline, type Timing } from '../../sim'
 import { DEFAULT_INSTRUCTIONS } from '../../src-main/node/driver/driver-options'
 import { SandboxedToolRuntime } from '../../src-main/node/tools/sandboxed-tool-runtime'
@@ -199,7 +200,9 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
         const baseUrl = await sim.start(simConfig)
         fsyncs.take()
         const cpuBefore = process.cpuUsage()
+        const loopBefore = performance.eventLoopUtilization()
         const result = await client.run({ baseUrl, workspace, dataDir, task: facts.task, instructions: DEFAULT_INSTRUCTIONS, model: BENCH_MODEL, tools, gate })
+        const loop = performance.eventLoopUtilization(loopBefore)
         const cpu = process.cpuUsage(cpuBefore)
         const synced = fsyncs.take()
         await tools.closeRun(result.runId)
@@ -207,7 +210,7 @@ export async function runTransportBench(config: TransportBenchConfig): Promise<T
         const toolTimes = tools.take(result.runId)
         checkRun(client.id, facts, simSummary, toolTimes)
         const cpuMs = (cpu.user + cpu.system) / 1000
-        const measured = { ...result, profile: { ...result.profile, fsyncs: synced.count, fsyncMs: synced.ms, cpuPerCallMs: cpuMs / facts.toolCalls } }
+        const measured = { ...result, profile: { ...result.profile, fsyncs: synced.count, fsyncMs: synced.ms, cpuPerCallMs: cpuMs / facts.toolCalls, busyPerCallMs: loop.active / facts.toolCalls } }
         const sample = rawSampleOf({ round, client, variant, facts, handshakeMs: config.handshakeMs }, measured, simSummary, toolTimes)
         if (!round.warmup) raw.push(sample)
         config.log(
