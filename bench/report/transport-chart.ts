@@ -71,7 +71,8 @@ export function transportChart(input: TransportChartInput): string {
       { title: 'End-to-end minus tool time', yLabel: 'seconds', series: [...perClient((row) => row.e2eWithoutToolsMs), floorSeries(false)] }
     ],
     footer: [
-      'Floor = scripted model time + emulated network, the socket opening while the sandbox starts (left panel: + the median measured tool and sandbox time).',
+      'Floor = scripted model time + emulated network, the socket opening while the sandbox starts',
+      '(left panel: + the median measured tool and sandbox time).',
       'Every client runs against the same sim process with the same sandboxed tools.',
       `Measured on ${describeMachine(input.machine)}; ${input.generatedAt}.`
     ]
