@@ -48,7 +48,10 @@ export function refusalFromBody(status: number, body: string, headers: IncomingH
   }
 }
 
-/** More of a refusal's body says nothing the message could use (it quotes 200 characters at most). */
+/**
+ * Error bodies are a few hundred bytes. One cut at this size (or at the deadline) no longer parses,
+ * so the refusal is then classified by its status and its first 200 characters, not by its code.
+ */
 export const REFUSAL_BODY_MAX_BYTES = 64 * 1024
 
 /**
