@@ -52,7 +52,7 @@ export function refusalFromBody(status: number, body: string, headers: IncomingH
  * Error bodies are a few hundred bytes. One cut at this size (or at the deadline) no longer parses,
  * so the refusal is then classified by its status and its first 200 characters, not by its code.
  */
-export const REFUSAL_BODY_MAX_BYTES = 64 * 1024
+const REFUSAL_BODY_MAX_BYTES = 64 * 1024
 
 /**
  * The body of a refusal, read until it ends, reaches REFUSAL_BODY_MAX_BYTES or `deadlineMs` passes,
