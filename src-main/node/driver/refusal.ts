@@ -13,8 +13,38 @@ interface BodyFacts {
   message: string | null
 }
 
+/** The start of a body no message could be read from, or null when it is blank. */
+function excerptOf(body: string): string | null {
+  const trimmed = body.trim()
+  return trimmed.length > 0 ? trimmed.slice(0, 200) : null
+}
+
 function text(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null
+}
+
+/** `"name": "text"` in a JSON text, the string literal captured whole. */
+const memberPattern = (name: string): RegExp => new RegExp(`"${name}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*")`)
+const MEMBERS = { code: memberPattern('code'), type: memberPattern('type'), message: memberPattern('message') }
+
+/** The first such member of a JSON text that does not parse, unescaped; null when there is none. */
+function memberOfBrokenJson(body: string, name: keyof typeof MEMBERS): string | null {
+  const match = MEMBERS[name].exec(body)
+  if (!match?.[1]) return null
+  try {
+    return text(JSON.parse(match[1]))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A JSON body cut short (read to its limit, or ended by the peer) still names its code where it
+ * got that far, and the code decides whether the run retries (`insufficient_quota` must not).
+ */
+function factsOfBrokenJson(body: string): BodyFacts | null {
+  if (!body.trimStart().startsWith('{')) return null
+  return { code: memberOfBrokenJson(body, 'code'), type: memberOfBrokenJson(body, 'type'), message: memberOfBrokenJson(body, 'message') ?? excerptOf(body) }
 }
 
 function bodyFacts(body: string): BodyFacts | null {
@@ -22,7 +52,7 @@ function bodyFacts(body: string): BodyFacts | null {
   try {
     parsed = JSON.parse(body)
   } catch {
-    return null
+    return factsOfBrokenJson(body)
   }
   if (typeof parsed !== 'object' || parsed === null) return null
   const { error, code } = parsed as { error?: unknown; code?: unknown }
@@ -36,8 +66,7 @@ function bodyFacts(body: string): BodyFacts | null {
 
 export function refusalFromBody(status: number, body: string, headers: IncomingHttpHeaders = {}): Refused {
   const facts = bodyFacts(body)
-  const trimmed = body.trim()
-  const detail = facts?.message ?? (facts === null && trimmed.length > 0 ? trimmed.slice(0, 200) : null)
+  const detail = facts === null ? excerptOf(body) : facts.message
   return {
     kind: 'refused',
     status,
@@ -48,10 +77,7 @@ export function refusalFromBody(status: number, body: string, headers: IncomingH
   }
 }
 
-/**
- * Error bodies are a few hundred bytes. One cut at this size (or at the deadline) no longer parses,
- * so the refusal is then classified by its status and its first 200 characters, not by its code.
- */
+/** Error bodies are a few hundred bytes; one cut at this size still gives the code it reached. */
 const REFUSAL_BODY_MAX_BYTES = 64 * 1024
 
 /**

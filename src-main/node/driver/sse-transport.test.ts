@@ -43,7 +43,7 @@ describe('SSE transport refusals', () => {
     const socket = await server.requested
     const closed = peerClosed(socket)
     socket.write('HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nretry-after: 3\r\nContent-Length: 100000\r\n\r\n{"error":{"code":"rate_limit_exceeded"')
-    expect(await sent.ended).toEqual({ kind: 'refused', status: 429, code: null, type: null, message: 'HTTP 429: {"error":{"code":"rate_limit_exceeded"', headers: { 'retry-after': '3' } })
+    expect(await sent.ended).toEqual({ kind: 'refused', status: 429, code: 'rate_limit_exceeded', type: null, message: 'HTTP 429: {"error":{"code":"rate_limit_exceeded"', headers: { 'retry-after': '3' } })
     await closed
     transport.close()
   })

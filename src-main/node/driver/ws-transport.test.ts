@@ -44,7 +44,7 @@ describe('WsTransport', () => {
     const end = await refusedUpgrade(100, (socket) => {
       socket.write('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"error":{"message":"Incorrect API key"')
     })
-    expect(end).toEqual({ kind: 'refused', status: 401, code: null, type: null, message: 'HTTP 401: {"error":{"message":"Incorrect API key"', headers: null })
+    expect(end).toEqual({ kind: 'refused', status: 401, code: null, type: null, message: 'HTTP 401: Incorrect API key', headers: null })
   })
 
   it('stops reading a refused upgrade at 64 KiB of body, long before the read deadline', async () => {
