@@ -293,11 +293,19 @@ export class RunDriver {
     }
   }
 
+  /**
+   * The first read of the workspace may still be under way: a call that may change files waits for
+   * it in its checkpoint before, and a call that changes nothing does not wait at all.
+   */
   #callCheckpoints(): CallCheckpoints | null {
-    const checkpoints = this.#checkpoints
-    if (checkpoints) return { checkpoint: (phase, callId, tool) => checkpoints.checkpoint(phase, callId, tool) }
-    const reason = this.#checkpointsUnavailable
-    return reason === null ? null : { checkpoint: () => Promise.reject(new Error(reason)) }
+    if (this.#services.checkpoints === false || !this.state.workspace) return null
+    return {
+      checkpoint: async (phase, callId, tool) => {
+        await this.#checkpointsOpening
+        if (this.#checkpoints) return this.#checkpoints.checkpoint(phase, callId, tool)
+        throw new Error(this.#checkpointsUnavailable ?? 'the workspace could not be read')
+      }
+    }
   }
 
   async #loop(): Promise<RunOutcome> {
@@ -330,8 +338,8 @@ export class RunDriver {
     }
     await this.#executor.settleInterrupted()
     this.#throwIfClosed()
-    // Nothing changes the workspace before the first call, which waits for this read: a large
-    // repository is read while the model answers, not before the request goes out.
+    // A large repository is read while the model answers and while calls that change nothing run:
+    // only the first call that may change files waits for this read (see `#callCheckpoints`).
     this.#checkpointsOpening = this.#openCheckpoints()
     for (;;) {
       this.#throwIfClosed()
@@ -341,7 +349,6 @@ export class RunDriver {
         case 'done':
           return this.#finish(step.outcome, null)
         case 'run_tools':
-          await this.#checkpointsOpening
           await this.#executor.runCalls(step.callIds, this.#executorContext())
           break
         case 'send': {

@@ -1,7 +1,7 @@
 import { readFileSync, readlinkSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Scenario } from '../../../sim'
 import type { RunRecord } from '../../common/run/records'
 import { ApprovalBroker } from '../policy/approval-broker'
@@ -9,6 +9,7 @@ import { TetherPolicy } from '../policy/tether-policy'
 import { DataDir } from '../store/data-dir'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import { builtinTools } from '../tools/builtin'
+import { WorkspaceCheckpoints } from '../snapshots/workspace-checkpoints'
 import type { RunDriver } from './run-driver'
 import { durabilityOf } from './tool-executor'
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
@@ -75,6 +76,16 @@ const READ_ONLY_COMMANDS: Scenario = {
         { type: 'function_call', name: 'shell', arguments: { command: 'cat README.md', timeout_ms: null } }
       ]
     },
+    { output: [{ type: 'message', text: 'Done.' }] }
+  ]
+}
+
+/** A read-only command, then a file write, each in a turn of its own. */
+const READ_THEN_LATER_WRITE: Scenario = {
+  name: 'read-then-later-write',
+  turns: [
+    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'cat README.md', timeout_ms: null } }] },
+    { output: [{ type: 'function_call', name: 'write_file', arguments: { path: 'note.txt', content: 'one\n' } }] },
     { output: [{ type: 'message', text: 'Done.' }] }
   ]
 }
@@ -302,6 +313,44 @@ describe('ToolExecutor durability', () => {
       ['ok', 0]
     ])
     expect(driver.state.approvals).toEqual({})
+  })
+
+  it('does not hold calls that change nothing for the first read of the workspace; the first call that may change files waits for it', async () => {
+    fixture = await driverFixture({ scenario: READ_THEN_LATER_WRITE }, { 'README.md': '# Tether notes\n' })
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const open = WorkspaceCheckpoints.open.bind(WorkspaceCheckpoints)
+    const opening = vi.spyOn(WorkspaceCheckpoints, 'open').mockImplementation(async (...args) => {
+      await released
+      return open(...args)
+    })
+    restore = () => opening.mockRestore()
+    const policyDir = new DataDir(join(fixture.newWorkspace(), 'policy'))
+    const gate = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: policyDir }), asker: null })
+    const driver = await fixture.start('Read the README, then write a note.', { gate, approvalMode: 'auto-in-sandbox' })
+    const whileReading: string[] = []
+    driver.subscribe((record) => {
+      if (whileReading.at(-1) === 'second request') return
+      if (record.type === 'tool.finished') whileReading.push(`finished ${driver.state.toolCalls[record.callId]?.name}`)
+      if (record.type === 'request.sent' && record.turn === 2) {
+        whileReading.push('second request')
+        release()
+      }
+    })
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+
+    // The read ran and its output went to the model while the workspace was still being read.
+    expect(whileReading).toEqual(['finished shell', 'second request'])
+    const calls = driver.state.toolCallOrder.map((callId) => {
+      const call = driver.state.toolCalls[callId]
+      return { name: call?.name, status: call?.status, rewindable: call?.rewindable, changes: call?.changes?.paths }
+    })
+    expect(calls).toEqual([
+      { name: 'shell', status: 'ok', rewindable: false, changes: undefined },
+      { name: 'write_file', status: 'ok', rewindable: true, changes: ['note.txt'] }
+    ])
+    expect(fixture.read('note.txt')).toBe('one\n')
   })
 
   it("syncs a person's request before asking, and their decision with the call's tool.started, before the command runs", async () => {
