@@ -8,6 +8,7 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions([])).toEqual({
       json: false,
       scenario: 'spec-to-pr',
+      instantModel: false,
       quick: false,
       repetitions: 5,
       warmups: 1,
@@ -38,8 +39,8 @@ describe('parseBenchOptions', () => {
     })
   })
 
-  it('plays the read-only scenario on request and refuses others', () => {
-    expect(parseBenchOptions(['--scenario', 'read-only'])).toMatchObject({ scenario: 'read-only' })
+  it('plays the read-only scenario on request, at once when asked, and refuses other scenarios', () => {
+    expect(parseBenchOptions(['--scenario', 'read-only', '--instant-model'])).toMatchObject({ scenario: 'read-only', instantModel: true })
     expect(() => parseBenchOptions(['--scenario', 'demo'])).toThrow(new OptionsError("--scenario takes spec-to-pr or read-only, got 'demo'"))
   })
 

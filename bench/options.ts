@@ -12,6 +12,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --rtt LIST              round-trip times in ms, comma-separated (default 0,20,80)
   --scenario NAME         the scenario every client plays (default spec-to-pr; read-only: 20 turns
                           of one read-only call, for the client overhead per read-only call)
+  --instant-model         the sim streams every response at once (no time to first item, no token
+                          pacing): none of the client's work hides behind the model's time
   --handshake-ms N        cost of every new TCP connection, TCP + TLS (default 30)
   --clients LIST          clients to run (default all): ${CLIENT_IDS.join(', ')}
   --render-cost-ms N      also run a variant where the server pays N ms per input item it
@@ -33,6 +35,8 @@ export type BenchScenario = (typeof BENCH_SCENARIOS)[number]
 export interface BenchOptions {
   json: boolean
   scenario: BenchScenario
+  /** The base variant streams every response at once instead of at the scenario's pace. */
+  instantModel: boolean
   repetitions: number
   warmups: number
   rttsMs: number[]
@@ -106,6 +110,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
         warmups: { type: 'string' },
         rtt: { type: 'string' },
         scenario: { type: 'string' },
+        'instant-model': { type: 'boolean', default: false },
         'handshake-ms': { type: 'string' },
         clients: { type: 'string' },
         'render-cost-ms': { type: 'string' },
@@ -127,6 +132,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | null {
   return {
     json: values.json,
     scenario: scenarioOf(values.scenario),
+    instantModel: values['instant-model'],
     quick,
     repetitions,
     warmups: count('--warmups', values.warmups, quick ? 0 : 1, 0),
