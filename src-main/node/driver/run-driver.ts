@@ -71,8 +71,8 @@ export class RunDriver {
   #transport: ModelTransport
   #executor: ToolExecutor
   #checkpoints: WorkspaceCheckpoints | null = null
-  /** The first read of the workspace, which runs while the first request is out. */
-  #checkpointsOpening: Promise<void> = Promise.resolve()
+  /** The first read of the workspace, made once per driver while the first request is out. */
+  #checkpointsOpening: Promise<void> | null = null
   /** Why no checkpoints are kept for this run, once opening them failed. */
   #checkpointsUnavailable: string | null = null
   /** The response the current connection holds, if a continuation may rely on it. */
@@ -271,7 +271,7 @@ export class RunDriver {
 
   /** One full read of the workspace when the driver first runs; then only what changed. */
   async #openCheckpoints(): Promise<void> {
-    if (this.#checkpoints || this.#checkpointsUnavailable !== null || this.#services.checkpoints === false) return
+    if (this.#services.checkpoints === false) return
     const workspace = this.state.workspace
     if (!workspace) return
     try {
@@ -289,14 +289,12 @@ export class RunDriver {
       sandboxed: !this.#services.unsandboxed,
       signal: this.#abort.signal,
       emittedAt: (callId) => this.#emittedAt.get(callId) ?? performance.now(),
-      checkpoints: this.#callCheckpoints()
+      checkpoints: this.#callCheckpoints(),
+      firstRead: this.#checkpointsOpening ?? Promise.resolve()
     }
   }
 
-  /**
-   * The first read of the workspace may still be under way: a call that may change files waits for
-   * it in its checkpoint before, and a call that changes nothing does not wait at all.
-   */
+  /** The first read of the workspace may still be under way: a checkpoint waits for it. */
   #callCheckpoints(): CallCheckpoints | null {
     if (this.#services.checkpoints === false || !this.state.workspace) return null
     return {
@@ -338,9 +336,10 @@ export class RunDriver {
     }
     await this.#executor.settleInterrupted()
     this.#throwIfClosed()
-    // A large repository is read while the model answers and while calls that change nothing run:
-    // only the first call that may change files waits for this read (see `#callCheckpoints`).
-    this.#checkpointsOpening = this.#openCheckpoints()
+    // A large repository is read while the model answers and while Tether's own reads run; a call
+    // that can run the repository's programs waits for it (see tool-executor.ts). A run taken up
+    // again (a follow-up) reuses the read, even one still under way.
+    this.#checkpointsOpening ??= this.#openCheckpoints()
     for (;;) {
       this.#throwIfClosed()
       if (this.#abort.signal.aborted) return this.#finish('interrupted', 'interrupted by the person')

@@ -80,14 +80,36 @@ const READ_ONLY_COMMANDS: Scenario = {
   ]
 }
 
-/** A read-only command, then a file write, each in a turn of its own. */
-const READ_THEN_LATER_WRITE: Scenario = {
-  name: 'read-then-later-write',
+/** A file read, a read-only command, then a file write, each in a turn of its own. */
+const READS_THEN_WRITE: Scenario = {
+  name: 'reads-then-write',
   turns: [
+    { output: [{ type: 'function_call', name: 'read_file', arguments: { path: 'README.md', start_line: null, end_line: null } }] },
     { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'cat README.md', timeout_ms: null } }] },
     { output: [{ type: 'function_call', name: 'write_file', arguments: { path: 'note.txt', content: 'one\n' } }] },
     { output: [{ type: 'message', text: 'Done.' }] }
   ]
+}
+
+/** The run's first read of the workspace, held until the test lets it go. */
+function holdFirstRead(): { release: () => void; released: () => boolean; opened: () => number; restore: () => void } {
+  let release: () => void = () => undefined
+  let released = false
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  const open = WorkspaceCheckpoints.open.bind(WorkspaceCheckpoints)
+  const spy = vi.spyOn(WorkspaceCheckpoints, 'open').mockImplementation(async (...args) => {
+    await gate
+    return open(...args)
+  })
+  return {
+    release: () => {
+      released = true
+      release()
+    },
+    released: () => released,
+    opened: () => spy.mock.calls.length,
+    restore: () => spy.mockRestore()
+  }
 }
 
 interface Sync {
@@ -315,42 +337,66 @@ describe('ToolExecutor durability', () => {
     expect(driver.state.approvals).toEqual({})
   })
 
-  it('does not hold calls that change nothing for the first read of the workspace; the first call that may change files waits for it', async () => {
-    fixture = await driverFixture({ scenario: READ_THEN_LATER_WRITE }, { 'README.md': '# Tether notes\n' })
-    let release: () => void = () => undefined
-    const released = new Promise<void>((resolve) => (release = resolve))
-    const open = WorkspaceCheckpoints.open.bind(WorkspaceCheckpoints)
-    const opening = vi.spyOn(WorkspaceCheckpoints, 'open').mockImplementation(async (...args) => {
-      await released
-      return open(...args)
-    })
-    restore = () => opening.mockRestore()
+  it("runs Tether's own reads during the run's first read of the workspace, and starts a shell command, read-only or not, only after it", async () => {
+    fixture = await driverFixture({ scenario: READS_THEN_WRITE }, { 'README.md': '# Tether notes\n' })
+    const firstRead = holdFirstRead()
+    restore = firstRead.restore
+    const executed: Array<{ name: string; afterFirstRead: boolean }> = []
+    const inner = fixture.tools
+    const tools: ToolRuntime = {
+      registry: inner.registry,
+      openRun: (context) => inner.openRun(context),
+      execute: (request, observer) => {
+        executed.push({ name: request.call.tool.name, afterFirstRead: firstRead.released() })
+        return inner.execute(request, observer)
+      },
+      closeRun: (runId) => inner.closeRun(runId),
+      close: () => inner.close()
+    }
     const policyDir = new DataDir(join(fixture.newWorkspace(), 'policy'))
     const gate = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: policyDir }), asker: null })
-    const driver = await fixture.start('Read the README, then write a note.', { gate, approvalMode: 'auto-in-sandbox' })
+    const driver = await fixture.start('Read the README twice, then write a note.', { gate, approvalMode: 'auto-in-sandbox', tools })
     const whileReading: string[] = []
     driver.subscribe((record) => {
-      if (whileReading.at(-1) === 'second request') return
-      if (record.type === 'tool.finished') whileReading.push(`finished ${driver.state.toolCalls[record.callId]?.name}`)
-      if (record.type === 'request.sent' && record.turn === 2) {
-        whileReading.push('second request')
-        release()
-      }
+      if (firstRead.released()) return
+      if (record.type === 'tool.started' || record.type === 'tool.finished') whileReading.push(`${record.type} ${driver.state.toolCalls[record.callId]?.name}`)
+      if (record.type === 'request.sent') whileReading.push(`request ${record.turn}`)
+      // The shell command is asked for: it has every chance to start before the read ends.
+      if (record.type === 'server.event' && record.event.type === 'response.completed' && driver.state.turns.length === 2) setTimeout(firstRead.release, 100)
     })
     expect(await driver.run()).toBe('completed')
     await driver.close()
 
-    // The read ran and its output went to the model while the workspace was still being read.
-    expect(whileReading).toEqual(['finished shell', 'second request'])
+    expect(whileReading).toEqual(['request 1', 'tool.started read_file', 'tool.finished read_file', 'request 2'])
+    expect(executed).toEqual([
+      { name: 'read_file', afterFirstRead: false },
+      { name: 'shell', afterFirstRead: true },
+      { name: 'write_file', afterFirstRead: true }
+    ])
     const calls = driver.state.toolCallOrder.map((callId) => {
       const call = driver.state.toolCalls[callId]
       return { name: call?.name, status: call?.status, rewindable: call?.rewindable, changes: call?.changes?.paths }
     })
     expect(calls).toEqual([
+      { name: 'read_file', status: 'ok', rewindable: false, changes: undefined },
       { name: 'shell', status: 'ok', rewindable: false, changes: undefined },
       { name: 'write_file', status: 'ok', rewindable: true, changes: ['note.txt'] }
     ])
-    expect(fixture.read('note.txt')).toBe('one\n')
+  })
+
+  it('reads the workspace once for a run taken up again while that read is still under way', async () => {
+    fixture = await driverFixture({ scenario: READS })
+    const firstRead = holdFirstRead()
+    restore = firstRead.restore
+    const driver = await fixture.start('Look around.')
+    expect(await driver.run()).toBe('completed')
+    await driver.followUp('Look again.')
+    expect(await driver.run()).toBe('completed')
+    firstRead.release()
+    const checkpoints = await driver.checkpoints()
+    await driver.close()
+
+    expect({ opened: firstRead.opened(), checkpoints: checkpoints?.count }).toEqual({ opened: 1, checkpoints: 1 })
   })
 
   it("syncs a person's request before asking, and their decision with the call's tool.started, before the command runs", async () => {

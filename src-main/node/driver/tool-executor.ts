@@ -12,6 +12,12 @@
 // tool.started) and run in order: a power cut while the first runs leaves the later ones
 // reported as unknown too, never re-run.
 //
+// A call of a tool that can run programs the repository configures (a shell command: git obeys the
+// repository's hooks, fsmonitor and filters even for `git status`) waits for the run's first read
+// of the workspace before it starts, however the policy judged it: that read is the workspace as
+// the run found it, and nothing the run starts may write into it. Tether's own reads (files,
+// searches, scripts) do not wait.
+//
 // Calls run early, while their response still streams, when they change nothing and the gate
 // clears them without asking or recording anything, and only as a run of such calls from the
 // response's first call on: the first call that must wait makes every later one wait too, so no
@@ -55,6 +61,8 @@ export interface ExecutorContext {
   emittedAt: (callId: string) => number
   /** Tether's checkpoints of the workspace, taken around every call that may change it; null where none are kept. */
   checkpoints: CallCheckpoints | null
+  /** Settles once the run's first read of the workspace has ended (at once where none is made). */
+  firstRead: Promise<void>
 }
 
 /** Records the workspace around a call; resolves once the checkpoint is on disk. */
@@ -77,6 +85,8 @@ export function durabilityOf(prepared: Preparation, decision: GateDecision | nul
 /** A call the gate let through, with what its records carry. */
 interface Clearance {
   prepared: PreparedCall
+  /** The tool can run programs the repository configures: the call starts only after the first read (see the header). */
+  waitsForFirstRead: boolean
   approvalWaitMs: number
   context: ExecutorContext
 }
@@ -171,13 +181,18 @@ export class ToolExecutor {
     // The final output may have rewritten the call while the gate judged it.
     const now = this.#recorder.state.toolCalls[call.callId]
     if (now?.status !== 'requested' || now.name !== call.name || now.arguments !== call.arguments || context.signal.aborted) return null
-    return { prepared: { ...prepared, durability: 'read-only' }, approvalWaitMs: performance.now() - askedAt, context }
+    return { prepared: { ...prepared, durability: 'read-only' }, waitsForFirstRead: prepared.durability === 'effectful', approvalWaitMs: performance.now() - askedAt, context }
   }
 
   #runEarly(call: ToolCallView, clearance: Promise<Clearance | null>): void {
     const cancel = new AbortController()
     const run = clearance.then(async (cleared) => {
       if (cleared === null) return
+      if (cleared.waitsForFirstRead) {
+        await cleared.context.firstRead
+        // Dropped or interrupted while it waited: the call stays asked for, and never started.
+        if (cancel.signal.aborted || cleared.context.signal.aborted) return
+      }
       this.#recorder.record(startedOf(call), { durability: 'read-only' })
       const signal = AbortSignal.any([cleared.context.signal, cancel.signal])
       await this.#execute(call, { ...cleared, context: { ...cleared.context, signal } })
@@ -239,6 +254,8 @@ export class ToolExecutor {
       const clearance = await this.#authorize(call, prepared, context)
       if (clearance !== null) cleared.push({ call, clearance })
     }
+    // Before any tool.started: a crash during the read leaves these calls asked for, not started.
+    if (cleared.some(({ clearance }) => clearance.waitsForFirstRead)) await context.firstRead
     if (context.signal.aborted) {
       // Cleared or not yet judged (the interrupt came while an earlier call was judged, or while
       // a call run early still ran): none of them runs, and each says so.
@@ -278,7 +295,7 @@ export class ToolExecutor {
       this.#finishUnrun(call.callId, 'denied', decision.message)
       return null
     }
-    return { prepared: { ...prepared, durability: durabilityOf(prepared, decision) }, approvalWaitMs, context }
+    return { prepared: { ...prepared, durability: durabilityOf(prepared, decision) }, waitsForFirstRead: prepared.durability === 'effectful', approvalWaitMs, context }
   }
 
   #gateCall(call: ToolCallView, prepared: PreparedCall, context: ExecutorContext): GateCall {
