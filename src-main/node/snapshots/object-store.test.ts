@@ -37,6 +37,20 @@ describe('object store', () => {
     expect(await readAll(new ObjectStore(root), blobs.map((b) => b.hash))).toEqual(['kept\n', 'also kept\n'])
   })
 
+  it('writes the few blobs of a flush side by side: one that cannot be written fails the flush, and the others are kept whole', async () => {
+    const root = await tempDir()
+    const store = new ObjectStore(root)
+    const [blocked, ...others] = ['blocked\n', 'first\n', 'second\n'].map(blob)
+    expect(new Set([blocked!, ...others].map(({ hash }) => hash.slice(0, 2))).size).toBe(3)
+    // A file where the blocked blob's folder would go: that one write fails.
+    await writeFile(join(root, blocked!.hash.slice(0, 2)), 'in the way')
+    for (const { hash, content } of [blocked!, ...others]) await store.put(hash, content)
+    await expect(store.flush()).rejects.toThrow(/EEXIST|ENOTDIR/)
+    const fresh = new ObjectStore(root)
+    expect({ blocked: await fresh.has(blocked!.hash), others: await readAll(fresh, others.map((b) => b.hash)) }).toEqual({ blocked: false, others: ['first\n', 'second\n'] })
+    expect(await filesUnder(root)).toEqual([blocked!.hash.slice(0, 2), ...others.map(({ hash }) => `${hash.slice(0, 2)}/${hash.slice(2)}`)].sort())
+  })
+
   it('flushes a large batch as one pack with its index, readable before and after, and by a new store', async () => {
     const root = await tempDir()
     const store = new ObjectStore(root)

@@ -135,7 +135,10 @@ export class ObjectStore {
       const batch = this.#batch
       try {
         if (batch.pack !== null) await this.#finishPack(batch.pack)
-        for (const [hash, content] of batch.memory) await this.#writeLoose(hash, content)
+        // Side by side: each blob is whole on its own, and their syncs overlap instead of adding up.
+        const written = await Promise.allSettled([...batch.memory].map(([hash, content]) => this.#writeLoose(hash, content)))
+        const failed = written.find((outcome) => outcome.status === 'rejected')
+        if (failed) throw failed.reason
       } catch (error) {
         // What failed to reach the disk is not named by any checkpoint: drop it, so the next
         // batch starts clean.
