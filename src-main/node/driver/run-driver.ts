@@ -288,6 +288,7 @@ export class RunDriver {
       settings: this.#settings,
       sandboxed: !this.#services.unsandboxed,
       signal: this.#abort.signal,
+      closed: this.#closing.signal,
       emittedAt: (callId) => this.#emittedAt.get(callId) ?? performance.now(),
       checkpoints: this.#callCheckpoints(),
       firstRead: this.#checkpointsOpening ?? Promise.resolve()

@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync } from 'node:fs'
+import { existsSync, readFileSync, readlinkSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -8,6 +8,7 @@ import { ApprovalBroker } from '../policy/approval-broker'
 import { TetherPolicy } from '../policy/tether-policy'
 import { DataDir } from '../store/data-dir'
 import type { ToolRuntime } from '../tools/tool-runtime'
+import type { ToolGate } from './tool-gate'
 import { builtinTools } from '../tools/builtin'
 import { WorkspaceCheckpoints } from '../snapshots/workspace-checkpoints'
 import type { RunDriver } from './run-driver'
@@ -382,6 +383,46 @@ describe('ToolExecutor durability', () => {
       { name: 'shell', status: 'ok', rewindable: false, changes: undefined },
       { name: 'write_file', status: 'ok', rewindable: true, changes: ['note.txt'] }
     ])
+  })
+
+  it('starts nothing and records nothing more once the driver closes while a write waits for the first read', async () => {
+    fixture = await driverFixture({ scenario: ONE_COMMAND })
+    const firstRead = holdFirstRead()
+    restore = firstRead.restore
+    const executed: string[] = []
+    const inner = fixture.tools
+    const tools: ToolRuntime = {
+      registry: inner.registry,
+      openRun: (context) => inner.openRun(context),
+      execute: (request, observer) => {
+        executed.push(request.call.tool.name)
+        return inner.execute(request, observer)
+      },
+      closeRun: (runId) => inner.closeRun(runId),
+      close: () => inner.close()
+    }
+    let closing: Promise<void> | null = null
+    let driver: RunDriver | null = null
+    // The host stops once the write is cleared, while it waits for the read.
+    const gate: ToolGate = {
+      authorize: async () => {
+        setTimeout(() => {
+          closing = driver!.close()
+          firstRead.release()
+        }, 50)
+        return { allowed: true }
+      }
+    }
+    driver = await fixture.start('Make a file.', { tools, gate })
+    await expect(driver.run()).rejects.toThrow('the run was closed')
+    await closing
+
+    const logged = await fixture.reload(driver)
+    expect({ executed, made: existsSync(join(fixture.workspace, 'made.txt')), call: logged.toolCalls[logged.toolCallOrder[0]!]?.status }).toEqual({
+      executed: [],
+      made: false,
+      call: 'requested'
+    })
   })
 
   it('reads the workspace once for a run taken up again while that read is still under way', async () => {

@@ -57,6 +57,12 @@ export interface ExecutorContext {
   settings: RunSettings
   sandboxed: boolean
   signal: AbortSignal
+  /**
+   * Aborted when the driver closes (the host is stopping): no call starts after it and nothing
+   * more is recorded, so the log stays as it was for resume (a call whose tool.started is on disk
+   * is then reported as an unknown outcome, never run again).
+   */
+  closed: AbortSignal
   /** When the model emitted each call (monotonic ms), for latency metrics. */
   emittedAt: (callId: string) => number
   /** Tether's checkpoints of the workspace, taken around every call that may change it; null where none are kept. */
@@ -190,8 +196,8 @@ export class ToolExecutor {
       if (cleared === null) return
       if (cleared.waitsForFirstRead) {
         await cleared.context.firstRead
-        // Dropped or interrupted while it waited: the call stays asked for, and never started.
-        if (cancel.signal.aborted || cleared.context.signal.aborted) return
+        // Dropped, interrupted or closed while it waited: the call stays asked for, and never started.
+        if (cancel.signal.aborted || cleared.context.signal.aborted || cleared.context.closed.aborted) return
       }
       this.#recorder.record(startedOf(call), { durability: 'read-only' })
       const signal = AbortSignal.any([cleared.context.signal, cancel.signal])
@@ -237,7 +243,7 @@ export class ToolExecutor {
       await Promise.all(
         calls.map(async ({ call, prepared }) => {
           const cleared = await this.#authorize(call, prepared, context)
-          if (cleared === null) return
+          if (cleared === null || context.closed.aborted) return
           this.#recorder.record(startedOf(call), { durability: cleared.prepared.durability })
           await this.#execute(call, cleared)
         })
@@ -256,6 +262,7 @@ export class ToolExecutor {
     }
     // Before any tool.started: a crash during the read leaves these calls asked for, not started.
     if (cleared.some(({ clearance }) => clearance.waitsForFirstRead)) await context.firstRead
+    if (context.closed.aborted) return
     if (context.signal.aborted) {
       // Cleared or not yet judged (the interrupt came while an earlier call was judged, or while
       // a call run early still ran): none of them runs, and each says so.
@@ -273,6 +280,7 @@ export class ToolExecutor {
     const firstBefore = first < 0 ? null : this.#checkpoint('before', cleared[first]!.call, context)
     await Promise.all([...started, firstBefore])
     for (const [index, { call, clearance }] of cleared.entries()) {
+      if (context.closed.aborted) return
       if (context.signal.aborted) this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
       else await this.#execute(call, clearance, index === first ? firstBefore : null)
     }
@@ -329,6 +337,7 @@ export class ToolExecutor {
     const effectful = prepared.durability === 'effectful'
     // The checkpoint is the write-ahead copy of the files: on disk before the call may touch them.
     if (effectful) await (before ?? this.#checkpoint('before', call, context))
+    if (context.closed.aborted) return
     const startedAt = performance.now()
     const output = this.#outputRecorder(call.callId)
     const result = await this.#tools.execute(
