@@ -7,7 +7,7 @@ import type { RunRecord } from '../../common/run/records'
 import { ApprovalBroker } from '../policy/approval-broker'
 import { TetherPolicy } from '../policy/tether-policy'
 import { DataDir } from '../store/data-dir'
-import type { ToolRuntime } from '../tools/tool-runtime'
+import type { ToolCallRequest, ToolRuntime } from '../tools/tool-runtime'
 import type { ToolGate } from './tool-gate'
 import { builtinTools } from '../tools/builtin'
 import { WorkspaceCheckpoints } from '../snapshots/workspace-checkpoints'
@@ -90,6 +90,20 @@ const READS_THEN_WRITE: Scenario = {
     { output: [{ type: 'function_call', name: 'write_file', arguments: { path: 'note.txt', content: 'one\n' } }] },
     { output: [{ type: 'message', text: 'Done.' }] }
   ]
+}
+
+/** The fixture's tools, with `beforeExecute` told of every call before it runs. */
+function observedTools(inner: ToolRuntime, beforeExecute: (request: ToolCallRequest) => void): ToolRuntime {
+  return {
+    registry: inner.registry,
+    openRun: (context) => inner.openRun(context),
+    execute: (request, observer) => {
+      beforeExecute(request)
+      return inner.execute(request, observer)
+    },
+    closeRun: (runId) => inner.closeRun(runId),
+    close: () => inner.close()
+  }
 }
 
 /** The run's first read of the workspace, held until the test lets it go. */
@@ -189,17 +203,9 @@ describe('ToolExecutor durability', () => {
     const syncedSize = (path: string): number => Math.max(0, ...watched.syncs.filter((sync) => sync.path === path).map((sync) => sync.size))
     let logPath = ''
     const executed: Array<{ callId: string; synced: number; syncs: number }> = []
-    const inner = fixture.tools
-    const tools: ToolRuntime = {
-      registry: inner.registry,
-      openRun: (context) => inner.openRun(context),
-      execute: (request, observer) => {
-        executed.push({ callId: request.callId, synced: syncedSize(logPath), syncs: watched.syncs.length })
-        return inner.execute(request, observer)
-      },
-      closeRun: (runId) => inner.closeRun(runId),
-      close: () => inner.close()
-    }
+    const tools = observedTools(fixture.tools, (request) => {
+      executed.push({ callId: request.callId, synced: syncedSize(logPath), syncs: watched.syncs.length })
+    })
     const driver = await fixture.start('Write a note, add to it and show it.', { tools })
     logPath = driver.logPath
     const counts = syncCountsAroundFirstCalls(driver, watched.syncs)
@@ -230,17 +236,9 @@ describe('ToolExecutor durability', () => {
     restore = watched.restore
     const checkpointLogOnDisk = (): number => Math.max(0, ...watched.syncs.filter((sync) => sync.path.endsWith('/checkpoints.jsonl')).map((sync) => sync.size))
     const executed: Array<{ callId: string; checkpointsOnDisk: number }> = []
-    const inner = fixture.tools
-    const tools: ToolRuntime = {
-      registry: inner.registry,
-      openRun: (context) => inner.openRun(context),
-      execute: (request, observer) => {
-        executed.push({ callId: request.callId, checkpointsOnDisk: checkpointLogOnDisk() })
-        return inner.execute(request, observer)
-      },
-      closeRun: (runId) => inner.closeRun(runId),
-      close: () => inner.close()
-    }
+    const tools = observedTools(fixture.tools, (request) => {
+      executed.push({ callId: request.callId, checkpointsOnDisk: checkpointLogOnDisk() })
+    })
     const driver = await fixture.start('Read the README, then write a note and add to it.', { tools })
     const beforeFirstCall: string[] = []
     driver.subscribe((record) => {
@@ -343,17 +341,9 @@ describe('ToolExecutor durability', () => {
     const firstRead = holdFirstRead()
     restore = firstRead.restore
     const executed: Array<{ name: string; afterFirstRead: boolean }> = []
-    const inner = fixture.tools
-    const tools: ToolRuntime = {
-      registry: inner.registry,
-      openRun: (context) => inner.openRun(context),
-      execute: (request, observer) => {
-        executed.push({ name: request.call.tool.name, afterFirstRead: firstRead.released() })
-        return inner.execute(request, observer)
-      },
-      closeRun: (runId) => inner.closeRun(runId),
-      close: () => inner.close()
-    }
+    const tools = observedTools(fixture.tools, (request) => {
+      executed.push({ name: request.call.tool.name, afterFirstRead: firstRead.released() })
+    })
     const policyDir = new DataDir(join(fixture.newWorkspace(), 'policy'))
     const gate = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: policyDir }), asker: null })
     const driver = await fixture.start('Read the README twice, then write a note.', { gate, approvalMode: 'auto-in-sandbox', tools })
@@ -390,17 +380,9 @@ describe('ToolExecutor durability', () => {
     const firstRead = holdFirstRead()
     restore = firstRead.restore
     const executed: string[] = []
-    const inner = fixture.tools
-    const tools: ToolRuntime = {
-      registry: inner.registry,
-      openRun: (context) => inner.openRun(context),
-      execute: (request, observer) => {
-        executed.push(request.call.tool.name)
-        return inner.execute(request, observer)
-      },
-      closeRun: (runId) => inner.closeRun(runId),
-      close: () => inner.close()
-    }
+    const tools = observedTools(fixture.tools, (request) => {
+      executed.push(request.call.tool.name)
+    })
     let closing: Promise<void> | null = null
     let driver: RunDriver | null = null
     // The host stops once the write is cleared, while it waits for the read.
