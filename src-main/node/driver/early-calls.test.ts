@@ -11,10 +11,16 @@ import { startScriptedModelServer, type ScriptedAnswer, type ScriptedModelServer
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
 import type { ToolRuntime } from '../tools/tool-runtime'
 import type { RunDriver } from './run-driver'
+import type { GateCall, GateDecision, ToolGate } from './tool-gate'
+import { holdFirstRead, type HeldFirstRead } from '../../test-support/driver/hold-first-read'
+import { observedTools } from '../../test-support/driver/observed-tools'
 
 let fixture: DriverFixture | null = null
 let server: ScriptedModelServer | null = null
+let firstRead: HeldFirstRead | null = null
 afterEach(async () => {
+  firstRead?.restore()
+  firstRead = null
   await server?.stop()
   await fixture?.cleanup()
   server = null
@@ -96,11 +102,11 @@ function landmarks(records: RunRecord[]): string[] {
   })
 }
 
-async function startWithBroker(tools?: (inner: ToolRuntime) => ToolRuntime): Promise<RunDriver> {
+async function startWithBroker(tools?: (inner: ToolRuntime) => ToolRuntime, watchGate?: (broker: ApprovalBroker) => ToolGate): Promise<RunDriver> {
   fixture = await driverFixture({}, { 'notes.txt': 'remember the milk\n' })
-  const gate = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: fixture.dataDir }), asker: { ask: async () => ({ decision: 'allow', scope: 'once', message: null }) } })
+  const broker = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: fixture.dataDir }), asker: { ask: async () => ({ decision: 'allow', scope: 'once', message: null }) } })
   return fixture.start('Look around, then keep a ledger.', {
-    gate,
+    gate: watchGate ? watchGate(broker) : broker,
     provider: { name: 'custom', baseUrl: server!.baseUrl, apiKey: 'test-key' },
     ...(tools ? { tools: tools(fixture.tools) } : {})
   })
@@ -238,6 +244,75 @@ describe('no call runs early before one the model listed ahead of it', () => {
     const second = [created('resp_2'), itemDone(0, WRITE), itemDone(1, READ), itemDone(2, LEDGER_READ), completed('resp_2', [WRITE, READ, LEDGER_READ])]
     const { starts } = await startsOf([{ events: first }, { events: second, holdBefore: 4 }])
     expect(starts).toEqual([READ.id, WRITE.id, LEDGER_READ.id])
+  }, 30_000)
+})
+
+/** The broker, telling `onCleared` of every shell command it precleared to run early. */
+function watchingPreclear(onCleared: (call: GateCall) => void): (broker: ApprovalBroker) => ToolGate {
+  return (broker) => ({
+    authorize: (call) => broker.authorize(call),
+    preclear: async (call): Promise<GateDecision | null> => {
+      const decision = await broker.preclear(call)
+      if (decision !== null && call.tool === 'shell') onCleared(call)
+      return decision
+    },
+    closeRun: (runId) => broker.closeRun(runId)
+  })
+}
+
+describe("a command run early waits for the run's first read of the workspace", () => {
+  it('starts only once that read has ended, and the reads listed after it wait with it', async () => {
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    server = await startScriptedModelServer([
+      { kind: 'events', events: callEvents('resp_calls', [CAT, READ]), hold: { before: 3, until: released } },
+      { kind: 'ok', text: 'Read.' }
+    ])
+    firstRead = holdFirstRead()
+    const held = firstRead
+    // The read ends one turn of the event loop after the command is cleared: a call that did not
+    // wait for it would have started by then.
+    const driver = await startWithBroker(undefined, watchingPreclear(() => setTimeout(held.release, 0)))
+    const whileHeld: string[] = []
+    driver.subscribe((record) => {
+      if (!held.released() && record.type === 'tool.started') whileHeld.push(record.callId)
+    })
+    void finished(driver, [CAT.id, READ.id]).then(release)
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+
+    const { records } = await readRunLog(driver.logPath)
+    const seen = landmarks(records)
+    expect({ whileHeld, starts: seen.filter((mark) => mark.startsWith('tool.started')), last: seen.slice(-2) }).toEqual({
+      whileHeld: [],
+      starts: ['tool.started call_cat', 'tool.started call_read'],
+      last: ['completed resp_calls', expect.stringMatching(/^completed resp_scripted_/)]
+    })
+  }, 30_000)
+
+  it('runs the arguments the final output gives when they changed while it waited, never the ones it was cleared with', async () => {
+    const streamed: Call = { id: 'call_echo', name: 'shell', arguments: { command: 'echo streamed', timeout_ms: null } }
+    const final: Call = { ...streamed, arguments: { command: 'echo final', timeout_ms: null } }
+    let cleared: () => void = () => undefined
+    const precleared = new Promise<void>((resolve) => (cleared = resolve))
+    server = await startScriptedModelServer([
+      { kind: 'events', events: [created('resp_1'), itemDone(0, streamed), completed('resp_1', [final])], hold: { before: 2, until: precleared } },
+      { kind: 'ok', text: 'Done.' }
+    ])
+    firstRead = holdFirstRead()
+    const held = firstRead
+    const executed: string[] = []
+    const driver = await startWithBroker(
+      (inner) => observedTools(inner, (request) => executed.push(String((request.call.args as { command: string }).command))),
+      watchingPreclear(() => cleared())
+    )
+    driver.subscribe((record) => {
+      if (record.type === 'server.event' && record.event.type === 'response.completed' && !held.released()) setTimeout(held.release, 0)
+    })
+    expect(await driver.run()).toBe('completed')
+    await driver.close()
+
+    expect({ executed, output: driver.state.toolCalls[streamed.id]?.output }).toEqual({ executed: ['echo final'], output: expect.stringContaining('final') })
   }, 30_000)
 })
 

@@ -1,19 +1,20 @@
 import { existsSync, readFileSync, readlinkSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { Scenario } from '../../../sim'
 import type { RunRecord } from '../../common/run/records'
 import { ApprovalBroker } from '../policy/approval-broker'
 import { TetherPolicy } from '../policy/tether-policy'
 import { DataDir } from '../store/data-dir'
-import type { ToolCallRequest, ToolRuntime } from '../tools/tool-runtime'
-import type { ToolGate } from './tool-gate'
+import type { ToolRuntime } from '../tools/tool-runtime'
+import type { GateCall, ToolGate } from './tool-gate'
 import { builtinTools } from '../tools/builtin'
-import { WorkspaceCheckpoints } from '../snapshots/workspace-checkpoints'
 import type { RunDriver } from './run-driver'
 import { durabilityOf } from './tool-executor'
 import { driverFixture, type DriverFixture } from '../../test-support/driver/driver-fixture'
+import { holdFirstRead } from '../../test-support/driver/hold-first-read'
+import { observedTools } from '../../test-support/driver/observed-tools'
 
 /** One turn of three calls that change things and must run one after the other. */
 const SEQUENTIAL: Scenario = {
@@ -90,41 +91,6 @@ const READS_THEN_WRITE: Scenario = {
     { output: [{ type: 'function_call', name: 'write_file', arguments: { path: 'note.txt', content: 'one\n' } }] },
     { output: [{ type: 'message', text: 'Done.' }] }
   ]
-}
-
-/** The fixture's tools, with `beforeExecute` told of every call before it runs. */
-function observedTools(inner: ToolRuntime, beforeExecute: (request: ToolCallRequest) => void): ToolRuntime {
-  return {
-    registry: inner.registry,
-    openRun: (context) => inner.openRun(context),
-    execute: (request, observer) => {
-      beforeExecute(request)
-      return inner.execute(request, observer)
-    },
-    closeRun: (runId) => inner.closeRun(runId),
-    close: () => inner.close()
-  }
-}
-
-/** The run's first read of the workspace, held until the test lets it go. */
-function holdFirstRead(): { release: () => void; released: () => boolean; opened: () => number; restore: () => void } {
-  let release: () => void = () => undefined
-  let released = false
-  const gate = new Promise<void>((resolve) => (release = resolve))
-  const open = WorkspaceCheckpoints.open.bind(WorkspaceCheckpoints)
-  const spy = vi.spyOn(WorkspaceCheckpoints, 'open').mockImplementation(async (...args) => {
-    await gate
-    return open(...args)
-  })
-  return {
-    release: () => {
-      released = true
-      release()
-    },
-    released: () => released,
-    opened: () => spy.mock.calls.length,
-    restore: () => spy.mockRestore()
-  }
 }
 
 interface Sync {
@@ -336,7 +302,10 @@ describe('ToolExecutor durability', () => {
     expect(driver.state.approvals).toEqual({})
   })
 
-  it("runs Tether's own reads during the run's first read of the workspace, and starts a shell command, read-only or not, only after it", async () => {
+  it.each([
+    ['run early while its response streams', true],
+    ['run once its response has ended', false]
+  ])("runs Tether's own reads during the run's first read of the workspace, and starts a shell command, read-only or not, only after it (%s)", async (_how, early) => {
     fixture = await driverFixture({ scenario: READS_THEN_WRITE }, { 'README.md': '# Tether notes\n' })
     const firstRead = holdFirstRead()
     restore = firstRead.restore
@@ -344,16 +313,23 @@ describe('ToolExecutor durability', () => {
     const tools = observedTools(fixture.tools, (request) => {
       executed.push({ name: request.call.tool.name, afterFirstRead: firstRead.released() })
     })
-    const policyDir = new DataDir(join(fixture.newWorkspace(), 'policy'))
-    const gate = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: policyDir }), asker: null })
+    const broker = new ApprovalBroker({ policy: new TetherPolicy({ dataDir: new DataDir(join(fixture.newWorkspace(), 'policy')) }), asker: null })
+    // The read ends one turn of the event loop after the command is cleared: a command that did
+    // not wait for it would have started by then.
+    const releaseOnceCleared = <T,>(call: GateCall, decision: T): T => {
+      if (call.tool === 'shell') setTimeout(firstRead.release, 0)
+      return decision
+    }
+    const gate: ToolGate = {
+      authorize: async (call) => releaseOnceCleared(call, await broker.authorize(call)),
+      ...(early ? { preclear: async (call: GateCall) => releaseOnceCleared(call, await broker.preclear(call)) } : {})
+    }
     const driver = await fixture.start('Read the README twice, then write a note.', { gate, approvalMode: 'auto-in-sandbox', tools })
     const whileReading: string[] = []
     driver.subscribe((record) => {
       if (firstRead.released()) return
       if (record.type === 'tool.started' || record.type === 'tool.finished') whileReading.push(`${record.type} ${driver.state.toolCalls[record.callId]?.name}`)
       if (record.type === 'request.sent') whileReading.push(`request ${record.turn}`)
-      // The shell command is asked for: it has every chance to start before the read ends.
-      if (record.type === 'server.event' && record.event.type === 'response.completed' && driver.state.turns.length === 2) setTimeout(firstRead.release, 100)
     })
     expect(await driver.run()).toBe('completed')
     await driver.close()
@@ -405,6 +381,27 @@ describe('ToolExecutor durability', () => {
       made: false,
       call: 'requested'
     })
+  })
+
+  it('ends the wait for the first read at once when the person interrupts: the command does not run', async () => {
+    fixture = await driverFixture({ scenario: ONE_COMMAND })
+    const firstRead = holdFirstRead()
+    restore = firstRead.restore
+    let driver: RunDriver | null = null
+    const gate: ToolGate = {
+      authorize: async () => {
+        setTimeout(() => void driver!.interrupt(), 0)
+        return { allowed: true }
+      }
+    }
+    driver = await fixture.start('Make a file.', { gate })
+    const stillWaiting = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting for the read'), 10_000))
+    const outcome = await Promise.race([driver.run(), stillWaiting])
+    firstRead.release()
+    await driver.close()
+
+    const call = driver.state.toolCalls[driver.state.toolCallOrder[0]!]
+    expect({ outcome, call: call?.status, made: existsSync(join(fixture.workspace, 'made.txt')) }).toEqual({ outcome: 'interrupted', call: 'interrupted', made: false })
   })
 
   it('reads the workspace once for a run taken up again while that read is still under way', async () => {

@@ -14,9 +14,10 @@
 //
 // A call of a tool that can run programs the repository configures (a shell command: git obeys the
 // repository's hooks, fsmonitor and filters even for `git status`) waits for the run's first read
-// of the workspace before it starts, however the policy judged it: that read is the workspace as
-// the run found it, and nothing the run starts may write into it. Tether's own reads (files,
-// searches, scripts) do not wait.
+// of the workspace before its tool.started, however the policy judged it: that read is the
+// workspace as the run found it, and no call of the run may write into it. Tether's own reads
+// (files, searches, scripts) do not wait. An interrupt, a dropped response or the driver closing
+// ends the wait at once.
 //
 // Calls run early, while their response still streams, when they change nothing and the gate
 // clears them without asking or recording anything, and only as a run of such calls from the
@@ -97,6 +98,20 @@ interface Clearance {
   context: ExecutorContext
 }
 
+/** Settles once the first read has ended or any of `signals` aborts, whichever comes first (the caller checks which). */
+function firstReadOr(firstRead: Promise<void>, signals: AbortSignal[]): Promise<void> {
+  const stop = AbortSignal.any(signals)
+  if (stop.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stop.removeEventListener('abort', done)
+      resolve()
+    }
+    stop.addEventListener('abort', done, { once: true })
+    void firstRead.then(done)
+  })
+}
+
 function startedOf(call: ToolCallView): RunRecordBody {
   return { type: 'tool.started', callId: call.callId, name: call.name, arguments: call.arguments }
 }
@@ -169,36 +184,39 @@ export class ToolExecutor {
         walk.stopped = true
         return
       }
-      const clearance = walk.allCleared.then((allCleared) => (allCleared ? this.#preclear(call, prepared, preclear, context) : null))
+      const cancel = new AbortController()
+      const clearance = walk.allCleared.then((allCleared) => (allCleared ? this.#preclear(call, prepared, preclear, context, cancel.signal) : null))
       walk.allCleared = clearance.then(
         (cleared) => cleared !== null,
         () => false
       )
-      this.#runEarly(call, clearance)
+      this.#runEarly(call, clearance, cancel)
     }
   }
 
-  /** The call's clearance to run now, or null: the gate's, if the call is still the one cleared. */
-  async #preclear(call: ToolCallView, prepared: PreparedCall, preclear: NonNullable<ToolGate['preclear']>, context: ExecutorContext): Promise<Clearance | null> {
+  /**
+   * The call's clearance to run now, or null: the gate's, once the call may start (after the first
+   * read, for a command), if the call is still the one cleared. Later calls of the response wait
+   * for it, so none starts before this one.
+   */
+  async #preclear(call: ToolCallView, prepared: PreparedCall, preclear: NonNullable<ToolGate['preclear']>, context: ExecutorContext, cancelled: AbortSignal): Promise<Clearance | null> {
     if (context.signal.aborted) return null
     const askedAt = performance.now()
     const decision = await preclear(this.#gateCall(call, prepared, context))
     if (!decision?.allowed || durabilityOf(prepared, decision) !== 'read-only') return null
-    // The final output may have rewritten the call while the gate judged it.
+    const approvalWaitMs = performance.now() - askedAt
+    if (prepared.durability === 'effectful') await firstReadOr(context.firstRead, [context.signal, context.closed, cancelled])
+    // The final output may have rewritten the call while the gate judged it, or while it waited;
+    // one dropped, interrupted or closed meanwhile stays asked for, and never starts.
     const now = this.#recorder.state.toolCalls[call.callId]
-    if (now?.status !== 'requested' || now.name !== call.name || now.arguments !== call.arguments || context.signal.aborted) return null
-    return { prepared: { ...prepared, durability: 'read-only' }, waitsForFirstRead: prepared.durability === 'effectful', approvalWaitMs: performance.now() - askedAt, context }
+    if (now?.status !== 'requested' || now.name !== call.name || now.arguments !== call.arguments) return null
+    if (context.signal.aborted || context.closed.aborted || cancelled.aborted) return null
+    return { prepared: { ...prepared, durability: 'read-only' }, waitsForFirstRead: false, approvalWaitMs, context }
   }
 
-  #runEarly(call: ToolCallView, clearance: Promise<Clearance | null>): void {
-    const cancel = new AbortController()
+  #runEarly(call: ToolCallView, clearance: Promise<Clearance | null>, cancel: AbortController): void {
     const run = clearance.then(async (cleared) => {
       if (cleared === null) return
-      if (cleared.waitsForFirstRead) {
-        await cleared.context.firstRead
-        // Dropped, interrupted or closed while it waited: the call stays asked for, and never started.
-        if (cancel.signal.aborted || cleared.context.signal.aborted || cleared.context.closed.aborted) return
-      }
       this.#recorder.record(startedOf(call), { durability: 'read-only' })
       const signal = AbortSignal.any([cleared.context.signal, cancel.signal])
       await this.#execute(call, { ...cleared, context: { ...cleared.context, signal } })
@@ -243,7 +261,7 @@ export class ToolExecutor {
       await Promise.all(
         calls.map(async ({ call, prepared }) => {
           const cleared = await this.#authorize(call, prepared, context)
-          if (cleared === null || context.closed.aborted) return
+          if (cleared === null) return
           this.#recorder.record(startedOf(call), { durability: cleared.prepared.durability })
           await this.#execute(call, cleared)
         })
@@ -256,12 +274,12 @@ export class ToolExecutor {
     // runs only after its own tool.started is on disk.
     const cleared: { call: ToolCallView; clearance: Clearance }[] = []
     for (const { call, prepared } of calls) {
-      if (context.signal.aborted) break
+      if (context.signal.aborted || context.closed.aborted) break
       const clearance = await this.#authorize(call, prepared, context)
       if (clearance !== null) cleared.push({ call, clearance })
     }
     // Before any tool.started: a crash during the read leaves these calls asked for, not started.
-    if (cleared.some(({ clearance }) => clearance.waitsForFirstRead)) await context.firstRead
+    if (cleared.some(({ clearance }) => clearance.waitsForFirstRead)) await firstReadOr(context.firstRead, [context.signal, context.closed])
     if (context.closed.aborted) return
     if (context.signal.aborted) {
       // Cleared or not yet judged (the interrupt came while an earlier call was judged, or while
@@ -288,6 +306,7 @@ export class ToolExecutor {
 
   /** Judges one call: null when it may not run (and its tool.finished says why), else how it runs. */
   async #authorize(call: ToolCallView, prepared: Preparation, context: ExecutorContext): Promise<Clearance | null> {
+    if (context.closed.aborted) return null
     if (!prepared.ok) {
       this.#finishUnrun(call.callId, 'error', `Invalid arguments for ${call.name}: ${prepared.message}`)
       return null
@@ -295,6 +314,7 @@ export class ToolExecutor {
     const askedAt = performance.now()
     const decision = await this.#gate.authorize(this.#gateCall(call, prepared, context))
     const approvalWaitMs = performance.now() - askedAt
+    if (context.closed.aborted) return null
     if (context.signal.aborted) {
       this.#finishUnrun(call.callId, 'interrupted', NOT_RUN_OUTPUT)
       return null
