@@ -92,8 +92,6 @@ export function durabilityOf(prepared: Preparation, decision: GateDecision | nul
 /** A call the gate let through, with what its records carry. */
 interface Clearance {
   prepared: PreparedCall
-  /** The tool can run programs the repository configures: the call starts only after the first read (see the header). */
-  waitsForFirstRead: boolean
   approvalWaitMs: number
   context: ExecutorContext
 }
@@ -211,7 +209,7 @@ export class ToolExecutor {
     const now = this.#recorder.state.toolCalls[call.callId]
     if (now?.status !== 'requested' || now.name !== call.name || now.arguments !== call.arguments) return null
     if (context.signal.aborted || context.closed.aborted || cancelled.aborted) return null
-    return { prepared: { ...prepared, durability: 'read-only' }, waitsForFirstRead: false, approvalWaitMs, context }
+    return { prepared: { ...prepared, durability: 'read-only' }, approvalWaitMs, context }
   }
 
   #runEarly(call: ToolCallView, clearance: Promise<Clearance | null>, cancel: AbortController): void {
@@ -272,14 +270,15 @@ export class ToolExecutor {
     // (and asked about) in order, then the tool.started records of all that may run reach the disk
     // with one sync, so a turn of N commands waits for one fdatasync instead of N. Every call still
     // runs only after its own tool.started is on disk.
-    const cleared: { call: ToolCallView; clearance: Clearance }[] = []
+    const cleared: { call: ToolCallView; declared: Durability; clearance: Clearance }[] = []
     for (const { call, prepared } of calls) {
       if (context.signal.aborted || context.closed.aborted) break
       const clearance = await this.#authorize(call, prepared, context)
-      if (clearance !== null) cleared.push({ call, clearance })
+      if (clearance !== null) cleared.push({ call, declared: durabilityOf(prepared, null), clearance })
     }
-    // Before any tool.started: a crash during the read leaves these calls asked for, not started.
-    if (cleared.some(({ clearance }) => clearance.waitsForFirstRead)) await firstReadOr(context.firstRead, [context.signal, context.closed])
+    // A command waits for the first read, whatever the gate judged (see the header), and before any
+    // tool.started: a crash during the read leaves these calls asked for, not started.
+    if (cleared.some(({ declared }) => declared === 'effectful')) await firstReadOr(context.firstRead, [context.signal, context.closed])
     if (context.closed.aborted) return
     if (context.signal.aborted) {
       // Cleared or not yet judged (the interrupt came while an earlier call was judged, or while
@@ -323,7 +322,7 @@ export class ToolExecutor {
       this.#finishUnrun(call.callId, 'denied', decision.message)
       return null
     }
-    return { prepared: { ...prepared, durability: durabilityOf(prepared, decision) }, waitsForFirstRead: prepared.durability === 'effectful', approvalWaitMs, context }
+    return { prepared: { ...prepared, durability: durabilityOf(prepared, decision) }, approvalWaitMs, context }
   }
 
   #gateCall(call: ToolCallView, prepared: PreparedCall, context: ExecutorContext): GateCall {
