@@ -275,7 +275,8 @@ export class RunDriver {
     const workspace = this.state.workspace
     if (!workspace) return
     try {
-      this.#checkpoints = await WorkspaceCheckpoints.open(new SnapshotStore(this.#dataDir.snapshots), this.runId, workspace)
+      // A run's own worktree is opened by no later run: what it finds is not kept for one.
+      this.#checkpoints = await WorkspaceCheckpoints.open(new SnapshotStore(this.#dataDir.snapshots), this.runId, workspace, { reuseFound: this.state.worktree === null })
     } catch (error) {
       this.#checkpointsUnavailable = (error as Error).message
     }

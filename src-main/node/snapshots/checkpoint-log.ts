@@ -26,7 +26,7 @@ export interface CheckpointLine {
 }
 
 const stat = z.string().max(200)
-const entrySchema = z.discriminatedUnion('kind', [
+export const entrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), mode: z.number().int(), size: z.number(), hash: z.string().nullable(), note: z.string().nullable(), stat }),
   z.object({ kind: z.literal('link'), target: z.string(), stat }),
   z.object({ kind: z.literal('dir'), mode: z.number().int(), stat })

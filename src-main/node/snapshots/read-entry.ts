@@ -71,8 +71,8 @@ async function readRegular(path: string | Buffer, stats: BigIntStats, limits: Re
     }
     const data = filled === size ? content : content.subarray(0, filled)
     const hash = createHash('sha256').update(data).digest('hex')
-    // The fingerprint taken after reading: a write that raced the read changes it, and the next
-    // look at this path reads it again.
+    // The fingerprint taken before reading: a write that raced the read moves the file's ctime
+    // past it, so the next look at this path reads it again.
     return { entry: { kind: 'file', mode, size: data.length, hash, note: null, stat: fingerprint(opened) }, content: data }
   } finally {
     await handle.close()

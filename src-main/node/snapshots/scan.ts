@@ -50,6 +50,11 @@ export interface ScanContext {
   note?: (text: string) => void
   /** What new content the scan may keep; without one, all of it is kept. */
   budget?: StoreBudget
+  /**
+   * Entries an earlier run found (see workspace-fingerprints), for paths the scan does not know:
+   * one is taken unread when its fingerprint still matches and its content is in the store.
+   */
+  foundBefore?: ReadonlyMap<string, SnapshotEntry>
 }
 
 /** Entries found, by path; a path mapped to null is gone. */
@@ -66,8 +71,21 @@ async function kept(context: ScanContext, read: ReadResult | null, known: Snapsh
   return read.entry
 }
 
-async function readKept(context: ScanContext, folder: WorkspaceDir, path: string, known: SnapshotEntry | undefined): Promise<SnapshotEntry | null> {
-  return kept(context, await readEntryAt(folder, nameOf(path), context.limits ?? DEFAULT_LIMITS, known), known)
+/**
+ * What the scan already knows of `path`: its own entry, else one an earlier run found if its
+ * content is in the store (a file that run could not keep is read, and may be kept now).
+ */
+async function knownOrFound(context: ScanContext, path: string, known: Manifest): Promise<SnapshotEntry | undefined> {
+  const own = known.get(path)
+  if (own !== undefined) return own
+  const found = context.foundBefore?.get(path)
+  if (found?.kind === 'file' && (found.hash === null || !(await context.objects.has(found.hash)))) return undefined
+  return found
+}
+
+async function readKept(context: ScanContext, folder: WorkspaceDir, path: string, known: Manifest): Promise<SnapshotEntry | null> {
+  const before = await knownOrFound(context, path, known)
+  return kept(context, await readEntryAt(folder, nameOf(path), context.limits ?? DEFAULT_LIMITS, before), before)
 }
 
 /** Runs `work` over `items` with at most `limit` at a time. */
@@ -115,7 +133,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
       }
     }
     await eachLimited(files, READ_CONCURRENCY, async (path) => {
-      result.set(path, await readKept(context, folder, path, known.get(path)))
+      result.set(path, await readKept(context, folder, path, known))
     })
     for (const subdir of subdirs) await visit(folder, subdir, depth + 1)
   }
@@ -127,14 +145,14 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
     } catch (error) {
       if (!(error instanceof UnsafePathError)) throw error
       // No longer a folder (swapped for a link or a file since it was listed): kept as what it is now.
-      const entry = await readKept(context, parent, path, known.get(path))
+      const entry = await readKept(context, parent, path, known)
       if (entry !== null) result.set(path, entry)
       return
     }
     if (folder === null) return
     try {
       if (await isSandboxPlaceholder(folder)) return
-      const entry = await readKept(context, parent, path, known.get(path))
+      const entry = await readKept(context, parent, path, known)
       const opened = await folder.stat()
       if (entry?.kind !== 'dir' || entry.stat.slice(0, entry.stat.indexOf(':')) !== String(opened.ino)) {
         // Swapped between the open and the look: what is there now is kept, nothing is walked.
@@ -165,7 +183,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
     }
     if (parent !== null) {
       try {
-        const self = await readKept(context, parent, dir, known.get(dir))
+        const self = await readKept(context, parent, dir, known)
         if (self?.kind === 'dir' && (known.has(dir) || !context.rules.isIgnored(dir, true))) await visit(parent, dir, dir.split('/').length)
         else if (self !== null && self.kind !== 'dir' && !(context.rules.isIgnored(dir, false) && !known.has(dir))) result.set(dir, self)
       } finally {
@@ -196,7 +214,8 @@ export async function scanPaths(context: ScanContext, paths: Iterable<string>, k
   const list = [...paths]
   for (const path of list) await context.rules.loadAncestors(path)
   await eachLimited(list, READ_CONCURRENCY, async (path) => {
-    const entry = await kept(context, await readEntry(context.root, path, context.limits ?? DEFAULT_LIMITS, known.get(path)), known.get(path))
+    const before = await knownOrFound(context, path, known)
+    const entry = await kept(context, await readEntry(context.root, path, context.limits ?? DEFAULT_LIMITS, before), before)
     if (entry !== null && !known.has(path) && context.rules.isIgnored(path, entry.kind === 'dir')) return
     result.set(path, entry?.kind === 'dir' && (await isPlaceholderAt(context.root, path)) ? null : entry)
   })

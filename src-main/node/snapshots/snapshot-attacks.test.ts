@@ -257,7 +257,7 @@ describe('checkpoints and rewinds against a hostile workspace', () => {
     const { folder, workspace } = await setup()
     await Promise.all(opened.splice(0).map((checkpoints) => checkpoints.close()))
     const store = new SnapshotStore(join(folder, 'data', 'capped'))
-    const checkpoints = await WorkspaceCheckpoints.open(store, 'run_2', workspace, undefined, { maxNewBytes: 3 * 1024 * 1024, minFreeBytes: 0 })
+    const checkpoints = await WorkspaceCheckpoints.open(store, 'run_2', workspace, { storeLimits: { maxNewBytes: 3 * 1024 * 1024, minFreeBytes: 0 } })
     opened.push(checkpoints)
     const storeBytes = (): number => Number(execSync(`du -sb ${store.objects.root}`).toString().split('\t')[0])
     const baseBytes = storeBytes()
@@ -273,7 +273,7 @@ describe('checkpoints and rewinds against a hostile workspace', () => {
     expect({ failed: report.outcome!.failed, big: readdirSync(workspace).includes('big') }).toEqual({ failed: [], big: false })
 
     await checkpoints.close()
-    const full = await WorkspaceCheckpoints.open(store, 'run_3', workspace, undefined, { maxNewBytes: 1024 ** 3, minFreeBytes: Number.MAX_SAFE_INTEGER })
+    const full = await WorkspaceCheckpoints.open(store, 'run_3', workspace, { storeLimits: { maxNewBytes: 1024 ** 3, minFreeBytes: Number.MAX_SAFE_INTEGER } })
     opened.push(full)
     const before = storeBytes()
     await full.checkpoint('before', 'call_1', 'shell')

@@ -1,6 +1,8 @@
 // Where Tether keeps its own copies of workspaces: one object store shared by every run (a file
-// kept by many runs is stored once) and, per run, its checkpoint log. All under the data dir,
-// which the sandbox never sees; nothing here is ever written inside a workspace.
+// kept by many runs is stored once), per run its checkpoint log, and per workspace what the last
+// run found there. All under the data dir, which the sandbox never sees; nothing here is ever
+// written inside a workspace.
+import { createHash } from 'node:crypto'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ObjectStore } from './object-store'
@@ -20,6 +22,11 @@ export class SnapshotStore {
 
   checkpointLog(runId: string): string {
     return join(this.runDir(runId), 'checkpoints.jsonl')
+  }
+
+  /** What the last run found in the workspace at `realPath` (see workspace-fingerprints.ts). */
+  fingerprints(realPath: string): string {
+    return join(this.root, 'workspaces', `${createHash('sha256').update(realPath).digest('hex')}.json`)
   }
 
   barrierDir(runId: string): string {

@@ -1,7 +1,7 @@
 // The checkpoints of one live run: one full read of the workspace when the run starts (or
 // resumes), then, before and after each call that may change files, only the paths the change
 // journal saw change. Each checkpoint is on disk before the call it guards may run.
-import { mkdir } from 'node:fs/promises'
+import { mkdir, realpath } from 'node:fs/promises'
 import { escapePath } from '../../common/text/display-text'
 import { ChangeJournal } from './change-journal'
 import { CheckpointLogWriter, manifestAt, readCheckpointLog, type CheckpointLabel, type CheckpointLine } from './checkpoint-log'
@@ -13,6 +13,20 @@ import type { ReadLimits } from './read-entry'
 import { scanPaths, scanSubtree, type ScanContext, type ScanResult } from './scan'
 import type { SnapshotStore } from './snapshot-store'
 import { StoreBudget, type StoreLimits } from './store-budget'
+import { readFingerprints, settledAfterMs, writeFingerprints } from './workspace-fingerprints'
+
+export interface CheckpointOptions {
+  limits?: ReadLimits
+  storeLimits?: StoreLimits
+  /**
+   * Whether a new run starts from what the last run in the workspace found, and keeps what it
+   * finds for the next one (see workspace-fingerprints); off for a workspace no later run opens
+   * (a run's own worktree). On by default.
+   */
+  reuseFound?: boolean
+  /** How long a file must have been left alone before the first read for its entry to be kept; the kernel's writeback times by default. */
+  settledMs?: number
+}
 
 export interface CheckpointSummary {
   /** The checkpoint's index in the run's checkpoint log. */
@@ -59,6 +73,17 @@ export class WorkspaceCheckpoints {
   /** What the scans of the checkpoint being taken could not read. */
   #scanNotes: string[] = []
   #storeLimits: StoreLimits | undefined
+  /** Where what this run finds is kept for the next run in the workspace. */
+  #fingerprintsPath: string
+  #realWorkspace: string
+  /**
+   * Entries of paths left alone since this time are kept for the next run; null when nothing is
+   * kept (a run taken up again: what it knew was read at times it cannot tell).
+   */
+  #keepSettledBeforeMs: number | null = null
+  /** The latest write of what the run found, and the checkpoint count it was made at. */
+  #savingFingerprints: Promise<void> = Promise.resolve()
+  #fingerprintsSavedAt = -1
 
   private constructor(
     runId: string,
@@ -69,7 +94,8 @@ export class WorkspaceCheckpoints {
     manifest: Manifest,
     base: Manifest | null,
     limits: ReadLimits | undefined,
-    storeLimits: StoreLimits | undefined
+    storeLimits: StoreLimits | undefined,
+    realWorkspace: string
   ) {
     this.runId = runId
     this.workspace = workspace
@@ -87,24 +113,40 @@ export class WorkspaceCheckpoints {
       note: (text) => this.#scanNotes.push(text)
     }
     this.#storeLimits = storeLimits
+    this.#realWorkspace = realWorkspace
+    this.#fingerprintsPath = store.fingerprints(realWorkspace)
   }
 
   /**
    * Starts keeping checkpoints for `runId` in `workspace`: the first time, a full read becomes the
    * run's base; when the run continues, a full read records what changed while nothing watched.
    */
-  static async open(store: SnapshotStore, runId: string, workspace: string, limits?: ReadLimits, storeLimits?: StoreLimits): Promise<WorkspaceCheckpoints> {
+  static async open(store: SnapshotStore, runId: string, workspace: string, options: CheckpointOptions = {}): Promise<WorkspaceCheckpoints> {
+    const { limits, storeLimits } = options
+    const startedAt = Date.now()
+    const realWorkspace = await realpath(workspace)
     await mkdir(store.runDir(runId), { recursive: true })
     await store.lock(runId)
     const lines = await readCheckpointLog(store.checkpointLog(runId))
     const journal = await ChangeJournal.open(workspace, store.barrierDir(runId))
     const log = await CheckpointLogWriter.open(store.checkpointLog(runId), lines.length)
     const base = lines.length > 0 ? manifestAt(lines, 0) : null
-    const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), base, limits, storeLimits)
-    await checkpoints.#record(lines.length === 0 ? 'base' : 'rescan', null, null, async () => {
-      journal.take()
-      return { scan: await scanSubtree(checkpoints.#context, '', checkpoints.#manifest), notes: [] }
-    })
+    const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), base, limits, storeLimits, realWorkspace)
+    // A new run starts from what the last run in the workspace found; a run taken up again has its own log.
+    const settledMs = lines.length > 0 || options.reuseFound === false ? null : (options.settledMs ?? (await settledAfterMs(realWorkspace)))
+    const found = settledMs === null ? null : await readFingerprints(checkpoints.#fingerprintsPath, realWorkspace)
+    checkpoints.#keepSettledBeforeMs = settledMs === null ? null : startedAt - settledMs
+    checkpoints.#context.foundBefore = found?.entries
+    try {
+      await checkpoints.#record(lines.length === 0 ? 'base' : 'rescan', null, null, async () => {
+        journal.take()
+        const notes = found?.problem ? [found.problem] : []
+        return { scan: await scanSubtree(checkpoints.#context, '', checkpoints.#manifest), notes }
+      })
+    } finally {
+      checkpoints.#context.foundBefore = undefined
+    }
+    checkpoints.#saveFingerprints()
     if (checkpoints.#base === null) {
       checkpoints.#base = checkpoints.#manifest.clone()
       checkpoints.#context.rules = new GitignoreRules(workspace, { manifest: checkpoints.#base, objects: store.objects })
@@ -155,9 +197,25 @@ export class WorkspaceCheckpoints {
     if (this.#closed) return
     this.#closed = true
     await this.#queue.catch(() => undefined)
+    this.#saveFingerprints()
+    await this.#savingFingerprints
     this.#journal.close()
     await this.#log.close()
     await this.#store.unlock(this.runId)
+  }
+
+  /**
+   * Keeps what the latest checkpoint found for the next run, after any earlier write. Only a
+   * cache: a write that fails costs the next run a full read, nothing more.
+   */
+  #saveFingerprints(): void {
+    const settledBeforeMs = this.#keepSettledBeforeMs
+    if (settledBeforeMs === null || this.#fingerprintsSavedAt === this.#log.count) return
+    this.#fingerprintsSavedAt = this.#log.count
+    const manifest = this.#manifest.clone()
+    this.#savingFingerprints = this.#savingFingerprints
+      .then(() => writeFingerprints(this.#fingerprintsPath, this.#realWorkspace, manifest, settledBeforeMs))
+      .catch(() => undefined)
   }
 
   #record(label: CheckpointLabel, callId: string | null, tool: string | null, read: () => Promise<{ scan: ScanResult; notes: string[] }>): Promise<CheckpointSummary> {

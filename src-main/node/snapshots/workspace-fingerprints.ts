@@ -1,0 +1,119 @@
+// What the last run in a workspace found there: the entries of its latest checkpoint, kept per
+// workspace under the data dir. A new run's first read takes a path's entry from here, unread,
+// when the path's lstat fingerprint still matches it (inode, size, mtime and ctime; no process
+// can set a ctime back) and its content is in the object store; so the second run in a
+// 50,000-file repository stats its files instead of reading them all again. Only a cache: a file
+// that is missing, torn or from another version is set aside with a note, and the run reads.
+//
+// One write leaves no mark: a write through a shared memory mapping to a page that is already
+// dirty. The kernel stamps the ctime when a clean page is first written, and writes a dirty page
+// back within `vm.dirty_expire_centisecs` (plus a flusher period), after which the next write
+// stamps again. So an entry is kept for the next run only if its file last changed longer before
+// this run's first read than twice that time: whatever was written through a mapping without a
+// mark was on disk when the file was read. A file system that never writes back (tmpfs) gets no
+// cache at all.
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { z } from 'zod'
+import { entrySchema } from './checkpoint-log'
+import type { SnapshotEntry } from './entry'
+import type { Manifest } from './manifest'
+
+const VERSION = 1
+const HASH = /^[0-9a-f]{64}$/
+
+/** The least time a file must have been left alone for its entry to be kept, whatever the kernel's settings. */
+const MIN_SETTLED_MS = 60_000
+
+/** A temporary file this old is what a crash left, never a write under way. */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000
+
+/** Linux's magic numbers of file systems whose pages are never written back. */
+const NEVER_WRITTEN_BACK = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */])
+
+const fileSchema = z.object({
+  version: z.literal(VERSION),
+  workspace: z.string(),
+  entries: z.array(z.tuple([z.string(), entrySchema]))
+})
+
+export interface FoundBefore {
+  /** Entries by path; empty when there is nothing usable. */
+  entries: ReadonlyMap<string, SnapshotEntry>
+  /** Why the file was set aside; null when it was read or there was none. */
+  problem: string | null
+}
+
+const NOTHING: FoundBefore = { entries: new Map(), problem: null }
+
+export async function readFingerprints(path: string, workspace: string): Promise<FoundBefore> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return NOTHING
+    return { entries: new Map(), problem: `what the last run found here could not be read (${(error as Error).message}); every file was read` }
+  }
+  let parsed
+  try {
+    parsed = fileSchema.safeParse(JSON.parse(text))
+  } catch {
+    return { entries: new Map(), problem: `what the last run found here is not JSON (${path}); every file was read` }
+  }
+  const wellFormed = parsed.success && parsed.data.entries.every(([, entry]) => entry.kind !== 'file' || entry.hash === null || HASH.test(entry.hash))
+  if (!parsed.success || !wellFormed) return { entries: new Map(), problem: `what the last run found here is not in the expected form (${path}); every file was read` }
+  if (parsed.data.workspace !== workspace) return NOTHING
+  return { entries: new Map(parsed.data.entries as [string, SnapshotEntry][]), problem: null }
+}
+
+/**
+ * Replaces the file at once (a new name, then a rename): a reader sees the old file or the new
+ * one. Keeps only the entries of paths left alone since `settledBeforeMs` (see the header).
+ */
+export async function writeFingerprints(path: string, workspace: string, manifest: Manifest, settledBeforeMs: number): Promise<void> {
+  const limitNs = BigInt(Math.floor(settledBeforeMs)) * 1_000_000n
+  const entries = [...manifest.entries()].filter(([, entry]) => {
+    const [, , , ctimeNs, racy] = entry.stat.split(':')
+    return racy === undefined && ctimeNs !== undefined && /^\d+$/.test(ctimeNs) && BigInt(ctimeNs) < limitNs
+  })
+  await mkdir(dirname(path), { recursive: true })
+  await removeStaleTemporaries(path)
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    await writeFile(temporary, JSON.stringify({ version: VERSION, workspace, entries }), { mode: 0o600 })
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  }
+}
+
+/** What a write cut short by a crash left beside `path` (a write under way elsewhere is younger). */
+async function removeStaleTemporaries(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`
+  const names = await readdir(dirname(path)).catch(() => [] as string[])
+  for (const name of names.filter((candidate) => candidate.startsWith(prefix) && candidate.endsWith('.tmp'))) {
+    const temporary = join(dirname(path), name)
+    const info = await stat(temporary).catch(() => null)
+    if (info !== null && Date.now() - info.mtimeMs > STALE_TEMPORARY_MS) await rm(temporary, { force: true })
+  }
+}
+
+/**
+ * How long a file in `path`'s file system must have been left alone before a read for its entry
+ * to be kept (see the header); null when no time is enough: pages that are never written back
+ * (tmpfs, or periodic writeback switched off) can take writes through a mapping forever unmarked.
+ */
+export async function settledAfterMs(path: string): Promise<number | null> {
+  const info = await statfs(path).catch(() => null)
+  if (info === null || NEVER_WRITTEN_BACK.has(info.type)) return null
+  const centisecs = async (name: string): Promise<number | null> => {
+    const value = Number.parseInt(await readFile(`/proc/sys/vm/${name}`, 'utf8').catch(() => ''), 10)
+    return Number.isSafeInteger(value) && value >= 0 ? value : null
+  }
+  const expire = await centisecs('dirty_expire_centisecs')
+  const period = await centisecs('dirty_writeback_centisecs')
+  if (period === 0) return null
+  return Math.max(MIN_SETTLED_MS, 2 * ((expire ?? 0) + (period ?? 0)) * 10)
+}
