@@ -127,31 +127,46 @@ export class WorkspaceCheckpoints {
     const realWorkspace = await realpath(workspace)
     await mkdir(store.runDir(runId), { recursive: true })
     await store.lock(runId)
-    const lines = await readCheckpointLog(store.checkpointLog(runId))
-    const journal = await ChangeJournal.open(workspace, store.barrierDir(runId))
-    const log = await CheckpointLogWriter.open(store.checkpointLog(runId), lines.length)
-    const base = lines.length > 0 ? manifestAt(lines, 0) : null
-    const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), base, limits, storeLimits, realWorkspace)
-    // A new run starts from what the last run in the workspace found; a run taken up again has its own log.
-    const settledMs = lines.length > 0 || options.reuseFound === false ? null : (options.settledMs ?? (await settledAfterMs(realWorkspace)))
-    const found = settledMs === null ? null : await readFingerprints(checkpoints.#fingerprintsPath, realWorkspace)
-    checkpoints.#keepSettledBeforeMs = settledMs === null ? null : startedAt - settledMs
-    checkpoints.#context.foundBefore = found?.entries
+    let journal: ChangeJournal | null = null
+    let log: CheckpointLogWriter | null = null
     try {
-      await checkpoints.#record(lines.length === 0 ? 'base' : 'rescan', null, null, async () => {
-        journal.take()
+      const lines = await readCheckpointLog(store.checkpointLog(runId))
+      journal = await ChangeJournal.open(workspace, store.barrierDir(runId))
+      log = await CheckpointLogWriter.open(store.checkpointLog(runId), lines.length)
+      const base = lines.length > 0 ? manifestAt(lines, 0) : null
+      const checkpoints = new WorkspaceCheckpoints(runId, workspace, store, journal, log, manifestAt(lines, lines.length - 1), base, limits, storeLimits, realWorkspace)
+      await checkpoints.#start(lines.length === 0, options, startedAt)
+      return checkpoints
+    } catch (error) {
+      // Nothing is kept for a run whose first read failed: no watches, no open log, no lock.
+      journal?.close()
+      await log?.close().catch(() => undefined)
+      await store.unlock(runId).catch(() => undefined)
+      throw error
+    }
+  }
+
+  /** The first full read: the run's base when `fresh`, else what changed while nothing watched. */
+  async #start(fresh: boolean, options: CheckpointOptions, startedAt: number): Promise<void> {
+    // A new run starts from what the last run in the workspace found; a run taken up again has its own log.
+    const settledMs = !fresh || options.reuseFound === false ? null : (options.settledMs ?? (await settledAfterMs(this.#realWorkspace)))
+    const found = settledMs === null ? null : await readFingerprints(this.#fingerprintsPath, this.#realWorkspace)
+    this.#keepSettledBeforeMs = settledMs === null ? null : startedAt - settledMs
+    this.#context.foundBefore = found?.entries
+    try {
+      await this.#record(fresh ? 'base' : 'rescan', null, null, async () => {
+        this.#journal.take()
         const notes = found?.problem ? [found.problem] : []
-        return { scan: await scanSubtree(checkpoints.#context, '', checkpoints.#manifest), notes }
+        return { scan: await scanSubtree(this.#context, '', this.#manifest), notes }
       })
     } finally {
-      checkpoints.#context.foundBefore = undefined
+      this.#context.foundBefore = undefined
     }
-    checkpoints.#saveFingerprints()
-    if (checkpoints.#base === null) {
-      checkpoints.#base = checkpoints.#manifest.clone()
-      checkpoints.#context.rules = new GitignoreRules(workspace, { manifest: checkpoints.#base, objects: store.objects })
+    this.#saveFingerprints()
+    if (this.#base === null) {
+      this.#base = this.#manifest.clone()
+      this.#context.rules = new GitignoreRules(this.workspace, { manifest: this.#base, objects: this.#store.objects })
     }
-    return checkpoints
   }
 
   /** The workspace as the run found it. */

@@ -10,14 +10,17 @@
 // back within `vm.dirty_expire_centisecs` (plus a flusher period), after which the next write
 // stamps again. So an entry is kept for the next run only if its file last changed longer before
 // this run's first read than twice that time: whatever was written through a mapping without a
-// mark was on disk when the file was read. A file system that never writes back (tmpfs) gets no
-// cache at all.
+// mark was on disk when the file was read. That holds on the local file systems listed below,
+// with periodic writeback on; anywhere else (tmpfs, overlays, network and FUSE file systems,
+// FAT, whose ctime is the creation time) nothing is kept, and neither is anything below a mount
+// point inside the workspace. Both clocks are the wall clock: a step forward of more than the
+// settling time between a write and the read can pass a page still dirty.
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import { entrySchema } from './checkpoint-log'
-import type { SnapshotEntry } from './entry'
+import { isWithinAny, type SnapshotEntry } from './entry'
 import type { Manifest } from './manifest'
 
 const VERSION = 1
@@ -29,8 +32,8 @@ const MIN_SETTLED_MS = 60_000
 /** A temporary file this old is what a crash left, never a write under way. */
 const STALE_TEMPORARY_MS = 60 * 60 * 1000
 
-/** Linux's magic numbers of file systems whose pages are never written back. */
-const NEVER_WRITTEN_BACK = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */])
+/** Linux's magic numbers of the file systems the header's reasoning holds for. */
+const MARKS_EVERY_CHANGE = new Set([0xef53 /* ext2/3/4 */, 0x58465342 /* xfs */, 0x9123683e /* btrfs */, 0xf2f52010 /* f2fs */])
 
 const fileSchema = z.object({
   version: z.literal(VERSION),
@@ -73,7 +76,11 @@ export async function readFingerprints(path: string, workspace: string): Promise
  */
 export async function writeFingerprints(path: string, workspace: string, manifest: Manifest, settledBeforeMs: number): Promise<void> {
   const limitNs = BigInt(Math.floor(settledBeforeMs)) * 1_000_000n
-  const entries = [...manifest.entries()].filter(([, entry]) => {
+  const mounts = await mountPointsBelow(workspace)
+  const entries = [...manifest.entries()].filter(([entryPath, entry]) => {
+    // Content not kept is read again by the next run anyway.
+    if (mounts === null || (entry.kind === 'file' && entry.hash === null)) return false
+    if (isWithinAny(entryPath, mounts)) return false
     const [, , , ctimeNs, racy] = entry.stat.split(':')
     return racy === undefined && ctimeNs !== undefined && /^\d+$/.test(ctimeNs) && BigInt(ctimeNs) < limitNs
   })
@@ -107,13 +114,37 @@ async function removeStaleTemporaries(path: string): Promise<void> {
  */
 export async function settledAfterMs(path: string): Promise<number | null> {
   const info = await statfs(path).catch(() => null)
-  if (info === null || NEVER_WRITTEN_BACK.has(info.type)) return null
+  if (info === null || !MARKS_EVERY_CHANGE.has(info.type)) return null
   const centisecs = async (name: string): Promise<number | null> => {
     const value = Number.parseInt(await readFile(`/proc/sys/vm/${name}`, 'utf8').catch(() => ''), 10)
     return Number.isSafeInteger(value) && value >= 0 ? value : null
   }
   const expire = await centisecs('dirty_expire_centisecs')
   const period = await centisecs('dirty_writeback_centisecs')
-  if (period === 0) return null
-  return Math.max(MIN_SETTLED_MS, 2 * ((expire ?? 0) + (period ?? 0)) * 10)
+  if (expire === null || period === null || period === 0) return null
+  return Math.max(MIN_SETTLED_MS, 2 * (expire + period) * 10)
+}
+
+/** Octal escapes `/proc/self/mountinfo` uses for spaces, tabs, newlines and backslashes in paths. */
+function unescapeMountPath(text: string): string {
+  return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)))
+}
+
+/** Workspace-relative paths of the mount points strictly inside `workspace` (a real path); null when they cannot be known. */
+async function mountPointsBelow(workspace: string): Promise<Set<string> | null> {
+  const text = await readFile('/proc/self/mountinfo', 'utf8').catch(() => null)
+  return text === null ? null : mountPointsIn(text, workspace)
+}
+
+/** The mount points `mountinfo` (the text of `/proc/self/mountinfo`) lists strictly inside `workspace`, relative to it. */
+export function mountPointsIn(mountinfo: string, workspace: string): Set<string> {
+  const prefix = workspace.endsWith('/') ? workspace : `${workspace}/`
+  const below = new Set<string>()
+  for (const line of mountinfo.split('\n')) {
+    const mountPoint = line.split(' ')[4]
+    if (mountPoint === undefined) continue
+    const path = unescapeMountPath(mountPoint)
+    if (path.startsWith(prefix)) below.add(path.slice(prefix.length))
+  }
+  return below
 }
