@@ -77,13 +77,15 @@ export async function readFingerprints(path: string, workspace: string): Promise
 export async function writeFingerprints(path: string, workspace: string, manifest: Manifest, settledBeforeMs: number): Promise<void> {
   const limitNs = BigInt(Math.floor(settledBeforeMs)) * 1_000_000n
   const mounts = await mountPointsBelow(workspace)
-  const entries = [...manifest.entries()].filter(([entryPath, entry]) => {
-    // Content not kept is read again by the next run anyway.
-    if (mounts === null || (entry.kind === 'file' && entry.hash === null)) return false
-    if (isWithinAny(entryPath, mounts)) return false
-    const [, , , ctimeNs, racy] = entry.stat.split(':')
-    return racy === undefined && ctimeNs !== undefined && /^\d+$/.test(ctimeNs) && BigInt(ctimeNs) < limitNs
-  })
+  const entries =
+    mounts === null
+      ? []
+      : [...manifest.entries()].filter(([entryPath, entry]) => {
+          // Content not kept is read again by the next run anyway.
+          if ((entry.kind === 'file' && entry.hash === null) || isWithinAny(entryPath, mounts)) return false
+          const [, , , ctimeNs, racy] = entry.stat.split(':')
+          return racy === undefined && ctimeNs !== undefined && /^\d+$/.test(ctimeNs) && BigInt(ctimeNs) < limitNs
+        })
   await mkdir(dirname(path), { recursive: true })
   await removeStaleTemporaries(path)
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`
@@ -109,8 +111,9 @@ async function removeStaleTemporaries(path: string): Promise<void> {
 
 /**
  * How long a file in `path`'s file system must have been left alone before a read for its entry
- * to be kept (see the header); null when no time is enough: pages that are never written back
- * (tmpfs, or periodic writeback switched off) can take writes through a mapping forever unmarked.
+ * to be kept (see the header); null where the header's reasoning does not hold: a file system
+ * not listed, periodic writeback switched off (a dirty page can then take writes through a
+ * mapping unmarked for ever), or settings that cannot be read.
  */
 export async function settledAfterMs(path: string): Promise<number | null> {
   const info = await statfs(path).catch(() => null)
