@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 
-const HASH = /^[0-9a-f]{64}$/
+/** A content hash as the store names blobs: sha256, lowercase hex. */
+export const HASH = /^[0-9a-f]{64}$/
 
 /** A batch stays in memory, to become single files, while it has at most this many blobs... */
 const LOOSE_BATCH_COUNT = 16

@@ -73,8 +73,7 @@ export class WorkspaceCheckpoints {
   /** What the scans of the checkpoint being taken could not read. */
   #scanNotes: string[] = []
   #storeLimits: StoreLimits | undefined
-  /** Where what this run finds is kept for the next run in the workspace. */
-  #fingerprintsPath: string
+  /** The workspace's real path, which names what this run finds for the next run in it. */
   #realWorkspace: string
   /**
    * Entries of paths left alone since this time are kept for the next run; null when nothing is
@@ -114,7 +113,6 @@ export class WorkspaceCheckpoints {
     }
     this.#storeLimits = storeLimits
     this.#realWorkspace = realWorkspace
-    this.#fingerprintsPath = store.fingerprints(realWorkspace)
   }
 
   /**
@@ -150,7 +148,7 @@ export class WorkspaceCheckpoints {
   async #start(fresh: boolean, options: CheckpointOptions, startedAt: number): Promise<void> {
     // A new run starts from what the last run in the workspace found; a run taken up again has its own log.
     const settledMs = !fresh || options.reuseFound === false ? null : (options.settledMs ?? (await settledAfterMs(this.#realWorkspace)))
-    const found = settledMs === null ? null : await readFingerprints(this.#fingerprintsPath, this.#realWorkspace)
+    const found = settledMs === null ? null : await readFingerprints(this.#store.fingerprints(this.#realWorkspace), this.#realWorkspace)
     this.#keepSettledBeforeMs = settledMs === null ? null : startedAt - settledMs
     this.#context.foundBefore = found?.entries
     try {
@@ -227,9 +225,10 @@ export class WorkspaceCheckpoints {
     const settledBeforeMs = this.#keepSettledBeforeMs
     if (settledBeforeMs === null || this.#fingerprintsSavedAt === this.#log.count) return
     this.#fingerprintsSavedAt = this.#log.count
-    const manifest = this.#manifest.clone()
+    // The entries as they are now: later checkpoints change the manifest while this write waits.
+    const found = [...this.#manifest.entries()]
     this.#savingFingerprints = this.#savingFingerprints
-      .then(() => writeFingerprints(this.#fingerprintsPath, this.#realWorkspace, manifest, settledBeforeMs))
+      .then(() => writeFingerprints(this.#store.fingerprints(this.#realWorkspace), this.#realWorkspace, found, settledBeforeMs))
       .catch(() => undefined)
   }
 

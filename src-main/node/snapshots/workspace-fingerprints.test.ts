@@ -7,7 +7,6 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { bash } from '../../test-support/workspace-tree'
 import { readCheckpointLog, type CheckpointLine } from './checkpoint-log'
-import { Manifest } from './manifest'
 import { SnapshotStore } from './snapshot-store'
 import { WorkspaceCheckpoints, type CheckpointOptions } from './workspace-checkpoints'
 import { mountPointsIn, readFingerprints, settledAfterMs, writeFingerprints } from './workspace-fingerprints'
@@ -176,7 +175,7 @@ describe('what the last run in a workspace found', () => {
     for (const name of ['cache.json.old.tmp', 'cache.json.new.tmp', 'other.json.old.tmp']) await writeFile(join(store.root, 'workspaces', name), '')
     const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
     for (const name of ['cache.json.old.tmp', 'other.json.old.tmp']) await utimes(join(store.root, 'workspaces', name), hoursAgo, hoursAgo)
-    await writeFingerprints(path, await realpath(workspace), new Manifest(), Date.now())
+    await writeFingerprints(path, await realpath(workspace), [], Date.now())
     expect((await readdir(join(store.root, 'workspaces'))).sort()).toEqual(['cache.json', 'cache.json.new.tmp', 'other.json.old.tmp'])
   })
 

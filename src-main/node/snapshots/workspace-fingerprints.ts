@@ -21,10 +21,9 @@ import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import { entrySchema } from './checkpoint-log'
 import { isWithinAny, type SnapshotEntry } from './entry'
-import type { Manifest } from './manifest'
+import { HASH } from './object-store'
 
 const VERSION = 1
-const HASH = /^[0-9a-f]{64}$/
 
 /** The least time a file must have been left alone for its entry to be kept, whatever the kernel's settings. */
 const MIN_SETTLED_MS = 60_000
@@ -74,13 +73,13 @@ export async function readFingerprints(path: string, workspace: string): Promise
  * Replaces the file at once (a new name, then a rename): a reader sees the old file or the new
  * one. Keeps only the entries of paths left alone since `settledBeforeMs` (see the header).
  */
-export async function writeFingerprints(path: string, workspace: string, manifest: Manifest, settledBeforeMs: number): Promise<void> {
+export async function writeFingerprints(path: string, workspace: string, found: [string, SnapshotEntry][], settledBeforeMs: number): Promise<void> {
   const limitNs = BigInt(Math.floor(settledBeforeMs)) * 1_000_000n
   const mounts = await mountPointsBelow(workspace)
   const entries =
     mounts === null
       ? []
-      : [...manifest.entries()].filter(([entryPath, entry]) => {
+      : found.filter(([entryPath, entry]) => {
           // Content not kept is read again by the next run anyway.
           if ((entry.kind === 'file' && entry.hash === null) || isWithinAny(entryPath, mounts)) return false
           const [, , , ctimeNs, racy] = entry.stat.split(':')
