@@ -1,4 +1,5 @@
-// What a checkpoint costs per call, at 100 files and at 50,000 (or --files N): the same few real
+// What a checkpoint costs per call, at 100 files and at 50,000 (or --files N, --per-folder N files
+// to a folder, 10 by default, about what a repository holds): the same few real
 // file changes per call in both workspaces, checkpoints before and after each, timed from the
 // first checkpoint to the second being on disk. Calls alternate between the two workspaces. The
 // cost must not grow with the repository, so the report is the ratio large/small measured in the
@@ -15,17 +16,17 @@ import { SnapshotStore } from '../../src-main/node/snapshots/snapshot-store'
 import { WorkspaceCheckpoints } from '../../src-main/node/snapshots/workspace-checkpoints'
 import { loadNote } from '../foundation/report'
 
-const FILES_PER_DIR = 100
 const SETTLED_AT_ONCE = { settledMs: 0 }
 
-async function makeWorkspace(root: string, files: number): Promise<void> {
+/** `files` files, `perFolder` to a folder, ten folders to a package: pkgN/srcM/fileK.ts. */
+async function makeWorkspace(root: string, files: number, perFolder: number): Promise<void> {
   await mkdir(root, { recursive: true })
   await writeFile(join(root, '.gitignore'), 'node_modules/\n')
-  for (let dir = 0; dir * FILES_PER_DIR < files; dir++) {
-    const folder = join(root, `pkg${dir}`, 'src')
+  for (let dir = 0; dir * perFolder < files; dir++) {
+    const folder = join(root, `pkg${Math.floor(dir / 10)}`, `src${dir % 10}`)
     await mkdir(folder, { recursive: true })
-    const count = Math.min(FILES_PER_DIR, files - dir * FILES_PER_DIR)
-    await Promise.all(Array.from({ length: count }, (_, i) => writeFile(join(folder, `file${i}.ts`), `export const value${i} = ${dir * FILES_PER_DIR + i}\n`)))
+    const count = Math.min(perFolder, files - dir * perFolder)
+    await Promise.all(Array.from({ length: count }, (_, i) => writeFile(join(folder, `file${i}.ts`), `export const value${i} = ${dir * perFolder + i}\n`)))
   }
   await mkdir(join(root, 'node_modules', 'dep'), { recursive: true })
   await writeFile(join(root, 'node_modules', 'dep', 'index.js'), 'ignored\n')
@@ -55,9 +56,9 @@ interface Subject {
   cpus: number[]
 }
 
-async function open(scratch: string, files: number): Promise<Subject> {
+async function open(scratch: string, files: number, perFolder: number): Promise<Subject> {
   const workspace = join(scratch, `ws-${files}`)
-  await makeWorkspace(workspace, files)
+  await makeWorkspace(workspace, files, perFolder)
   const store = new SnapshotStore(join(scratch, `store-${files}`))
   const started = performance.now()
   const checkpoints = await WorkspaceCheckpoints.open(store, `run_${files}`, workspace, SETTLED_AT_ONCE)
@@ -71,9 +72,9 @@ async function call(subject: Subject, index: number, timed: boolean): Promise<vo
   const cpu = process.cpuUsage()
   const started = performance.now()
   await checkpoints.checkpoint('before', callId, 'shell')
-  await writeFile(join(workspace, 'pkg0', 'src', 'file1.ts'), `export const edited = ${index}\n`)
-  await writeFile(join(workspace, 'pkg0', 'src', `new${index}.ts`), `export const added = ${index}\n`)
-  if (index > 0) await unlink(join(workspace, 'pkg0', 'src', `new${index - 1}.ts`))
+  await writeFile(join(workspace, 'pkg0', 'src0', 'file1.ts'), `export const edited = ${index}\n`)
+  await writeFile(join(workspace, 'pkg0', 'src0', `new${index}.ts`), `export const added = ${index}\n`)
+  if (index > 0) await unlink(join(workspace, 'pkg0', 'src0', `new${index - 1}.ts`))
   await writeFile(join(workspace, 'README.md'), `call ${index}\n`)
   const summary = await checkpoints.checkpoint('after', callId, 'shell')
   const used = process.cpuUsage(cpu)
@@ -96,13 +97,14 @@ async function finish(subject: Subject): Promise<Measured> {
   return { files: subject.files, openMs: subject.openMs, perCallMs: median(subject.walls), perCallCpuMs: median(subject.cpus), fullReadMs, nextRunOpenMs }
 }
 
-const { values } = parseArgs({ options: { files: { type: 'string', default: '50000' }, calls: { type: 'string', default: '30' } } })
+const { values } = parseArgs({ options: { files: { type: 'string', default: '50000' }, calls: { type: 'string', default: '30' }, 'per-folder': { type: 'string', default: '10' } } })
 const large = Number(values.files)
 const calls = Number(values.calls)
+const perFolder = Number(values['per-folder'])
 const scratch = await mkdtemp(join(tmpdir(), 'tether-bench-checkpoints-'))
 try {
-  process.stdout.write(`node ${process.version}, ${process.platform}-${process.arch}, ${loadNote()}\n`)
-  const subjects = [await open(scratch, 100), await open(scratch, large)]
+  process.stdout.write(`node ${process.version}, ${process.platform}-${process.arch}, ${loadNote()}, ${perFolder} files to a folder\n`)
+  const subjects = [await open(scratch, 100, perFolder), await open(scratch, large, perFolder)]
   // Calls alternate between the two workspaces, so a busy machine weighs on both alike.
   const warmups = 5
   for (let index = 0; index < warmups + calls; index++) for (const subject of subjects) await call(subject, index, index >= warmups)

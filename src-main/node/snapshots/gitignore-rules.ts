@@ -4,10 +4,11 @@
 // Once a run's first checkpoint is taken, the rules are those of the .gitignore files as the run
 // found them (kept in that checkpoint): a .gitignore the run writes, anywhere, hides nothing.
 import ignore, { type Ignore } from 'ignore'
-import { readEntry } from './read-entry'
+import { readEntry, readEntryAt } from './read-entry'
 import { isWithin, joinPath, parentOf } from './entry'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
+import type { WorkspaceDir } from './workspace-dir'
 
 const MAX_GITIGNORE_BYTES = 1024 * 1024
 
@@ -25,7 +26,20 @@ export class GitignoreRules {
 
   /** Reads (again) the .gitignore of `dir`; call it for each directory before asking about its children. */
   async load(dir: string): Promise<void> {
-    const text = await this.#read(joinPath(dir, '.gitignore'))
+    this.#set(dir, await this.#read(joinPath(dir, '.gitignore')))
+  }
+
+  /**
+   * `load` for a folder the caller holds open and has just listed: its .gitignore is read through
+   * the open folder, and not looked for at all when the listing had none.
+   */
+  async loadListed(folder: WorkspaceDir, listedGitignore: boolean): Promise<void> {
+    if (this.#base !== null) return this.load(folder.relative)
+    const read = listedGitignore ? await readEntryAt(folder, '.gitignore', { maxFileBytes: MAX_GITIGNORE_BYTES }) : null
+    this.#set(folder.relative, read?.content ? read.content.toString('utf8') : null)
+  }
+
+  #set(dir: string, text: string | null): void {
     this.#byDir.set(dir, text === null ? null : ignore({ allowRelativePaths: true }).add(text))
   }
 

@@ -5,7 +5,8 @@
 // its index last), so a run's first read of a 50,000-file repository does not create and sync
 // 50,000 files. Either way a blob that can be found by its hash is whole.
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 
 /** A content hash as the store names blobs: sha256, lowercase hex. */
@@ -15,6 +16,10 @@ export const HASH = /^[0-9a-f]{64}$/
 const LOOSE_BATCH_COUNT = 16
 /** ...and at most this many bytes; past either it goes to a pack file. */
 const LOOSE_BATCH_BYTES = 8 * 1024 * 1024
+/** Blobs bound for a pack are written to it in one call once this many wait... */
+const PACK_WRITE_COUNT = 256
+/** ...or this many bytes. */
+const PACK_WRITE_BYTES = 4 * 1024 * 1024
 
 interface PackSlot {
   pack: string
@@ -24,6 +29,7 @@ interface PackSlot {
 
 /** The blobs put since the last flush. */
 interface Batch {
+  /** Blobs not written anywhere yet. */
   memory: Map<string, Buffer>
   bytes: number
   pack: { path: string; handle: FileHandle; size: number; slots: Map<string, PackSlot> } | null
@@ -44,6 +50,19 @@ async function writeSynced(path: string, content: Buffer | string): Promise<void
     throw error
   }
   await handle.close()
+}
+
+/** What is left of `buffers` after their first `skip` bytes. */
+function unwritten(buffers: Buffer[], skip: number): Buffer[] {
+  const rest: Buffer[] = []
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) skip -= buffer.length
+    else {
+      rest.push(skip > 0 ? buffer.subarray(skip) : buffer)
+      skip = 0
+    }
+  }
+  return rest
 }
 
 async function readSlot(slot: PackSlot): Promise<Buffer> {
@@ -97,10 +116,9 @@ export class ObjectStore {
   async has(hash: string): Promise<boolean> {
     await this.#readPacks()
     if (this.#known.has(hash) || this.#packed.has(hash) || this.#batch.memory.has(hash) || this.#batch.pack?.slots.has(hash)) return true
-    const found = await stat(this.#pathOf(hash)).then(
-      () => true,
-      () => false
-    )
+    // Asked for every new file of a first read: a trip through the thread pool per file (and an
+    // error built for each miss) costs more than looking in the app's own folder here.
+    const found = existsSync(this.#pathOf(hash))
     if (found) this.#known.add(hash)
     return found
   }
@@ -113,20 +131,15 @@ export class ObjectStore {
     return this.#serially(async () => {
       if (await this.has(hash)) return
       const batch = this.#batch
-      if (batch.pack === null && batch.memory.size < LOOSE_BATCH_COUNT && batch.bytes + content.length <= LOOSE_BATCH_BYTES) {
-        batch.memory.set(hash, content)
-        batch.bytes += content.length
-        return
-      }
+      batch.memory.set(hash, content)
+      batch.bytes += content.length
+      if (batch.pack === null ? batch.memory.size <= LOOSE_BATCH_COUNT && batch.bytes <= LOOSE_BATCH_BYTES : batch.memory.size < PACK_WRITE_COUNT && batch.bytes < PACK_WRITE_BYTES) return
       if (batch.pack === null) {
         await mkdir(this.#packDir, { recursive: true })
         const path = join(this.#packDir, `${Date.now()}-${randomBytes(6).toString('hex')}.pack.tmp`)
         batch.pack = { path, handle: await open(path, 'wx', 0o600), size: 0, slots: new Map() }
-        for (const [held, bytes] of batch.memory) await this.#append(batch, held, bytes)
-        batch.memory.clear()
-        batch.bytes = 0
       }
-      await this.#append(batch, hash, content)
+      await this.#writeToPack(batch)
     })
   }
 
@@ -135,7 +148,10 @@ export class ObjectStore {
     return this.#serially(async () => {
       const batch = this.#batch
       try {
-        if (batch.pack !== null) await this.#finishPack(batch.pack)
+        if (batch.pack !== null) {
+          await this.#writeToPack(batch)
+          await this.#finishPack(batch.pack)
+        }
         // Side by side: each blob is whole on its own, and their syncs overlap instead of adding up.
         const written = await Promise.allSettled([...batch.memory].map(([hash, content]) => this.#writeLoose(hash, content)))
         const failed = written.find((outcome) => outcome.status === 'rejected')
@@ -187,11 +203,23 @@ export class ObjectStore {
     return next
   }
 
-  async #append(batch: Batch, hash: string, content: Buffer): Promise<void> {
+  /** Writes the blobs held in memory to the batch's pack, in one call. */
+  async #writeToPack(batch: Batch): Promise<void> {
     const pack = batch.pack!
-    await pack.handle.write(content, 0, content.length, pack.size)
-    pack.slots.set(hash, { pack: pack.path, offset: pack.size, length: content.length })
-    pack.size += content.length
+    const blobs = [...batch.memory]
+    if (blobs.length === 0) return
+    let written = 0
+    const contents = blobs.map(([, content]) => content)
+    while (written < batch.bytes) {
+      const { bytesWritten } = await pack.handle.writev(unwritten(contents, written), pack.size + written)
+      written += bytesWritten
+    }
+    for (const [hash, content] of blobs) {
+      pack.slots.set(hash, { pack: pack.path, offset: pack.size, length: content.length })
+      pack.size += content.length
+    }
+    batch.memory.clear()
+    batch.bytes = 0
   }
 
   async #finishPack(pack: NonNullable<Batch['pack']>): Promise<void> {

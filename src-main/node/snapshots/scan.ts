@@ -18,10 +18,17 @@ export function isGitMetadata(name: string): boolean {
   return name === '.git'
 }
 
+/** Paths read at once, across the whole scan: each read holds a file's content until it is kept. */
 const READ_CONCURRENCY = 8
+/**
+ * Folders walked side by side, beyond the first: one folder at a time pays a trip through the
+ * thread pool for every step of every folder (open, list, look), and a repository's folders hold
+ * about ten files each.
+ */
+const EXTRA_WALKS = 7
 
 /**
- * Folders deeper than this are kept as folders but not read (with a note): the walk holds one
+ * Folders deeper than this are kept as folders but not read (with a note): each walk holds one
  * open folder per level, and no project nests this deep.
  */
 export const MAX_DEPTH = 256
@@ -88,13 +95,47 @@ async function readKept(context: ScanContext, folder: WorkspaceDir, path: string
   return kept(context, await readEntryAt(folder, nameOf(path), context.limits ?? DEFAULT_LIMITS, before), before)
 }
 
-/** Runs `work` over `items` with at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/** What the loops of one scan share: after a failure in any of them, none starts another item. */
+interface ScanLoops {
+  failure: { error: unknown } | null
+}
+
+/**
+ * Runs `work` over `items` with `workers` at a time, and tells `workerDone` as each one runs out
+ * of items. After a failure in any loop of the scan no item is started; the failure is thrown
+ * once this loop's workers stopped, so nothing of the scan still runs when it fails.
+ */
+async function eachLimited<T>(items: readonly T[], workers: number, loops: ScanLoops, work: (item: T) => Promise<void>, workerDone?: (worker: number) => void): Promise<void> {
   let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!)
+  const worker = async (index: number): Promise<void> => {
+    try {
+      while (loops.failure === null && next < items.length) await work(items[next++]!)
+    } catch (error) {
+      loops.failure ??= { error }
+    } finally {
+      workerDone?.(index)
+    }
   }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(workers, items.length) }, (_, index) => worker(index)))
+  if (loops.failure !== null) throw loops.failure.error
+}
+
+/** Runs each piece of work given to it when fewer than `limit` others run. */
+function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async (work) => {
+    if (running < limit) running += 1
+    else await new Promise<void>((resolve) => waiting.push(resolve))
+    try {
+      return await work()
+    } finally {
+      // The slot passes straight to the next in line, so none is taken twice.
+      const next = waiting.shift()
+      if (next) next()
+      else running -= 1
+    }
+  }
 }
 
 /**
@@ -104,10 +145,12 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
  */
 export async function scanSubtree(context: ScanContext, dir: string, known: Manifest): Promise<ScanResult> {
   const result: ScanResult = new Map()
+  const reading = limiter(READ_CONCURRENCY)
+  const loops: ScanLoops = { failure: null }
+  let spareWalks = EXTRA_WALKS
   const walk = async (folder: WorkspaceDir, depth: number): Promise<void> => {
     const current = folder.relative
     context.onDirectory?.(current)
-    await context.rules.load(current)
     let listing
     try {
       // Names as bytes: a name that is not UTF-8 must still name its file (see workspace-dir).
@@ -117,25 +160,31 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return
       throw error
     }
-    const files: string[] = []
-    const subdirs: string[] = []
+    const listed: { path: string; isDir: boolean }[] = []
+    let listedGitignore = false
     for await (const dirent of listing) {
       const name = nameFromBytes(dirent.name as unknown as Buffer)
       if (isGitMetadata(name)) continue
-      const path = joinPath(current, name)
-      if (dirent.isDirectory()) {
-        // A path kept once stays kept.
-        if (context.rules.isIgnored(path, true) && !known.has(path)) continue
-        subdirs.push(path)
-      } else if (dirent.isFile() || dirent.isSymbolicLink()) {
-        if (context.rules.isIgnored(path, false) && !known.has(path)) continue
-        files.push(path)
+      if (dirent.isDirectory()) listed.push({ path: joinPath(current, name), isDir: true })
+      else if (dirent.isFile() || dirent.isSymbolicLink()) {
+        listed.push({ path: joinPath(current, name), isDir: false })
+        listedGitignore ||= name === '.gitignore'
       }
     }
-    await eachLimited(files, READ_CONCURRENCY, async (path) => {
-      result.set(path, await readKept(context, folder, path, known))
+    await context.rules.loadListed(folder, listedGitignore)
+    // A path kept once stays kept.
+    const wanted = listed.filter(({ path, isDir }) => known.has(path) || !context.rules.isIgnored(path, isDir))
+    const files = wanted.flatMap(({ path, isDir }) => (isDir ? [] : [path]))
+    const subdirs = wanted.flatMap(({ path, isDir }) => (isDir ? [path] : []))
+    await eachLimited(files, READ_CONCURRENCY, loops, async (path) => {
+      result.set(path, await reading(() => readKept(context, folder, path, known)))
     })
-    for (const subdir of subdirs) await visit(folder, subdir, depth + 1)
+    // Walks that run out of folders here hand their place back, for a folder deeper or elsewhere.
+    const helpers = Math.max(0, Math.min(spareWalks, subdirs.length - 1))
+    spareWalks -= helpers
+    await eachLimited(subdirs, 1 + helpers, loops, (subdir) => visit(folder, subdir, depth + 1), (worker) => {
+      if (worker > 0) spareWalks += 1
+    })
   }
   /** A folder found in `parent`: kept, and walked unless it is too deep. */
   const visit = async (parent: WorkspaceDir, path: string, depth: number): Promise<void> => {
@@ -213,7 +262,7 @@ export async function scanPaths(context: ScanContext, paths: Iterable<string>, k
   const result: ScanResult = new Map()
   const list = [...paths]
   for (const path of list) await context.rules.loadAncestors(path)
-  await eachLimited(list, READ_CONCURRENCY, async (path) => {
+  await eachLimited(list, READ_CONCURRENCY, { failure: null }, async (path) => {
     const before = await knownOrFound(context, path, known)
     const entry = await kept(context, await readEntry(context.root, path, context.limits ?? DEFAULT_LIMITS, before), before)
     if (entry !== null && !known.has(path) && context.rules.isIgnored(path, entry.kind === 'dir')) return
