@@ -203,7 +203,7 @@ export class ObjectStore {
     return next
   }
 
-  /** Writes the blobs held in memory to the batch's pack, in one call. */
+  /** Writes the blobs held in memory to the batch's pack, in one call unless the disk takes only part. */
   async #writeToPack(batch: Batch): Promise<void> {
     const pack = batch.pack!
     const blobs = [...batch.memory]
@@ -212,6 +212,7 @@ export class ObjectStore {
     const contents = blobs.map(([, content]) => content)
     while (written < batch.bytes) {
       const { bytesWritten } = await pack.handle.writev(unwritten(contents, written), pack.size + written)
+      if (bytesWritten === 0) throw new Error(`cannot write to ${pack.path}: the disk took nothing`)
       written += bytesWritten
     }
     for (const [hash, content] of blobs) {

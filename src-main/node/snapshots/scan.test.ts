@@ -6,7 +6,7 @@ import { useTempDirs } from '../../test-support/temp-dir'
 import { GitignoreRules } from './gitignore-rules'
 import { Manifest } from './manifest'
 import { ObjectStore } from './object-store'
-import { scanSubtree, type ScanContext } from './scan'
+import { MAX_DEPTH, scanSubtree, SIDE_BY_SIDE_DEPTH, type ScanContext } from './scan'
 
 const tempDir = useTempDirs('tether-scan-')
 
@@ -56,6 +56,26 @@ describe('scanSubtree', () => {
     // Eight walks at most, each holding the folders on its way down (six levels and the root) and
     // the listing it reads, and eight file reads; one walk per folder would hold hundreds.
     expect(most - before).toBeLessThanOrEqual(8 * 7 + 8 + 8)
+    expect(openDescriptors()).toBe(before)
+  })
+
+  it('walks chains of folders deeper than any project one at a time, within the open files a process may have', async () => {
+    const root = await tempDir()
+    const chains = 8
+    const deepest = MAX_DEPTH + 3
+    await Promise.all(Array.from({ length: chains }, (_, chain) => mkdir(join(root, `c${chain}`, ...Array.from({ length: deepest - 1 }, () => 'a')), { recursive: true })))
+    const before = openDescriptors()
+    let most = 0
+    const notes: string[] = []
+    const context: ScanContext = { ...(await contextFor(root)), onDirectory: () => void (most = Math.max(most, openDescriptors())), note: (text) => notes.push(text) }
+    const scan = await scanSubtree(context, '', new Manifest())
+    // Every folder down to MAX_DEPTH + 1 is kept; the ones below it are not read.
+    expect({ kept: scan.size, notes: notes.length }).toEqual({ kept: chains * (MAX_DEPTH + 1), notes: chains })
+    // Eight walks down to SIDE_BY_SIDE_DEPTH, one below it, and the reads and listings of each:
+    // at most half of a common limit of 1024, the rest being the process's own. Eight walks each
+    // down its own chain would hold about 2,000.
+    const bound = chains * SIDE_BY_SIDE_DEPTH + (MAX_DEPTH + 2 - SIDE_BY_SIDE_DEPTH) + 8 + 8
+    expect({ bound: bound <= 512, within: most - before <= bound }).toEqual({ bound: true, within: true })
     expect(openDescriptors()).toBe(before)
   })
 

@@ -32,6 +32,11 @@ const EXTRA_WALKS = 7
  * open folder per level, and no project nests this deep.
  */
 export const MAX_DEPTH = 256
+/**
+ * Below this depth one walk at a time goes on, alone: eight walks each down a chain of folders
+ * MAX_DEPTH deep would hold more open folders than a process may have (1024 is a common limit).
+ */
+export const SIDE_BY_SIDE_DEPTH = 16
 
 function nameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1)
@@ -148,7 +153,9 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
   const reading = limiter(READ_CONCURRENCY)
   const loops: ScanLoops = { failure: null }
   let spareWalks = EXTRA_WALKS
-  const walk = async (folder: WorkspaceDir, depth: number): Promise<void> => {
+  const deepWalk = limiter(1)
+  /** `alone`: this walk holds the one place below SIDE_BY_SIDE_DEPTH, and starts no other walk. */
+  const walk = async (folder: WorkspaceDir, depth: number, alone: boolean): Promise<void> => {
     const current = folder.relative
     context.onDirectory?.(current)
     let listing
@@ -180,28 +187,30 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
       result.set(path, await reading(() => readKept(context, folder, path, known)))
     })
     // Walks that run out of folders here hand their place back, for a folder deeper or elsewhere.
-    const helpers = Math.max(0, Math.min(spareWalks, subdirs.length - 1))
+    const helpers = alone ? 0 : Math.max(0, Math.min(spareWalks, subdirs.length - 1))
     spareWalks -= helpers
-    await eachLimited(subdirs, 1 + helpers, loops, (subdir) => visit(folder, subdir, depth + 1), (worker) => {
+    await eachLimited(subdirs, 1 + helpers, loops, (subdir) => visit(folder, subdir, depth + 1, alone), (worker) => {
       if (worker > 0) spareWalks += 1
     })
   }
   /** A folder found in `parent`: kept, and walked unless it is too deep. */
-  const visit = async (parent: WorkspaceDir, path: string, depth: number): Promise<void> => {
+  const visit = async (parent: WorkspaceDir, path: string, depth: number, alone: boolean): Promise<void> => {
+    if (!alone && depth > SIDE_BY_SIDE_DEPTH) return deepWalk(() => visit(parent, path, depth, true))
     let folder: WorkspaceDir | null
     try {
       folder = await parent.child(nameOf(path))
     } catch (error) {
       if (!(error instanceof UnsafePathError)) throw error
       // No longer a folder (swapped for a link or a file since it was listed): kept as what it is now.
-      const entry = await readKept(context, parent, path, known)
+      const entry = await reading(() => readKept(context, parent, path, known))
       if (entry !== null) result.set(path, entry)
       return
     }
     if (folder === null) return
     try {
       if (await isSandboxPlaceholder(folder)) return
-      const entry = await readKept(context, parent, path, known)
+      // Read like any file: a folder swapped for a file since it was listed is read here.
+      const entry = await reading(() => readKept(context, parent, path, known))
       const opened = await folder.stat()
       if (entry?.kind !== 'dir' || entry.stat.slice(0, entry.stat.indexOf(':')) !== String(opened.ino)) {
         // Swapped between the open and the look: what is there now is kept, nothing is walked.
@@ -210,7 +219,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
       }
       result.set(path, entry)
       if (depth > MAX_DEPTH) context.note?.(`${escapePath(path)}: folders nested deeper than ${MAX_DEPTH} levels are not read`)
-      else await walk(folder, depth)
+      else await walk(folder, depth, alone)
     } finally {
       await folder.close()
     }
@@ -218,7 +227,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
   if (dir === '') {
     const root = await WorkspaceDir.openRoot(context.root)
     try {
-      await walk(root, 0)
+      await walk(root, 0, false)
     } finally {
       await root.close()
     }
@@ -233,7 +242,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
     if (parent !== null) {
       try {
         const self = await readKept(context, parent, dir, known)
-        if (self?.kind === 'dir' && (known.has(dir) || !context.rules.isIgnored(dir, true))) await visit(parent, dir, dir.split('/').length)
+        if (self?.kind === 'dir' && (known.has(dir) || !context.rules.isIgnored(dir, true))) await visit(parent, dir, dir.split('/').length, false)
         else if (self !== null && self.kind !== 'dir' && !(context.rules.isIgnored(dir, false) && !known.has(dir))) result.set(dir, self)
       } finally {
         await parent.close()
