@@ -179,10 +179,14 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
       }
     }
     await context.rules.loadListed(folder, listedGitignore)
-    // A path kept once stays kept.
-    const wanted = listed.filter(({ path, isDir }) => known.has(path) || !context.rules.isIgnored(path, isDir))
-    const files = wanted.flatMap(({ path, isDir }) => (isDir ? [] : [path]))
-    const subdirs = wanted.flatMap(({ path, isDir }) => (isDir ? [path] : []))
+    const files: string[] = []
+    const subdirs: string[] = []
+    for (const { path, isDir } of listed) {
+      // A path kept once stays kept.
+      if (context.rules.isIgnored(path, isDir) && !known.has(path)) continue
+      if (isDir) subdirs.push(path)
+      else files.push(path)
+    }
     await eachLimited(files, READ_CONCURRENCY, loops, async (path) => {
       result.set(path, await reading(() => readKept(context, folder, path, known)))
     })
