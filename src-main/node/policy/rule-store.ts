@@ -82,11 +82,12 @@ export class RuleStore {
     let key: string
     try {
       // Checked before every shell command is judged: a stat of a small local file, done
-      // synchronously because a trip through the thread pool costs more than the call itself.
-      const info = statSync(path)
+      // synchronously because a trip through the thread pool costs more than the call itself. A
+      // workspace without rules is the common case, so its missing file costs no exception.
+      const info = statSync(path, { throwIfNoEntry: false })
+      if (info === undefined) return { path, rules: [], problem: null }
       key = `${info.ino}:${info.size}:${info.mtimeMs}`
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, rules: [], problem: null }
       return { path, rules: [], problem: `cannot read ${path}: ${(error as Error).message}` }
     }
     const cached = this.#cache.get(path)

@@ -3,9 +3,9 @@
 // prints the completion marker. A call that times out or is interrupted kills the whole shell -
 // the PID namespace, or the environment token when unsandboxed, makes sure nothing survives.
 import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
 import { spawn, type IPty } from 'node-pty'
 import { terminalToText } from '../output/terminal-text'
+import { writeCommandFile } from './command-file'
 import { MarkerScanner } from './marker-scanner'
 import { killAll, processesWithEnvironment, processTree, waitForExit } from './process-tree'
 import { commandLine, doneMarkerPrefix, readyMarker } from './shell-init'
@@ -89,7 +89,7 @@ export class PtyShell {
   run(command: string, options: ShellRunOptions): Promise<ShellOutcome> {
     if (this.busy) throw new Error('the shell is already running a command')
     if (this.exited !== null) return Promise.resolve({ kind: 'shell-exited', ...this.exited })
-    writeFileSync(this.launch.commandFileOnHost, `${command}\n`, { mode: 0o644 })
+    writeCommandFile(this.launch.commandFileOnHost, command)
     this.busy = true
     const callToken = token()
     const scanner = new MarkerScanner(doneMarkerPrefix(callToken))
