@@ -15,7 +15,8 @@ export default defineConfig({
           electron: fromRoot('src-main/electron-main/index.ts'),
           cli: fromRoot('src-main/node/cli/main.ts'),
           'tool-host': fromRoot('src-main/node/tools/host/tool-host-main.ts'),
-          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts')
+          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts'),
+          'entry-reader': fromRoot('src-main/node/snapshots/entry-reader-worker.ts')
         }
       }
     }

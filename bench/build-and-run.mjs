@@ -8,6 +8,8 @@ import { build } from 'vite'
 
 export const ROOT = join(import.meta.dirname, '..')
 
+const WORKER_ENTRIES = { 'entry-reader': join(ROOT, 'src-main/node/snapshots/entry-reader-worker.ts') }
+
 /** Builds `entry` and runs it; resolves to its exit status. */
 export async function buildAndRun(entry, { nodeArgs = [] } = {}) {
   // Inside the project, so `node_modules` and the built app resolve from the compiled script.
@@ -19,11 +21,15 @@ export async function buildAndRun(entry, { nodeArgs = [] } = {}) {
       logLevel: 'silent',
       root: ROOT,
       build: {
-        ssr: entry,
+        ssr: true,
         outDir,
         minify: false,
         target: 'node20',
-        rolldownOptions: { output: { format: 'es', entryFileNames: '[name].mjs' } }
+        rolldownOptions: {
+          // The worker entries the code under test starts, beside it, where it looks for them.
+          input: { main: entry, ...WORKER_ENTRIES },
+          output: { format: 'es', entryFileNames: (chunk) => (chunk.name === 'main' ? 'main.mjs' : '[name].js') }
+        }
       }
     })
     const { status } = spawnSync(process.execPath, [...nodeArgs, join(outDir, 'main.mjs'), ...process.argv.slice(2)], { stdio: 'inherit' })

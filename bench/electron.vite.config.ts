@@ -14,7 +14,8 @@ export default defineConfig({
           bench: fromRoot('bench/main.ts'),
           'bench-sim': fromRoot('bench/transport/sim-process.ts'),
           'tool-host': fromRoot('src-main/node/tools/host/tool-host-main.ts'),
-          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts')
+          'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts'),
+          'entry-reader': fromRoot('src-main/node/snapshots/entry-reader-worker.ts')
         }
       }
     }

@@ -4,7 +4,7 @@
 // written. No git runs: HEAD, the index and branches stay as they are.
 import { manifestAt, readCheckpointLog } from '../snapshots/checkpoint-log'
 import { sameContent } from '../snapshots/entry'
-import { readEntry } from '../snapshots/read-entry'
+import { readEntry } from '../snapshots/entry-reader'
 import { applyRestore, type RestoreOutcome, type RestoreStep } from '../snapshots/restore'
 import { readWorkspaceNow } from '../snapshots/rewind'
 import type { SnapshotStore } from '../snapshots/snapshot-store'

@@ -4,7 +4,7 @@
 // Once a run's first checkpoint is taken, the rules are those of the .gitignore files as the run
 // found them (kept in that checkpoint): a .gitignore the run writes, anywhere, hides nothing.
 import ignore, { type Ignore } from 'ignore'
-import { readEntry, readEntryAt } from './read-entry'
+import { readEntry, readEntryAt } from './entry-reader'
 import { isWithin, joinPath, parentOf } from './entry'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'

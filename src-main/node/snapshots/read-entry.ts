@@ -3,11 +3,14 @@
 // following links and without blocking, check that what was opened is the regular file that was
 // looked at, read at most its size, and never read a sparse file (a 1 TB hole costs nothing to
 // make and everything to read).
+//
+// The reads are synchronous: they run in the entry reader's worker thread (entry-reader.ts), never
+// on the main thread, where a trip through the thread pool for each of a file's five steps cost
+// more than the steps themselves.
 import { createHash } from 'node:crypto'
-import { constants, type BigIntStats } from 'node:fs'
-import { lstat, open, readlink } from 'node:fs/promises'
-import { parentOf, type SnapshotEntry } from './entry'
-import { nameFromBytes, UnsafePathError, WorkspaceDir } from './workspace-dir'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, type BigIntStats } from 'node:fs'
+import type { SnapshotEntry } from './entry'
+import { nameFromBytes } from './workspace-dir'
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY
 
@@ -24,6 +27,12 @@ export interface ReadResult {
   content: Buffer | null
 }
 
+/** What the reader is told of an entry it may find unchanged. */
+export type KnownStat = Pick<SnapshotEntry, 'kind' | 'stat'>
+
+/** What one read found: nothing kept there, the known entry unchanged, or a fresh entry. */
+export type SyncRead = { found: 'nothing' } | { found: 'unchanged' } | ({ found: 'entry' } & ReadResult)
+
 export function fingerprint(stats: BigIntStats): string {
   return `${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`
 }
@@ -37,10 +46,11 @@ export function fingerprint(stats: BigIntStats): string {
 const RACY_WINDOW_NS = 2_000_000_000n
 const RACY = ':racy'
 
-function settled(result: ReadResult | null, startedNs: bigint): ReadResult | null {
-  if (result === null || result.entry.stat.endsWith(RACY)) return result
+function settled(result: ReadResult, startedNs: bigint): SyncRead {
+  if (result.entry.stat.endsWith(RACY)) return { found: 'entry', ...result }
   const ctimeNs = BigInt(result.entry.stat.split(':')[3] ?? '0')
-  return ctimeNs + RACY_WINDOW_NS > startedNs ? { ...result, entry: { ...result.entry, stat: `${result.entry.stat}${RACY}` } } : result
+  const entry = ctimeNs + RACY_WINDOW_NS > startedNs ? { ...result.entry, stat: `${result.entry.stat}${RACY}` } : result.entry
+  return { found: 'entry', entry, content: result.content }
 }
 
 export function megabytes(bytes: number): string {
@@ -52,20 +62,20 @@ function isSparse(stats: BigIntStats): boolean {
   return stats.size > 1024n * 1024n && stats.blocks * 512n < stats.size / 2n
 }
 
-async function readRegular(path: string | Buffer, stats: BigIntStats, limits: ReadLimits): Promise<ReadResult> {
+function readRegular(path: string | Buffer, stats: BigIntStats, limits: ReadLimits): ReadResult {
   const mode = Number(stats.mode & 0o7777n)
   const size = Number(stats.size)
   const skipped = (note: string): ReadResult => ({ entry: { kind: 'file', mode, size, hash: null, note, stat: fingerprint(stats) }, content: null })
   if (size > limits.maxFileBytes) return skipped(`too big to keep (${megabytes(size)}; the limit is ${megabytes(limits.maxFileBytes)})`)
   if (isSparse(stats)) return skipped('a sparse file: not read')
-  const handle = await open(path, OPEN_FLAGS)
+  const fd = openSync(path, OPEN_FLAGS)
   try {
-    const opened = await handle.stat({ bigint: true })
+    const opened = fstatSync(fd, { bigint: true })
     if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev) throw Object.assign(new Error('changed while read'), { code: 'ECHANGED' })
     const content = Buffer.alloc(size)
     let filled = 0
     while (filled < size) {
-      const { bytesRead } = await handle.read(content, filled, size - filled, filled)
+      const bytesRead = readSync(fd, content, filled, size - filled, filled)
       if (bytesRead === 0) break
       filled += bytesRead
     }
@@ -75,64 +85,47 @@ async function readRegular(path: string | Buffer, stats: BigIntStats, limits: Re
     // past it, so the next look at this path reads it again.
     return { entry: { kind: 'file', mode, size: data.length, hash, note: null, stat: fingerprint(opened) }, content: data }
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
 
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code
+}
+
 /**
- * The entry for `name` in `folder` as it is now, or null when nothing that Tether keeps is there
- * (missing, or a FIFO, socket or device). `known` is returned as it is, unread, when the path's
- * lstat fingerprint still matches it. Throws only on unexpected I/O errors.
+ * The entry at `path` (a name inside an open folder, see WorkspaceDir.at) as it is now: nothing
+ * when Tether keeps nothing there (missing, or a FIFO, socket or device), unchanged when its lstat
+ * fingerprint still matches `known`. Throws only on unexpected I/O errors.
  */
-export async function readEntryAt(folder: WorkspaceDir, name: string, limits: ReadLimits = DEFAULT_LIMITS, known?: SnapshotEntry): Promise<ReadResult | null> {
-  const path = folder.at(name)
+export function readEntrySync(path: string | Buffer, limits: ReadLimits, known: KnownStat | null): SyncRead {
   const startedNs = BigInt(Date.now()) * 1_000_000n
   for (let attempt = 0; ; attempt += 1) {
-    let stats: BigIntStats
+    let stats: BigIntStats | undefined
     try {
-      stats = await lstat(path, { bigint: true })
+      stats = lstatSync(path, { bigint: true, throwIfNoEntry: false })
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null
+      if (errorCode(error) === 'ENOTDIR') return { found: 'nothing' }
       throw error
     }
-    if (known !== undefined && known.stat === fingerprint(stats) && (known.kind === 'link' ? stats.isSymbolicLink() : known.kind === 'dir' ? stats.isDirectory() : stats.isFile())) {
-      return { entry: known, content: null }
+    if (stats === undefined) return { found: 'nothing' }
+    if (known !== null && known.stat === fingerprint(stats) && (known.kind === 'link' ? stats.isSymbolicLink() : known.kind === 'dir' ? stats.isDirectory() : stats.isFile())) {
+      return { found: 'unchanged' }
     }
     try {
-      if (stats.isSymbolicLink()) return settled({ entry: { kind: 'link', target: nameFromBytes(await readlink(path, { encoding: 'buffer' })), stat: fingerprint(stats) }, content: null }, startedNs)
+      if (stats.isSymbolicLink()) return settled({ entry: { kind: 'link', target: nameFromBytes(readlinkSync(path, { encoding: 'buffer' })), stat: fingerprint(stats) }, content: null }, startedNs)
       if (stats.isDirectory()) return settled({ entry: { kind: 'dir', mode: Number(stats.mode & 0o7777n), stat: fingerprint(stats) }, content: null }, startedNs)
-      if (!stats.isFile()) return null
-      return settled(await readRegular(path, stats, limits), startedNs)
+      if (!stats.isFile()) return { found: 'nothing' }
+      return settled(readRegular(path, stats, limits), startedNs)
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
+      const code = errorCode(error)
       // Swapped between the look and the read (e.g. a file replaced by a link or a FIFO): look again.
       if ((code === 'ENOENT' || code === 'ELOOP' || code === 'ECHANGED' || code === 'EINVAL' || code === 'ENOTDIR') && attempt < 3) continue
       if (code === 'EACCES' || code === 'EPERM') {
         return settled({ entry: { kind: 'file', mode: Number(stats.mode & 0o7777n), size: Number(stats.size), hash: null, note: 'not readable', stat: fingerprint(stats) }, content: null }, startedNs)
       }
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { found: 'nothing' }
       throw error
     }
-  }
-}
-
-/**
- * The entry of a workspace-relative `path` below `root`: null when nothing Tether keeps is there,
- * a folder on the way included (a link in place of a folder means the path is not in the workspace).
- */
-export async function readEntry(root: string, path: string, limits: ReadLimits = DEFAULT_LIMITS, known?: SnapshotEntry): Promise<ReadResult | null> {
-  let folder: WorkspaceDir | null
-  try {
-    folder = await WorkspaceDir.open(root, parentOf(path))
-  } catch (error) {
-    if (error instanceof UnsafePathError) return null
-    throw error
-  }
-  if (folder === null) return null
-  try {
-    return await readEntryAt(folder, path.slice(path.lastIndexOf('/') + 1), limits, known)
-  } finally {
-    await folder.close()
   }
 }

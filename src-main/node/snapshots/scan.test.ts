@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { GitignoreRules } from './gitignore-rules'
+import { readEntry } from './entry-reader'
 import { Manifest } from './manifest'
 import { ObjectStore } from './object-store'
 import { MAX_DEPTH, scanSubtree, SIDE_BY_SIDE_DEPTH, type ScanContext } from './scan'
@@ -32,6 +33,12 @@ async function contextFor(root: string): Promise<ScanContext> {
 }
 
 describe('scanSubtree', () => {
+  // The reader's worker thread holds descriptors of its own from its first read on, for as long as
+  // the process lives: it is started before any test counts them.
+  beforeAll(async () => {
+    await readEntry(await tempDir(), 'nothing')
+  })
+
   it('walks folders side by side and finds every path, with the .gitignore of each folder applied to it and below', async () => {
     const root = await tempDir()
     const folders = await makeTree(root, 4, 3)

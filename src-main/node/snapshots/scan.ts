@@ -2,24 +2,28 @@
 // directory that appeared, a rescan when the change journal is in doubt) or single paths (what
 // the journal saw change). Entries whose lstat fingerprint is unchanged are not read again, and
 // every content read is on disk in the object store before the scan returns the entry that names it.
-import { opendir, readdir } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { escapePath } from '../../common/text/display-text'
 import { PLACEHOLDER_DIRECTORY_NAMES } from '../tools/sandbox/protected-paths'
 import { joinPath, parentOf, sameContent, type SnapshotEntry } from './entry'
 import type { GitignoreRules } from './gitignore-rules'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
-import { DEFAULT_LIMITS, readEntry, readEntryAt, type ReadLimits, type ReadResult } from './read-entry'
+import { listFolder, readEntriesIn, readEntry, readEntryAt } from './entry-reader'
+import { DEFAULT_LIMITS, type ReadLimits, type ReadResult } from './read-entry'
 import type { StoreBudget } from './store-budget'
-import { nameFromBytes, UnsafePathError, withWorkspaceDir, WorkspaceDir } from './workspace-dir'
+import { UnsafePathError, withWorkspaceDir, WorkspaceDir } from './workspace-dir'
 
 /** Paths Tether never reads or writes, at any depth: git's own metadata (a nested repo's too). */
 export function isGitMetadata(name: string): boolean {
   return name === '.git'
 }
 
-/** Paths read at once, across the whole scan: each read holds a file's content until it is kept. */
-const READ_CONCURRENCY = 8
+/**
+ * Reads at once, across the whole scan: a folder's files go to the reader together, and each read
+ * holds the contents it found until they are kept.
+ */
+const READ_CONCURRENCY = 4
 /**
  * Folders walked side by side, beyond the first: one folder at a time pays a trip through the
  * thread pool for every step of every folder (open, list, look), and a repository's folders hold
@@ -100,6 +104,23 @@ async function readKept(context: ScanContext, folder: WorkspaceDir, path: string
   return kept(context, await readEntryAt(folder, nameOf(path), context.limits ?? DEFAULT_LIMITS, before), before)
 }
 
+/**
+ * `readKept` for many paths of one folder, read together; what each request to the reader found is
+ * kept before the next is made, and `reading` holds the whole of it, so the contents in memory stay
+ * bounded however large the folder.
+ */
+async function readKeptAll(context: ScanContext, folder: WorkspaceDir, paths: readonly string[], known: Manifest, reading: Limiter): Promise<(SnapshotEntry | null)[]> {
+  const befores = await Promise.all(paths.map((path) => knownOrFound(context, path, known)))
+  const reads = paths.map((path, index) => ({ name: nameOf(path), known: befores[index] }))
+  return reading(async () => {
+    const entries: (SnapshotEntry | null)[] = []
+    for await (const part of readEntriesIn(folder, reads, context.limits ?? DEFAULT_LIMITS)) {
+      for (const read of part) entries.push(await kept(context, read, befores[entries.length]))
+    }
+    return entries
+  })
+}
+
 /** What the loops of one scan share: after a failure in any of them, none starts another item. */
 interface ScanLoops {
   failure: { error: unknown } | null
@@ -125,8 +146,10 @@ async function eachLimited<T>(items: readonly T[], workers: number, loops: ScanL
   if (loops.failure !== null) throw loops.failure.error
 }
 
+type Limiter = <T>(work: () => Promise<T>) => Promise<T>
+
 /** Runs each piece of work given to it when fewer than `limit` others run. */
-function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+function limiter(limit: number): Limiter {
   let running = 0
   const waiting: (() => void)[] = []
   return async (work) => {
@@ -158,48 +181,43 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
   const walk = async (folder: WorkspaceDir, depth: number, alone: boolean): Promise<void> => {
     const current = folder.relative
     context.onDirectory?.(current)
-    let listing
-    try {
-      // Names as bytes: a name that is not UTF-8 must still name its file (see workspace-dir).
-      listing = await opendir(folder.self, { encoding: 'buffer' as BufferEncoding })
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return
-      throw error
-    }
+    const listing = await listFolder(folder)
+    if (listing === null) return
     const listed: { path: string; isDir: boolean }[] = []
     let listedGitignore = false
-    for await (const dirent of listing) {
-      const name = nameFromBytes(dirent.name as unknown as Buffer)
+    for (const { name, kind } of listing) {
       if (isGitMetadata(name)) continue
-      if (dirent.isDirectory()) listed.push({ path: joinPath(current, name), isDir: true })
-      else if (dirent.isFile() || dirent.isSymbolicLink()) {
+      if (kind === 'dir') listed.push({ path: joinPath(current, name), isDir: true })
+      else if (kind === 'file' || kind === 'link') {
         listed.push({ path: joinPath(current, name), isDir: false })
         listedGitignore ||= name === '.gitignore'
       }
     }
     await context.rules.loadListed(folder, listedGitignore)
     const files: string[] = []
-    const subdirs: string[] = []
+    const folders: string[] = []
     for (const { path, isDir } of listed) {
       // A path kept once stays kept.
       if (context.rules.isIgnored(path, isDir) && !known.has(path)) continue
-      if (isDir) subdirs.push(path)
+      if (isDir) folders.push(path)
       else files.push(path)
     }
-    await eachLimited(files, READ_CONCURRENCY, loops, async (path) => {
-      result.set(path, await reading(() => readKept(context, folder, path, known)))
-    })
+    if (loops.failure !== null) return
+    // A folder's own entry is read with its parent's files.
+    const entries = await readKeptAll(context, folder, [...files, ...folders], known, reading)
+    for (const [index, path] of files.entries()) result.set(path, entries[index] ?? null)
+    const subdirs = folders.map((path, index) => ({ path, entry: entries[files.length + index] ?? null }))
     // Walks that run out of folders here hand their place back, for a folder deeper or elsewhere.
     const helpers = alone ? 0 : Math.max(0, Math.min(spareWalks, subdirs.length - 1))
     spareWalks -= helpers
-    await eachLimited(subdirs, 1 + helpers, loops, (subdir) => visit(folder, subdir, depth + 1, alone), (worker) => {
+    await eachLimited(subdirs, 1 + helpers, loops, (subdir) => visit(folder, subdir.path, subdir.entry, depth + 1, alone), (worker) => {
       if (worker > 0) spareWalks += 1
     })
   }
-  /** A folder found in `parent`: kept, and walked unless it is too deep. */
-  const visit = async (parent: WorkspaceDir, path: string, depth: number, alone: boolean): Promise<void> => {
-    if (!alone && depth > SIDE_BY_SIDE_DEPTH) return deepWalk(() => visit(parent, path, depth, true))
+  /** A folder found in `parent`, `looked` its entry as read with its parent: kept, and walked unless it is too deep. */
+  const visit = async (parent: WorkspaceDir, path: string, looked: SnapshotEntry | null, depth: number, alone: boolean): Promise<void> => {
+    if (loops.failure !== null) return
+    if (!alone && depth > SIDE_BY_SIDE_DEPTH) return deepWalk(() => visit(parent, path, looked, depth, true))
     let folder: WorkspaceDir | null
     try {
       folder = await parent.child(nameOf(path))
@@ -213,17 +231,20 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
     if (folder === null) return
     try {
       if (await isSandboxPlaceholder(folder)) return
-      // Read like any file: a folder swapped for a file since it was listed is read here.
-      const entry = await reading(() => readKept(context, parent, path, known))
       const opened = await folder.stat()
-      if (entry?.kind !== 'dir' || entry.stat.slice(0, entry.stat.indexOf(':')) !== String(opened.ino)) {
-        // Swapped between the open and the look: what is there now is kept, nothing is walked.
-        if (entry !== null) result.set(path, entry)
+      if (looked?.kind !== 'dir' || looked.stat.slice(0, looked.stat.indexOf(':')) !== String(opened.ino)) {
+        // Swapped between the look and the open: what is there now is kept, nothing is walked.
+        const now = await reading(() => readKept(context, parent, path, known))
+        if (now !== null) result.set(path, now)
         return
       }
-      result.set(path, entry)
+      result.set(path, looked)
       if (depth > MAX_DEPTH) context.note?.(`${escapePath(path)}: folders nested deeper than ${MAX_DEPTH} levels are not read`)
       else await walk(folder, depth, alone)
+    } catch (error) {
+      // Every walk stops starting anything now, not once this one has closed its folder.
+      loops.failure ??= { error }
+      throw error
     } finally {
       await folder.close()
     }
@@ -246,7 +267,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
     if (parent !== null) {
       try {
         const self = await readKept(context, parent, dir, known)
-        if (self?.kind === 'dir' && (known.has(dir) || !context.rules.isIgnored(dir, true))) await visit(parent, dir, dir.split('/').length, false)
+        if (self?.kind === 'dir' && (known.has(dir) || !context.rules.isIgnored(dir, true))) await visit(parent, dir, self, dir.split('/').length, false)
         else if (self !== null && self.kind !== 'dir' && !(context.rules.isIgnored(dir, false) && !known.has(dir))) result.set(dir, self)
       } finally {
         await parent.close()

@@ -1,5 +1,4 @@
-import { constants, readdirSync, readFileSync } from 'node:fs'
-import * as fs from 'node:fs/promises'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdir, readdir, realpath, rm, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -7,19 +6,37 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { bash } from '../../test-support/workspace-tree'
 import { readCheckpointLog, type CheckpointLine } from './checkpoint-log'
+import type { ReadResult } from './read-entry'
 import { SnapshotStore } from './snapshot-store'
 import { WorkspaceCheckpoints, type CheckpointOptions } from './workspace-checkpoints'
 import { mountPointsIn, readFingerprints, settledAfterMs, writeFingerprints } from './workspace-fingerprints'
 
-// Every file the scan reads is opened with O_NONBLOCK (read-entry.ts); folders are opened with O_PATH.
+// The files the scan read, by name, as the reader answers: a file it opened comes back with its
+// content; one whose fingerprint still matched comes back as the entry it was given, unread.
 const filesOpened: string[] = []
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof fs>()
+vi.mock('./entry-reader', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./entry-reader')>()
+  const note = (name: string, read: ReadResult | null): void => {
+    if (read?.entry.kind === 'file' && read.content !== null) filesOpened.push(name.slice(name.lastIndexOf('/') + 1))
+  }
   return {
     ...actual,
-    open: (path: string, flags?: number, mode?: number) => {
-      if (typeof flags === 'number' && (flags & constants.O_NONBLOCK) !== 0) filesOpened.push(String(path).replace(/^\/proc\/self\/fd\/\d+\//, ''))
-      return actual.open(path, flags, mode)
+    readEntriesIn: async function* (...args: Parameters<typeof actual.readEntriesIn>) {
+      let index = 0
+      for await (const part of actual.readEntriesIn(...args)) {
+        for (const read of part) note(args[1][index++]?.name ?? '', read)
+        yield part
+      }
+    },
+    readEntryAt: async (...args: Parameters<typeof actual.readEntryAt>) => {
+      const read = await actual.readEntryAt(...args)
+      note(args[1], read)
+      return read
+    },
+    readEntry: async (...args: Parameters<typeof actual.readEntry>) => {
+      const read = await actual.readEntry(...args)
+      note(args[1], read)
+      return read
     }
   }
 })

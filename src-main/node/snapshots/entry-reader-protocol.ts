@@ -1,0 +1,25 @@
+// Messages between the entry reader (entry-reader.ts) and its worker thread: plain data, file
+// contents moved across rather than copied.
+import type { KnownStat, SyncRead } from './read-entry'
+
+/** A name inside an open folder (WorkspaceDir.at): a string, or the bytes of a name that is not UTF-8. */
+export type FolderPath = string | Uint8Array
+
+export type ReaderRequest =
+  | {
+      kind: 'read'
+      id: number
+      items: { path: FolderPath; known: KnownStat | null }[]
+      maxFileBytes: number
+      /** Once the batch has read this many bytes, the rest of it is left for another request. */
+      byteCap: number
+    }
+  | { kind: 'list'; id: number; path: string }
+
+export type ReaderResult = SyncRead | { found: 'later' } | { found: 'failed'; code: string | null; message: string }
+
+export type ListedKind = 'dir' | 'file' | 'link' | 'other'
+
+export type ReaderReply =
+  | { kind: 'read'; id: number; results: ReaderResult[] }
+  | { kind: 'list'; id: number; listing: { name: string; kind: ListedKind }[] | null; failure: { code: string | null; message: string } | null }

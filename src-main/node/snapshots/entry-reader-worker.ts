@@ -1,0 +1,69 @@
+// The entry reader's worker thread: lists the folders and reads the batches of workspace paths it
+// is sent, one request after another, and sends back what it found with the contents moved, not
+// copied. An I/O error is that item's answer; a batch goes on.
+import { readdirSync, type Dirent } from 'node:fs'
+import { parentPort } from 'node:worker_threads'
+import { assertNever } from '../../common/run/records'
+import type { FolderPath, ListedKind, ReaderReply, ReaderRequest, ReaderResult } from './entry-reader-protocol'
+import { readEntrySync } from './read-entry'
+import { nameFromBytes } from './workspace-dir'
+
+function pathOf(path: FolderPath): string | Buffer {
+  return typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength)
+}
+
+function failureOf(error: unknown): { code: string | null; message: string } {
+  return { code: (error as NodeJS.ErrnoException).code ?? null, message: (error as Error).message }
+}
+
+function read(request: Extract<ReaderRequest, { kind: 'read' }>): { reply: ReaderReply; transfer: ArrayBuffer[] } {
+  const results: ReaderResult[] = []
+  const transfer = new Set<ArrayBuffer>()
+  let bytes = 0
+  for (const item of request.items) {
+    if (bytes >= request.byteCap) {
+      results.push({ found: 'later' })
+      continue
+    }
+    try {
+      const found = readEntrySync(pathOf(item.path), { maxFileBytes: request.maxFileBytes }, item.known)
+      if (found.found === 'entry' && found.content !== null) {
+        bytes += found.content.length
+        if (found.content.buffer.byteLength > 0) transfer.add(found.content.buffer as ArrayBuffer)
+      }
+      results.push(found)
+    } catch (error) {
+      results.push({ found: 'failed', ...failureOf(error) })
+    }
+  }
+  return { reply: { kind: 'read', id: request.id, results }, transfer: [...transfer] }
+}
+
+function kindOf(dirent: Dirent<Buffer>): ListedKind {
+  return dirent.isDirectory() ? 'dir' : dirent.isFile() ? 'file' : dirent.isSymbolicLink() ? 'link' : 'other'
+}
+
+function list(request: Extract<ReaderRequest, { kind: 'list' }>): ReaderReply {
+  try {
+    // Names as bytes: a name that is not UTF-8 must still name its file (see workspace-dir).
+    const dirents = readdirSync(request.path, { withFileTypes: true, encoding: 'buffer' })
+    return { kind: 'list', id: request.id, listing: dirents.map((dirent) => ({ name: nameFromBytes(dirent.name), kind: kindOf(dirent) })), failure: null }
+  } catch (error) {
+    return { kind: 'list', id: request.id, listing: null, failure: failureOf(error) }
+  }
+}
+
+parentPort?.on('message', (request: ReaderRequest) => {
+  switch (request.kind) {
+    case 'list':
+      parentPort?.postMessage(list(request))
+      return
+    case 'read': {
+      const { reply, transfer } = read(request)
+      parentPort?.postMessage(reply, transfer)
+      return
+    }
+    default:
+      assertNever(request, 'entry reader request')
+  }
+})

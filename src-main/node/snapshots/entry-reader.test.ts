@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { useTempDirs } from '../../test-support/temp-dir'
+import { resolveEntryPoint } from '../tools/entry-point'
+import { EntryReaderThread, listFolder, readEntriesAt } from './entry-reader'
+import { WorkspaceDir } from './workspace-dir'
+
+const tempDir = useTempDirs('tether-entry-reader-')
+
+const sha256 = (content: Buffer): string => createHash('sha256').update(content).digest('hex')
+
+async function readAll(root: string, names: string[]): Promise<{ name: string; hash: string | null; content: string | null }[]> {
+  const folder = await WorkspaceDir.openRoot(root)
+  try {
+    const reads = await readEntriesAt(folder, names.map((name) => ({ name })))
+    return reads.map((read, index) => ({
+      name: names[index]!,
+      hash: read?.entry.kind === 'file' ? read.entry.hash : null,
+      content: read?.content === null || read === null ? null : sha256(read.content)
+    }))
+  } finally {
+    await folder.close()
+  }
+}
+
+describe('the entry reader', () => {
+  it('reads a folder of more files than one request carries, each in its place', async () => {
+    const root = await tempDir()
+    const names = Array.from({ length: 600 }, (_, index) => `file${index}.txt`)
+    await Promise.all(names.map((name, index) => writeFile(join(root, name), `content ${index}\n`)))
+    const expected = names.map((name, index) => {
+      const hash = sha256(Buffer.from(`content ${index}\n`))
+      return { name, hash, content: hash }
+    })
+    expect(await readAll(root, [...names, 'missing.txt'])).toEqual([...expected, { name: 'missing.txt', hash: null, content: null }])
+  })
+
+  it('leaves what a request cannot hold for the next one, and reads every file whole', async () => {
+    const root = await tempDir()
+    const contents = [3, 3, 3, 1].map((megabytes, index) => Buffer.alloc(megabytes * 1024 * 1024, 97 + index))
+    await Promise.all(contents.map((content, index) => writeFile(join(root, `big${index}`), content)))
+    const names = contents.map((_, index) => `big${index}`)
+    expect(await readAll(root, names)).toEqual(contents.map((content, index) => ({ name: names[index], hash: sha256(content), content: sha256(content) })))
+  })
+
+  it('lists a folder with what each name is, a name that is not UTF-8 included', async () => {
+    const root = await tempDir()
+    await mkdir(join(root, 'sub'))
+    await writeFile(join(root, 'a.txt'), 'a')
+    await symlink('a.txt', join(root, 'link'))
+    execFileSync('mkfifo', [join(root, 'pipe')])
+    await writeFile(Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x6e, 0xff])]), 'not utf-8')
+    const folder = await WorkspaceDir.openRoot(root)
+    try {
+      expect((await listFolder(folder))?.sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+        { name: 'a.txt', kind: 'file' },
+        { name: 'link', kind: 'link' },
+        { name: 'n\udcff', kind: 'file' },
+        { name: 'pipe', kind: 'other' },
+        { name: 'sub', kind: 'dir' }
+      ])
+    } finally {
+      await folder.close()
+    }
+  })
+
+  it('fails what waited on a worker that died, and starts another for the next request', async () => {
+    const root = await tempDir()
+    const script = join(root, 'dies-once.mjs')
+    await writeFile(
+      script,
+      [
+        "import { existsSync, writeFileSync } from 'node:fs'",
+        "import { parentPort } from 'node:worker_threads'",
+        "const marker = new URL('./died', import.meta.url)",
+        `if (existsSync(marker)) await import(${JSON.stringify(resolveEntryPoint('entry-reader'))})`,
+        "else parentPort.once('message', () => { writeFileSync(marker, ''); process.exit(3) })"
+      ].join('\n')
+    )
+    const thread = new EntryReaderThread(script)
+    await expect(thread.request({ kind: 'list', path: root })).rejects.toThrow('the workspace reader stopped: it exited with code 3')
+    const reply = await thread.request({ kind: 'list', path: root })
+    expect(reply.kind === 'list' ? reply.listing?.map(({ name }) => name).sort() : reply).toEqual(['died', 'dies-once.mjs'])
+  })
+})
