@@ -22,4 +22,10 @@ export type ListedKind = 'dir' | 'file' | 'link' | 'other'
 
 export type ReaderReply =
   | { kind: 'read'; id: number; results: ReaderResult[] }
-  | { kind: 'list'; id: number; listing: { name: string; kind: ListedKind }[] | null; failure: { code: string | null; message: string } | null }
+  | {
+      kind: 'list'
+      id: number
+      listing: { name: string; kind: ListedKind }[] | null
+      /** `whileListing`: the folder opened, and reading its names failed part way. */
+      failure: { code: string | null; message: string; whileListing?: true } | null
+    }

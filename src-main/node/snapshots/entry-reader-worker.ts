@@ -1,7 +1,7 @@
 // The entry reader's worker thread: lists the folders and reads the batches of workspace paths it
 // is sent, one request after another, and sends back what it found with the contents moved, not
 // copied. An I/O error is that item's answer; a batch goes on.
-import { readdirSync, type Dirent } from 'node:fs'
+import { opendirSync, type Dir, type Dirent } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
 import { assertNever } from '../../common/run/records'
 import type { FolderPath, ListedKind, ReaderReply, ReaderRequest, ReaderResult } from './entry-reader-protocol'
@@ -43,13 +43,30 @@ function kindOf(dirent: Dirent<Buffer>): ListedKind {
   return dirent.isDirectory() ? 'dir' : dirent.isFile() ? 'file' : dirent.isSymbolicLink() ? 'link' : 'other'
 }
 
+/**
+ * A folder that cannot be opened is no listing (`gone`, for the codes that mean so); an error while
+ * it is read is a failure, never a shorter listing: a name that vanished mid-listing on a file
+ * system that reports no types would otherwise drop the whole folder.
+ */
 function list(request: Extract<ReaderRequest, { kind: 'list' }>): ReaderReply {
+  let dir: Dir
   try {
     // Names as bytes: a name that is not UTF-8 must still name its file (see workspace-dir).
-    const dirents = readdirSync(request.path, { withFileTypes: true, encoding: 'buffer' })
-    return { kind: 'list', id: request.id, listing: dirents.map((dirent) => ({ name: nameFromBytes(dirent.name), kind: kindOf(dirent) })), failure: null }
+    dir = opendirSync(request.path, { encoding: 'buffer' as BufferEncoding })
   } catch (error) {
     return { kind: 'list', id: request.id, listing: null, failure: failureOf(error) }
+  }
+  try {
+    const listing: { name: string; kind: ListedKind }[] = []
+    for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) {
+      const entry = dirent as unknown as Dirent<Buffer>
+      listing.push({ name: nameFromBytes(entry.name), kind: kindOf(entry) })
+    }
+    return { kind: 'list', id: request.id, listing, failure: null }
+  } catch (error) {
+    return { kind: 'list', id: request.id, listing: null, failure: { ...failureOf(error), whileListing: true } }
+  } finally {
+    dir.closeSync()
   }
 }
 

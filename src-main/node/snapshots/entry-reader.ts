@@ -39,9 +39,10 @@ export class EntryReaderThread {
     const worker = this.#started()
     const id = this.#nextId++
     return new Promise((resolve, reject) => {
+      // Posted first: a request that cannot be sent leaves nothing waiting, and holds no reference.
+      worker.postMessage({ ...request, id })
       this.#waiting.set(id, { resolve, reject })
       if (this.#waiting.size === 1) worker.ref()
-      worker.postMessage({ ...request, id })
     })
   }
 
@@ -55,8 +56,18 @@ export class EntryReaderThread {
       if (this.#waiting.size === 0) worker.unref()
       waiting?.resolve(reply)
     })
-    worker.on('error', (error) => this.#failed(worker, error.message))
-    worker.on('exit', (code) => this.#failed(worker, `it exited with code ${code}`))
+    let why: string | null = null
+    worker.on('error', (error) => {
+      why ??= error.message
+    })
+    // A reply that cannot be read would leave its request waiting for good: the worker is let go.
+    worker.on('messageerror', (error) => {
+      why ??= `a reply could not be read (${error.message})`
+      void worker.terminate()
+    })
+    // What waits fails only once the worker is gone: until then it may still use the folders the
+    // requests name, which their callers keep open until the requests settle.
+    worker.on('exit', (code) => this.#failed(worker, why ?? `it exited with code ${code}`))
     this.#worker = worker
     return worker
   }
@@ -133,7 +144,8 @@ export async function listFolder(folder: WorkspaceDir): Promise<{ name: string; 
   const reply = await thread.request({ kind: 'list', path: folder.self })
   if (reply.kind !== 'list') throw new Error('the workspace reader answered a listing with a read')
   if (reply.failure === null) return reply.listing
-  if (reply.failure.code === 'ENOENT' || reply.failure.code === 'ENOTDIR' || reply.failure.code === 'EACCES') return null
+  const gone = reply.failure.code === 'ENOENT' || reply.failure.code === 'ENOTDIR' || reply.failure.code === 'EACCES'
+  if (gone && reply.failure.whileListing !== true) return null
   throw errorOf(reply.failure)
 }
 

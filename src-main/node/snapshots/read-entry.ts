@@ -119,8 +119,8 @@ export function readEntrySync(path: string | Buffer, limits: ReadLimits, known: 
       return settled(readRegular(path, stats, limits), startedNs)
     } catch (error) {
       const code = errorCode(error)
-      // Swapped between the look and the read (e.g. a file replaced by a link or a FIFO): look again.
-      if ((code === 'ENOENT' || code === 'ELOOP' || code === 'ECHANGED' || code === 'EINVAL' || code === 'ENOTDIR') && attempt < 3) continue
+      // Swapped between the look and the read (a file replaced by a link, a FIFO or a socket): look again.
+      if ((code === 'ENOENT' || code === 'ELOOP' || code === 'ECHANGED' || code === 'EINVAL' || code === 'ENOTDIR' || code === 'ENXIO') && attempt < 3) continue
       if (code === 'EACCES' || code === 'EPERM') {
         return settled({ entry: { kind: 'file', mode: Number(stats.mode & 0o7777n), size: Number(stats.size), hash: null, note: 'not readable', stat: fingerprint(stats) }, content: null }, startedNs)
       }

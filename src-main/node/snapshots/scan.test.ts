@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
@@ -84,6 +84,41 @@ describe('scanSubtree', () => {
     const bound = chains * SIDE_BY_SIDE_DEPTH + (MAX_DEPTH + 2 - SIDE_BY_SIDE_DEPTH) + 8 + 8
     expect({ bound: bound <= 512, within: most - before <= bound }).toEqual({ bound: true, within: true })
     expect(openDescriptors()).toBe(before)
+  })
+
+  it('walks a folder replaced after its parent read it and before it was opened, as it is now', async () => {
+    const root = await tempDir()
+    await mkdir(join(root, 'a', 'build'), { recursive: true })
+    await writeFile(join(root, 'a', 'f.txt'), 'sibling\n')
+    await writeFile(join(root, 'a', 'build', 'old.txt'), 'old\n')
+    const context = await contextFor(root)
+    const known = new Manifest()
+    known.apply(await scanSubtree(context, '', new Manifest()))
+    // Keeping a/f.txt happens after a's batch read found a/build, and before a/build is opened: a
+    // build's `mv build.new build` lands there (the old folder still exists, so the new one has
+    // another inode).
+    const aside = join(await tempDir(), 'old-build')
+    const put = context.objects.put.bind(context.objects)
+    let replaced = false
+    context.objects.put = async (hash, content) => {
+      if (!replaced && content.toString() === 'changed sibling\n') {
+        replaced = true
+        await rename(join(root, 'a', 'build'), aside)
+        await mkdir(join(root, 'a', 'build'))
+        await writeFile(join(root, 'a', 'build', 'new.txt'), 'new\n')
+      }
+      return put(hash, content)
+    }
+    await writeFile(join(root, 'a', 'f.txt'), 'changed sibling\n')
+    const entered: string[] = []
+    const scan = await scanSubtree({ ...context, onDirectory: (dir) => entered.push(dir) }, '', known)
+    expect({
+      replaced,
+      entered: entered.sort(),
+      build: scan.get('a/build')?.kind,
+      old: scan.get('a/build/old.txt'),
+      added: scan.get('a/build/new.txt')
+    }).toEqual({ replaced: true, entered: ['', 'a', 'a/build'], build: 'dir', old: null, added: expect.objectContaining({ kind: 'file', size: 4 }) })
   })
 
   it('stops every walk when one fails, and throws only once none still runs', async () => {

@@ -121,6 +121,11 @@ async function readKeptAll(context: ScanContext, folder: WorkspaceDir, paths: re
   })
 }
 
+/** The inode a folder's entry was read with; null for anything but a folder. */
+function inodeOfFolder(entry: SnapshotEntry | null): string | null {
+  return entry?.kind === 'dir' ? entry.stat.slice(0, entry.stat.indexOf(':')) : null
+}
+
 /** What the loops of one scan share: after a failure in any of them, none starts another item. */
 interface ScanLoops {
   failure: { error: unknown } | null
@@ -231,14 +236,19 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
     if (folder === null) return
     try {
       if (await isSandboxPlaceholder(folder)) return
-      const opened = await folder.stat()
-      if (looked?.kind !== 'dir' || looked.stat.slice(0, looked.stat.indexOf(':')) !== String(opened.ino)) {
-        // Swapped between the look and the open: what is there now is kept, nothing is walked.
-        const now = await reading(() => readKept(context, parent, path, known))
-        if (now !== null) result.set(path, now)
-        return
+      const opened = String((await folder.stat()).ino)
+      let entry = looked
+      if (inodeOfFolder(entry) !== opened) {
+        // Replaced since its parent's batch read it (a build's `rm -rf out && mkdir out` while
+        // its siblings were walked): looked at again, now that it is open.
+        entry = await reading(() => readKept(context, parent, path, known))
+        if (inodeOfFolder(entry) !== opened) {
+          // Swapped between the open and the look: what is there now is kept, nothing is walked.
+          if (entry !== null) result.set(path, entry)
+          return
+        }
       }
-      result.set(path, looked)
+      result.set(path, entry)
       if (depth > MAX_DEPTH) context.note?.(`${escapePath(path)}: folders nested deeper than ${MAX_DEPTH} levels are not read`)
       else await walk(folder, depth, alone)
     } catch (error) {
