@@ -5,6 +5,7 @@
 // copy. It starts with the first read and lets the process exit whenever nothing waits on it; a
 // worker that dies fails what waited on it, and the next read starts another.
 import { Worker } from 'node:worker_threads'
+import { assertNever } from '../../common/run/records'
 import { resolveEntryPoint } from '../tools/entry-point'
 import { parentOf, type SnapshotEntry } from './entry'
 import type { ListedKind, ReaderReply, ReaderRequest, ReaderResult } from './entry-reader-protocol'
@@ -104,6 +105,8 @@ function resultOf(result: ReaderResult, known: SnapshotEntry | undefined): ReadR
       throw errorOf(result)
     case 'later':
       throw new Error('the workspace reader left a read undone')
+    default:
+      return assertNever(result, 'entry reader result')
   }
 }
 
