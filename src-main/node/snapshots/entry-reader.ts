@@ -18,12 +18,14 @@ const REQUEST_ITEMS = 256
 const REQUEST_BYTES = 4 * 1024 * 1024
 
 interface Waiting {
+  kind: ReaderRequest['kind']
   resolve: (reply: ReaderReply) => void
   reject: (error: Error) => void
 }
 
 /** A request without its id, which the thread gives it. */
 type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never
+type ReplyTo<K extends ReaderRequest['kind']> = Extract<ReaderReply, { kind: K }>
 
 /** The worker and the requests waiting on it; `entry` is the worker's script (the built one by default). */
 export class EntryReaderThread {
@@ -36,13 +38,13 @@ export class EntryReaderThread {
     this.#entry = entry
   }
 
-  request(request: Unnumbered<ReaderRequest>): Promise<ReaderReply> {
+  request<R extends Unnumbered<ReaderRequest>>(request: R): Promise<ReplyTo<R['kind']>> {
     const worker = this.#started()
     const id = this.#nextId++
     return new Promise((resolve, reject) => {
       // Posted first: a request that cannot be sent leaves nothing waiting, and holds no reference.
       worker.postMessage({ ...request, id })
-      this.#waiting.set(id, { resolve, reject })
+      this.#waiting.set(id, { kind: request.kind, resolve: resolve as (reply: ReaderReply) => void, reject })
       if (this.#waiting.size === 1) worker.ref()
     })
   }
@@ -55,7 +57,8 @@ export class EntryReaderThread {
       const waiting = this.#waiting.get(reply.id)
       this.#waiting.delete(reply.id)
       if (this.#waiting.size === 0) worker.unref()
-      waiting?.resolve(reply)
+      if (waiting?.kind === reply.kind) waiting.resolve(reply)
+      else waiting?.reject(new Error(`the workspace reader answered a ${waiting.kind} request with a ${reply.kind} reply`))
     })
     let why: string | null = null
     worker.on('error', (error) => {
@@ -120,7 +123,6 @@ export async function* readEntriesIn(folder: WorkspaceDir, reads: readonly Entry
     const part = reads.slice(done, done + REQUEST_ITEMS)
     const items = part.map(({ name, known }) => ({ path: folder.at(name), known: known === undefined ? null : { kind: known.kind, stat: known.stat } }))
     const reply = await thread.request({ kind: 'read', items, maxFileBytes: limits.maxFileBytes, byteCap: REQUEST_BYTES })
-    if (reply.kind !== 'read') throw new Error('the workspace reader answered a read with a listing')
     const results: (ReadResult | null)[] = []
     for (const [index, answer] of reply.results.entries()) {
       if (answer.found === 'later') break
@@ -145,7 +147,6 @@ function errorOf(failure: { code: string | null; message: string }): Error {
 /** The names in an open folder, each with what it is; null when the folder is gone or cannot be listed. */
 export async function listFolder(folder: WorkspaceDir): Promise<{ name: string; kind: ListedKind }[] | null> {
   const reply = await thread.request({ kind: 'list', path: folder.self })
-  if (reply.kind !== 'list') throw new Error('the workspace reader answered a listing with a read')
   if (reply.failure === null) return reply.listing
   const gone = reply.failure.code === 'ENOENT' || reply.failure.code === 'ENOTDIR' || reply.failure.code === 'EACCES'
   if (gone && reply.failure.whileListing !== true) return null
