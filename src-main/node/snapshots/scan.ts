@@ -25,9 +25,9 @@ export function isGitMetadata(name: string): boolean {
  */
 const READ_CONCURRENCY = 4
 /**
- * Folders walked side by side, beyond the first: one folder at a time pays a trip through the
- * thread pool for every step of every folder (open, list, look), and a repository's folders hold
- * about ten files each.
+ * Folders walked side by side, beyond the first: one folder at a time waits for every step of
+ * every folder in turn (open, look and close through the thread pool, list and read through the
+ * entry reader), and a repository's folders hold about ten files each.
  */
 const EXTRA_WALKS = 7
 
