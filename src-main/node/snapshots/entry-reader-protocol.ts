@@ -5,6 +5,12 @@ import type { KnownStat, SyncRead } from './read-entry'
 /** A name inside an open folder (WorkspaceDir.at): a string, or the bytes of a name that is not UTF-8. */
 export type FolderPath = string | Uint8Array
 
+/** An I/O error, as it crosses the thread boundary. */
+export interface Failure {
+  code: string | null
+  message: string
+}
+
 export type ReaderRequest =
   | {
       kind: 'read'
@@ -16,7 +22,7 @@ export type ReaderRequest =
     }
   | { kind: 'list'; id: number; path: string }
 
-export type ReaderResult = SyncRead | { found: 'later' } | { found: 'failed'; code: string | null; message: string }
+export type ReaderResult = SyncRead | { found: 'later' } | ({ found: 'failed' } & Failure)
 
 export type ListedKind = 'dir' | 'file' | 'link' | 'other'
 
@@ -27,5 +33,5 @@ export type ReaderReply =
       id: number
       listing: { name: string; kind: ListedKind }[] | null
       /** `whileListing`: the folder opened, and reading its names failed part way. */
-      failure: { code: string | null; message: string; whileListing?: true } | null
+      failure: (Failure & { whileListing?: true }) | null
     }

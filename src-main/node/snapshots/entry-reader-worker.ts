@@ -4,7 +4,7 @@
 import { opendirSync, type Dir, type Dirent } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
 import { assertNever } from '../../common/run/records'
-import type { FolderPath, ListedKind, ReaderReply, ReaderRequest, ReaderResult } from './entry-reader-protocol'
+import type { Failure, FolderPath, ListedKind, ReaderReply, ReaderRequest, ReaderResult } from './entry-reader-protocol'
 import { readEntrySync } from './read-entry'
 import { nameFromBytes } from './workspace-dir'
 
@@ -12,7 +12,7 @@ function pathOf(path: FolderPath): string | Buffer {
   return typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength)
 }
 
-function failureOf(error: unknown): { code: string | null; message: string } {
+function failureOf(error: unknown): Failure {
   return { code: (error as NodeJS.ErrnoException).code ?? null, message: (error as Error).message }
 }
 

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads'
 import { assertNever } from '../../common/run/records'
 import { resolveEntryPoint } from '../tools/entry-point'
 import { parentOf, type SnapshotEntry } from './entry'
-import type { ListedKind, ReaderReply, ReaderRequest, ReaderResult } from './entry-reader-protocol'
+import type { Failure, ListedKind, ReaderReply, ReaderRequest, ReaderResult } from './entry-reader-protocol'
 import { DEFAULT_LIMITS, type ReadLimits, type ReadResult } from './read-entry'
 import { UnsafePathError, WorkspaceDir } from './workspace-dir'
 
@@ -140,7 +140,7 @@ export async function readEntriesAt(folder: WorkspaceDir, reads: readonly EntryR
   return results
 }
 
-function errorOf(failure: { code: string | null; message: string }): Error {
+function errorOf(failure: Failure): Error {
   return Object.assign(new Error(failure.message), failure.code === null ? {} : { code: failure.code })
 }
 
