@@ -9,7 +9,7 @@ import { joinPath, parentOf, sameContent, type SnapshotEntry } from './entry'
 import type { GitignoreRules } from './gitignore-rules'
 import type { Manifest } from './manifest'
 import type { ObjectStore } from './object-store'
-import { listFolder, readEntriesIn, readEntry, readEntryAt } from './entry-reader'
+import { listFolder, readEntriesIn, readEntry } from './entry-reader'
 import { DEFAULT_LIMITS, type ReadLimits, type ReadResult } from './read-entry'
 import type { StoreBudget } from './store-budget'
 import { UnsafePathError, withWorkspaceDir, WorkspaceDir } from './workspace-dir'
@@ -99,15 +99,10 @@ async function knownOrFound(context: ScanContext, path: string, known: Manifest)
   return found
 }
 
-async function readKept(context: ScanContext, folder: WorkspaceDir, path: string, known: Manifest): Promise<SnapshotEntry | null> {
-  const before = await knownOrFound(context, path, known)
-  return kept(context, await readEntryAt(folder, nameOf(path), context.limits ?? DEFAULT_LIMITS, before), before)
-}
-
 /**
- * `readKept` for many paths of one folder, read together; what each request to the reader found is
- * kept before the next is made, and `reading` holds the whole of it, so the contents in memory stay
- * bounded however large the folder.
+ * The entries of paths in one folder as they are now, each kept in the store: read together, what
+ * each request to the reader found is kept before the next is made, and `reading` holds the whole
+ * of it, so the contents in memory stay bounded however large the folder.
  */
 async function readKeptAll(context: ScanContext, folder: WorkspaceDir, paths: readonly string[], known: Manifest, reading: Limiter): Promise<(SnapshotEntry | null)[]> {
   const befores = await Promise.all(paths.map((path) => knownOrFound(context, path, known)))
@@ -119,6 +114,12 @@ async function readKeptAll(context: ScanContext, folder: WorkspaceDir, paths: re
     }
     return entries
   })
+}
+
+/** `readKeptAll` for one path. */
+async function readKept(context: ScanContext, folder: WorkspaceDir, path: string, known: Manifest, reading: Limiter): Promise<SnapshotEntry | null> {
+  const [entry] = await readKeptAll(context, folder, [path], known, reading)
+  return entry ?? null
 }
 
 /** The inode a folder's entry was read with; null for anything but a folder. */
@@ -229,7 +230,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
     } catch (error) {
       if (!(error instanceof UnsafePathError)) throw error
       // No longer a folder (swapped for a link or a file since it was listed): kept as what it is now.
-      const entry = await reading(() => readKept(context, parent, path, known))
+      const entry = await readKept(context, parent, path, known, reading)
       if (entry !== null) result.set(path, entry)
       return
     }
@@ -241,7 +242,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
       if (inodeOfFolder(entry) !== opened) {
         // Replaced since its parent's batch read it (a build's `rm -rf out && mkdir out` while
         // its siblings were walked): looked at again, now that it is open.
-        entry = await reading(() => readKept(context, parent, path, known))
+        entry = await readKept(context, parent, path, known, reading)
         if (inodeOfFolder(entry) !== opened) {
           // Swapped between the open and the look: what is there now is kept, nothing is walked.
           if (entry !== null) result.set(path, entry)
@@ -276,7 +277,7 @@ export async function scanSubtree(context: ScanContext, dir: string, known: Mani
     }
     if (parent !== null) {
       try {
-        const self = await readKept(context, parent, dir, known)
+        const self = await readKept(context, parent, dir, known, reading)
         if (self?.kind === 'dir' && (known.has(dir) || !context.rules.isIgnored(dir, true))) await visit(parent, dir, self, dir.split('/').length, false)
         else if (self !== null && self.kind !== 'dir' && !(context.rules.isIgnored(dir, false) && !known.has(dir))) result.set(dir, self)
       } finally {
