@@ -1,10 +1,21 @@
-import { writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
+import { personGitIdentity } from '../git/git-runner'
 import { commitIdentity } from './git-identity'
 
+vi.mock('node:child_process', async (importOriginal) => {
+  const original = await importOriginal<typeof import('node:child_process')>()
+  return { ...original, spawn: vi.fn(original.spawn) }
+})
+
 const tempDir = useTempDirs('tether-identity-')
+
+function gitCalls(): number {
+  return vi.mocked(spawn).mock.calls.filter(([file]) => String(file).endsWith('/git')).length
+}
 
 describe('the identity a commit is made with', () => {
   it("prefers the environment, then the person's global git config, and leaves it to the repository when nothing is known", async () => {
@@ -23,5 +34,37 @@ describe('the identity a commit is made with', () => {
       GIT_COMMITTER_NAME: 'Ada Lovelace',
       GIT_COMMITTER_EMAIL: 'ada@example.invalid'
     })
+  })
+
+  it('runs git once while the config file stays the same, and reads it again once it changes', async () => {
+    const home = await tempDir()
+    const config = join(home, '.gitconfig')
+    writeFileSync(config, '[user]\n\tname = Ada Lovelace\n\temail = ada@example.invalid\n')
+    const before = gitCalls()
+    const first = await Promise.all([personGitIdentity(home), personGitIdentity(home)])
+    expect(await personGitIdentity(home)).toEqual({ name: 'Ada Lovelace', email: 'ada@example.invalid' })
+    expect(first).toEqual([
+      { name: 'Ada Lovelace', email: 'ada@example.invalid' },
+      { name: 'Ada Lovelace', email: 'ada@example.invalid' }
+    ])
+    expect(gitCalls() - before).toBe(1)
+
+    // The same size and inode, so only the file's times tell the change (set apart here: two
+    // writes within one clock tick would share them).
+    const { mtime } = statSync(config)
+    writeFileSync(config, '[user]\n\tname = Bob Lovelace\n\temail = bob@example.invalid\n')
+    utimesSync(config, mtime, new Date(mtime.getTime() + 10_000))
+    expect(await personGitIdentity(home)).toEqual({ name: 'Bob Lovelace', email: 'bob@example.invalid' })
+    expect(gitCalls() - before).toBe(2)
+  })
+
+  it("takes each key's last value, and no value that holds a control character", async () => {
+    const home = await tempDir()
+    writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = First\n\temail = a@example.invalid\n[user]\n\tname = Last\n')
+    expect(await personGitIdentity(home)).toEqual({ name: 'Last', email: 'a@example.invalid' })
+    writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = "Ada\\tLovelace"\n\temail = a@example.invalid\n')
+    expect(await personGitIdentity(home)).toBeNull()
+    writeFileSync(join(home, '.gitconfig'), '[core]\n\teditor = vi\n')
+    expect(await personGitIdentity(home)).toBeNull()
   })
 })
