@@ -16,7 +16,8 @@ export default defineConfig({
           cli: fromRoot('src-main/node/cli/main.ts'),
           'tool-host': fromRoot('src-main/node/tools/host/tool-host-main.ts'),
           'script-runner': fromRoot('src-main/node/tools/script/script-runner-main.ts'),
-          'entry-reader': fromRoot('src-main/node/snapshots/entry-reader-worker.ts')
+          'entry-reader': fromRoot('src-main/node/snapshots/entry-reader-worker.ts'),
+          'process-launcher': fromRoot('src-main/node/launcher/launcher-main.ts')
         }
       }
     }

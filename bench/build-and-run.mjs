@@ -8,7 +8,10 @@ import { build } from 'vite'
 
 export const ROOT = join(import.meta.dirname, '..')
 
-const WORKER_ENTRIES = { 'entry-reader': join(ROOT, 'src-main/node/snapshots/entry-reader-worker.ts') }
+const HELPER_ENTRIES = {
+  'entry-reader': join(ROOT, 'src-main/node/snapshots/entry-reader-worker.ts'),
+  'process-launcher': join(ROOT, 'src-main/node/launcher/launcher-main.ts')
+}
 
 /** Builds `entry` and runs it; resolves to its exit status. */
 export async function buildAndRun(entry, { nodeArgs = [] } = {}) {
@@ -26,8 +29,8 @@ export async function buildAndRun(entry, { nodeArgs = [] } = {}) {
         minify: false,
         target: 'node20',
         rolldownOptions: {
-          // The worker entries the code under test starts, beside it, where it looks for them.
-          input: { main: entry, ...WORKER_ENTRIES },
+          // The worker and child entries the code under test starts, beside it, where it looks for them.
+          input: { main: entry, ...HELPER_ENTRIES },
           output: { format: 'es', entryFileNames: (chunk) => (chunk.name === 'main' ? 'main.mjs' : '[name].js') }
         }
       }

@@ -34,7 +34,7 @@ function needsBuild() {
 const args = process.argv.slice(2)
 const skipBuild = args.includes('--no-build')
 const benchArgs = args.filter((arg) => arg !== '--no-build')
-const ENTRIES = ['bench.js', 'bench-sim.js', 'tool-host.js', 'script-runner.js', 'entry-reader.js']
+const ENTRIES = ['bench.js', 'bench-sim.js', 'tool-host.js', 'script-runner.js', 'entry-reader.js', 'process-launcher.js']
 
 function build() {
   process.stderr.write('bench: building (npx electron-vite build -c bench/electron.vite.config.ts)\n')

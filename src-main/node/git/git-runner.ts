@@ -1,13 +1,14 @@
-// The one way the host runs git on a workspace. git runs as a child process with a deadline
+// The one way the host runs git on a workspace. git runs as a child process (of the process
+// launcher, so that starting it never stalls the host) with a deadline
 // (the whole process group is killed when it passes), bounded output, an environment built from
 // nothing (no inherited GIT_* variables, no system config, an empty global config and home of our
 // own), the repository named explicitly (GIT_DIR/GIT_WORK_TREE from findGitRepository, so no
 // discovery), and every setting that could run a program overridden (git-hardening.ts).
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { access, constants, lstat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, isAbsolute, join } from 'node:path'
+import { launchProgram } from '../launcher/process-launcher'
 import { ALLOWED_SUBCOMMANDS, configEnvironment, DIFF_SAFETY_OPTIONS, FIXED_OVERRIDES, overridesFor } from './git-hardening'
 import type { GitRepository } from './git-repository'
 
@@ -131,38 +132,33 @@ interface SpawnRequest {
   options: GitRunOptions
 }
 
+/** Runs git through the process launcher (its own process group, killed whole when stopped and once it has exited). */
 function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
   const { options } = request
   const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS
   const maxOutput = options.maxOutputBytes ?? DEFAULT_GIT_OUTPUT_BYTES
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, request.args, {
-      cwd: request.cwd,
-      env: request.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      // Its own process group, so the deadline kills whatever git started as well.
-      detached: true
-    })
-    const chunks: Buffer[] = []
-    let outputBytes = 0
-    let truncated = false
-    let stderr = ''
-    let ended: 'timeout' | 'overflow' | 'aborted' | null = null
-    const killGroup = (): void => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
-      } catch {
-        // Already gone.
-      }
-    }
-    const stop = (why: 'timeout' | 'overflow' | 'aborted'): void => {
-      ended ??= why
-      killGroup()
-    }
-    const timer = setTimeout(() => stop('timeout'), timeoutMs)
-    const onAbort = (): void => stop('aborted')
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    child.stdout?.on('data', (chunk: Buffer) => {
+  const command = `git ${request.args.find((arg) => !arg.startsWith('-')) ?? ''}`.trim()
+  const chunks: Buffer[] = []
+  let outputBytes = 0
+  let truncated = false
+  let stderr = ''
+  let ended: 'timeout' | 'overflow' | 'aborted' | null = null
+  const stopper = new AbortController()
+  const stop = (why: 'timeout' | 'overflow' | 'aborted'): void => {
+    ended ??= why
+    stopper.abort()
+  }
+  const timer = setTimeout(() => stop('timeout'), timeoutMs)
+  const onAbort = (): void => stop('aborted')
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  const exited = launchProgram({
+    file,
+    args: request.args,
+    cwd: request.cwd,
+    env: request.env,
+    input: options.input,
+    signal: stopper.signal,
+    onStdout: (chunk) => {
       if (ended !== null) return
       const room = maxOutput - outputBytes
       if (chunk.length > room) {
@@ -174,35 +170,29 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
       }
       chunks.push(chunk)
       outputBytes += chunk.length
-    })
-    child.stderr?.on('data', (chunk: Buffer) => {
+    },
+    onStderr: (chunk) => {
       if (stderr.length < STDERR_BYTES) stderr += chunk.toString('utf8').slice(0, STDERR_BYTES - stderr.length)
-    })
-    if (options.input !== undefined && child.stdin) {
-      child.stdin.on('error', () => undefined)
-      child.stdin.end(options.input)
     }
-    child.on('error', (error) => {
-      clearTimeout(timer)
-      reject(new GitError(`git could not start: ${error.message}`))
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      options.signal?.removeEventListener('abort', onAbort)
-      killGroup()
-      const command = `git ${request.args.find((arg) => !arg.startsWith('-')) ?? ''}`.trim()
-      if (ended === 'timeout') return reject(new GitTimeoutError(`${command} did not finish within ${timeoutMs} ms and was stopped`))
-      if (ended === 'aborted') return reject(new GitError(`${command} was interrupted`))
-      if (ended === 'overflow' && !options.truncate) return reject(new GitError(`${command} printed more than ${maxOutput} bytes and was stopped`))
-      const stdout = Buffer.concat(chunks)
-      if (ended === 'overflow') return resolve({ stdout, stderr, exitCode: 0, truncated })
-      const exitCode = code ?? -1
-      if (exitCode !== 0 && !(options.acceptExitCodes ?? []).includes(exitCode)) {
-        return reject(new GitError(`${command}: ${stderr.trim() || `exit code ${exitCode}`}`, exitCode))
-      }
-      resolve({ stdout, stderr, exitCode, truncated })
-    })
+  }).finally(() => {
+    clearTimeout(timer)
+    options.signal?.removeEventListener('abort', onAbort)
   })
+  return exited.then(
+    ({ code }) => {
+      if (ended === 'timeout') throw new GitTimeoutError(`${command} did not finish within ${timeoutMs} ms and was stopped`)
+      if (ended === 'aborted') throw new GitError(`${command} was interrupted`)
+      if (ended === 'overflow' && !options.truncate) throw new GitError(`${command} printed more than ${maxOutput} bytes and was stopped`)
+      const stdout = Buffer.concat(chunks)
+      if (ended === 'overflow') return { stdout, stderr, exitCode: 0, truncated }
+      const exitCode = code ?? -1
+      if (exitCode !== 0 && !(options.acceptExitCodes ?? []).includes(exitCode)) throw new GitError(`${command}: ${stderr.trim() || `exit code ${exitCode}`}`, exitCode)
+      return { stdout, stderr, exitCode, truncated }
+    },
+    (error: unknown) => {
+      throw new GitError(`git could not start: ${(error as Error).message}`)
+    }
+  )
 }
 
 /** The config keys git would read for this repository (repository, common dir, worktree config). */
@@ -254,11 +244,7 @@ export interface PersonIdentity {
   email: string
 }
 
-/**
- * The last identity read, and the config file's identity when it was read. Every run asks for it
- * as it starts, and each git process costs the host's event loop a fork of its whole address space
- * (about 16 ms at 250 MB resident here, 33 ms at 850 MB), which stalls every other run's stream.
- */
+/** The last identity read, and the config file's identity when it was read: every run asks for it as it starts. */
 let lastIdentity: { file: string; identity: Promise<PersonIdentity | null> } | null = null
 
 /**

@@ -4,7 +4,7 @@
 // input, so the listing is bounded in count, bytes and time (a FIFO where an ignore file belongs
 // costs it the ignore files, not the answer), and a name that is not plain printable text (a line
 // break, a control or direction character) is dropped, not shown.
-import { spawn } from 'node:child_process'
+import { launchProgram } from '../launcher/process-launcher'
 
 export interface FileListOptions {
   ripgrepPath: string
@@ -32,48 +32,46 @@ function showable(path: string): boolean {
 /** Share of the time bound the first listing (ignore files respected) gets before the second one replaces it. */
 const FIRST_PASS_SHARE = 0.4
 
-function ripgrepFiles(workspace: string, options: FileListOptions, ignoreFiles: boolean, timeoutMs: number): Promise<FileList & { timedOut: boolean }> {
-  return new Promise((resolve, reject) => {
-    // No HOME and no config: ripgrep reads no user or repository configuration, only ignore files
-    // (any of which may be a FIFO a run planted: it blocks the walk, hence the second listing).
-    const args = ['--files', '--null', '--no-config', '--hidden', ...(ignoreFiles ? [] : ['--no-ignore']), '--glob', '!.git', '--no-messages', '--color', 'never']
-    const child = spawn(options.ripgrepPath, args, { cwd: workspace, stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: '/usr/bin:/bin' } })
-    const files: string[] = []
-    let truncated = false
-    let timedOut = false
-    let bytes = 0
-    let pending: Buffer = Buffer.alloc(0)
-    const stop = (): void => {
-      truncated = true
-      child.kill('SIGKILL')
+async function ripgrepFiles(workspace: string, options: FileListOptions, ignoreFiles: boolean, timeoutMs: number): Promise<FileList & { timedOut: boolean }> {
+  // No HOME and no config: ripgrep reads no user or repository configuration, only ignore files
+  // (any of which may be a FIFO a run planted: it blocks the walk, hence the second listing).
+  const args = ['--files', '--null', '--no-config', '--hidden', ...(ignoreFiles ? [] : ['--no-ignore']), '--glob', '!.git', '--no-messages', '--color', 'never']
+  const files: string[] = []
+  let truncated = false
+  let timedOut = false
+  let bytes = 0
+  let pending: Buffer = Buffer.alloc(0)
+  const stopper = new AbortController()
+  const stop = (): void => {
+    truncated = true
+    stopper.abort()
+  }
+  const timer = setTimeout(() => {
+    timedOut = true
+    stop()
+  }, timeoutMs)
+  const onStdout = (chunk: Buffer): void => {
+    if (truncated) return
+    bytes += chunk.length
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
+    let start = 0
+    for (let end = pending.indexOf(0, start); end !== -1; end = pending.indexOf(0, start)) {
+      const path = pending.toString('utf8', start, end)
+      start = end + 1
+      if (showable(path)) files.push(path)
+      if (files.length >= options.maxFiles) return stop()
     }
-    const timer = setTimeout(() => {
-      timedOut = true
-      stop()
-    }, timeoutMs)
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (truncated) return
-      bytes += chunk.length
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
-      let start = 0
-      for (let end = pending.indexOf(0, start); end !== -1; end = pending.indexOf(0, start)) {
-        const path = pending.toString('utf8', start, end)
-        start = end + 1
-        if (showable(path)) files.push(path)
-        if (files.length >= options.maxFiles) return stop()
-      }
-      pending = pending.subarray(start)
-      if (bytes > options.maxBytes || pending.length > MAX_PATH_CHARS * 4) stop()
-    })
-    child.once('error', (error) => {
-      clearTimeout(timer)
-      reject(new Error(`ripgrep could not run: ${error.message}`))
-    })
-    child.once('close', () => {
-      clearTimeout(timer)
-      resolve({ files: files.sort(), truncated, timedOut })
-    })
-  })
+    pending = pending.subarray(start)
+    if (bytes > options.maxBytes || pending.length > MAX_PATH_CHARS * 4) stop()
+  }
+  try {
+    await launchProgram({ file: options.ripgrepPath, args, cwd: workspace, env: { PATH: '/usr/bin:/bin' }, onStdout, signal: stopper.signal })
+  } catch (error) {
+    throw new Error(`ripgrep could not run: ${(error as Error).message}`)
+  } finally {
+    clearTimeout(timer)
+  }
+  return { files: files.sort(), truncated, timedOut }
 }
 
 /**

@@ -1,20 +1,20 @@
-import { spawn } from 'node:child_process'
 import { statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { personGitIdentity } from '../git/git-runner'
+import { launchProgram } from '../launcher/process-launcher'
 import { commitIdentity } from './git-identity'
 
-vi.mock('node:child_process', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:child_process')>()
-  return { ...original, spawn: vi.fn(original.spawn) }
+vi.mock('../launcher/process-launcher', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../launcher/process-launcher')>()
+  return { ...original, launchProgram: vi.fn(original.launchProgram) }
 })
 
 const tempDir = useTempDirs('tether-identity-')
 
 function gitCalls(): number {
-  return vi.mocked(spawn).mock.calls.filter(([file]) => String(file).endsWith('/git')).length
+  return vi.mocked(launchProgram).mock.calls.filter(([program]) => program.file.endsWith('/git')).length
 }
 
 describe('the identity a commit is made with', () => {

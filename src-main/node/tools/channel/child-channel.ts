@@ -3,6 +3,7 @@
 // number when a request's signal aborts, and when the child dies fails every request in flight
 // with how it ended and the end of its stderr.
 import { spawn, type ChildProcess } from 'node:child_process'
+import type { Socket } from 'node:net'
 import { assertNever } from '../../../common/run/records'
 import type { ChannelTypes, FromChild, ToChild } from './channel-protocol'
 
@@ -17,6 +18,11 @@ export interface ChildLaunch {
   startTimeoutMs: number
   /** Descriptors after stdin, stdout, stderr and the IPC channel (e.g. a seccomp program for bwrap). */
   extraStdio?: Array<number | 'ignore'>
+  /**
+   * Whether the child keeps this process running: always (the default), or only while a request is
+   * in flight, for a helper that lives as long as the process and must not hold its exit.
+   */
+  keepsParentAlive?: 'always' | 'while-busy'
 }
 
 /** How a child ended. */
@@ -61,10 +67,12 @@ export class ChildChannel<T extends ChannelTypes> {
   #nextId = 1
   #stderrTail = ''
   #exit: ChildExit | null = null
+  readonly #onlyWhileBusy: boolean
 
-  private constructor(name: string, child: ChildProcess) {
+  private constructor(name: string, child: ChildProcess, onlyWhileBusy: boolean) {
     this.name = name
     this.#child = child
+    this.#onlyWhileBusy = onlyWhileBusy
   }
 
   /** Starts the child and resolves once it says `ready`; rejects with why it could not start. */
@@ -74,7 +82,7 @@ export class ChildChannel<T extends ChannelTypes> {
       serialization: 'json',
       env: launch.env
     })
-    const channel = new ChildChannel<T>(launch.name, child)
+    const channel = new ChildChannel<T>(launch.name, child, launch.keepsParentAlive === 'while-busy')
     child.stderr?.setEncoding('utf8')
     child.stderr?.on('data', (chunk: string) => {
       channel.#stderrTail = (channel.#stderrTail + chunk).slice(-STDERR_TAIL)
@@ -92,6 +100,7 @@ export class ChildChannel<T extends ChannelTypes> {
         }
         ready = true
         clearTimeout(timer)
+        channel.#holdParent(false)
         resolve(channel)
       })
       child.on('error', (error) => {
@@ -135,6 +144,7 @@ export class ChildChannel<T extends ChannelTypes> {
   request(body: T['request'], options: RequestOptions<T> = {}): Promise<T['reply']> {
     if (this.#exit !== null) return Promise.reject(new ChildExitedError(`${this.name} is not running (${describeExit(this.#exit)})`, this.#exit))
     const id = this.#nextId++
+    if (this.#pending.size === 0) this.#holdParent(true)
     const reply = new Promise<T['reply']>((resolve, reject) => this.#pending.set(id, { resolve, reject, onProgress: options.onProgress }))
     const onAbort = (): void => this.#send({ kind: 'cancel', id })
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -180,7 +190,19 @@ export class ChildChannel<T extends ChannelTypes> {
   #settle(id: number): Pending<T> | undefined {
     const pending = this.#pending.get(id)
     this.#pending.delete(id)
+    if (this.#pending.size === 0) this.#holdParent(false)
     return pending
+  }
+
+  /** For a child that keeps its parent alive only while busy: its process, channel and stderr pipe count as work only then. */
+  #holdParent(busy: boolean): void {
+    if (!this.#onlyWhileBusy || this.#exit !== null) return
+    // A piped stdio stream is a socket, though typed as a plain stream.
+    const handles = [this.#child, this.#child.channel, this.#child.stderr as Socket | null]
+    for (const handle of handles) {
+      if (busy) handle?.ref()
+      else handle?.unref()
+    }
   }
 
   #failPending(error: Error): void {

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { bundleForNode } from '../../test-support/node-bundle'
+import { launcherPid, launchProgram, type ProgramLaunch } from './process-launcher'
+
+const ROOT = join(import.meta.dirname, '..', '..', '..')
+const folders: string[] = []
+
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true })
+})
+
+async function run(program: Omit<ProgramLaunch, 'onStdout' | 'onStderr' | 'cwd' | 'env'> & Partial<ProgramLaunch>) {
+  const stdout: Buffer[] = []
+  const stderr: Buffer[] = []
+  const exit = await launchProgram({ cwd: '/', env: { PATH: '/usr/bin:/bin' }, ...program, onStdout: (chunk) => stdout.push(chunk), onStderr: (chunk) => stderr.push(chunk) })
+  return { exit, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8') }
+}
+
+/** Whether a process is still there (a zombie counts as gone: it runs nothing). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+async function gone(pid: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 500 && running(pid); attempt++) await new Promise((resolve) => setTimeout(resolve, 10))
+  return !running(pid)
+}
+
+describe('the process launcher', () => {
+  it("passes a program's input, output, errors and exit code through unchanged, bytes included", async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 * 4 }, (_, index) => index % 256))
+    expect(await run({ file: '/bin/cat', args: [], input: bytes })).toEqual({ exit: { code: 0, signal: null }, stdout: bytes, stderr: '' })
+    const failing = await run({ file: '/bin/sh', args: ['-c', 'printf "%s" "$WHO" >&2; exit 7'], env: { WHO: 'only what it was given' } })
+    expect({ ...failing, stdout: failing.stdout.toString() }).toEqual({ exit: { code: 7, signal: null }, stdout: '', stderr: 'only what it was given' })
+    const large = await run({ file: '/usr/bin/head', args: ['-c', '3000000', '/dev/urandom'] })
+    expect(large.stdout.length).toBe(3_000_000)
+  })
+
+  it('kills the whole process group when stopped, and what a program left behind once it has exited', async () => {
+    const stopper = new AbortController()
+    let child = 0
+    const stopped = launchProgram({
+      file: '/bin/sh',
+      args: ['-c', 'sleep 600 & echo $!; wait'],
+      cwd: '/',
+      env: { PATH: '/usr/bin:/bin' },
+      signal: stopper.signal,
+      onStdout: (chunk) => {
+        child = Number(chunk.toString().trim())
+        stopper.abort()
+      }
+    })
+    expect(await stopped).toEqual({ code: null, signal: 'SIGKILL' })
+    expect(child).toBeGreaterThan(0)
+    expect(await gone(child)).toBe(true)
+
+    const leftover = await run({ file: '/bin/sh', args: ['-c', 'sleep 600 >/dev/null & echo $!'] })
+    expect(leftover.exit).toEqual({ code: 0, signal: null })
+    expect(await gone(Number(leftover.stdout.toString().trim()))).toBe(true)
+  })
+
+  it('refuses a program that cannot start, and stays usable', async () => {
+    await expect(run({ file: '/nonexistent/program', args: [] })).rejects.toThrow(/ENOENT/)
+    expect((await run({ file: '/bin/echo', args: ['still here'] })).stdout.toString()).toBe('still here\n')
+  })
+
+  it('fails what waited on a launcher that died, and starts another for the next program', async () => {
+    const first = await launcherPid()
+    let program = 0
+    const waiting = launchProgram({
+      file: '/bin/sh',
+      args: ['-c', 'echo $$; exec sleep 600'],
+      cwd: '/',
+      env: { PATH: '/usr/bin:/bin' },
+      onStdout: (chunk) => {
+        program = Number(chunk.toString().trim())
+        process.kill(first!, 'SIGKILL')
+      }
+    })
+    await expect(waiting).rejects.toThrow('the process launcher stopped unexpectedly (signal SIGKILL)')
+    expect(await gone(program)).toBe(true)
+    expect((await run({ file: '/bin/echo', args: ['again'] })).stdout.toString()).toBe('again\n')
+    expect(await launcherPid()).not.toBe(first)
+  })
+
+  it('does not keep its host running once nothing waits on it', async () => {
+    // Inside the project, so the built launcher is found the way the app finds it.
+    mkdirSync(join(ROOT, 'out'), { recursive: true })
+    const folder = mkdtempSync(join(ROOT, 'out', '.launcher-test-'))
+    folders.push(folder)
+    const script = await bundleForNode('src-main/test-support/children/launch-then-end.ts', folder)
+    const host = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 })
+    expect({ status: host.status, signal: host.signal, stdout: host.stdout }).toEqual({
+      status: 0,
+      signal: null,
+      stdout: JSON.stringify({ exit: { code: 0, signal: null }, stdout: 'launched\n' })
+    })
+  }, 120_000)
+})
