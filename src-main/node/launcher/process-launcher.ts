@@ -3,7 +3,7 @@
 // while a program it started runs.
 import { assertNever } from '../../common/run/records'
 import { ChildChannel, ChildExitedError } from '../tools/channel/child-channel'
-import { resolveEntryPoint } from '../tools/entry-point'
+import { plainNodePath, resolveEntryPoint } from '../tools/entry-point'
 import type { LaunchExit, LauncherChannel, LaunchProgress } from './launcher-protocol'
 
 export interface ProgramLaunch {
@@ -25,10 +25,10 @@ let launcher: Promise<ChildChannel<LauncherChannel>> | null = null
 function startedLauncher(): Promise<ChildChannel<LauncherChannel>> {
   const starting = (launcher ??= ChildChannel.start<LauncherChannel>({
     name: 'the process launcher',
-    // Inside Electron its own binary runs as plain Node.
-    file: process.execPath,
+    file: plainNodePath(),
     args: [resolveEntryPoint('process-launcher')],
-    env: process.versions.electron === undefined ? {} : { ELECTRON_RUN_AS_NODE: '1' },
+    // Only to find `node`: every program it starts is given its whole environment.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     startTimeoutMs: START_TIMEOUT_MS,
     keepsParentAlive: 'while-busy'
   }).then(

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { builtinTools } from './builtin'
-import { resolveEntryPoint } from './entry-point'
+import { plainNodePath, resolveEntryPoint } from './entry-point'
 import type { HostRunConfig, HostTools, HostToolResult, ScriptLimits, ToolLimits } from './host/host-protocol'
 import { DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from './output/output-capture'
 import { personGitIdentity } from '../git/git-runner'
@@ -42,10 +42,6 @@ interface OpenRun {
   generation: number
 }
 
-function defaultNodePath(): string {
-  return process.versions.electron === undefined ? process.execPath : 'node'
-}
-
 function errorResult(output: string, startedAt: number, status: ToolCallResult['status'] = 'error'): ToolCallResult {
   return { status, exitCode: null, output, artifactPath: null, durationMs: performance.now() - startedAt, hostWaitMs: 0 }
 }
@@ -62,7 +58,7 @@ export class SandboxedToolRuntime implements ToolRuntime {
   private readonly scratchDir: string
 
   constructor(options: SandboxedToolRuntimeOptions = {}) {
-    this.supervisor = new ToolHostSupervisor({ nodePath: options.nodePath ?? defaultNodePath(), entry: resolveEntryPoint('tool-host') })
+    this.supervisor = new ToolHostSupervisor({ nodePath: options.nodePath ?? plainNodePath(), entry: resolveEntryPoint('tool-host') })
     this.tools = { ...DEFAULT_SANDBOX_TOOLS, ripgrepPath: '/usr/bin/rg', ...options.tools }
     this.limits = {
       capture: { ...DEFAULT_TOOL_LIMITS.capture, ...options.limits?.capture },
