@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const machine = machineInfo()
   const startedAt = new Date()
   const transportResults = options.parts.includes('transport') ? await transport(options) : null
-  const throughput = options.parts.includes('throughput') ? await gatherThroughput(root, log) : null
+  const throughput = options.parts.includes('throughput') ? await gatherThroughput(root, log, { save: options.save }) : null
   const report: BenchReport = {
     generatedAt: startedAt.toISOString(),
     machine: withEndLoad(machine),

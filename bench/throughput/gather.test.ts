@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { gatherThroughput, runSuite, THROUGHPUT_SUITES } from './gather'
+import { gatherThroughput, RESULTS_DIR_VARIABLE, runSuite, THROUGHPUT_SUITES } from './gather'
 
 const roots: string[] = []
 afterEach(() => {
@@ -53,7 +53,7 @@ describe('runSuite', () => {
   it('reports a missing folder or a folder without a runnable script as missing', async () => {
     const root = project({ 'bench/ui/frame-time.bench.ts': 'export {}' })
     const lines: string[] = []
-    const results = await gatherThroughput(root, (line) => lines.push(line))
+    const results = await gatherThroughput(root, (line) => lines.push(line), { save: true })
     expect(results.map((result) => [result.name, result.status, result.status === 'missing' ? result.reason : null])).toEqual([
       ['foundation', 'missing', 'no bench/foundation folder'],
       ['tools', 'missing', 'no bench/tools folder'],
@@ -61,5 +61,23 @@ describe('runSuite', () => {
       ['ui', 'missing', 'bench/ui has no run.mjs or run.js']
     ])
     expect(lines).toHaveLength(8)
+  })
+
+  it('gives the suites a folder of their own for their result files when nothing is saved, and removes it', async () => {
+    const script = [
+      "import { writeFileSync } from 'node:fs'",
+      `const dir = process.env.${RESULTS_DIR_VARIABLE}`,
+      "if (dir) writeFileSync(dir + '/frame-time.json', '{}')",
+      'console.log(JSON.stringify({ dir: dir ?? null }))'
+    ].join('\n')
+    const root = project({ 'bench/ui/run.mjs': script })
+    const uiOutput = async (save: boolean): Promise<unknown> => {
+      const ui = (await gatherThroughput(root, () => undefined, { save })).find((result) => result.name === 'ui')
+      return ui?.status === 'ok' ? ui.json : ui
+    }
+    expect(await uiOutput(true)).toEqual({ dir: null })
+    const unsaved = (await uiOutput(false)) as { dir: string }
+    expect(unsaved.dir).toMatch(/tether-bench-unsaved-/)
+    expect(existsSync(unsaved.dir)).toBe(false)
   })
 })

@@ -13,9 +13,9 @@ import { configureCustomProvider, PROVIDER_ENV, sampleWorkspace } from '../../e2
 import { makeDataDir, startBrowserHost } from '../../e2e/support/browser-host'
 import { startSimProcess } from '../../e2e/support/sim-process'
 import { busyPerFrame, FRAME_MS, percentiles, rendererMainThread, type TraceEvent } from './frame-stats'
+import { RESULTS } from './results-dir'
 
 const DELTAS_PER_SECOND = 5000
-const RESULTS = join(import.meta.dirname, 'results')
 
 test('frame time while a run streams 5k text deltas per second', async ({ page, browser }) => {
   const data = await makeDataDir()

@@ -21,10 +21,10 @@ import { seededRandom } from '../../src-main/test-support/prng'
 import { DEFAULT_SHAPE, generateRun } from '../../src-main/test-support/run-generator'
 import { runStarted, stamp } from '../../src-main/test-support/run-records'
 import { busyPerFrame, percentiles, rendererMainThread, type TraceEvent } from './frame-stats'
+import { RESULTS } from './results-dir'
 
 const OPEN_TURNS = Number(process.env.OPEN_TURNS ?? 1500)
 const STREAM_TURNS = Number(process.env.STREAM_TURNS ?? 600)
-const RESULTS = join(import.meta.dirname, 'results')
 const results: Record<string, unknown> = { when: new Date().toISOString(), cores: cpus().length }
 
 const round = (value: number): number => Math.round(value * 100) / 100

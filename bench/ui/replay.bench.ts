@@ -18,10 +18,10 @@ import { DataDir } from '../../src-main/node/store/data-dir'
 import { seededRandom } from '../../src-main/test-support/prng'
 import { runStarted } from '../../src-main/test-support/run-records'
 import { writeGeneratedLog } from '../long-run/generated-log'
+import { RESULTS } from './results-dir'
 
 const SIZES = [Number(process.env.REPLAY_BASELINE_MB ?? 100), Number(process.env.REPLAY_HUGE_MB ?? 1024)]
 const SCRUBS = 12
-const RESULTS = join(import.meta.dirname, 'results')
 const results: Record<string, unknown> = { when: new Date().toISOString(), cores: cpus().length, loadAverageAtStart: loadavg()[0] }
 
 const round = (value: number): number => Math.round(value * 100) / 100
