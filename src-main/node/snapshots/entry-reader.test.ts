@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
+import { closeSync, existsSync, openSync } from 'node:fs'
 import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -80,9 +81,42 @@ describe('the entry reader', () => {
         "else parentPort.once('message', () => { writeFileSync(marker, ''); process.exit(3) })"
       ].join('\n')
     )
-    const thread = new EntryReaderThread(script)
+    const thread = new EntryReaderThread({ entry: script })
     await expect(thread.request({ kind: 'list', path: root })).rejects.toThrow('the workspace reader stopped: it exited with code 3')
     const reply = await thread.request({ kind: 'list', path: root })
     expect(reply.kind === 'list' ? reply.listing?.map(({ name }) => name).sort() : reply).toEqual(['died', 'dies-once.mjs'])
+  })
+
+  it('fails what waited on a worker that stopped answering, and sends later requests to a new one', async () => {
+    const root = await tempDir()
+    // The first worker blocks in a read no signal ends, as one stuck in a dead network mount does:
+    // opening a FIFO that nothing writes to.
+    const fifo = join(root, 'stuck')
+    execFileSync('mkfifo', [fifo])
+    const script = join(root, 'hangs-once.mjs')
+    await writeFile(
+      script,
+      [
+        "import { existsSync, readFileSync, writeFileSync } from 'node:fs'",
+        "import { parentPort } from 'node:worker_threads'",
+        "const marker = new URL('./hung', import.meta.url)",
+        `if (existsSync(marker)) await import(${JSON.stringify(resolveEntryPoint('entry-reader'))})`,
+        `else parentPort.once('message', () => { writeFileSync(marker, ''); readFileSync(${JSON.stringify(fifo)}) })`
+      ].join('\n')
+    )
+    const thread = new EntryReaderThread({ entry: script, silenceLimitMs: 1_000 })
+    try {
+      await expect(thread.request({ kind: 'list', path: root })).rejects.toThrow(
+        'the workspace reader did not answer for 1 s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader'
+      )
+      // The new worker must find the first one's mark, or it would hang as well.
+      while (!existsSync(join(root, 'hung'))) await new Promise((resolve) => setTimeout(resolve, 10))
+      const reply = await thread.request({ kind: 'list', path: root })
+      expect(reply.kind === 'list' ? reply.listing?.map(({ name }) => name).sort() : reply).toEqual(['hangs-once.mjs', 'hung', 'stuck'])
+    } finally {
+      // Opened for reading and writing, which never blocks: the stuck read sees its end and the
+      // thread ends, so that it does not hold the test process at its exit.
+      closeSync(openSync(fifo, 'r+'))
+    }
   })
 })

@@ -3,7 +3,9 @@
 // thread pool, and those trips, not the disk, made up most of a large repository's first read.
 // The worker does them synchronously, hashes what it read, and hands the contents over without a
 // copy. It starts with the first read and lets the process exit whenever nothing waits on it; a
-// worker that dies fails what waited on it, and the next read starts another.
+// worker that dies fails what waited on it, and the next read starts another. So does a worker
+// that stops answering: a read stuck in a file system that no longer answers (a network or FUSE
+// mount) cannot be stopped, and would otherwise hold every workspace's reads behind it.
 import { Worker } from 'node:worker_threads'
 import { assertNever } from '../../common/run/records'
 import { resolveEntryPoint } from '../tools/entry-point'
@@ -27,15 +29,31 @@ interface Waiting {
 type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never
 type ReplyTo<K extends ReaderRequest['kind']> = Extract<ReaderReply, { kind: K }>
 
-/** The worker and the requests waiting on it; `entry` is the worker's script (the built one by default). */
+/**
+ * How long the worker may leave waiting requests unanswered. One request is at most 256 names or
+ * 4 MB, which a slow network disk still reads in seconds.
+ */
+const SILENCE_LIMIT_MS = 60_000
+
+export interface ReaderThreadOptions {
+  /** The worker's script (the built one by default). */
+  entry?: string
+  silenceLimitMs?: number
+}
+
+/** The worker and the requests waiting on it. */
 export class EntryReaderThread {
   readonly #entry: string | null
+  readonly #silenceLimitMs: number
   #worker: Worker | null = null
+  #online = false
   #waiting = new Map<number, Waiting>()
   #nextId = 1
+  #silence: NodeJS.Timeout | null = null
 
-  constructor(entry: string | null = null) {
-    this.#entry = entry
+  constructor(options: ReaderThreadOptions = {}) {
+    this.#entry = options.entry ?? null
+    this.#silenceLimitMs = options.silenceLimitMs ?? SILENCE_LIMIT_MS
   }
 
   request<R extends Unnumbered<ReaderRequest>>(request: R): Promise<ReplyTo<R['kind']>> {
@@ -45,7 +63,10 @@ export class EntryReaderThread {
       // Posted first: a request that cannot be sent leaves nothing waiting, and holds no reference.
       worker.postMessage({ ...request, id })
       this.#waiting.set(id, { kind: request.kind, resolve: resolve as (reply: ReaderReply) => void, reject })
-      if (this.#waiting.size === 1) worker.ref()
+      if (this.#waiting.size === 1) {
+        worker.ref()
+        this.#listen(worker)
+      }
     })
   }
 
@@ -53,9 +74,17 @@ export class EntryReaderThread {
     if (this.#worker !== null) return this.#worker
     const worker = new Worker(this.#entry ?? resolveEntryPoint('entry-reader'))
     worker.unref()
+    this.#online = false
+    // Its start-up is not silence: a busy machine may take seconds to start a thread.
+    worker.once('online', () => {
+      if (this.#worker !== worker) return
+      this.#online = true
+      this.#listen(worker)
+    })
     worker.on('message', (reply: ReaderReply) => {
       const waiting = this.#waiting.get(reply.id)
       this.#waiting.delete(reply.id)
+      if (this.#worker === worker) this.#listen(worker)
       if (this.#waiting.size === 0) worker.unref()
       if (waiting?.kind === reply.kind) waiting.resolve(reply)
       else waiting?.reject(new Error(`the workspace reader answered a ${waiting.kind} request with a ${reply.kind} reply`))
@@ -76,12 +105,42 @@ export class EntryReaderThread {
     return worker
   }
 
+  /** Restarts the wait for the worker's next answer while requests wait on it; stops it when none do. */
+  #listen(worker: Worker): void {
+    if (this.#silence !== null) clearTimeout(this.#silence)
+    this.#silence = null
+    if (!this.#online || this.#waiting.size === 0) return
+    this.#silence = setTimeout(() => this.#silent(worker), this.#silenceLimitMs)
+    this.#silence.unref()
+  }
+
+  /**
+   * The worker left requests unanswered too long: they fail, and later requests go to a new worker.
+   * The silent one is asked to stop, and is let go: a thread stuck in a read cannot be stopped, and
+   * if it ever answers, nothing waits on the answer. Until then it holds only folder paths that may
+   * name other folders once their callers close them; it only ever reads through them.
+   */
+  #silent(worker: Worker): void {
+    if (this.#worker !== worker) return
+    this.#worker = null
+    this.#silence = null
+    worker.unref()
+    void worker.terminate()
+    this.#rejectWaiting(`the workspace reader did not answer for ${Math.round(this.#silenceLimitMs / 1000)} s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader`)
+  }
+
   #failed(worker: Worker, why: string): void {
     if (this.#worker !== worker) return
     this.#worker = null
+    this.#rejectWaiting(`the workspace reader stopped: ${why}`)
+  }
+
+  #rejectWaiting(message: string): void {
     const waiting = [...this.#waiting.values()]
     this.#waiting.clear()
-    for (const { reject } of waiting) reject(new Error(`the workspace reader stopped: ${why}`))
+    if (this.#silence !== null) clearTimeout(this.#silence)
+    this.#silence = null
+    for (const { reject } of waiting) reject(new Error(message))
   }
 }
 
