@@ -3,13 +3,15 @@
 // 50, 300 and 800 MB, started from the host itself (how the host ran git before the process
 // launcher) and through the launcher, alternating, in the same run. A fork stalls its parent for
 // as long as copying the parent's memory map takes, so only the direct starts should grow with the
-// host. Reported: the longest stall of a 1 ms timer, the stalls over 5 ms added up, and wall time.
+// host. Reported: the longest stall of a 1 ms timer, the stalls over 5 ms added up, and wall time;
+// first, what taking in 64 MB of output costs each way.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { git, initGitRepository } from '../../src-main/node/git/git-runner'
+import { launchProgram } from '../../src-main/node/launcher/process-launcher'
 import type { GitRepository } from '../../src-main/node/git/git-repository'
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '0,250,750' }, calls: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' } } })
@@ -59,12 +61,43 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!
 }
 
+/** Wall and host CPU time to take in 64 MB of output, started from the host and through the launcher. */
+async function largeOutput(): Promise<string> {
+  const bytes = 64 * 1024 * 1024
+  const args = ['-c', String(bytes), '/dev/zero']
+  const timed = async (take: () => Promise<number>): Promise<{ wallMs: number; cpuMs: number; received: number }> => {
+    const cpu = process.cpuUsage()
+    const startedAt = performance.now()
+    const received = await take()
+    const used = process.cpuUsage(cpu)
+    return { wallMs: performance.now() - startedAt, cpuMs: (used.user + used.system) / 1000, received }
+  }
+  const direct = await timed(
+    () =>
+      new Promise((resolve) => {
+        let received = 0
+        const child = spawn('/usr/bin/head', args, { stdio: ['ignore', 'pipe', 'ignore'] })
+        child.stdout.on('data', (chunk: Buffer) => (received += chunk.length))
+        child.on('close', () => resolve(received))
+      })
+  )
+  const launched = await timed(async () => {
+    let received = 0
+    await launchProgram({ file: '/usr/bin/head', args, cwd: '/', env: {}, onStdout: (chunk) => (received += chunk.length) })
+    return received
+  })
+  if (direct.received !== bytes || launched.received !== bytes) throw new Error(`output lost: ${direct.received} and ${launched.received} of ${bytes} bytes`)
+  const show = (label: string, { wallMs, cpuMs }: { wallMs: number; cpuMs: number }): string => `  ${label.padEnd(16)} wall ${wallMs.toFixed(0).padStart(5)} ms, host CPU ${cpuMs.toFixed(0).padStart(5)} ms`
+  return [`64 MB of output:`, show('from the host', direct), show('via the launcher', launched), `  launcher / host: wall ${(launched.wallMs / direct.wallMs).toFixed(2)}x, host CPU ${(launched.cpuMs / direct.cpuMs).toFixed(2)}x`].join('\n')
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'tether-launcher-bench-'))
 try {
   writeFileSync(join(scratch, 'a.txt'), 'a\n')
   const repo = await initGitRepository(scratch, 'main')
   await git(repo, ['status', '--porcelain'])
   await gitDirect(repo, ['status', '--porcelain'])
+  console.log(await largeOutput())
   const ballast: Buffer[] = []
   const rows: string[] = []
   for (const extraMb of values.sizes.split(',').map(Number)) {

@@ -142,13 +142,14 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
   let outputBytes = 0
   let truncated = false
   let stderr = ''
+  let started = false
   let ended: 'timeout' | 'overflow' | 'aborted' | null = null
   const stopper = new AbortController()
   const stop = (why: 'timeout' | 'overflow' | 'aborted'): void => {
     ended ??= why
     stopper.abort()
   }
-  const timer = setTimeout(() => stop('timeout'), timeoutMs)
+  let timer: NodeJS.Timeout | null = null
   const onAbort = (): void => stop('aborted')
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const exited = launchProgram({
@@ -157,7 +158,13 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
     cwd: request.cwd,
     env: request.env,
     input: options.input,
+    // One byte past the cap tells the cap was passed.
+    maxStdoutBytes: maxOutput + 1,
     signal: stopper.signal,
+    onStarted: () => {
+      started = true
+      timer = setTimeout(() => stop('timeout'), timeoutMs)
+    },
     onStdout: (chunk) => {
       if (ended !== null) return
       const room = maxOutput - outputBytes
@@ -175,14 +182,19 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
       if (stderr.length < STDERR_BYTES) stderr += chunk.toString('utf8').slice(0, STDERR_BYTES - stderr.length)
     }
   }).finally(() => {
-    clearTimeout(timer)
+    if (timer !== null) clearTimeout(timer)
     options.signal?.removeEventListener('abort', onAbort)
   })
+  const stoppedEarly = (): GitError | null => {
+    if (ended === 'timeout') return new GitTimeoutError(`${command} did not finish within ${timeoutMs} ms and was stopped`)
+    if (ended === 'aborted') return new GitError(`${command} was interrupted`)
+    if (ended === 'overflow' && !options.truncate) return new GitError(`${command} printed more than ${maxOutput} bytes and was stopped`)
+    return null
+  }
   return exited.then(
     ({ code }) => {
-      if (ended === 'timeout') throw new GitTimeoutError(`${command} did not finish within ${timeoutMs} ms and was stopped`)
-      if (ended === 'aborted') throw new GitError(`${command} was interrupted`)
-      if (ended === 'overflow' && !options.truncate) throw new GitError(`${command} printed more than ${maxOutput} bytes and was stopped`)
+      const early = stoppedEarly()
+      if (early) throw early
       const stdout = Buffer.concat(chunks)
       if (ended === 'overflow') return { stdout, stderr, exitCode: 0, truncated }
       const exitCode = code ?? -1
@@ -190,7 +202,7 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
       return { stdout, stderr, exitCode, truncated }
     },
     (error: unknown) => {
-      throw new GitError(`git could not start: ${(error as Error).message}`)
+      throw stoppedEarly() ?? new GitError(`${started ? `${command} did not finish` : 'git could not start'}: ${(error as Error).message}`)
     }
   )
 }
@@ -244,6 +256,8 @@ export interface PersonIdentity {
   email: string
 }
 
+/** A config file changed more recently than this is read again each time. */
+const IDENTITY_SETTLED_MS = 2_000
 /** The last identity read, and the config file's identity when it was read: every run asks for it as it starts. */
 let lastIdentity: { file: string; identity: Promise<PersonIdentity | null> } | null = null
 
@@ -260,13 +274,19 @@ export async function personGitIdentity(home: string): Promise<PersonIdentity | 
   if (config === undefined || !stats) return null
   const file = [config, stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs].join('\0')
   if (lastIdentity?.file === file) return lastIdentity.identity
-  const read = { file, identity: readPersonIdentity(config) }
-  lastIdentity = read
-  // A git that failed says nothing about the file: the next run asks again.
-  read.identity.catch(() => {
-    if (lastIdentity === read) lastIdentity = null
-  })
-  return read.identity.catch(() => null)
+  // A git that failed says nothing about the file, so the next run asks again. Nor is a file
+  // changed within the last seconds taken as settled: a rewrite of the same size within one tick
+  // of the clock would keep its times.
+  const settled = Date.now() - Number(stats.mtimeMs) > IDENTITY_SETTLED_MS
+  const read: { file: string; identity: Promise<PersonIdentity | null> } = {
+    file,
+    identity: readPersonIdentity(config).catch(() => {
+      if (lastIdentity === read) lastIdentity = null
+      return null
+    })
+  }
+  if (settled) lastIdentity = read
+  return read.identity
 }
 
 /** One git call for both keys; the last value of each wins, as `git config --get` has it. */

@@ -46,10 +46,13 @@ async function ripgrepFiles(workspace: string, options: FileListOptions, ignoreF
     truncated = true
     stopper.abort()
   }
-  const timer = setTimeout(() => {
-    timedOut = true
-    stop()
-  }, timeoutMs)
+  let timer: NodeJS.Timeout | null = null
+  const onStarted = (): void => {
+    timer = setTimeout(() => {
+      timedOut = true
+      stop()
+    }, timeoutMs)
+  }
   const onStdout = (chunk: Buffer): void => {
     if (truncated) return
     bytes += chunk.length
@@ -65,11 +68,12 @@ async function ripgrepFiles(workspace: string, options: FileListOptions, ignoreF
     if (bytes > options.maxBytes || pending.length > MAX_PATH_CHARS * 4) stop()
   }
   try {
-    await launchProgram({ file: options.ripgrepPath, args, cwd: workspace, env: { PATH: '/usr/bin:/bin' }, onStdout, signal: stopper.signal })
+    // One byte past the bound tells it was passed.
+    await launchProgram({ file: options.ripgrepPath, args, cwd: workspace, env: { PATH: '/usr/bin:/bin' }, maxStdoutBytes: options.maxBytes + 1, onStarted, onStdout, signal: stopper.signal })
   } catch (error) {
     throw new Error(`ripgrep could not run: ${(error as Error).message}`)
   } finally {
-    clearTimeout(timer)
+    if (timer !== null) clearTimeout(timer)
   }
   return { files: files.sort(), truncated, timedOut }
 }

@@ -1,11 +1,21 @@
-// Entry of the process launcher: a small Node child of the host that starts processes for it.
-// Starting a process forks the one that starts it, and a fork stalls its parent for as long as
+// Entry of the process launcher: a small Node child of the host that starts programs for it.
+// Starting a program forks the process that starts it, and a fork stalls its parent for as long as
 // copying the parent's memory map takes: about 1 ms from this small process, 16 ms from a host
 // holding 250 MB and 33 ms at 850 MB, during which the host serves no run and no window.
 // Each program runs in its own group, killed whole when it is stopped and as soon as it exits.
+// Output is sent on as it comes, but no faster than the host takes it in, and no more than asked.
 import { spawn } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import { serveChannel, type RequestContext } from '../tools/channel/serve-channel'
 import type { LaunchExit, LauncherChannel, LaunchRequest } from './launcher-protocol'
+
+/** Output messages written to the channel but not yet taken by it, past which reading pauses. */
+const UNSENT_LIMIT = 16
+
+// The host decides when the launcher ends: it disconnects, and the programs still running are
+// killed. A Ctrl-C or hang-up sent to the terminal's whole process group must not stop a git
+// command halfway through a write.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined)
 
 function killGroup(pid: number | undefined): void {
   try {
@@ -26,8 +36,28 @@ function launch(request: LaunchRequest, { progress, signal }: RequestContext<Lau
     const stop = (): void => killGroup(child.pid)
     signal.addEventListener('abort', stop, { once: true })
     if (child.pid !== undefined) progress({ kind: 'started', pid: child.pid })
-    child.stdout?.on('data', (chunk: Buffer) => progress({ kind: 'stdout', data: chunk.toString('base64') }))
-    child.stderr?.on('data', (chunk: Buffer) => progress({ kind: 'stderr', data: chunk.toString('base64') }))
+    const outputs = [child.stdout, child.stderr].filter((stream): stream is Readable => stream !== null)
+    let unsent = 0
+    const forward = (kind: 'stdout' | 'stderr', chunk: Buffer): void => {
+      unsent++
+      if (unsent === UNSENT_LIMIT) for (const stream of outputs) stream.pause()
+      progress({ kind, data: chunk.toString('base64') }, () => {
+        unsent--
+        if (unsent === UNSENT_LIMIT / 2) for (const stream of outputs) stream.resume()
+      })
+    }
+    let stdoutRoom = request.maxStdoutBytes ?? Number.POSITIVE_INFINITY
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.length > stdoutRoom) {
+        stop()
+        if (stdoutRoom > 0) forward('stdout', chunk.subarray(0, stdoutRoom))
+        stdoutRoom = 0
+        return
+      }
+      stdoutRoom -= chunk.length
+      forward('stdout', chunk)
+    })
+    child.stderr?.on('data', (chunk: Buffer) => forward('stderr', chunk))
     if (request.input !== null && child.stdin) {
       child.stdin.on('error', () => undefined)
       child.stdin.end(Buffer.from(request.input, 'base64'))

@@ -10,6 +10,8 @@ export interface LaunchRequest {
   env: Record<string, string>
   /** Standard input as base64, written and closed at once; null: no standard input. */
   input: string | null
+  /** At most this many bytes of standard output are sent; a program that writes more is stopped. Null: no bound. */
+  maxStdoutBytes: number | null
 }
 
 export type LaunchProgress =

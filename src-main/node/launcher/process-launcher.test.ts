@@ -66,6 +66,56 @@ describe('the process launcher', () => {
     expect(await gone(Number(leftover.stdout.toString().trim()))).toBe(true)
   })
 
+  it("sends at most the output asked for, and stops a program that writes more", async () => {
+    const capped = await run({ file: '/bin/sh', args: ['-c', 'head -c 10000000 /dev/zero; echo finished >&2'], maxStdoutBytes: 1000 })
+    expect({ exit: capped.exit, bytes: capped.stdout.length, stderr: capped.stderr }).toEqual({ exit: { code: null, signal: 'SIGKILL' }, bytes: 1000, stderr: '' })
+    const exact = await run({ file: '/usr/bin/head', args: ['-c', '1000', '/dev/zero'], maxStdoutBytes: 1000 })
+    expect({ exit: exact.exit, bytes: exact.stdout.length }).toEqual({ exit: { code: 0, signal: null }, bytes: 1000 })
+  })
+
+  it('lets a program run on when the terminal sends its process group a Ctrl-C or a hang-up', async () => {
+    const pid = await launcherPid()
+    let signalled = false
+    const finished = launchProgram({
+      file: '/bin/sh',
+      args: ['-c', 'read line; echo "$line"'],
+      cwd: '/',
+      env: { PATH: '/usr/bin:/bin' },
+      input: 'still here\n',
+      onStarted: () => {
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.kill(pid!, signal)
+        signalled = true
+      }
+    })
+    expect(await finished).toEqual({ code: 0, signal: null })
+    expect(signalled).toBe(true)
+    expect(await launcherPid()).toBe(pid)
+  })
+
+  it('kills a stopped program itself when the launcher does not, and fails it', async () => {
+    const pid = await launcherPid()
+    const stopper = new AbortController()
+    let program = 0
+    const waiting = launchProgram({
+      file: '/bin/sh',
+      args: ['-c', 'echo $$; exec sleep 600'],
+      cwd: '/',
+      env: { PATH: '/usr/bin:/bin' },
+      signal: stopper.signal,
+      onStdout: (chunk) => {
+        program = Number(chunk.toString().trim())
+        process.kill(pid!, 'SIGSTOP')
+        stopper.abort()
+      }
+    })
+    try {
+      await expect(waiting).rejects.toThrow('the process launcher did not stop /bin/sh within 5 s')
+      expect(await gone(program)).toBe(true)
+    } finally {
+      process.kill(pid!, 'SIGCONT')
+    }
+  }, 30_000)
+
   it('refuses a program that cannot start, and stays usable', async () => {
     await expect(run({ file: '/nonexistent/program', args: [] })).rejects.toThrow(/ENOENT/)
     expect((await run({ file: '/bin/echo', args: ['still here'] })).stdout.toString()).toBe('still here\n')

@@ -1,4 +1,4 @@
-import { statSync, utimesSync, writeFileSync } from 'node:fs'
+import { utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
@@ -39,7 +39,9 @@ describe('the identity a commit is made with', () => {
   it('runs git once while the config file stays the same, and reads it again once it changes', async () => {
     const home = await tempDir()
     const config = join(home, '.gitconfig')
+    const settledAt = new Date(Date.now() - 60_000)
     writeFileSync(config, '[user]\n\tname = Ada Lovelace\n\temail = ada@example.invalid\n')
+    utimesSync(config, settledAt, settledAt)
     const before = gitCalls()
     const first = await Promise.all([personGitIdentity(home), personGitIdentity(home)])
     expect(await personGitIdentity(home)).toEqual({ name: 'Ada Lovelace', email: 'ada@example.invalid' })
@@ -49,13 +51,32 @@ describe('the identity a commit is made with', () => {
     ])
     expect(gitCalls() - before).toBe(1)
 
-    // The same size and inode, so only the file's times tell the change (set apart here: two
-    // writes within one clock tick would share them).
-    const { mtime } = statSync(config)
+    // The same size and inode: only the file's times tell the change.
     writeFileSync(config, '[user]\n\tname = Bob Lovelace\n\temail = bob@example.invalid\n')
-    utimesSync(config, mtime, new Date(mtime.getTime() + 10_000))
+    utimesSync(config, settledAt, new Date(settledAt.getTime() + 1_000))
     expect(await personGitIdentity(home)).toEqual({ name: 'Bob Lovelace', email: 'bob@example.invalid' })
     expect(gitCalls() - before).toBe(2)
+  })
+
+  it('reads a config file changed in the last seconds every time: a rewrite within one clock tick would keep its times', async () => {
+    const home = await tempDir()
+    writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Ada Lovelace\n\temail = ada@example.invalid\n')
+    const before = gitCalls()
+    expect(await personGitIdentity(home)).toEqual({ name: 'Ada Lovelace', email: 'ada@example.invalid' })
+    expect(await personGitIdentity(home)).toEqual({ name: 'Ada Lovelace', email: 'ada@example.invalid' })
+    expect(gitCalls() - before).toBe(2)
+  })
+
+  it('answers null, never an error, to every caller when git cannot read the file', async () => {
+    const home = await tempDir()
+    const config = join(home, '.gitconfig')
+    const settledAt = new Date(Date.now() - 60_000)
+    writeFileSync(config, '[user\n\tname = broken\n')
+    utimesSync(config, settledAt, settledAt)
+    expect(await Promise.allSettled([personGitIdentity(home), personGitIdentity(home)])).toEqual([
+      { status: 'fulfilled', value: null },
+      { status: 'fulfilled', value: null }
+    ])
   })
 
   it("takes each key's last value, and no value that holds a control character", async () => {

@@ -4,7 +4,8 @@ import { assertNever } from '../../../common/run/records'
 import type { ChannelTypes, FromChild, ToChild } from './channel-protocol'
 
 export interface RequestContext<T extends ChannelTypes> {
-  progress(body: T['progress']): void
+  /** `sent` runs once the message is written to the channel (or the parent is gone): a way to hold back while the parent lags. */
+  progress(body: T['progress'], sent?: () => void): void
   signal: AbortSignal
 }
 
@@ -17,14 +18,15 @@ function messageOf(error: unknown): string {
 /** Serves the parent until it disconnects; `onDisconnect` runs then (default: exit). Says `ready` at once. */
 export function serveChannel<T extends ChannelTypes>(handle: RequestHandler<T>, onDisconnect: () => void = () => process.exit(0)): void {
   const inFlight = new Map<number, AbortController>()
-  const send = (message: FromChild<T>): void => {
-    if (process.connected) process.send?.(message)
+  const send = (message: FromChild<T>, sent?: () => void): void => {
+    if (process.connected && process.send) process.send(message, undefined, undefined, () => sent?.())
+    else sent?.()
   }
   const serve = async (id: number, body: T['request']): Promise<void> => {
     const controller = new AbortController()
     inFlight.set(id, controller)
     try {
-      const reply = await handle(body, { progress: (progress) => send({ kind: 'progress', id, body: progress }), signal: controller.signal })
+      const reply = await handle(body, { progress: (progress, sent) => send({ kind: 'progress', id, body: progress }, sent), signal: controller.signal })
       send({ kind: 'reply', id, body: reply })
     } catch (error) {
       send({ kind: 'failed', id, message: messageOf(error) })
