@@ -4,6 +4,8 @@
 // holding 250 MB and 33 ms at 850 MB, during which the host serves no run and no window.
 // Each program runs in its own group, killed whole when it is stopped and as soon as it exits.
 // Output is sent on as it comes, but no faster than the host takes it in, and no more than asked.
+// Like every channel child it ignores the terminal's Ctrl-C (serve-channel.ts): a git command is
+// not stopped halfway through a write, and what still runs is killed when the host disconnects.
 import { spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import { serveChannel, type RequestContext } from '../tools/channel/serve-channel'
@@ -11,11 +13,6 @@ import type { LaunchExit, LauncherChannel, LaunchRequest } from './launcher-prot
 
 /** Output messages written to the channel but not yet taken by it, past which reading pauses. */
 const UNSENT_LIMIT = 16
-
-// The host decides when the launcher ends: it disconnects, and the programs still running are
-// killed. A Ctrl-C or hang-up sent to the terminal's whole process group must not stop a git
-// command halfway through a write.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined)
 
 function killGroup(pid: number | undefined): void {
   try {

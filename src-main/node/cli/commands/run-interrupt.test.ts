@@ -1,0 +1,68 @@
+// Ctrl-C in the terminal during `tether run`: the terminal signals the CLI's whole process group,
+// its child processes included. The run is interrupted; the call ends as interrupted, not as a tool
+// host that died under it.
+import { spawn } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { RunRecord } from '../../../common/run/records'
+import { foldRecords } from '../../../common/run/reduce'
+import { ensureBuiltCli } from '../../../test-support/built-cli'
+import { scratch } from '../../../test-support/driver/driver-fixture'
+import { DataDir } from '../../store/data-dir'
+import { readRunLog } from '../../store/run-log-reader'
+
+beforeAll(ensureBuiltCli, 120_000)
+
+const made: string[] = []
+afterEach(() => made.splice(0).forEach((path) => rmSync(path, { recursive: true, force: true })))
+
+const CLI = join(import.meta.dirname, '..', '..', '..', '..', 'bin', 'tether.js')
+
+const SCENARIO = {
+  name: 'interrupted-from-the-terminal',
+  turns: [
+    { output: [{ type: 'function_call', name: 'shell', arguments: { command: 'echo sleeping; sleep 30', timeout_ms: null } }] },
+    { output: [{ type: 'message', text: 'Done.' }] }
+  ]
+}
+
+describe('tether run and Ctrl-C', () => {
+  it("interrupts the run, and its call ends as interrupted while the tool host lives on", async () => {
+    const root = scratch('cli-interrupt')
+    made.push(root)
+    const workspace = join(root, 'workspace')
+    mkdirSync(workspace)
+    const scenario = join(root, 'scenario.json')
+    writeFileSync(scenario, JSON.stringify(SCENARIO))
+    const home = join(root, 'home')
+    // Its own process group, as a terminal's foreground job is: the signal goes to the whole group.
+    const child = spawn(process.execPath, [CLI, 'run', '--sim', '--scenario', scenario, '--approval', 'auto-in-sandbox', '--json', '--workspace', workspace, 'Wait.'], {
+      env: { ...process.env, TETHER_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true
+    })
+    let runId: string | null = null
+    let buffered = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk
+      let newline: number
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const record = JSON.parse(buffered.slice(0, newline)) as RunRecord
+        buffered = buffered.slice(newline + 1)
+        if (record.type === 'run.started') runId = record.runId
+        if (record.type === 'tool.output' && record.data.includes('sleeping')) process.kill(-child.pid!, 'SIGINT')
+      }
+    })
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    expect(runId).not.toBeNull()
+    const state = foldRecords((await readRunLog(new DataDir(home).runLog(runId!))).records)
+    const call = state.toolCalls[state.toolCallOrder[0]!]
+    expect({ code, run: state.status, call: call?.status, hostDied: call?.output?.includes('tool host stopped') }).toEqual({
+      code: 130,
+      run: 'interrupted',
+      call: 'interrupted',
+      hostDied: false
+    })
+  }, 60_000)
+})
