@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { access, constants, lstat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { delimiter, isAbsolute, join } from 'node:path'
-import { launchProgram } from '../launcher/process-launcher'
+import { delimiter, join } from 'node:path'
+import { absolutePath, launchProgram } from '../launcher/process-launcher'
 import { ALLOWED_SUBCOMMANDS, configEnvironment, DIFF_SAFETY_OPTIONS, FIXED_OVERRIDES, overridesFor } from './git-hardening'
 import type { GitRepository } from './git-repository'
 
@@ -71,19 +71,11 @@ function gitHome(): string {
   return home
 }
 
-/** Only absolute PATH entries: a relative one would let the workspace supply programs. */
-function safePath(): string {
-  return (process.env.PATH ?? '/usr/bin:/bin')
-    .split(delimiter)
-    .filter((entry) => isAbsolute(entry))
-    .join(delimiter)
-}
-
 let gitBinary: Promise<string> | null = null
 
 function findGit(): Promise<string> {
   gitBinary ??= (async () => {
-    for (const dir of safePath().split(delimiter)) {
+    for (const dir of absolutePath().split(delimiter)) {
       const candidate = join(dir, 'git')
       try {
         await access(candidate, constants.X_OK)
@@ -100,7 +92,7 @@ function findGit(): Promise<string> {
 function baseEnvironment(): Record<string, string> {
   const home = gitHome()
   return {
-    PATH: safePath(),
+    PATH: absolutePath(),
     HOME: home,
     XDG_CONFIG_HOME: home,
     LC_ALL: 'C',
@@ -151,6 +143,7 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
   }
   let timer: NodeJS.Timeout | null = null
   const onAbort = (): void => stop('aborted')
+  if (options.signal?.aborted) onAbort()
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const exited = launchProgram({
     file,
@@ -160,6 +153,7 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
     input: options.input,
     // One byte past the cap tells the cap was passed.
     maxStdoutBytes: maxOutput + 1,
+    maxStderrBytes: STDERR_BYTES,
     signal: stopper.signal,
     onStarted: () => {
       started = true
@@ -191,17 +185,21 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
     if (ended === 'overflow' && !options.truncate) return new GitError(`${command} printed more than ${maxOutput} bytes and was stopped`)
     return null
   }
+  // Output cut at the cap is the answer when the caller asked for that, however git then ended.
+  const truncatedOutput = (): GitOutput | null => (ended === 'overflow' && options.truncate ? { stdout: Buffer.concat(chunks), stderr, exitCode: 0, truncated } : null)
   return exited.then(
     ({ code }) => {
       const early = stoppedEarly()
       if (early) throw early
-      const stdout = Buffer.concat(chunks)
-      if (ended === 'overflow') return { stdout, stderr, exitCode: 0, truncated }
+      const cut = truncatedOutput()
+      if (cut) return cut
       const exitCode = code ?? -1
       if (exitCode !== 0 && !(options.acceptExitCodes ?? []).includes(exitCode)) throw new GitError(`${command}: ${stderr.trim() || `exit code ${exitCode}`}`, exitCode)
-      return { stdout, stderr, exitCode, truncated }
+      return { stdout: Buffer.concat(chunks), stderr, exitCode, truncated }
     },
     (error: unknown) => {
+      const cut = truncatedOutput()
+      if (cut) return cut
       throw stoppedEarly() ?? new GitError(`${started ? `${command} did not finish` : 'git could not start'}: ${(error as Error).message}`)
     }
   )
@@ -276,8 +274,9 @@ export async function personGitIdentity(home: string): Promise<PersonIdentity | 
   if (lastIdentity?.file === file) return lastIdentity.identity
   // A git that failed says nothing about the file, so the next run asks again. Nor is a file
   // changed within the last seconds taken as settled: a rewrite of the same size within one tick
-  // of the clock would keep its times.
-  const settled = Date.now() - Number(stats.mtimeMs) > IDENTITY_SETTLED_MS
+  // of the clock (a second, on some file systems) would keep its times. Its ctime, which no one
+  // can set back, tells when it last changed.
+  const settled = Date.now() - Number(stats.ctimeMs) > IDENTITY_SETTLED_MS
   const read: { file: string; identity: Promise<PersonIdentity | null> } = {
     file,
     identity: readPersonIdentity(config).catch(() => {

@@ -69,7 +69,7 @@ async function ripgrepFiles(workspace: string, options: FileListOptions, ignoreF
   }
   try {
     // One byte past the bound tells it was passed.
-    await launchProgram({ file: options.ripgrepPath, args, cwd: workspace, env: { PATH: '/usr/bin:/bin' }, maxStdoutBytes: options.maxBytes + 1, onStarted, onStdout, signal: stopper.signal })
+    await launchProgram({ file: options.ripgrepPath, args, cwd: workspace, env: { PATH: '/usr/bin:/bin' }, maxStdoutBytes: options.maxBytes + 1, maxStderrBytes: 0, onStarted, onStdout, signal: stopper.signal })
   } catch (error) {
     throw new Error(`ripgrep could not run: ${(error as Error).message}`)
   } finally {

@@ -54,7 +54,12 @@ function launch(request: LaunchRequest, { progress, signal }: RequestContext<Lau
       stdoutRoom -= chunk.length
       forward('stdout', chunk)
     })
-    child.stderr?.on('data', (chunk: Buffer) => forward('stderr', chunk))
+    let stderrRoom = request.maxStderrBytes ?? Number.POSITIVE_INFINITY
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (stderrRoom <= 0) return
+      forward('stderr', chunk.length > stderrRoom ? chunk.subarray(0, stderrRoom) : chunk)
+      stderrRoom -= chunk.length
+    })
     if (request.input !== null && child.stdin) {
       child.stdin.on('error', () => undefined)
       child.stdin.end(Buffer.from(request.input, 'base64'))

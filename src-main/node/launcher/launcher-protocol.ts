@@ -12,6 +12,8 @@ export interface LaunchRequest {
   input: string | null
   /** At most this many bytes of standard output are sent; a program that writes more is stopped. Null: no bound. */
   maxStdoutBytes: number | null
+  /** At most this many bytes of standard error are sent; the rest is read and dropped. Null: no bound. */
+  maxStderrBytes: number | null
 }
 
 export type LaunchProgress =

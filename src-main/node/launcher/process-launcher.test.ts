@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundleForNode } from '../../test-support/node-bundle'
@@ -92,7 +92,7 @@ describe('the process launcher', () => {
     expect(await launcherPid()).toBe(pid)
   })
 
-  it('kills a stopped program itself when the launcher does not, and fails it', async () => {
+  it('replaces a launcher that does not stop a program when asked, killing the program from here', async () => {
     const pid = await launcherPid()
     const stopper = new AbortController()
     let program = 0
@@ -104,17 +104,37 @@ describe('the process launcher', () => {
       signal: stopper.signal,
       onStdout: (chunk) => {
         program = Number(chunk.toString().trim())
+        // Stopped, it stands for a launcher stuck in a system call.
         process.kill(pid!, 'SIGSTOP')
         stopper.abort()
       }
     })
-    try {
-      await expect(waiting).rejects.toThrow('the process launcher did not stop /bin/sh within 5 s')
-      expect(await gone(program)).toBe(true)
-    } finally {
-      process.kill(pid!, 'SIGCONT')
-    }
+    await expect(waiting).rejects.toThrow('the process launcher did not stop /bin/sh within 5 s, and was stopped')
+    expect(await gone(program)).toBe(true)
+    expect(await gone(pid!)).toBe(true)
+    expect((await run({ file: '/bin/echo', args: ['replaced'] })).stdout.toString()).toBe('replaced\n')
   }, 30_000)
+
+  it('replaces a launcher that does not say a program started, as one stuck starting it in a dead mount would', async () => {
+    const pid = await launcherPid()
+    process.kill(pid!, 'SIGSTOP')
+    await expect(run({ file: '/bin/echo', args: ['never'] })).rejects.toThrow('the process launcher did not start /bin/echo within 10 s, and was stopped')
+    expect(await gone(pid!)).toBe(true)
+    expect((await run({ file: '/bin/echo', args: ['replaced'] })).stdout.toString()).toBe('replaced\n')
+  }, 30_000)
+
+  it('never starts a program whose signal aborted before it was sent', async () => {
+    const folder = mkdtempSync(join(ROOT, 'out', '.launcher-test-'))
+    folders.push(folder)
+    const marker = join(folder, 'ran')
+    await expect(run({ file: '/bin/sh', args: ['-c', `touch ${marker}`], signal: AbortSignal.abort() })).rejects.toThrow('/bin/sh was stopped before it started')
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  it('sends at most the standard error asked for, and lets the program finish', async () => {
+    const flood = await run({ file: '/bin/sh', args: ['-c', 'head -c 1000000 /dev/zero >&2; echo finished'], maxStderrBytes: 100 })
+    expect({ exit: flood.exit, stdout: flood.stdout.toString(), stderr: flood.stderr.length }).toEqual({ exit: { code: 0, signal: null }, stdout: 'finished\n', stderr: 100 })
+  })
 
   it('refuses a program that cannot start, and stays usable', async () => {
     await expect(run({ file: '/nonexistent/program', args: [] })).rejects.toThrow(/ENOENT/)

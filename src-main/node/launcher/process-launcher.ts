@@ -15,6 +15,8 @@ export interface ProgramLaunch {
   input?: string | Buffer
   /** At most this many bytes reach `onStdout`; a program that writes more is stopped. */
   maxStdoutBytes?: number
+  /** At most this many bytes reach `onStderr`; the rest is dropped. */
+  maxStderrBytes?: number
   /** Runs once the program has started (a deadline counts from here, not from the launcher's own start). */
   onStarted?: () => void
   onStdout?: (chunk: Buffer) => void
@@ -24,7 +26,9 @@ export interface ProgramLaunch {
 }
 
 const START_TIMEOUT_MS = 15_000
-/** How long the launcher has to stop a program once asked, before the host kills it itself and gives up on it. */
+/** How long the launcher may take to say a program started (or could not). */
+const START_ANSWER_MS = 10_000
+/** How long the launcher has to stop a program once asked. */
 const STOP_GRACE_MS = 5_000
 
 /** The launcher stopped before the program could start, or while it ran. */
@@ -32,7 +36,7 @@ export class LauncherStoppedError extends Error {}
 
 let launcher: Promise<ChildChannel<LauncherChannel>> | null = null
 
-/** Only absolute PATH entries: a relative one would let the working directory supply `node`. */
+/** PATH with only its absolute entries: a relative one would let a working directory (a workspace) supply programs. */
 export function absolutePath(): string {
   return (process.env.PATH ?? '/usr/bin:/bin')
     .split(delimiter)
@@ -73,21 +77,37 @@ function killGroup(pid: number): void {
 }
 
 /**
- * Runs a program to its end. Rejects when it cannot be started; when the launcher stopped under it
- * (its process group is then killed from here); and when the launcher has not stopped it within
- * STOP_GRACE_MS of the signal aborting (likewise).
+ * Runs a program to its end. Rejects when it cannot be started, and when the launcher stopped under
+ * it: the program's process group is then killed from here. A launcher that does not say within
+ * START_ANSWER_MS that the program started (its event loop waits while a program starts, and a
+ * working directory on a mount that stopped answering holds it there), or that has not stopped the
+ * program STOP_GRACE_MS after it was asked to, is killed: every program it ran then fails, and the
+ * next one gets a new launcher.
  */
 export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit> {
+  const notStarted = (): Error => new Error(`${program.file} was stopped before it started`)
+  if (program.signal?.aborted) throw notStarted()
   let channel = await startedLauncher()
   // Known dead by now: the next one is already on its way. (One that died but whose end is not yet
   // known fails the program, which is not sent again: it may have started.)
   if (!channel.alive) channel = await startedLauncher()
+  if (program.signal?.aborted) throw notStarted()
   const input = program.input === undefined ? null : Buffer.from(program.input).toString('base64')
   let group: number | null = null
+  let wedged: string | null = null
+  let watch: NodeJS.Timeout | null = null
+  const watchFor = (ms: number, what: string): void => {
+    if (watch !== null) clearTimeout(watch)
+    watch = setTimeout(() => {
+      wedged = `did not ${what} ${program.file} within ${ms / 1000} s`
+      channel.kill()
+    }, ms)
+  }
   const onProgress = (progress: LaunchProgress): void => {
     switch (progress.kind) {
       case 'started':
         group = progress.pid
+        if (!program.signal?.aborted && watch !== null) clearTimeout(watch)
         program.onStarted?.()
         return
       case 'stdout':
@@ -100,29 +120,27 @@ export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit>
         assertNever(progress, 'launch progress')
     }
   }
-  const stopped = new AbortController()
-  let graceTimer: NodeJS.Timeout | null = null
-  const graceOver = new Promise<never>((_, reject) => {
-    const onAbort = (): void => {
-      graceTimer = setTimeout(() => reject(new LauncherStoppedError(`the process launcher did not stop ${program.file} within ${STOP_GRACE_MS / 1000} s`)), STOP_GRACE_MS)
-    }
-    if (program.signal?.aborted) onAbort()
-    else program.signal?.addEventListener('abort', onAbort, { once: true, signal: stopped.signal })
-  })
-  graceOver.catch(() => undefined)
-  const request = { file: program.file, args: program.args, cwd: program.cwd, env: program.env, input, maxStdoutBytes: program.maxStdoutBytes ?? null }
+  const settled = new AbortController()
+  program.signal?.addEventListener('abort', () => watchFor(STOP_GRACE_MS, 'stop'), { once: true, signal: settled.signal })
+  watchFor(START_ANSWER_MS, 'start')
+  const request = {
+    file: program.file,
+    args: program.args,
+    cwd: program.cwd,
+    env: program.env,
+    input,
+    maxStdoutBytes: program.maxStdoutBytes ?? null,
+    maxStderrBytes: program.maxStderrBytes ?? null
+  }
   try {
-    return await Promise.race([channel.request(request, { signal: program.signal, onProgress }), graceOver])
+    return await channel.request(request, { signal: program.signal, onProgress })
   } catch (error) {
-    if (error instanceof ChildExitedError) {
-      if (group !== null) killGroup(group)
-      throw new LauncherStoppedError(`${error.message}${group === null ? ' before the program started' : ' while the program ran'}`)
-    }
-    if (error instanceof LauncherStoppedError && group !== null) killGroup(group)
-    throw error
+    if (!(error instanceof ChildExitedError)) throw error
+    if (group !== null) killGroup(group)
+    throw new LauncherStoppedError(wedged !== null ? `the process launcher ${wedged}, and was stopped` : `${error.message}${group === null ? ' before the program started' : ' while the program ran'}`)
   } finally {
-    stopped.abort()
-    if (graceTimer !== null) clearTimeout(graceTimer)
+    settled.abort()
+    if (watch !== null) clearTimeout(watch)
   }
 }
 

@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { useTempDirs } from '../../test-support/temp-dir'
@@ -12,6 +12,11 @@ vi.mock('../launcher/process-launcher', async (importOriginal) => {
 })
 
 const tempDir = useTempDirs('tether-identity-')
+
+/** Waits until a file changed now counts as settled (its ctime, which nothing sets back, 2 s old). */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2_100))
+}
 
 function gitCalls(): number {
   return vi.mocked(launchProgram).mock.calls.filter(([program]) => program.file.endsWith('/git')).length
@@ -39,9 +44,8 @@ describe('the identity a commit is made with', () => {
   it('runs git once while the config file stays the same, and reads it again once it changes', async () => {
     const home = await tempDir()
     const config = join(home, '.gitconfig')
-    const settledAt = new Date(Date.now() - 60_000)
     writeFileSync(config, '[user]\n\tname = Ada Lovelace\n\temail = ada@example.invalid\n')
-    utimesSync(config, settledAt, settledAt)
+    await settle()
     const before = gitCalls()
     const first = await Promise.all([personGitIdentity(home), personGitIdentity(home)])
     expect(await personGitIdentity(home)).toEqual({ name: 'Ada Lovelace', email: 'ada@example.invalid' })
@@ -51,9 +55,8 @@ describe('the identity a commit is made with', () => {
     ])
     expect(gitCalls() - before).toBe(1)
 
-    // The same size and inode: only the file's times tell the change.
+    // Rewritten in place at the same size: only its times tell the change.
     writeFileSync(config, '[user]\n\tname = Bob Lovelace\n\temail = bob@example.invalid\n')
-    utimesSync(config, settledAt, new Date(settledAt.getTime() + 1_000))
     expect(await personGitIdentity(home)).toEqual({ name: 'Bob Lovelace', email: 'bob@example.invalid' })
     expect(gitCalls() - before).toBe(2)
   })
@@ -70,9 +73,8 @@ describe('the identity a commit is made with', () => {
   it('answers null, never an error, to every caller when git cannot read the file', async () => {
     const home = await tempDir()
     const config = join(home, '.gitconfig')
-    const settledAt = new Date(Date.now() - 60_000)
     writeFileSync(config, '[user\n\tname = broken\n')
-    utimesSync(config, settledAt, settledAt)
+    await settle()
     expect(await Promise.allSettled([personGitIdentity(home), personGitIdentity(home)])).toEqual([
       { status: 'fulfilled', value: null },
       { status: 'fulfilled', value: null }
