@@ -4,8 +4,9 @@
 // holding 250 MB and 33 ms at 850 MB, during which the host serves no run and no window.
 // Each program runs in its own group, killed whole when it is stopped and as soon as it exits.
 // Output is sent on as it comes, but no faster than the host takes it in, and no more than asked.
-// Like every channel child it ignores the terminal's Ctrl-C (serve-channel.ts): a git command is
-// not stopped halfway through a write, and what still runs is killed when the host disconnects.
+// Like every channel child it runs in a session of its own (child-channel.ts), so the terminal's
+// Ctrl-C does not stop a git command halfway through a write; what still runs is killed when the
+// host disconnects.
 import { spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import { serveChannel, type RequestContext } from '../tools/channel/serve-channel'

@@ -73,23 +73,13 @@ describe('the process launcher', () => {
     expect({ exit: exact.exit, bytes: exact.stdout.length }).toEqual({ exit: { code: 0, signal: null }, bytes: 1000 })
   })
 
-  it('lets a program run on when the terminal sends its process group a Ctrl-C or a hang-up', async () => {
+  it("runs in a session of its own, out of reach of the terminal's Ctrl-C and hang-up", async () => {
+    // Fields after the command's closing parenthesis: state, parent, process group, session.
+    const groupAndSession = (pid: number | 'self'): string[] => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ').slice(2, 4)
     const pid = await launcherPid()
-    let signalled = false
-    const finished = launchProgram({
-      file: '/bin/sh',
-      args: ['-c', 'read line; echo "$line"'],
-      cwd: '/',
-      env: { PATH: '/usr/bin:/bin' },
-      input: 'still here\n',
-      onStarted: () => {
-        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.kill(pid!, signal)
-        signalled = true
-      }
-    })
-    expect(await finished).toEqual({ code: 0, signal: null })
-    expect(signalled).toBe(true)
-    expect(await launcherPid()).toBe(pid)
+    const [group, session] = groupAndSession(pid!)
+    expect({ group, session }).toEqual({ group: String(pid), session: String(pid) })
+    expect(groupAndSession('self')).not.toContain(String(pid))
   })
 
   it('replaces a launcher that does not stop a program when asked, killing the program from here', async () => {

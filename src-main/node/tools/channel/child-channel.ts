@@ -80,7 +80,13 @@ export class ChildChannel<T extends ChannelTypes> {
     const child: ChildProcess = spawn(launch.file, launch.args, {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc', ...(launch.extraStdio ?? [])],
       serialization: 'json',
-      env: launch.env
+      env: launch.env,
+      // A session of its own, without the terminal: a Ctrl-C or hang-up the terminal sends its
+      // foreground process group is the parent's to act on (`tether run` interrupts the run, and
+      // its call ends as interrupted, not with a tool host or script runner that died under it),
+      // and nothing the child starts can reach the person's terminal. It ends when the parent
+      // disconnects.
+      detached: true
     })
     const channel = new ChildChannel<T>(launch.name, child, launch.keepsParentAlive === 'while-busy')
     child.stderr?.setEncoding('utf8')

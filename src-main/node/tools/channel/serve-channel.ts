@@ -15,14 +15,8 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/**
- * Serves the parent until it disconnects; `onDisconnect` runs then (default: exit). Says `ready` at
- * once. The child ends only then: a Ctrl-C or hang-up the terminal sends its whole process group
- * is the parent's to act on (`tether run` interrupts the run, and its call ends as interrupted,
- * not as a tool host that died under it).
- */
+/** Serves the parent until it disconnects; `onDisconnect` runs then (default: exit). Says `ready` at once. */
 export function serveChannel<T extends ChannelTypes>(handle: RequestHandler<T>, onDisconnect: () => void = () => process.exit(0)): void {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined)
   const inFlight = new Map<number, AbortController>()
   const send = (message: FromChild<T>, sent?: () => void): void => {
     if (process.connected && process.send) process.send(message, undefined, undefined, () => sent?.())

@@ -67,7 +67,8 @@ export class IsolateRunner {
     this.stop('cancelled')
   }
 
-  async run(job: ScriptJob): Promise<ScriptReport> {
+  /** Runs one job; `cancelled` also stops a job whose cancel came while its isolate was being readied. */
+  async run(job: ScriptJob, cancelled?: AbortSignal): Promise<ScriptReport> {
     const prepared = job.limits.memoryMb === this.memoryMb && this.prepared !== null ? this.prepared : this.create(job.limits.memoryMb)
     this.prepared = null
     const state: JobState = {
@@ -88,6 +89,7 @@ export class IsolateRunner {
     }
     this.current = state
     this.running = isolate
+    if (cancelled?.aborted) this.stop('cancelled')
     const cpuStart = isolate.isolate.cpuTime
     const cpuLimit = BigInt(job.limits.cpuMs) * 1_000_000n
     let cpuUsed = 0n

@@ -10,5 +10,5 @@ const runner = new IsolateRunner(DEFAULT_MEMORY_MB)
 runner.prepare()
 serveChannel<ScriptChannel>((job, { signal }) => {
   signal.addEventListener('abort', () => runner.cancel(job.jobId), { once: true })
-  return runner.run(job)
+  return runner.run(job, signal)
 })
