@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { closeSync, existsSync, openSync } from 'node:fs'
 import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { bundleForNode } from '../../test-support/node-bundle'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { resolveEntryPoint } from '../tools/entry-point'
 import { EntryReaderThread, listFolder, readEntriesAt } from './entry-reader'
@@ -119,4 +120,16 @@ describe('the entry reader', () => {
       closeSync(openSync(fifo, 'r+'))
     }
   })
+
+  it('lets the process end when the worker it let go is still stuck', async () => {
+    const root = await tempDir()
+    const fifo = join(root, 'stuck')
+    execFileSync('mkfifo', [fifo])
+    const worker = join(root, 'hangs.mjs')
+    await writeFile(worker, `import { readFileSync } from 'node:fs'\nimport { parentPort } from 'node:worker_threads'\nparentPort.once('message', () => readFileSync(${JSON.stringify(fifo)}))`)
+    const script = await bundleForNode('src-main/test-support/children/stuck-reader-exit.ts', root)
+    // Node waits for every thread as a process exits: without the kill, this would wait for good.
+    const ended = spawnSync(process.execPath, [script, worker, root], { encoding: 'utf8', timeout: 60_000 })
+    expect({ stdout: ended.stdout, signal: ended.signal }).toEqual({ stdout: 'let go', signal: 'SIGKILL' })
+  }, 120_000)
 })
