@@ -8,6 +8,8 @@
 // Ctrl-C does not stop a git command halfway through a write; what still runs is killed when the
 // host disconnects.
 import { spawn } from 'node:child_process'
+import { accessSync, constants } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import type { Readable } from 'node:stream'
 import { serveChannel, type RequestContext } from '../tools/channel/serve-channel'
 import type { LaunchExit, LauncherChannel, LaunchRequest } from './launcher-protocol'
@@ -23,10 +25,21 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/**
+ * The program's working directory is entered by a shell that then becomes the program. Started
+ * from `/`, the start cannot hang on a folder in a mount that stopped answering (the launcher waits
+ * while a program starts), and a `cd` stuck there is killed with its group before the program
+ * ever runs.
+ */
+const ENTER_THEN_RUN = 'cd -- "$1" || exit 127; shift; exec "$@"'
+
 function launch(request: LaunchRequest, { progress, signal }: RequestContext<LauncherChannel>): Promise<LaunchExit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(request.file, request.args, {
-      cwd: request.cwd,
+    // What cannot be started is refused here, as a failed start, not as the shell's exit code 127.
+    if (!isAbsolute(request.file)) throw new Error(`${request.file} is not an absolute path`)
+    accessSync(request.file, constants.X_OK)
+    const child = spawn('/bin/sh', ['-c', ENTER_THEN_RUN, 'sh', request.cwd, request.file, ...request.args], {
+      cwd: '/',
       env: request.env,
       stdio: [request.input === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: true

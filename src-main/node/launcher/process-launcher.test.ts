@@ -82,7 +82,7 @@ describe('the process launcher', () => {
     expect(groupAndSession('self')).not.toContain(String(pid))
   })
 
-  it('replaces a launcher that does not stop a program when asked, killing the program from here', async () => {
+  it('gives up on a program that does not end once stopped, killing its group from here', async () => {
     const pid = await launcherPid()
     const stopper = new AbortController()
     let program = 0
@@ -94,16 +94,29 @@ describe('the process launcher', () => {
       signal: stopper.signal,
       onStdout: (chunk) => {
         program = Number(chunk.toString().trim())
-        // Stopped, it stands for a launcher stuck in a system call.
+        // A stopped launcher cannot kill it, as one whose program is stuck in the kernel cannot end it.
         process.kill(pid!, 'SIGSTOP')
         stopper.abort()
       }
     })
-    await expect(waiting).rejects.toThrow('the process launcher did not stop /bin/sh within 5 s, and was stopped')
-    expect(await gone(program)).toBe(true)
-    expect(await gone(pid!)).toBe(true)
-    expect((await run({ file: '/bin/echo', args: ['replaced'] })).stdout.toString()).toBe('replaced\n')
+    try {
+      await expect(waiting).rejects.toThrow('/bin/sh did not stop within 5 s of being killed; it was given up on')
+      expect(await gone(program)).toBe(true)
+    } finally {
+      process.kill(pid!, 'SIGCONT')
+    }
+    expect((await run({ file: '/bin/echo', args: ['same launcher'] })).stdout.toString()).toBe('same launcher\n')
+    expect(await launcherPid()).toBe(pid)
   }, 30_000)
+
+  it('enters the working directory before the program runs, and runs nothing where it cannot', async () => {
+    const folder = mkdtempSync(join(ROOT, 'out', '.launcher-test-'))
+    folders.push(folder)
+    expect((await run({ file: '/bin/pwd', args: [], cwd: folder })).stdout.toString()).toBe(`${folder}\n`)
+    const marker = join(folder, 'ran')
+    const missing = await run({ file: '/bin/sh', args: ['-c', `touch ${marker}`], cwd: join(folder, 'missing') })
+    expect({ exit: missing.exit, said: /can't cd|No such file/.test(missing.stderr), ran: existsSync(marker) }).toEqual({ exit: { code: 127, signal: null }, said: true, ran: false })
+  })
 
   it('replaces a launcher that does not say a program started, as one stuck starting it in a dead mount would', async () => {
     const pid = await launcherPid()

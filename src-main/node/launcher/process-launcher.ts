@@ -28,7 +28,7 @@ export interface ProgramLaunch {
 const START_TIMEOUT_MS = 15_000
 /** How long the launcher may take to say a program started (or could not). */
 const START_ANSWER_MS = 10_000
-/** How long the launcher has to stop a program once asked. */
+/** How long a program may take to end once stopped. */
 const STOP_GRACE_MS = 5_000
 
 /** The launcher stopped before the program could start, or while it ran. */
@@ -79,10 +79,8 @@ function killGroup(pid: number): void {
 /**
  * Runs a program to its end. Rejects when it cannot be started, and when the launcher stopped under
  * it: the program's process group is then killed from here. A launcher that does not say within
- * START_ANSWER_MS that the program started (its event loop waits while a program starts, and a
- * working directory on a mount that stopped answering holds it there), or that has not stopped the
- * program STOP_GRACE_MS after it was asked to, is killed: every program it ran then fails, and the
- * next one gets a new launcher.
+ * START_ANSWER_MS that the program started is killed: every program it ran then fails, and the next
+ * one gets a new launcher. A program still running STOP_GRACE_MS after it was stopped fails alone.
  */
 export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit> {
   const notStarted = (): Error => new Error(`${program.file} was stopped before it started`)
@@ -96,11 +94,20 @@ export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit>
   let group: number | null = null
   let wedged: string | null = null
   let watch: NodeJS.Timeout | null = null
-  const watchFor = (ms: number, what: string): void => {
+  // A program not stopped in time (stuck in the kernel, where a kill waits for its call to end) is
+  // given up on alone, its group killed from here too; a launcher that does not start a program in
+  // time is itself stuck, and is replaced.
+  const abandon = new AbortController()
+  const watchFor = (ms: number, what: 'start' | 'stop'): void => {
     if (watch !== null) clearTimeout(watch)
     watch = setTimeout(() => {
-      wedged = `did not ${what} ${program.file} within ${ms / 1000} s`
-      channel.kill()
+      if (what === 'start') {
+        wedged = `the process launcher did not start ${program.file} within ${ms / 1000} s, and was stopped`
+        channel.kill()
+        return
+      }
+      if (group !== null) killGroup(group)
+      abandon.abort(new LauncherStoppedError(`${program.file} did not stop within ${ms / 1000} s of being killed; it was given up on`))
     }, ms)
   }
   const onProgress = (progress: LaunchProgress): void => {
@@ -133,11 +140,11 @@ export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit>
     maxStderrBytes: program.maxStderrBytes ?? null
   }
   try {
-    return await channel.request(request, { signal: program.signal, onProgress })
+    return await channel.request(request, { signal: program.signal, abandon: abandon.signal, onProgress })
   } catch (error) {
     if (!(error instanceof ChildExitedError)) throw error
     if (group !== null) killGroup(group)
-    throw new LauncherStoppedError(wedged !== null ? `the process launcher ${wedged}, and was stopped` : `${error.message}${group === null ? ' before the program started' : ' while the program ran'}`)
+    throw new LauncherStoppedError(wedged ?? `${error.message}${group === null ? ' before the program started' : ' while the program ran'}`)
   } finally {
     settled.abort()
     if (watch !== null) clearTimeout(watch)

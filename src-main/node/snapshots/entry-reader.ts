@@ -41,6 +41,12 @@ export interface ReaderThreadOptions {
   silenceLimitMs?: number
 }
 
+/** Workers let go while stuck in a read, which the process must not wait for as it exits (its exit code is then lost). */
+const stuckWorkers = new Set<Worker>()
+process.on('exit', () => {
+  if (stuckWorkers.size > 0) process.kill(process.pid, 'SIGKILL')
+})
+
 /** The worker and the requests waiting on it. */
 export class EntryReaderThread {
   readonly #entry: string | null
@@ -82,8 +88,6 @@ export class EntryReaderThread {
       this.#listen(worker)
     })
     worker.on('message', (reply: ReaderReply) => {
-      // A worker let go for its silence that answers after all is free again, and can stop now.
-      if (this.#worker !== worker) void worker.terminate()
       const waiting = this.#waiting.get(reply.id)
       this.#waiting.delete(reply.id)
       if (this.#worker === worker) this.#listen(worker)
@@ -118,23 +122,20 @@ export class EntryReaderThread {
 
   /**
    * The worker left requests unanswered too long: they fail, and later requests go to a new worker.
-   * The silent one is let go: if it ever answers, nothing waits on the answer, and it is stopped.
-   * Until then it holds only folder paths that may name other folders once their callers close
-   * them; it only ever reads through them.
+   * The silent one is stopped and let go.
    */
   #silent(worker: Worker): void {
     if (this.#worker !== worker) return
     this.#worker = null
     this.#silence = null
+    // Asked to stop first, then let go (in that order, or the asking holds the process open): no
+    // more of its code runs once its read returns, so it reads nothing through folder numbers its
+    // callers have closed and reused since. Node waits for every thread as the process exits, so
+    // one still stuck then would hold the process for good: the process is killed instead.
+    void worker.terminate()
     worker.unref()
-    // Not asked to stop: a thread stuck in a read cannot, and the asking would hold the process
-    // open. Node waits for every thread as the process exits, so one still stuck then would hold
-    // the process for good: the process is killed instead, its exit code lost.
-    const killAtExit = (): void => {
-      process.kill(process.pid, 'SIGKILL')
-    }
-    process.once('exit', killAtExit)
-    worker.once('exit', () => process.off('exit', killAtExit))
+    stuckWorkers.add(worker)
+    worker.once('exit', () => stuckWorkers.delete(worker))
     this.#rejectWaiting(`the workspace reader did not answer for ${Math.round(this.#silenceLimitMs / 1000)} s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader`)
   }
 

@@ -57,6 +57,8 @@ export interface RequestOptions<T extends ChannelTypes> {
   onProgress?: (progress: T['progress']) => void
   /** Aborting sends a cancel for this request; the child still answers it. */
   signal?: AbortSignal
+  /** Aborting fails the request at once with the abort's reason, and ignores what the child says of it later. */
+  abandon?: AbortSignal
 }
 
 export class ChildChannel<T extends ChannelTypes> {
@@ -153,10 +155,15 @@ export class ChildChannel<T extends ChannelTypes> {
     if (this.#pending.size === 0) this.#holdParent(true)
     const reply = new Promise<T['reply']>((resolve, reject) => this.#pending.set(id, { resolve, reject, onProgress: options.onProgress }))
     const onAbort = (): void => this.#send({ kind: 'cancel', id })
+    const onAbandon = (): void => this.#settle(id)?.reject(options.abandon?.reason instanceof Error ? options.abandon.reason : new Error(`${this.name} request abandoned`))
     options.signal?.addEventListener('abort', onAbort, { once: true })
+    options.abandon?.addEventListener('abort', onAbandon, { once: true })
     this.#send({ kind: 'request', id, body })
     if (options.signal?.aborted) onAbort()
-    return reply.finally(() => options.signal?.removeEventListener('abort', onAbort))
+    return reply.finally(() => {
+      options.signal?.removeEventListener('abort', onAbort)
+      options.abandon?.removeEventListener('abort', onAbandon)
+    })
   }
 
   kill(): void {

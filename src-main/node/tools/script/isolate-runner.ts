@@ -87,9 +87,16 @@ export class IsolateRunner {
       this.prepare()
       return { end: { kind: 'threw', error: `could not create an isolate: ${(error as Error).message}` }, logs: [], droppedLogChars: 0, cpuMs: 0, wallMs: performance.now() - started }
     }
+    if (cancelled?.aborted) {
+      // Cancelled while the isolate was readied: it is dropped unused, and the next one built.
+      setImmediate(() => {
+        if (!isolate.isolate.isDisposed) isolate.isolate.dispose()
+        this.prepare()
+      })
+      return { end: { kind: 'cancelled' }, logs: [], droppedLogChars: 0, cpuMs: 0, wallMs: performance.now() - started }
+    }
     this.current = state
     this.running = isolate
-    if (cancelled?.aborted) this.stop('cancelled')
     const cpuStart = isolate.isolate.cpuTime
     const cpuLimit = BigInt(job.limits.cpuMs) * 1_000_000n
     let cpuUsed = 0n

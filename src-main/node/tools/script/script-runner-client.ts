@@ -72,7 +72,9 @@ export class ScriptRunnerClient {
     const onAbort = (): void => {
       cancelTimer = setTimeout(() => channel.kill(), CANCEL_GRACE_MS)
     }
-    signal?.addEventListener('abort', onAbort, { once: true })
+    // Aborted while the runner started: the cancel is sent with the job, and the kill still follows.
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
     const job = { jobId, code, workspace: this.run.workspace, hiddenPaths: this.run.hiddenPaths, ripgrepPath: this.run.tools.ripgrepPath, limits }
     let report: ScriptReport | { crashed: string }
     try {
