@@ -2,11 +2,18 @@
 // is sent, one request after another, and sends back what it found with the contents moved, not
 // copied. An I/O error is that item's answer; a batch goes on.
 import { opendirSync, type Dir, type Dirent } from 'node:fs'
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { assertNever } from '../../common/run/records'
 import type { Failure, FolderPath, ListedKind, ReaderReply, ReaderRequest, ReaderResult } from './entry-reader-protocol'
 import { readEntrySync } from './read-entry'
 import { nameFromBytes } from './workspace-dir'
+
+/** Counts every item read and every name listed, so the main thread tells a slow request from a stuck one. */
+const progress = new Int32Array((workerData as { progress: SharedArrayBuffer }).progress)
+
+function stepped(): void {
+  Atomics.add(progress, 0, 1)
+}
 
 function pathOf(path: FolderPath): string | Buffer {
   return typeof path === 'string' ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength)
@@ -35,6 +42,7 @@ function read(request: Extract<ReaderRequest, { kind: 'read' }>): { reply: Reade
     } catch (error) {
       results.push({ found: 'failed', ...failureOf(error) })
     }
+    stepped()
   }
   return { reply: { kind: 'read', id: request.id, results }, transfer: [...transfer] }
 }
@@ -61,6 +69,7 @@ function list(request: Extract<ReaderRequest, { kind: 'list' }>): ReaderReply {
     for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) {
       const entry = dirent as unknown as Dirent<Buffer>
       listing.push({ name: nameFromBytes(entry.name), kind: kindOf(entry) })
+      stepped()
     }
     return { kind: 'list', id: request.id, listing, failure: null }
   } catch (error) {

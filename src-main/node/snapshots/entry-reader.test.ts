@@ -108,7 +108,7 @@ describe('the entry reader', () => {
     const thread = new EntryReaderThread({ entry: script, silenceLimitMs: 1_000 })
     try {
       await expect(thread.request({ kind: 'list', path: root })).rejects.toThrow(
-        'the workspace reader did not answer for 1 s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader'
+        'the workspace reader made no progress for 1 s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader'
       )
       // The new worker must find the first one's mark, or it would hang as well.
       while (!existsSync(join(root, 'hung'))) await new Promise((resolve) => setTimeout(resolve, 10))
@@ -119,6 +119,30 @@ describe('the entry reader', () => {
       // thread ends, so that it does not hold the test process at its exit.
       closeSync(openSync(fifo, 'r+'))
     }
+  })
+
+  it('waits on a worker that is slow but making progress, past the silence limit', async () => {
+    const root = await tempDir()
+    const script = join(root, 'slow.mjs')
+    // Thirty items a tenth of a second apart: three seconds for one request, against a limit of two.
+    await writeFile(
+      script,
+      [
+        "import { parentPort, workerData } from 'node:worker_threads'",
+        'const progress = new Int32Array(workerData.progress)',
+        "parentPort.on('message', (request) => {",
+        '  let items = 0',
+        '  const timer = setInterval(() => {',
+        '    Atomics.add(progress, 0, 1)',
+        '    if (++items < 30) return',
+        '    clearInterval(timer)',
+        "    parentPort.postMessage({ kind: 'list', id: request.id, listing: [], failure: null })",
+        '  }, 100)',
+        '})'
+      ].join('\n')
+    )
+    const thread = new EntryReaderThread({ entry: script, silenceLimitMs: 2_000 })
+    expect(await thread.request({ kind: 'list', path: root })).toEqual({ kind: 'list', id: 1, listing: [], failure: null })
   })
 
   it('lets the process end when the worker it let go is still stuck', async () => {

@@ -56,6 +56,9 @@ export class EntryReaderThread {
   #waiting = new Map<number, Waiting>()
   #nextId = 1
   #silence: NodeJS.Timeout | null = null
+  /** Items the current worker has finished, counted by the worker itself: progress within a long request. */
+  #progress = new Int32Array(new SharedArrayBuffer(4))
+  #progressSeen = 0
 
   constructor(options: ReaderThreadOptions = {}) {
     this.#entry = options.entry ?? null
@@ -78,7 +81,8 @@ export class EntryReaderThread {
 
   #started(): Worker {
     if (this.#worker !== null) return this.#worker
-    const worker = new Worker(this.#entry ?? resolveEntryPoint('entry-reader'))
+    this.#progress = new Int32Array(new SharedArrayBuffer(4))
+    const worker = new Worker(this.#entry ?? resolveEntryPoint('entry-reader'), { workerData: { progress: this.#progress.buffer } })
     worker.unref()
     this.#online = false
     // Its start-up is not silence: a busy machine may take seconds to start a thread.
@@ -116,12 +120,18 @@ export class EntryReaderThread {
     if (this.#silence !== null) clearTimeout(this.#silence)
     this.#silence = null
     if (!this.#online || this.#waiting.size === 0) return
-    this.#silence = setTimeout(() => this.#silent(worker), this.#silenceLimitMs)
+    this.#progressSeen = Atomics.load(this.#progress, 0)
+    this.#silence = setTimeout(() => {
+      // A slow mount that still gives an item now and then is not stuck.
+      if (Atomics.load(this.#progress, 0) !== this.#progressSeen) this.#listen(worker)
+      else this.#silent(worker)
+    }, this.#silenceLimitMs)
     this.#silence.unref()
   }
 
   /**
-   * The worker left requests unanswered too long: they fail, and later requests go to a new worker.
+   * The worker made no progress on waiting requests for too long: they fail, and later requests go
+   * to a new worker.
    * The silent one is stopped and let go.
    */
   #silent(worker: Worker): void {
@@ -136,7 +146,7 @@ export class EntryReaderThread {
     worker.unref()
     stuckWorkers.add(worker)
     worker.once('exit', () => stuckWorkers.delete(worker))
-    this.#rejectWaiting(`the workspace reader did not answer for ${Math.round(this.#silenceLimitMs / 1000)} s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader`)
+    this.#rejectWaiting(`the workspace reader made no progress for ${Math.round(this.#silenceLimitMs / 1000)} s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader`)
   }
 
   #failed(worker: Worker, why: string): void {
