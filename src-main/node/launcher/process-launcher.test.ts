@@ -19,6 +19,11 @@ async function run(program: Omit<ProgramLaunch, 'onStdout' | 'onStderr' | 'cwd' 
   return { exit, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8') }
 }
 
+/** A shell script whose first line of output (a process id) goes to `onFirstLine`. */
+function shellReporting(script: string, onFirstLine: (pid: number) => void, signal?: AbortSignal) {
+  return launchProgram({ file: '/bin/sh', args: ['-c', script], cwd: '/', env: { PATH: '/usr/bin:/bin' }, signal, onStdout: (chunk) => onFirstLine(Number(chunk.toString().trim())) })
+}
+
 /** Whether a process is still there (a zombie counts as gone: it runs nothing). */
 function running(pid: number): boolean {
   try {
@@ -46,17 +51,14 @@ describe('the process launcher', () => {
   it('kills the whole process group when stopped, and what a program left behind once it has exited', async () => {
     const stopper = new AbortController()
     let child = 0
-    const stopped = launchProgram({
-      file: '/bin/sh',
-      args: ['-c', 'sleep 600 & echo $!; wait'],
-      cwd: '/',
-      env: { PATH: '/usr/bin:/bin' },
-      signal: stopper.signal,
-      onStdout: (chunk) => {
-        child = Number(chunk.toString().trim())
+    const stopped = shellReporting(
+      'sleep 600 & echo $!; wait',
+      (pid) => {
+        child = pid
         stopper.abort()
-      }
-    })
+      },
+      stopper.signal
+    )
     expect(await stopped).toEqual({ code: null, signal: 'SIGKILL' })
     expect(child).toBeGreaterThan(0)
     expect(await gone(child)).toBe(true)
@@ -86,19 +88,16 @@ describe('the process launcher', () => {
     const pid = await launcherPid()
     const stopper = new AbortController()
     let program = 0
-    const waiting = launchProgram({
-      file: '/bin/sh',
-      args: ['-c', 'echo $$; exec sleep 600'],
-      cwd: '/',
-      env: { PATH: '/usr/bin:/bin' },
-      signal: stopper.signal,
-      onStdout: (chunk) => {
-        program = Number(chunk.toString().trim())
+    const waiting = shellReporting(
+      'echo $$; exec sleep 600',
+      (started) => {
+        program = started
         // A stopped launcher cannot kill it, as one whose program is stuck in the kernel cannot end it.
         process.kill(pid!, 'SIGSTOP')
         stopper.abort()
-      }
-    })
+      },
+      stopper.signal
+    )
     try {
       await expect(waiting).rejects.toThrow('/bin/sh did not stop within 5 s of being killed; it was given up on')
       expect(await gone(program)).toBe(true)
@@ -147,15 +146,9 @@ describe('the process launcher', () => {
   it('fails what waited on a launcher that died, and starts another for the next program', async () => {
     const first = await launcherPid()
     let program = 0
-    const waiting = launchProgram({
-      file: '/bin/sh',
-      args: ['-c', 'echo $$; exec sleep 600'],
-      cwd: '/',
-      env: { PATH: '/usr/bin:/bin' },
-      onStdout: (chunk) => {
-        program = Number(chunk.toString().trim())
-        process.kill(first!, 'SIGKILL')
-      }
+    const waiting = shellReporting('echo $$; exec sleep 600', (started) => {
+      program = started
+      process.kill(first!, 'SIGKILL')
     })
     await expect(waiting).rejects.toThrow('the process launcher stopped unexpectedly (signal SIGKILL)')
     expect(await gone(program)).toBe(true)

@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { RunRecord } from '../../../common/run/records'
 import { foldRecords } from '../../../common/run/reduce'
 import { ensureBuiltCli } from '../../../test-support/built-cli'
 import { scratch } from '../../../test-support/driver/driver-fixture'
+import { onRecordLines } from '../../../test-support/record-lines'
 import { DataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
 
@@ -41,23 +41,16 @@ describe('tether run and Ctrl-C', () => {
       detached: true
     })
     let runId: string | null = null
-    let buffered = ''
     let interrupted = false
     const interrupt = (): void => {
       if (interrupted) return
       interrupted = true
       process.kill(-child.pid!, 'SIGINT')
     }
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk
-      let newline: number
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const record = JSON.parse(buffered.slice(0, newline)) as RunRecord
-        buffered = buffered.slice(newline + 1)
-        if (record.type === 'run.started') runId = record.runId
-        // A script's logs come with its result; it is interrupted once it has started.
-        if ((record.type === 'tool.output' && record.data.includes('sleeping')) || (record.type === 'tool.started' && call.name === 'script')) interrupt()
-      }
+    onRecordLines(child.stdout, (record) => {
+      if (record.type === 'run.started') runId = record.runId
+      // A script's logs come with its result; it is interrupted once it has started.
+      if ((record.type === 'tool.output' && record.data.includes('sleeping')) || (record.type === 'tool.started' && call.name === 'script')) interrupt()
     })
     const code = await new Promise((resolve) => child.on('close', resolve))
     expect(runId).not.toBeNull()

@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { RunRecord } from '../../../common/run/records'
 import { foldRecords } from '../../../common/run/reduce'
 import { ensureBuiltCli, runCli } from '../../../test-support/built-cli'
 import { scratch } from '../../../test-support/driver/driver-fixture'
+import { onRecordLines } from '../../../test-support/record-lines'
 import { DataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
 
@@ -35,16 +35,9 @@ async function startAndKill(home: string, workspace: string, scenario: string): 
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let runId: string | null = null
-  let buffered = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk
-    let newline: number
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const record = JSON.parse(buffered.slice(0, newline)) as RunRecord
-      buffered = buffered.slice(newline + 1)
-      if (record.type === 'run.started') runId = record.runId
-      if (record.type === 'tool.output' && record.data.includes('sleeping')) child.kill('SIGKILL')
-    }
+  onRecordLines(child.stdout, (record) => {
+    if (record.type === 'run.started') runId = record.runId
+    if (record.type === 'tool.output' && record.data.includes('sleeping')) child.kill('SIGKILL')
   })
   await new Promise((resolve) => child.on('close', resolve))
   if (runId === null) throw new Error('the run never started')

@@ -11,6 +11,7 @@ import { ensureBuiltCli, runCli } from '../../../test-support/built-cli'
 import { DataDir } from '../../store/data-dir'
 import { readRunLog } from '../../store/run-log-reader'
 import { scratch } from '../../../test-support/driver/driver-fixture'
+import { onRecordLines } from '../../../test-support/record-lines'
 
 beforeAll(ensureBuiltCli, 120_000)
 
@@ -89,19 +90,12 @@ describe('tether run', () => {
     })
     let runId: string | null = null
     await new Promise<void>((resolve) => {
-      let buffered = ''
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        buffered += chunk
-        let newline: number
-        while ((newline = buffered.indexOf('\n')) >= 0) {
-          const record = JSON.parse(buffered.slice(0, newline)) as RunRecord
-          buffered = buffered.slice(newline + 1)
-          if (record.type === 'run.started') runId = record.runId
-          // Output means the command runs, so its `tool.started` is on disk (it is synced before the tool starts).
-          if (record.type === 'tool.output' && record.data.includes('sleeping')) {
-            child.kill('SIGKILL')
-            resolve()
-          }
+      onRecordLines(child.stdout, (record) => {
+        if (record.type === 'run.started') runId = record.runId
+        // Output means the command runs, so its `tool.started` is on disk (it is synced before the tool starts).
+        if (record.type === 'tool.output' && record.data.includes('sleeping')) {
+          child.kill('SIGKILL')
+          resolve()
         }
       })
     })
