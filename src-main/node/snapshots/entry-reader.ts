@@ -4,7 +4,7 @@
 // The worker does them synchronously, hashes what it read, and hands the contents over without a
 // copy. It starts with the first read and lets the process exit whenever nothing waits on it; a
 // worker that dies fails what waited on it, and the next read starts another. So does a worker
-// that stops answering: a read stuck in a file system that no longer answers (a network or FUSE
+// that makes no progress: a read stuck in a file system that no longer answers (a network or FUSE
 // mount) cannot be stopped, and would otherwise hold every workspace's reads behind it.
 import { Worker } from 'node:worker_threads'
 import { assertNever } from '../../common/run/records'
@@ -29,10 +29,7 @@ interface Waiting {
 type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never
 type ReplyTo<K extends ReaderRequest['kind']> = Extract<ReaderReply, { kind: K }>
 
-/**
- * How long the worker may leave waiting requests unanswered. One request is at most 256 names or
- * 4 MB, which a slow network disk still reads in seconds.
- */
+/** How long the worker may go without progress (a file read, a name listed) while requests wait on it. */
 const SILENCE_LIMIT_MS = 60_000
 
 export interface ReaderThreadOptions {
@@ -115,7 +112,7 @@ export class EntryReaderThread {
     return worker
   }
 
-  /** Restarts the wait for the worker's next answer while requests wait on it; stops it when none do. */
+  /** Restarts the wait for the worker's progress while requests wait on it; stops it when none do. */
   #listen(worker: Worker): void {
     if (this.#silence !== null) clearTimeout(this.#silence)
     this.#silence = null
@@ -130,9 +127,8 @@ export class EntryReaderThread {
   }
 
   /**
-   * The worker made no progress on waiting requests for too long: they fail, and later requests go
-   * to a new worker.
-   * The silent one is stopped and let go.
+   * The worker made no progress on waiting requests for too long: they fail, later requests go to a
+   * new worker, and the silent one is stopped and let go.
    */
   #silent(worker: Worker): void {
     if (this.#worker !== worker) return
