@@ -8,6 +8,7 @@ import { bundleForNode } from '../../test-support/node-bundle'
 import { useTempDirs } from '../../test-support/temp-dir'
 import { resolveEntryPoint } from '../tools/entry-point'
 import { EntryReaderThread, listFolder, readEntriesAt } from './entry-reader'
+import type { ReaderReply } from './entry-reader-protocol'
 import { WorkspaceDir } from './workspace-dir'
 
 const tempDir = useTempDirs('tether-entry-reader-')
@@ -88,7 +89,7 @@ describe('the entry reader', () => {
     expect(reply.kind === 'list' ? reply.listing?.map(({ name }) => name).sort() : reply).toEqual(['died', 'dies-once.mjs'])
   })
 
-  it('fails what waited on a worker that stopped answering, and sends later requests to a new one', async () => {
+  it('fails the request a silent worker is stuck on, and sends the ones queued behind it and later ones to a new worker', async () => {
     const root = await tempDir()
     // The first worker blocks for good on its first request. (It can still be stopped, so nothing
     // of it is left when this test's process exits; a read stuck in the kernel is the next test's.)
@@ -104,13 +105,16 @@ describe('the entry reader', () => {
       ].join('\n')
     )
     const thread = new EntryReaderThread({ entry: script, silenceLimitMs: 1_000 })
-    await expect(thread.request({ kind: 'list', path: root })).rejects.toThrow(
+    const names = (reply: ReaderReply): unknown => (reply.kind === 'list' ? reply.listing?.map(({ name }) => name).sort() : reply)
+    const stuck = thread.request({ kind: 'list', path: root })
+    // Sent while the first is stuck: the worker has not begun it, so it goes to the next worker.
+    while (!existsSync(join(root, 'hung'))) await new Promise((resolve) => setTimeout(resolve, 10))
+    const queued = thread.request({ kind: 'list', path: root })
+    await expect(stuck).rejects.toThrow(
       'the workspace reader made no progress for 1 s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader'
     )
-    // The new worker must find the first one's mark, or it would hang as well.
-    while (!existsSync(join(root, 'hung'))) await new Promise((resolve) => setTimeout(resolve, 10))
-    const reply = await thread.request({ kind: 'list', path: root })
-    expect(reply.kind === 'list' ? reply.listing?.map(({ name }) => name).sort() : reply).toEqual(['hangs-once.mjs', 'hung'])
+    expect(names(await queued)).toEqual(['hangs-once.mjs', 'hung'])
+    expect(names(await thread.request({ kind: 'list', path: root }))).toEqual(['hangs-once.mjs', 'hung'])
   })
 
   it('waits on a worker that is slow but making progress, past the silence limit', async () => {

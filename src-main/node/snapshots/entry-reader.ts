@@ -20,7 +20,8 @@ const REQUEST_ITEMS = 256
 const REQUEST_BYTES = 4 * 1024 * 1024
 
 interface Waiting {
-  kind: ReaderRequest['kind']
+  /** Kept to be sent again to another worker, should the one it was sent to go silent before it. */
+  request: ReaderRequest
   resolve: (reply: ReaderReply) => void
   reject: (error: Error) => void
 }
@@ -66,9 +67,10 @@ export class EntryReaderThread {
     const worker = this.#started()
     const id = this.#nextId++
     return new Promise((resolve, reject) => {
+      const numbered = { ...request, id } as ReaderRequest
       // Posted first: a request that cannot be sent leaves nothing waiting, and holds no reference.
-      worker.postMessage({ ...request, id })
-      this.#waiting.set(id, { kind: request.kind, resolve: resolve as (reply: ReaderReply) => void, reject })
+      worker.postMessage(numbered)
+      this.#waiting.set(id, { request: numbered, resolve: resolve as (reply: ReaderReply) => void, reject })
       if (this.#waiting.size === 1) {
         worker.ref()
         this.#listen(worker)
@@ -93,8 +95,8 @@ export class EntryReaderThread {
       this.#waiting.delete(reply.id)
       if (this.#worker === worker) this.#listen(worker)
       if (this.#waiting.size === 0) worker.unref()
-      if (waiting?.kind === reply.kind) waiting.resolve(reply)
-      else waiting?.reject(new Error(`the workspace reader answered a ${waiting.kind} request with a ${reply.kind} reply`))
+      if (waiting?.request.kind === reply.kind) waiting.resolve(reply)
+      else waiting?.reject(new Error(`the workspace reader answered a ${waiting.request.kind} request with a ${reply.kind} reply`))
     })
     let why: string | null = null
     worker.on('error', (error) => {
@@ -127,8 +129,9 @@ export class EntryReaderThread {
   }
 
   /**
-   * The worker made no progress on waiting requests for too long: they fail, later requests go to a
-   * new worker, and the silent one is stopped and let go.
+   * The worker made no progress on waiting requests for too long. It works through them one at a
+   * time, in order, so only the oldest can be the one stuck: it fails, and the others, which the
+   * worker has not begun, go to a new worker. The silent one is stopped and let go.
    */
   #silent(worker: Worker): void {
     if (this.#worker !== worker) return
@@ -136,13 +139,22 @@ export class EntryReaderThread {
     this.#silence = null
     // Asked to stop first, then let go (in that order, or the asking holds the process open): no
     // more of its code runs once its read returns, so it reads nothing through folder numbers its
-    // callers have closed and reused since. Node waits for every thread as the process exits, so
-    // one still stuck then would hold the process for good: the process is killed instead.
+    // callers have closed and reused since, and nothing of the requests it had not begun. Node
+    // waits for every thread as the process exits, so one still stuck then would hold the process
+    // for good: the process is killed instead.
     void worker.terminate()
     worker.unref()
     stuckWorkers.add(worker)
     worker.once('exit', () => stuckWorkers.delete(worker))
-    this.#rejectWaiting(`the workspace reader made no progress for ${Math.round(this.#silenceLimitMs / 1000)} s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader`)
+    const [stuck, ...notBegun] = [...this.#waiting.entries()].sort(([a], [b]) => a - b)
+    this.#waiting = new Map(notBegun)
+    if (stuck) {
+      stuck[1].reject(new Error(`the workspace reader made no progress for ${Math.round(this.#silenceLimitMs / 1000)} s: a read may be stuck in a file system that stopped answering (a network or FUSE mount); later reads go to a new reader`))
+    }
+    if (notBegun.length === 0) return
+    const next = this.#started()
+    for (const [, waiting] of notBegun) next.postMessage(waiting.request)
+    next.ref()
   }
 
   #failed(worker: Worker, why: string): void {
