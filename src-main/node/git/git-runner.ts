@@ -137,11 +137,10 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
   let started = false
   let ended: 'timeout' | 'overflow' | 'aborted' | null = null
   const stopper = new AbortController()
-  const stop = (why: 'timeout' | 'overflow' | 'aborted'): void => {
+  const stop = (why: 'overflow' | 'aborted'): void => {
     ended ??= why
     stopper.abort()
   }
-  let timer: NodeJS.Timeout | null = null
   const onAbort = (): void => stop('aborted')
   if (options.signal?.aborted) onAbort()
   options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -155,9 +154,12 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
     maxStdoutBytes: maxOutput + 1,
     maxStderrBytes: STDERR_BYTES,
     signal: stopper.signal,
+    timeoutMs,
+    onTimeout: () => {
+      ended ??= 'timeout'
+    },
     onStarted: () => {
       started = true
-      timer = setTimeout(() => stop('timeout'), timeoutMs)
     },
     onStdout: (chunk) => {
       if (ended !== null) return
@@ -176,7 +178,6 @@ function spawnGit(file: string, request: SpawnRequest): Promise<GitOutput> {
       if (stderr.length < STDERR_BYTES) stderr += chunk.toString('utf8').slice(0, STDERR_BYTES - stderr.length)
     }
   }).finally(() => {
-    if (timer !== null) clearTimeout(timer)
     options.signal?.removeEventListener('abort', onAbort)
   })
   const stoppedEarly = (): GitError | null => {

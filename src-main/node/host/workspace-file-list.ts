@@ -46,12 +46,9 @@ async function ripgrepFiles(workspace: string, options: FileListOptions, ignoreF
     truncated = true
     stopper.abort()
   }
-  let timer: NodeJS.Timeout | null = null
-  const onStarted = (): void => {
-    timer = setTimeout(() => {
-      timedOut = true
-      stop()
-    }, timeoutMs)
+  const onTimeout = (): void => {
+    timedOut = true
+    truncated = true
   }
   const onStdout = (chunk: Buffer): void => {
     if (truncated) return
@@ -69,11 +66,9 @@ async function ripgrepFiles(workspace: string, options: FileListOptions, ignoreF
   }
   try {
     // One byte past the bound tells it was passed.
-    await launchProgram({ file: options.ripgrepPath, args, cwd: workspace, env: { PATH: '/usr/bin:/bin' }, maxStdoutBytes: options.maxBytes + 1, maxStderrBytes: 0, onStarted, onStdout, signal: stopper.signal })
+    await launchProgram({ file: options.ripgrepPath, args, cwd: workspace, env: { PATH: '/usr/bin:/bin' }, maxStdoutBytes: options.maxBytes + 1, maxStderrBytes: 0, timeoutMs, onTimeout, onStdout, signal: stopper.signal })
   } catch (error) {
     throw new Error(`ripgrep could not run: ${(error as Error).message}`)
-  } finally {
-    if (timer !== null) clearTimeout(timer)
   }
   return { files: files.sort(), truncated, timedOut }
 }

@@ -13,17 +13,10 @@ import { isAbsolute } from 'node:path'
 import type { Readable } from 'node:stream'
 import { serveChannel, type RequestContext } from '../tools/channel/serve-channel'
 import type { LaunchExit, LauncherChannel, LaunchRequest } from './launcher-protocol'
+import { killGroup } from './process-group'
 
 /** Output messages written to the channel but not yet taken by it, past which reading pauses. */
 const UNSENT_LIMIT = 16
-
-function killGroup(pid: number | undefined): void {
-  try {
-    if (pid !== undefined) process.kill(-pid, 'SIGKILL')
-  } catch {
-    // Already gone.
-  }
-}
 
 /**
  * The program's working directory is entered by a shell that then becomes the program. Started
@@ -44,7 +37,9 @@ function launch(request: LaunchRequest, { progress, signal }: RequestContext<Lau
       stdio: [request.input === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: true
     })
-    const stop = (): void => killGroup(child.pid)
+    const stop = (): void => {
+      if (child.pid !== undefined) killGroup(child.pid)
+    }
     signal.addEventListener('abort', stop, { once: true })
     if (child.pid !== undefined) progress({ kind: 'started', pid: child.pid })
     const outputs = [child.stdout, child.stderr].filter((stream): stream is Readable => stream !== null)

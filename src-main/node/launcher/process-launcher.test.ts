@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundleForNode } from '../../test-support/node-bundle'
+import { waitForExit } from '../tools/shell/process-tree'
 import { launcherPid, launchProgram, type ProgramLaunch } from './process-launcher'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
@@ -24,18 +25,9 @@ function shellReporting(script: string, onFirstLine: (pid: number) => void, sign
   return launchProgram({ file: '/bin/sh', args: ['-c', script], cwd: '/', env: { PATH: '/usr/bin:/bin' }, signal, onStdout: (chunk) => onFirstLine(Number(chunk.toString().trim())) })
 }
 
-/** Whether a process is still there (a zombie counts as gone: it runs nothing). */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-  } catch {
-    return false
-  }
-}
-
+/** Whether `pid` has ended (a zombie counts: it runs nothing), waiting up to 5 s for it. */
 async function gone(pid: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 500 && running(pid); attempt++) await new Promise((resolve) => setTimeout(resolve, 10))
-  return !running(pid)
+  return (await waitForExit([pid], 5_000)).length === 0
 }
 
 describe('the process launcher', () => {
@@ -66,6 +58,12 @@ describe('the process launcher', () => {
     const leftover = await run({ file: '/bin/sh', args: ['-c', 'sleep 600 >/dev/null & echo $!'] })
     expect(leftover.exit).toEqual({ code: 0, signal: null })
     expect(await gone(Number(leftover.stdout.toString().trim()))).toBe(true)
+  })
+
+  it('stops a program at its deadline, counted from its start, and says so', async () => {
+    let timedOut = false
+    const ended = await run({ file: '/bin/sleep', args: ['600'], timeoutMs: 200, onTimeout: () => (timedOut = true) })
+    expect({ exit: ended.exit, timedOut }).toEqual({ exit: { code: null, signal: 'SIGKILL' }, timedOut: true })
   })
 
   it("sends at most the output asked for, and stops a program that writes more", async () => {

@@ -6,6 +6,7 @@ import { assertNever } from '../../common/run/records'
 import { ChildChannel, ChildExitedError } from '../tools/channel/child-channel'
 import { plainNodePath, resolveEntryPoint } from '../tools/entry-point'
 import type { LaunchExit, LauncherChannel, LaunchProgress } from './launcher-protocol'
+import { killGroup } from './process-group'
 
 export interface ProgramLaunch {
   file: string
@@ -17,8 +18,11 @@ export interface ProgramLaunch {
   maxStdoutBytes?: number
   /** At most this many bytes reach `onStderr`; the rest is dropped. */
   maxStderrBytes?: number
-  /** Runs once the program has started (a deadline counts from here, not from the launcher's own start). */
+  /** Runs once the program has started. */
   onStarted?: () => void
+  /** Stops the program this long after it started (not counting the launcher's own start-up); `onTimeout` runs then. */
+  timeoutMs?: number
+  onTimeout?: () => void
   onStdout?: (chunk: Buffer) => void
   onStderr?: (chunk: Buffer) => void
   /** Aborting kills the program and everything it started. */
@@ -68,14 +72,6 @@ function startedLauncher(): Promise<ChildChannel<LauncherChannel>> {
   return starting
 }
 
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL')
-  } catch {
-    // Already gone.
-  }
-}
-
 /**
  * Runs a program to its end. Rejects when it cannot be started, and when the launcher stopped under
  * it: the program's process group is then killed from here. A launcher that does not say within
@@ -114,7 +110,13 @@ export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit>
     switch (progress.kind) {
       case 'started':
         group = progress.pid
-        if (!program.signal?.aborted && watch !== null) clearTimeout(watch)
+        if (!stopped.aborted && watch !== null) clearTimeout(watch)
+        if (program.timeoutMs !== undefined) {
+          deadline = setTimeout(() => {
+            program.onTimeout?.()
+            timedOut.abort()
+          }, program.timeoutMs)
+        }
         program.onStarted?.()
         return
       case 'stdout':
@@ -128,7 +130,10 @@ export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit>
     }
   }
   const settled = new AbortController()
-  program.signal?.addEventListener('abort', () => watchFor(STOP_GRACE_MS, 'stop'), { once: true, signal: settled.signal })
+  const timedOut = new AbortController()
+  let deadline: NodeJS.Timeout | null = null
+  const stopped = program.signal === undefined ? timedOut.signal : AbortSignal.any([program.signal, timedOut.signal])
+  stopped.addEventListener('abort', () => watchFor(STOP_GRACE_MS, 'stop'), { once: true, signal: settled.signal })
   watchFor(START_ANSWER_MS, 'start')
   const request = {
     file: program.file,
@@ -140,7 +145,7 @@ export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit>
     maxStderrBytes: program.maxStderrBytes ?? null
   }
   try {
-    return await channel.request(request, { signal: program.signal, abandon: abandon.signal, onProgress })
+    return await channel.request(request, { signal: stopped, abandon: abandon.signal, onProgress })
   } catch (error) {
     if (!(error instanceof ChildExitedError)) throw error
     if (group !== null) killGroup(group)
@@ -148,6 +153,7 @@ export async function launchProgram(program: ProgramLaunch): Promise<LaunchExit>
   } finally {
     settled.abort()
     if (watch !== null) clearTimeout(watch)
+    if (deadline !== null) clearTimeout(deadline)
   }
 }
 
