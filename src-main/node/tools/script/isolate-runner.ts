@@ -88,11 +88,8 @@ export class IsolateRunner {
       return { end: { kind: 'threw', error: `could not create an isolate: ${(error as Error).message}` }, logs: [], droppedLogChars: 0, cpuMs: 0, wallMs: performance.now() - started }
     }
     if (cancelled?.aborted) {
-      // Cancelled while the isolate was readied: it is dropped unused, and the next one built.
-      setImmediate(() => {
-        if (!isolate.isolate.isDisposed) isolate.isolate.dispose()
-        this.prepare()
-      })
+      // Cancelled while the isolate was readied: it is dropped unused.
+      this.replaceAfterAnswer(isolate)
       return { end: { kind: 'cancelled' }, logs: [], droppedLogChars: 0, cpuMs: 0, wallMs: performance.now() - started }
     }
     this.current = state
@@ -123,12 +120,16 @@ export class IsolateRunner {
       this.current = null
       this.running = null
     }
-    // Answer first; dropping this isolate and building the next one happen while the answer travels.
+    this.replaceAfterAnswer(isolate)
+    return { end, logs: state.logs, droppedLogChars: state.droppedLogChars, cpuMs: Number(cpuUsed / 1000n) / 1000, wallMs: performance.now() - started }
+  }
+
+  /** Answer first: dropping a used isolate and building the next one happen while the answer travels. */
+  private replaceAfterAnswer(isolate: PreparedIsolate): void {
     setImmediate(() => {
       if (!isolate.isolate.isDisposed) isolate.isolate.dispose()
       this.prepare()
     })
-    return { end, logs: state.logs, droppedLogChars: state.droppedLogChars, cpuMs: Number(cpuUsed / 1000n) / 1000, wallMs: performance.now() - started }
   }
 
   private stop(reason: NonNullable<JobState['stopReason']>): void {
