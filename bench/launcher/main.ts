@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { git, initGitRepository } from '../../src-main/node/git/git-runner'
 import { launchProgram } from '../../src-main/node/launcher/process-launcher'
+import { median } from '../transport/stats'
 import type { GitRepository } from '../../src-main/node/git/git-repository'
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '0,250,750' }, calls: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' } } })
@@ -54,11 +55,6 @@ function gitDirect(repo: GitRepository, args: string[]): Promise<void> {
       child.on('close', () => resolve())
     })
   return once(['config', '-z', '--name-only', '--list']).then(() => once(args))
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
 }
 
 /** Wall and host CPU time to take in 64 MB of output, started from the host and through the launcher. */
